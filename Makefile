@@ -1,0 +1,25 @@
+# SwiftCNN: the two commands a newcomer needs are `make demo` and `make test`.
+.PHONY: all demo test bench bootstrap build clean
+
+all: demo
+
+bootstrap:
+	@Tools/bootstrap
+
+build: bootstrap
+	swift build -c release
+
+## demo: build in release mode and run the main job
+demo: bootstrap
+	@Tools/demo
+
+## test: run every package's tests and the end-to-end tests
+test: bootstrap
+	@Tools/test-all
+
+## bench: release-build benchmarks, with ratios against PyTorch when it is installed
+bench: bootstrap
+	@Tools/bench
+
+clean:
+	rm -rf .build Packages/*/.build

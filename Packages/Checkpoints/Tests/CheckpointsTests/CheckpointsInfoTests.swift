@@ -1,0 +1,6 @@
+import Testing
+import Checkpoints
+
+@Test func packageIsLinked() {
+    #expect(CheckpointsInfo.name == "Checkpoints")
+}

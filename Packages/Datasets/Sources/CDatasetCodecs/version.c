@@ -1,0 +1,2 @@
+#include "CDatasetCodecs.h"
+int cdatasetcodecs_version(void) { return 1; }

@@ -1,0 +1,6 @@
+import Testing
+import Datasets
+
+@Test func packageIsLinked() {
+    #expect(DatasetsInfo.name == "Datasets")
+}

@@ -1,0 +1,6 @@
+import Testing
+import NeuralNet
+
+@Test func packageIsLinked() {
+    #expect(NeuralNetInfo.name == "NeuralNet")
+}

@@ -1,0 +1,25 @@
+// swift-tools-version:6.0
+// TensorMath: tensors, arithmetic, reductions, GEMM (CBLAS) and convolution kernels.
+import PackageDescription
+
+let package = Package(
+    name: "TensorMath",
+    products: [
+        .library(name: "TensorMath", targets: ["TensorMath"]),
+        .library(name: "TensorMathTesting", targets: ["TensorMathTesting"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(
+            name: "TensorMath",
+            dependencies: [.target(name: "COpenBLAS", condition: .when(platforms: [.linux]))]
+        ),
+        .target(name: "TensorMathTesting", dependencies: ["TensorMath"]),
+        .testTarget(name: "TensorMathTests", dependencies: ["TensorMath", "TensorMathTesting"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

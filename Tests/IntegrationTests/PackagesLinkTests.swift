@@ -1,0 +1,12 @@
+import Checkpoints
+import Datasets
+import NeuralNet
+import TensorMath
+import Testing
+
+@Test func everyLibraryLinksIntoOneProgram() throws {
+    #expect(NeuralNetInfo.name == "NeuralNet")
+    #expect(DatasetsInfo.name == "Datasets")
+    #expect(CheckpointsInfo.name == "Checkpoints")
+    #expect(try Tensor.zeros([2, 2]).count == 4)
+}
