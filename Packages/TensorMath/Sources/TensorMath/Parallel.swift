@@ -1,0 +1,55 @@
+import Dispatch
+
+/// Deterministic data parallelism over both cores.
+///
+/// Work is split into chunks whose boundaries depend only on the problem size, never on the
+/// number of threads, and each chunk writes its own disjoint output. Results are therefore
+/// bit-identical whatever the thread count.
+public enum Parallel {
+    /// The number of worker threads used (at least 1). Defaults to the number of active
+    /// processors; set the `SWIFTCNN_THREADS` environment variable to override it.
+    public static let threadCount: Int = {
+        if let text = getenvString("SWIFTCNN_THREADS"), let value = Int(text), value > 0 {
+            return value
+        }
+        return max(1, ProcessInfoLite.activeProcessorCount)
+    }()
+
+    /// Calls `body` for every index in `0..<count`, spreading the calls over the worker threads.
+    /// `body` must be safe to call concurrently for different indices.
+    /// - Parameter minimumWorkPerThread: Below `count < 2 * minimumWorkPerThread` the loop runs
+    ///   on the calling thread, avoiding dispatch overhead on tiny problems.
+    public static func forEach(
+        _ count: Int, minimumWorkPerThread: Int = 1, _ body: (Int) -> Void
+    ) {
+        guard count > 0 else { return }
+        let threads = min(threadCount, count / max(1, minimumWorkPerThread))
+        if threads <= 1 {
+            for i in 0..<count { body(i) }
+            return
+        }
+        // Contiguous blocks, one per thread; each index is still processed exactly once
+        // by `body`, so the thread count does not change any result.
+        withoutActuallyEscaping(body) { body in
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                let start = count * t / threads, end = count * (t + 1) / threads
+                for i in start..<end { body(i) }
+            }
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+private func getenvString(_ name: String) -> String? {
+    guard let value = getenv(name) else { return nil }
+    return String(cString: value)
+}
+
+private enum ProcessInfoLite {
+    static var activeProcessorCount: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+}
