@@ -1,0 +1,59 @@
+import TensorMath
+
+/// Layers applied one after another, named `"0"`, `"1"`, … like PyTorch's `nn.Sequential`.
+///
+/// Errors raised by a child are rethrown as ``NeuralNetError/layer(path:type:underlying:)``
+/// carrying the child's dotted name.
+public final class Sequential: Layer {
+    /// The layers, in order.
+    public private(set) var layers: [Layer]
+    /// Optional names replacing the positional ones (`"conv1"`, `"fc"`); same count as layers.
+    public let names: [String]
+    public var isTraining = true
+
+    /// Creates a sequence of layers named by position.
+    public init(_ layers: [Layer]) {
+        self.layers = layers
+        self.names = layers.indices.map(String.init)
+    }
+
+    /// Creates a sequence of layers named by position.
+    public convenience init(_ layers: Layer...) { self.init(layers) }
+
+    /// Creates a sequence of named layers, like `nn.Sequential(OrderedDict(...))`.
+    /// - Throws: ``NeuralNetError/invalidConfiguration(_:)`` on duplicate or dotted names.
+    public init(named layers: [(String, Layer)]) throws {
+        let names = layers.map(\.0)
+        guard Set(names).count == names.count, !names.contains(where: { $0.contains(".") || $0.isEmpty })
+        else {
+            throw NeuralNetError.invalidConfiguration(
+                "Sequential names must be unique, non-empty and free of dots: \(names)")
+        }
+        self.layers = layers.map(\.1)
+        self.names = names
+    }
+
+    public var children: [(name: String, layer: Layer)] {
+        Array(zip(names, layers)).map { (name: $0.0, layer: $0.1) }
+    }
+
+    public func forward(_ input: Tensor) throws -> Tensor {
+        var x = input
+        for (index, layer) in layers.enumerated() {
+            do { x = try layer.forward(x) } catch {
+                throw NeuralNetError.wrapping(error, child: names[index], layer: layer)
+            }
+        }
+        return x
+    }
+
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        var g = outputGradient
+        for index in layers.indices.reversed() {
+            do { g = try layers[index].backward(g) } catch {
+                throw NeuralNetError.wrapping(error, child: names[index], layer: layers[index])
+            }
+        }
+        return g
+    }
+}

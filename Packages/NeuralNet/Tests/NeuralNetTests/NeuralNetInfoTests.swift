@@ -1,6 +1,0 @@
-import Testing
-import NeuralNet
-
-@Test func packageIsLinked() {
-    #expect(NeuralNetInfo.name == "NeuralNet")
-}
