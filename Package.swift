@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Checkpoints", targets: ["Checkpoints"]),
+        .library(name: "ImageModels", targets: ["ImageModels"]),
     ],
     targets: [
         // Packages/TensorMath
@@ -51,6 +52,16 @@ let package = Package(
         .target(
             name: "Checkpoints", dependencies: ["TensorMath"],
             path: "Packages/Checkpoints/Sources/Checkpoints"
+        ),
+        // Apps
+        .target(
+            name: "ImageModels", dependencies: ["TensorMath", "NeuralNet", "Checkpoints"],
+            path: "Apps/ImageModels"
+        ),
+        .testTarget(
+            name: "ImageModelsTests",
+            dependencies: ["ImageModels", "NeuralNet", "TensorMath", "TensorMathTesting"],
+            path: "Tests/ImageModelsTests"
         ),
         // End-to-end tests of the packages working together and of the apps.
         .testTarget(

@@ -5,7 +5,6 @@ import TensorMath
 import Testing
 
 @Test func everyLibraryLinksIntoOneProgram() throws {
-    #expect(NeuralNetInfo.name == "NeuralNet")
     #expect(DatasetsInfo.name == "Datasets")
     #expect(CheckpointsInfo.name == "Checkpoints")
     #expect(try Tensor.zeros([2, 2]).count == 4)

@@ -1,0 +1,6 @@
+import ImageModels
+import Testing
+
+@Test func imageModelsLinks() {
+    #expect(ImageModelsInfo.name == "ImageModels")
+}
