@@ -45,7 +45,7 @@ extension Tensor {
         _ shape: [Int], gain: Float = Float(2).squareRoot(), using generator: inout G
     ) throws -> Tensor {
         let fanIn = try fans(of: shape).fanIn
-        let bound = gain * (3 / Float(max(fanIn, 1))).squareRoot()
+        let bound = gain * (3 / Float(Swift.max(fanIn, 1))).squareRoot()
         return try uniform(shape, low: -bound, high: bound, using: &generator)
     }
 
@@ -54,7 +54,7 @@ extension Tensor {
         _ shape: [Int], gain: Float = Float(2).squareRoot(), using generator: inout G
     ) throws -> Tensor {
         let fanIn = try fans(of: shape).fanIn
-        let std = gain / Float(max(fanIn, 1)).squareRoot()
+        let std = gain / Float(Swift.max(fanIn, 1)).squareRoot()
         return try normal(shape, standardDeviation: std, using: &generator)
     }
 
@@ -64,7 +64,7 @@ extension Tensor {
         _ shape: [Int], gain: Float = 1, using generator: inout G
     ) throws -> Tensor {
         let (fanIn, fanOut) = try fans(of: shape)
-        let bound = gain * (6 / Float(max(fanIn + fanOut, 1))).squareRoot()
+        let bound = gain * (6 / Float(Swift.max(fanIn + fanOut, 1))).squareRoot()
         return try uniform(shape, low: -bound, high: bound, using: &generator)
     }
 
@@ -73,7 +73,7 @@ extension Tensor {
         _ shape: [Int], gain: Float = 1, using generator: inout G
     ) throws -> Tensor {
         let (fanIn, fanOut) = try fans(of: shape)
-        let std = gain * (2 / Float(max(fanIn + fanOut, 1))).squareRoot()
+        let std = gain * (2 / Float(Swift.max(fanIn + fanOut, 1))).squareRoot()
         return try normal(shape, standardDeviation: std, using: &generator)
     }
 }

@@ -80,7 +80,7 @@ public struct Tensor: Equatable, Sendable {
             throw TensorError.invalidArgument(
                 operation: "Tensor.range", reason: "start, end and a non-zero step must be finite")
         }
-        let count = max(0, Int(((end - start) / step).rounded(.up)))
+        let count = Swift.max(0, Int(((end - start) / step).rounded(.up)))
         return Tensor((0..<count).map { start + Float($0) * step })
     }
 

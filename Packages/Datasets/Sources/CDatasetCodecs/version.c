@@ -1,2 +1,0 @@
-#include "CDatasetCodecs.h"
-int cdatasetcodecs_version(void) { return 1; }
