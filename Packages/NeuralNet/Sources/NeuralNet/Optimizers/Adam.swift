@@ -1,0 +1,228 @@
+import Foundation
+import TensorMath
+
+/// Adam (Kingma & Ba, 2015), exactly as PyTorch's `torch.optim.Adam`: L2 weight decay added to
+/// the gradient, bias-corrected moments, and `eps` added after the bias-corrected square root.
+///
+/// For each parameter `p` with gradient `g`, at step `t` (from 1):
+/// ```
+/// g ← g + weightDecay·p                       (Adam; AdamW decays p ← p·(1 − lr·weightDecay))
+/// m ← m + (1 − β₁)(g − m)
+/// v ← β₂·v + (1 − β₂)·g²
+/// v̂max ← max(v̂max, v)                          (amsgrad only; then used in place of v)
+/// p ← p − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + eps)
+/// ```
+/// State: `exp_avg.<name>`, `exp_avg_sq.<name>` and, with amsgrad, `max_exp_avg_sq.<name>`
+/// (after the first step).
+public class Adam: Optimizer {
+    public var namedParameters: [(name: String, parameter: Parameter)] { parameters.named }
+    public var learningRate: Float
+    public private(set) var stepCount = 0
+    /// β₁, the decay of the first moment (default 0.9).
+    public let beta1: Float
+    /// β₂, the decay of the second moment (default 0.999).
+    public let beta2: Float
+    /// Added to the denominator for stability (default 1e-8).
+    public let epsilon: Float
+    /// The weight decay: an L2 penalty for Adam (default 0), decoupled for ``AdamW``
+    /// (default 0.01).
+    public let weightDecay: Float
+    /// Whether the AMSGrad variant is used (default false).
+    public let amsgrad: Bool
+    /// Whether the weight decay is decoupled from the gradient (AdamW).
+    public let decoupledWeightDecay: Bool
+
+    private let parameters: OptimizerParameters
+    private var firstMoments: [Tensor] = []
+    private var secondMoments: [Tensor] = []
+    private var maxSecondMoments: [Tensor] = []
+    private let name: String
+
+    /// Creates an Adam optimizer over named parameters.
+    /// - Parameters:
+    ///   - parameters: Usually `model.namedParameters`.
+    ///   - learningRate: Default 1e-3 (≥ 0).
+    ///   - beta1: Default 0.9, in `[0, 1)`.
+    ///   - beta2: Default 0.999, in `[0, 1)`.
+    ///   - epsilon: Default 1e-8 (≥ 0).
+    ///   - weightDecay: L2 penalty added to the gradient, default 0 (≥ 0).
+    ///   - amsgrad: Default false.
+    /// - Throws: ``NeuralNetError/invalidConfiguration(_:)`` for an invalid value.
+    public convenience init(
+        _ parameters: [(name: String, parameter: Parameter)], learningRate: Float = 1e-3,
+        beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0,
+        amsgrad: Bool = false
+    ) throws {
+        try self.init(
+            parameters, name: "Adam", learningRate: learningRate, beta1: beta1, beta2: beta2,
+            epsilon: epsilon, weightDecay: weightDecay, amsgrad: amsgrad, decoupled: false)
+    }
+
+    /// Creates an Adam optimizer over every parameter of `model`.
+    public convenience init(
+        _ model: Layer, learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+        epsilon: Float = 1e-8, weightDecay: Float = 0, amsgrad: Bool = false
+    ) throws {
+        try self.init(
+            model.namedParameters, learningRate: learningRate, beta1: beta1, beta2: beta2,
+            epsilon: epsilon, weightDecay: weightDecay, amsgrad: amsgrad)
+    }
+
+    init(
+        _ parameters: [(name: String, parameter: Parameter)], name: String, learningRate: Float,
+        beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float, amsgrad: Bool,
+        decoupled: Bool
+    ) throws {
+        try require(learningRate.isFinite && learningRate >= 0,
+                    "\(name): invalid learning rate \(learningRate)")
+        try require(beta1 >= 0 && beta1 < 1, "\(name): beta1 \(beta1) is outside [0, 1)")
+        try require(beta2 >= 0 && beta2 < 1, "\(name): beta2 \(beta2) is outside [0, 1)")
+        try require(epsilon.isFinite && epsilon >= 0, "\(name): invalid epsilon \(epsilon)")
+        try require(weightDecay.isFinite && weightDecay >= 0,
+                    "\(name): invalid weight decay \(weightDecay)")
+        self.parameters = try OptimizerParameters(parameters, optimizer: name)
+        self.name = name
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.amsgrad = amsgrad
+        self.decoupledWeightDecay = decoupled
+    }
+
+    public func step() throws {
+        try parameters.validateStep(learningRate: learningRate, optimizer: name)
+        if firstMoments.isEmpty {
+            let zeros = parameters.named.map { Tensor.zeros(like: $0.parameter.value) }
+            firstMoments = zeros
+            secondMoments = zeros
+            if amsgrad { maxSecondMoments = zeros }
+        }
+        let t = stepCount + 1
+        // Scalars as PyTorch computes them: Python floats (Double), rounded to Float when they
+        // meet the Float32 tensors.
+        let lr = decimalDouble(learningRate)
+        let (b1, b2) = (decimalDouble(beta1), decimalDouble(beta2))
+        let firstWeight = Float(1 - b1), secondWeight = Float(1 - b2)
+        let biasCorrection1 = 1 - Foundation.pow(b1, Double(t))
+        let biasCorrection2 = 1 - Foundation.pow(b2, Double(t))
+        let negativeStepSize = Float(-(lr / biasCorrection1))
+        let correction2Root = Float(biasCorrection2.squareRoot())
+        let decay = Float(1 - lr * decimalDouble(weightDecay))
+        let scalars = AdamScalars(
+            firstWeight: firstWeight, beta2: beta2, secondWeight: secondWeight,
+            epsilon: epsilon, correction2Root: correction2Root, negativeStepSize: negativeStepSize,
+            weightDecay: weightDecay, decoupled: decoupledWeightDecay, decay: decay)
+        for (index, (_, parameter)) in parameters.named.enumerated() {
+            let gradient = parameter.gradient
+            gradient.withUnsafeBufferPointer { g in
+                parameter.value.withUnsafeMutableBufferPointer { p in
+                    firstMoments[index].withUnsafeMutableBufferPointer { m in
+                        secondMoments[index].withUnsafeMutableBufferPointer { v in
+                            if amsgrad {
+                                maxSecondMoments[index].withUnsafeMutableBufferPointer { vMax in
+                                    Adam.update(p, g, m, v, vMax.baseAddress, scalars)
+                                }
+                            } else {
+                                Adam.update(p, g, m, v, nil, scalars)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        stepCount = t
+    }
+
+    /// The Float scalars of one step.
+    struct AdamScalars {
+        var firstWeight, beta2, secondWeight, epsilon, correction2Root, negativeStepSize: Float
+        var weightDecay: Float
+        var decoupled: Bool
+        var decay: Float
+    }
+
+    /// One step over one parameter's scalars; `vMax` is the AMSGrad maximum, or nil.
+    static func update(
+        _ p: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>,
+        _ m: UnsafeMutableBufferPointer<Float>, _ v: UnsafeMutableBufferPointer<Float>,
+        _ vMax: UnsafeMutablePointer<Float>?, _ s: AdamScalars
+    ) {
+        for i in 0..<p.count {
+            var d = g[i]
+            if s.weightDecay != 0 {
+                if s.decoupled { p[i] = p[i] * s.decay } else { d = d + s.weightDecay * p[i] }
+            }
+            m[i] = lerp(m[i], d, s.firstWeight)
+            v[i] = v[i] * s.beta2 + s.secondWeight * d * d
+            var second = v[i]
+            if let vMax {
+                vMax[i] = Swift.max(vMax[i], second)
+                second = vMax[i]
+            }
+            let denominator = second.squareRoot() / s.correction2Root + s.epsilon
+            p[i] = p[i] + s.negativeStepSize * m[i] / denominator
+        }
+    }
+
+    public func stateTensors() -> [String: Tensor] {
+        parameters.stateTensors([
+            ("exp_avg", firstMoments), ("exp_avg_sq", secondMoments),
+            ("max_exp_avg_sq", maxSecondMoments),
+        ])
+    }
+
+    public var scalarState: OptimizerScalarState {
+        OptimizerScalarState(optimizer: name, stepCount: stepCount, learningRate: learningRate)
+    }
+
+    public func loadState(tensors: [String: Tensor], scalars: OptimizerScalarState) throws {
+        var names: [String] = []
+        if scalars.stepCount > 0 {
+            names = ["exp_avg", "exp_avg_sq"] + (amsgrad ? ["max_exp_avg_sq"] : [])
+        }
+        let states = try parameters.loadStates(
+            names, from: tensors, scalars: scalars, optimizer: name)
+        firstMoments = states["exp_avg"] ?? []
+        secondMoments = states["exp_avg_sq"] ?? []
+        maxSecondMoments = states["max_exp_avg_sq"] ?? []
+        stepCount = scalars.stepCount
+        learningRate = scalars.learningRate
+    }
+}
+
+/// AdamW (Loshchilov & Hutter, 2019), exactly as PyTorch's `torch.optim.AdamW`: Adam whose
+/// weight decay is decoupled from the gradient, `p ← p·(1 − lr·weightDecay)` before the Adam
+/// update. Same state names as ``Adam``.
+public final class AdamW: Adam {
+    /// Creates an AdamW optimizer over named parameters.
+    /// - Parameters:
+    ///   - parameters: Usually `model.namedParameters`.
+    ///   - learningRate: Default 1e-3 (≥ 0).
+    ///   - beta1: Default 0.9, in `[0, 1)`.
+    ///   - beta2: Default 0.999, in `[0, 1)`.
+    ///   - epsilon: Default 1e-8 (≥ 0).
+    ///   - weightDecay: Decoupled decay, default 0.01 (≥ 0).
+    ///   - amsgrad: Default false.
+    /// - Throws: ``NeuralNetError/invalidConfiguration(_:)`` for an invalid value.
+    public init(
+        _ parameters: [(name: String, parameter: Parameter)], learningRate: Float = 1e-3,
+        beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 1e-2,
+        amsgrad: Bool = false
+    ) throws {
+        try super.init(
+            parameters, name: "AdamW", learningRate: learningRate, beta1: beta1, beta2: beta2,
+            epsilon: epsilon, weightDecay: weightDecay, amsgrad: amsgrad, decoupled: true)
+    }
+
+    /// Creates an AdamW optimizer over every parameter of `model`.
+    public convenience init(
+        _ model: Layer, learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+        epsilon: Float = 1e-8, weightDecay: Float = 1e-2, amsgrad: Bool = false
+    ) throws {
+        try self.init(
+            model.namedParameters, learningRate: learningRate, beta1: beta1, beta2: beta2,
+            epsilon: epsilon, weightDecay: weightDecay, amsgrad: amsgrad)
+    }
+}

@@ -1,0 +1,179 @@
+import TensorMath
+
+/// RMSprop (Hinton's lecture notes, 2012), exactly as PyTorch's `torch.optim.RMSprop`.
+///
+/// For each parameter `p` with gradient `g`, per step:
+/// ```
+/// g ← g + weightDecay·p
+/// s ← α·s + (1 − α)·g²
+/// a ← √(s − ḡ²) + eps with ḡ ← ḡ + (1 − α)(g − ḡ)   (centered)   or   a ← √s + eps
+/// b ← momentum·b + g / a;  p ← p − lr·b                (momentum > 0)
+/// p ← p − lr·g / a                                     (otherwise)
+/// ```
+/// State: `square_avg.<name>`, plus `momentum_buffer.<name>` (momentum > 0) and
+/// `grad_avg.<name>` (centered), after the first step.
+public final class RMSprop: Optimizer {
+    public var namedParameters: [(name: String, parameter: Parameter)] { parameters.named }
+    public var learningRate: Float
+    public private(set) var stepCount = 0
+    /// α, the smoothing constant of the squared-gradient average (default 0.99).
+    public let alpha: Float
+    /// Added to the denominator for stability (default 1e-8).
+    public let epsilon: Float
+    /// The L2 penalty added to the gradient (default 0).
+    public let weightDecay: Float
+    /// The momentum factor (default 0).
+    public let momentum: Float
+    /// Whether the gradient is normalized by an estimate of its variance (default false).
+    public let centered: Bool
+
+    private let parameters: OptimizerParameters
+    private var squareAverages: [Tensor] = []
+    private var momentumBuffers: [Tensor] = []
+    private var gradientAverages: [Tensor] = []
+
+    /// Creates an RMSprop optimizer over named parameters.
+    /// - Parameters:
+    ///   - parameters: Usually `model.namedParameters`.
+    ///   - learningRate: Default 0.01 (≥ 0).
+    ///   - alpha: Default 0.99, in `[0, 1]`.
+    ///   - epsilon: Default 1e-8 (≥ 0).
+    ///   - weightDecay: Default 0 (≥ 0).
+    ///   - momentum: Default 0 (≥ 0).
+    ///   - centered: Default false.
+    /// - Throws: ``NeuralNetError/invalidConfiguration(_:)`` for an invalid value.
+    public init(
+        _ parameters: [(name: String, parameter: Parameter)], learningRate: Float = 0.01,
+        alpha: Float = 0.99, epsilon: Float = 1e-8, weightDecay: Float = 0, momentum: Float = 0,
+        centered: Bool = false
+    ) throws {
+        try require(learningRate.isFinite && learningRate >= 0,
+                    "RMSprop: invalid learning rate \(learningRate)")
+        try require(alpha >= 0 && alpha <= 1, "RMSprop: alpha \(alpha) is outside [0, 1]")
+        try require(epsilon.isFinite && epsilon >= 0, "RMSprop: invalid epsilon \(epsilon)")
+        try require(weightDecay.isFinite && weightDecay >= 0,
+                    "RMSprop: invalid weight decay \(weightDecay)")
+        try require(momentum.isFinite && momentum >= 0, "RMSprop: invalid momentum \(momentum)")
+        self.parameters = try OptimizerParameters(parameters, optimizer: "RMSprop")
+        self.learningRate = learningRate
+        self.alpha = alpha
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.momentum = momentum
+        self.centered = centered
+    }
+
+    /// Creates an RMSprop optimizer over every parameter of `model`.
+    public convenience init(
+        _ model: Layer, learningRate: Float = 0.01, alpha: Float = 0.99, epsilon: Float = 1e-8,
+        weightDecay: Float = 0, momentum: Float = 0, centered: Bool = false
+    ) throws {
+        try self.init(
+            model.namedParameters, learningRate: learningRate, alpha: alpha, epsilon: epsilon,
+            weightDecay: weightDecay, momentum: momentum, centered: centered)
+    }
+
+    public func step() throws {
+        try parameters.validateStep(learningRate: learningRate, optimizer: "RMSprop")
+        if squareAverages.isEmpty {
+            let zeros = parameters.named.map { Tensor.zeros(like: $0.parameter.value) }
+            squareAverages = zeros
+            if momentum > 0 { momentumBuffers = zeros }
+            if centered { gradientAverages = zeros }
+        }
+        let s = Scalars(
+            alpha: alpha, oneMinusAlpha: Float(1 - decimalDouble(alpha)), epsilon: epsilon,
+            weightDecay: weightDecay, momentum: momentum, learningRate: learningRate)
+        let (useMomentum, centered) = (momentum > 0, centered)
+        for (index, (_, parameter)) in parameters.named.enumerated() {
+            let gradient = parameter.gradient
+            gradient.withUnsafeBufferPointer { g in
+                parameter.value.withUnsafeMutableBufferPointer { p in
+                    squareAverages[index].withUnsafeMutableBufferPointer { squares in
+                        withOptionalBuffer(&momentumBuffers, index, useMomentum) { buffer in
+                            withOptionalBuffer(&gradientAverages, index, centered) { average in
+                                RMSprop.update(p, g, squares, buffer, average, s)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        stepCount += 1
+    }
+
+    struct Scalars {
+        var alpha, oneMinusAlpha, epsilon, weightDecay, momentum, learningRate: Float
+    }
+
+    /// One step over one parameter's scalars; `buffer` is the momentum buffer and `average`
+    /// the centered gradient average, each nil when unused.
+    static func update(
+        _ p: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>,
+        _ squares: UnsafeMutableBufferPointer<Float>, _ buffer: UnsafeMutablePointer<Float>?,
+        _ average: UnsafeMutablePointer<Float>?, _ s: Scalars
+    ) {
+        for i in 0..<p.count {
+            var d = g[i]
+            if s.weightDecay != 0 { d = d + s.weightDecay * p[i] }
+            squares[i] = squares[i] * s.alpha + s.oneMinusAlpha * d * d
+            var root: Float
+            if let average {
+                average[i] = lerp(average[i], d, s.oneMinusAlpha)
+                root = (squares[i] + -1 * average[i] * average[i]).squareRoot()
+            } else {
+                root = squares[i].squareRoot()
+            }
+            root = root + s.epsilon
+            if let buffer {
+                buffer[i] = buffer[i] * s.momentum + d / root
+                p[i] = p[i] + -s.learningRate * buffer[i]
+            } else {
+                p[i] = p[i] + -s.learningRate * d / root
+            }
+        }
+    }
+
+    public func stateTensors() -> [String: Tensor] {
+        parameters.stateTensors([
+            ("square_avg", squareAverages), ("momentum_buffer", momentumBuffers),
+            ("grad_avg", gradientAverages),
+        ])
+    }
+
+    public var scalarState: OptimizerScalarState {
+        OptimizerScalarState(optimizer: "RMSprop", stepCount: stepCount, learningRate: learningRate)
+    }
+
+    public func loadState(tensors: [String: Tensor], scalars: OptimizerScalarState) throws {
+        var names: [String] = []
+        if scalars.stepCount > 0 {
+            names = ["square_avg"] + (momentum > 0 ? ["momentum_buffer"] : [])
+                + (centered ? ["grad_avg"] : [])
+        }
+        let states = try parameters.loadStates(
+            names, from: tensors, scalars: scalars, optimizer: "RMSprop")
+        squareAverages = states["square_avg"] ?? []
+        momentumBuffers = states["momentum_buffer"] ?? []
+        gradientAverages = states["grad_avg"] ?? []
+        stepCount = scalars.stepCount
+        learningRate = scalars.learningRate
+    }
+}
+
+/// PyTorch's `lerp`: `start + weight·(end − start)` for weights below ½, else
+/// `end − (end − start)·(1 − weight)`.
+@inline(__always)
+func lerp(_ start: Float, _ end: Float, _ weight: Float) -> Float {
+    weight < 0.5 ? start + weight * (end - start) : end - (end - start) * (1 - weight)
+}
+
+/// Calls `body` with the base address of `tensors[index]` when `enabled`, else with nil.
+@inline(__always)
+func withOptionalBuffer<R>(
+    _ tensors: inout [Tensor], _ index: Int, _ enabled: Bool,
+    _ body: (UnsafeMutablePointer<Float>?) -> R
+) -> R {
+    guard enabled else { return body(nil) }
+    return tensors[index].withUnsafeMutableBufferPointer { body($0.baseAddress) }
+}
