@@ -41,8 +41,9 @@ public struct ClassificationLoss: CustomStringConvertible {
 
     public var description: String { name }
 
-    /// Softmax cross-entropy on logits (``Loss/softmaxCrossEntropy(logits:labels:labelSmoothing:)``),
-    /// the default for classifiers.
+    /// Softmax cross-entropy on logits
+    /// (``Loss/softmaxCrossEntropy(logits:labels:labelSmoothing:)``), the default for
+    /// classifiers.
     /// - Parameter labelSmoothing: `ε` in `[0, 1]`; default 0.
     public static func softmaxCrossEntropy(labelSmoothing: Float = 0) -> ClassificationLoss {
         let name = labelSmoothing == 0

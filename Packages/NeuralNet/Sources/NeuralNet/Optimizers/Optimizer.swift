@@ -120,7 +120,8 @@ struct OptimizerParameters {
         let operation = "\(optimizer).loadState"
         guard scalars.optimizer == optimizer else {
             throw NeuralNetError.invalidInput(
-                layer: operation, reason: "the state belongs to \(scalars.optimizer), not \(optimizer)")
+                layer: operation,
+                reason: "the state belongs to \(scalars.optimizer), not \(optimizer)")
         }
         guard scalars.stepCount >= 0, scalars.learningRate.isFinite, scalars.learningRate >= 0
         else {

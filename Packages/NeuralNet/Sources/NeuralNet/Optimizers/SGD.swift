@@ -92,7 +92,8 @@ public final class SGD: Optimizer {
                                 b[i] = d
                             } else {
                                 let decayed = momentum * b[i]
-                                b[i] = gradientScale == 1 ? decayed + d : decayed + gradientScale * d
+                                b[i] = gradientScale == 1
+                                    ? decayed + d : decayed + gradientScale * d
                             }
                             d = nesterov ? d + momentum * b[i] : b[i]
                             p[i] = p[i] - lr * d

@@ -139,7 +139,8 @@ public indirect enum LearningRateSchedule: Codable, Hashable, Sendable {
         for (index, phase) in phases.enumerated() {
             if step <= phase.end || index == phases.count - 1 {
                 let length = phase.end - phaseStart
-                let fraction = length > 0 ? Swift.min(Swift.max((step - phaseStart) / length, 0), 1) : 1
+                let fraction = length > 0
+                    ? Swift.min(Swift.max((step - phaseStart) / length, 0), 1) : 1
                 return phase.stop + (phase.start - phase.stop) / 2 * (cos(Double.pi * fraction) + 1)
             }
             phaseStart = phase.end
