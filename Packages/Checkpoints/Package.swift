@@ -18,7 +18,9 @@ let package = Package(
                 "Checkpoints",
                 .product(name: "TensorMath", package: "TensorMath"),
                 .product(name: "TensorMathTesting", package: "TensorMath"),
-            ]
+            ],
+            // Golden files written by Tools/reference/checkpoints_golden.py (each under 2 KB).
+            resources: [.copy("Fixtures")]
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,121 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Atomic file replacement: every file Checkpoints writes goes through here.
+///
+/// The bytes go to a new temporary file in the destination's folder (`.<name>.tmp-XXXXXX`),
+/// which is flushed to disk (`fsync`) and then renamed over the destination; the folder is
+/// synced too. A reader therefore sees either the previous file or the complete new one,
+/// never a mixture, and a crash, a full disk or an error thrown half-way through a save leaves
+/// the previous file untouched (and removes the temporary file, unless the process dies).
+///
+/// A new file gets mode `0644`; a replaced file keeps its mode.
+///
+/// ```swift
+/// try AtomicFile.write(to: url) { writer in
+///     try writer.write(header)
+///     for chunk in chunks { try writer.write(chunk) }
+/// }
+/// ```
+public enum AtomicFile {
+    /// Streams bytes into the temporary file of an atomic write.
+    public final class Writer {
+        fileprivate let descriptor: Int32
+        fileprivate let path: String
+        /// The number of bytes written so far.
+        public private(set) var byteCount = 0
+
+        fileprivate init(descriptor: Int32, path: String) {
+            self.descriptor = descriptor
+            self.path = path
+        }
+
+        /// Appends `bytes`.
+        /// - Throws: ``CheckpointError/fileSystem(path:operation:message:)`` (a full disk,
+        ///   an I/O error), naming the destination file.
+        public func write(_ bytes: UnsafeRawBufferPointer) throws {
+            guard var address = bytes.baseAddress else { return }
+            var remaining = bytes.count
+            while remaining > 0 {
+                let result = systemWrite(descriptor, address, min(remaining, 1 << 30))
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    throw FileBytes.systemError(path, "write")
+                }
+                address += result
+                remaining -= result
+                byteCount += result
+            }
+        }
+
+        /// Appends `bytes`.
+        public func write(_ bytes: [UInt8]) throws {
+            try bytes.withUnsafeBytes { try write($0) }
+        }
+    }
+
+    /// Writes a file atomically: `body` writes the content through the ``Writer``; if it
+    /// returns, the content replaces `url`; if it throws, `url` is left as it was and the
+    /// error is rethrown.
+    /// - Throws: What `body` throws, or ``CheckpointError/fileSystem(path:operation:message:)``
+    ///   naming the destination and the failing call (a missing or read-only folder, a full
+    ///   disk, a destination that is a folder).
+    public static func write(to url: URL, _ body: (Writer) throws -> Void) throws {
+        let path = url.path
+        let folder = url.deletingLastPathComponent().path
+        let name = url.lastPathComponent
+        // Keep the temporary name within NAME_MAX (255 bytes) whatever the destination's.
+        let stem = String(decoding: Array(name.utf8.prefix(200)), as: UTF8.self)
+        var template = Array("\(folder)/.\(stem).tmp-XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { throw FileBytes.systemError(path, "create a temporary file") }
+        let temporaryPath = String(
+            decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var isOpen = true
+        do {
+            var existing = stat()
+            let mode: mode_t = stat(path, &existing) == 0 ? existing.st_mode & 0o7777 : 0o644
+            guard fchmod(descriptor, mode) == 0 else { throw FileBytes.systemError(path, "chmod") }
+            try body(Writer(descriptor: descriptor, path: path))
+            guard fsync(descriptor) == 0 else { throw FileBytes.systemError(path, "fsync") }
+            isOpen = false
+            guard close(descriptor) == 0 else { throw FileBytes.systemError(path, "close") }
+            guard rename(temporaryPath, path) == 0 else {
+                throw FileBytes.systemError(path, "rename")
+            }
+        } catch {
+            if isOpen { close(descriptor) }
+            unlink(temporaryPath)
+            throw error
+        }
+        syncFolder(folder)
+    }
+
+    /// Writes `bytes` to `url` atomically.
+    /// - Throws: ``CheckpointError/fileSystem(path:operation:message:)``.
+    public static func write(_ bytes: [UInt8], to url: URL) throws {
+        try write(to: url) { try $0.write(bytes) }
+    }
+
+    /// Makes a rename in `folder` durable. Best effort: some file systems refuse to sync
+    /// folders, and the file's own content is already on disk.
+    private static func syncFolder(_ folder: String) {
+        let descriptor = open(folder, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        _ = fsync(descriptor)
+        close(descriptor)
+    }
+}
+
+/// The system `write(2)`, under a name that the method `Writer.write` does not shadow.
+@inline(__always)
+private func systemWrite(_ descriptor: Int32, _ address: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, address, count)
+}

@@ -1,6 +1,0 @@
-import Testing
-import Checkpoints
-
-@Test func packageIsLinked() {
-    #expect(CheckpointsInfo.name == "Checkpoints")
-}
