@@ -11,7 +11,10 @@ let package = Package(
         .package(path: "../TensorMath"),
     ],
     targets: [
-        .target(name: "Checkpoints", dependencies: [.product(name: "TensorMath", package: "TensorMath")]),
+        .target(
+            name: "Checkpoints",
+            dependencies: [.product(name: "TensorMath", package: "TensorMath")]
+        ),
         .testTarget(
             name: "CheckpointsTests",
             dependencies: [

@@ -201,7 +201,8 @@ struct HeaderJSONParser {
                 break
             }
             if byte < 0x20 {
-                throw failure("unescaped control character 0x\(String(byte, radix: 16)) in a string")
+                throw failure(
+                    "unescaped control character 0x\(String(byte, radix: 16)) in a string")
             }
             if byte != UInt8(ascii: "\\") {
                 position += 1

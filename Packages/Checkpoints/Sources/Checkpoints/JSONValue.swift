@@ -6,10 +6,11 @@ import Foundation
 /// Numbers are `Double`s, exact for integers up to 2⁵³; store larger integers (seeds, random
 /// state words) as strings. Keep numbers finite: infinities and NaN are written as the strings
 /// `"inf"`, `"-inf"` and `"nan"` and read back as those strings (typed `Double` fields of a
-/// `Codable` value read them back as numbers). Write literals directly, or convert any `Codable` value:
+/// `Codable` value read them back as numbers). Write literals directly, or convert any
+/// `Codable` value:
 ///
 /// ```swift
-/// let configuration: JSONValue = ["channels": [6, 16], "dropout": 0.5, "batch_norm": false]
+/// let configuration: JSONValue = ["channels": [6, 16], "dropout": 0.5]
 /// let typed = try JSONValue(encoding: LeNetConfiguration(classes: 10))
 /// let back = try typed.decode(as: LeNetConfiguration.self)
 /// ```

@@ -86,7 +86,8 @@ extension ModelDescription {
     public func metadata() throws -> [String: String] {
         if let problem {
             throw CheckpointError.invalidArgument(
-                operation: "ModelDescription.metadata", reason: "\(problem.key): \(problem.message)")
+                operation: "ModelDescription.metadata",
+                reason: "\(problem.key): \(problem.message)")
         }
         var metadata = [
             MetadataKey.formatVersion: String(Self.formatVersion),

@@ -99,7 +99,8 @@ extension SafeTensorsDType {
     private func load<T: FixedWidthInteger>(_: T.Type, _ base: UnsafeRawPointer, _ index: Int)
         -> T
     {
-        T(littleEndian: base.loadUnaligned(fromByteOffset: index &* MemoryLayout<T>.size, as: T.self))
+        let offset = index &* MemoryLayout<T>.size
+        return T(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: T.self))
     }
 
     /// The `Float` with the value of an IEEE 754 half-precision bit pattern, exactly
@@ -132,7 +133,8 @@ extension SafeTensorsDType {
         } else if exponent == 0 {
             magnitude = Float(mantissa) * 0x1p-9
         } else {
-            magnitude = Float(8 + mantissa) * Float(sign: .plus, exponent: exponent - 10, significand: 1)
+            let scale = Float(sign: .plus, exponent: exponent - 10, significand: 1)
+            magnitude = Float(8 + mantissa) * scale
         }
         return negative ? -magnitude : magnitude
     }

@@ -120,9 +120,9 @@ public final class SafeTensorsFile: @unchecked Sendable {
 
     /// The bytes of `entry`, whose offsets the header validated against the file size.
     private func bytes(of entry: SafeTensorsEntry) -> UnsafeRawBufferPointer {
-        let range = (dataStart + entry.dataOffsets.lowerBound)..<(dataStart
-            + entry.dataOffsets.upperBound)
-        return UnsafeRawBufferPointer(rebasing: storage.bytes[range])
+        let start = dataStart + entry.dataOffsets.lowerBound
+        let end = dataStart + entry.dataOffsets.upperBound
+        return UnsafeRawBufferPointer(rebasing: storage.bytes[start..<end])
     }
 
     private func tensor(for entry: SafeTensorsEntry) throws -> Tensor {

@@ -149,7 +149,8 @@ struct SafeTensorsHeader {
         shape.reserveCapacity(dimensionValues.count)
         for dimension in dimensionValues {
             guard let size = nonNegativeInteger(dimension) else {
-                throw invalid("shape dimension \(dimension.textForErrors) is not a non-negative integer")
+                throw invalid(
+                    "shape dimension \(dimension.textForErrors) is not a non-negative integer")
             }
             shape.append(size)
         }
@@ -158,7 +159,8 @@ struct SafeTensorsHeader {
             let (product, overflow) = elementCount.multipliedReportingOverflow(by: size)
             guard !overflow, product <= SafeTensorsLimits.maximumElementCount else {
                 throw invalid(
-                    "shape \(shape) has more than \(SafeTensorsLimits.maximumElementCount) elements")
+                    "shape \(shape) has more than \(SafeTensorsLimits.maximumElementCount) "
+                        + "elements")
             }
             elementCount = product
         }

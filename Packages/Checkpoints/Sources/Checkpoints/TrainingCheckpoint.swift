@@ -83,7 +83,8 @@ public struct TrainingCheckpoint: Equatable, Sendable {
             }
         }
         var metadata = try modelDescription?.metadata() ?? [:]
-        metadata[ModelDescription.MetadataKey.formatVersion] = String(ModelDescription.formatVersion)
+        metadata[ModelDescription.MetadataKey.formatVersion] =
+            String(ModelDescription.formatVersion)
         metadata[MetadataKey.trainingState] = try MetadataJSON.string(
             trainingState, key: MetadataKey.trainingState)
         try SafeTensorsFile.write(tensors, metadata: metadata, to: url)

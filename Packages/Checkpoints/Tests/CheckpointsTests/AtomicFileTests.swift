@@ -4,9 +4,9 @@ import TensorMath
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @Suite struct AtomicFileTests {
@@ -64,12 +64,14 @@ import Darwin
     @Test func aReadOnlyFolderIsAClearErrorAndTheFileSurvives() throws {
         let folder = try TemporaryFolder()
         defer {
-            try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.url.path)
+            try? FileManager.default.setAttributes(
+                [.posixPermissions: 0o755], ofItemAtPath: folder.url.path)
             folder.cleanUp()
         }
         let url = folder.file("model.safetensors")
         try SafeTensorsFile.write(["w": Tensor([4])], to: url)
-        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder.url.path)
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o555], ofItemAtPath: folder.url.path)
         // Root ignores folder permissions; the write then succeeds, which proves nothing here.
         guard geteuid() != 0 else { return }
         let error = try #require(throws: CheckpointError.self) {
@@ -90,7 +92,8 @@ import Darwin
         #expect(error.description.contains(missing.path))
         // The destination is a folder: the rename fails, the folder and its content survive.
         let blocking = folder.file("blocking")
-        try FileManager.default.createDirectory(at: blocking.appendingPathComponent("inside"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: blocking.appendingPathComponent("inside"), withIntermediateDirectories: true)
         let renameError = try #require(throws: CheckpointError.self) {
             try AtomicFile.write([1, 2], to: blocking)
         }

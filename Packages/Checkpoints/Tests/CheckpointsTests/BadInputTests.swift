@@ -22,7 +22,9 @@ import Testing
     }
 
     /// A one-tensor header with the given fields.
-    func tensorHeader(dtype: String = #""F32""#, shape: String = "[2]", offsets: String = "[0,8]")
+    func tensorHeader(
+        dtype: String = #""F32""#, shape: String = "[2]", offsets: String = "[0,8]"
+    )
         -> String
     {
         #"{"t":{"dtype":\#(dtype),"shape":\#(shape),"data_offsets":\#(offsets)}}"#
@@ -40,8 +42,10 @@ import Testing
     @Test func truncatedFilesOnDiskAreClearErrors() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanUp() }
-        let whole = try SafeTensorsFile.serialize(["w": try Tensor.ones([4, 4])], metadata: ["k": "v"])
-        let headerEnd = 8 + whole[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let whole = try SafeTensorsFile.serialize(
+            ["w": try Tensor.ones([4, 4])], metadata: ["k": "v"])
+        let headerEnd =
+            8 + whole[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
         // Cut inside the length, the header, and the data.
         for cut in [0, 5, 12, headerEnd - 1, headerEnd, headerEnd + 3, whole.count - 1] {
             let url = folder.file("cut-\(cut).safetensors")
@@ -49,8 +53,12 @@ import Testing
             let error = try #require(throws: CheckpointError.self) {
                 try SafeTensorsFile(contentsOf: url)
             }
-            let expected = cut < 8 ? "truncated" : cut < headerEnd ? "headerLengthExceedsFile"
-                : "invalidOffsets"
+            let expected =
+                cut < 8
+                ? "truncated"
+                : cut < headerEnd
+                    ? "headerLengthExceedsFile"
+                    : "invalidOffsets"
             #expect(error.caseName == expected, "cut at \(cut): \(error)")
             #expect(error.description.contains(url.path))
         }
@@ -65,8 +73,10 @@ import Testing
         for length in [UInt64.max, 1 << 63, UInt64(SafeTensorsLimits.maximumHeaderBytes) + 1] {
             let error = try openError(safetensorsBytes(header: "{}", declaredLength: length))
             #expect(
-                error == .headerTooLarge(
-                    path: Self.name, length: length, limit: SafeTensorsLimits.maximumHeaderBytes))
+                error
+                    == .headerTooLarge(
+                        path: Self.name, length: length, limit: SafeTensorsLimits.maximumHeaderBytes
+                    ))
         }
     }
 
@@ -84,7 +94,8 @@ import Testing
     }
 
     @Test func invalidUTF8IsRejected() throws {
-        let header: [UInt8] = Array(#"{"__metadata__":{"k":""#.utf8) + [0xC3, 0x28]
+        let header: [UInt8] =
+            Array(#"{"__metadata__":{"k":""#.utf8) + [0xC3, 0x28]
             + Array(#""}}"#.utf8)
         let bytes = withUnsafeBytes(of: UInt64(header.count).littleEndian) { Array($0) } + header
         #expect(try openError(bytes).caseName == "invalidJSON")
@@ -92,16 +103,20 @@ import Testing
 
     @Test func deepNestingIsAnErrorNotAStackOverflow() throws {
         let depth = 100_000
-        let header = #"{"a":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+        let header =
+            #"{"a":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+            + "}"
         let error = try openError(header: header)
         #expect(error.caseName == "invalidJSON")
         #expect(error.description.contains("nesting"))
     }
 
     @Test func trailingSpacesAndEscapesAreAccepted() throws {
-        let header = #"{"__metadata__":{"k\u00e9\n":"\ud83d\ude00\/"},"#
+        let header =
+            #"{"__metadata__":{"k\u00e9\n":"\ud83d\ude00\/"},"#
             + #""t":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"# + "     "
-        let file = try SafeTensorsFile(bytes: safetensorsBytes(header: header, data: littleEndianBytes([2])))
+        let file = try SafeTensorsFile(
+            bytes: safetensorsBytes(header: header, data: littleEndianBytes([2])))
         #expect(file.metadata == ["ké\n": "😀/"])
     }
 
@@ -112,7 +127,11 @@ import Testing
         (#"{"__metadata__":{"k":1}}"#, "not a string"),
         (#"{"__metadata__":{"k":"a","k":"b"}}"#, "duplicate metadata key"),
         (#"{"__metadata__":{},"__metadata__":{}}"#, "duplicate"),
-        (#"{"t":{"dtype":"F32","shape":[0],"data_offsets":[0,0]},"t":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}"#, "duplicate tensor name"),
+        (
+            #"{"t":{"dtype":"F32","shape":[0],"data_offsets":[0,0]},"#
+                + #""t":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}"#,
+            "duplicate tensor name"
+        ),
         (#"{"t":[]}"#, "not an object"),
         (#"{"t":{"shape":[0],"data_offsets":[0,0]}}"#, "missing \"dtype\""),
         (#"{"t":{"dtype":"F32","data_offsets":[0,0]}}"#, "missing \"shape\""),
@@ -135,18 +154,24 @@ import Testing
 
     @Test(arguments: ["[0]", "[0,8,9]", "[-1,8]", "[0,8.0]", "{}", "[0,99999999999999999999]"])
     func badOffsetFieldsAreRejected(offsets: String) throws {
-        let error = try openError(header: tensorHeader(offsets: offsets), data: [UInt8](repeating: 0, count: 8))
+        let error = try openError(
+            header: tensorHeader(offsets: offsets), data: [UInt8](repeating: 0, count: 8))
         #expect(error.caseName == "invalidHeader", "\(offsets): \(error)")
     }
 
     @Test func rankAboveTheLimitIsRejected() throws {
-        let shape = "[" + Array(repeating: "1", count: SafeTensorsLimits.maximumRank + 1).joined(separator: ",") + "]"
-        let error = try openError(header: tensorHeader(shape: shape, offsets: "[0,4]"), data: [0, 0, 0, 0])
+        let shape =
+            "["
+            + Array(repeating: "1", count: SafeTensorsLimits.maximumRank + 1).joined(separator: ",")
+            + "]"
+        let error = try openError(
+            header: tensorHeader(shape: shape, offsets: "[0,4]"), data: [0, 0, 0, 0])
         #expect(error.description.contains("rank 33"))
     }
 
     @Test func unknownDTypeIsNamed() throws {
-        let error = try openError(header: tensorHeader(dtype: #""F4""#, offsets: "[0,1]"), data: [0])
+        let error = try openError(
+            header: tensorHeader(dtype: #""F4""#, offsets: "[0,1]"), data: [0])
         #expect(error == .unsupportedDType(path: Self.name, tensor: "t", dtype: "F4"))
     }
 
@@ -162,19 +187,24 @@ import Testing
         let bytes = withUnsafeBytes(of: UInt64(header.count).littleEndian) { Array($0) } + header
         let error = try openError(bytes)
         #expect(error.caseName == "invalidHeader")
-        #expect(error.description.contains("more than the limit of \(SafeTensorsLimits.maximumTensorCount)"))
+        #expect(
+            error.description.contains(
+                "more than the limit of \(SafeTensorsLimits.maximumTensorCount)"))
     }
 
     // MARK: Sizes, byte counts and offsets
 
     @Test func dtypeShapeAndByteCountMustAgree() throws {
         // F32 [2] needs 8 bytes; the offsets cover 6.
-        let error = try openError(header: tensorHeader(offsets: "[0,6]"), data: [UInt8](repeating: 0, count: 6))
+        let error = try openError(
+            header: tensorHeader(offsets: "[0,6]"), data: [UInt8](repeating: 0, count: 6))
         #expect(
-            error == .byteCountMismatch(
-                path: Self.name, tensor: "t", dtype: "F32", shape: [2], expected: 8, actual: 6))
+            error
+                == .byteCountMismatch(
+                    path: Self.name, tensor: "t", dtype: "F32", shape: [2], expected: 8, actual: 6))
         // Same bytes, wrong dtype: F64 [2] needs 16.
-        let dtypeError = try openError(header: tensorHeader(dtype: #""F64""#), data: [UInt8](repeating: 0, count: 8))
+        let dtypeError = try openError(
+            header: tensorHeader(dtype: #""F64""#), data: [UInt8](repeating: 0, count: 8))
         #expect(dtypeError.caseName == "byteCountMismatch")
         #expect(dtypeError.description.contains("F64 [2] needs 16"))
     }
@@ -185,7 +215,9 @@ import Testing
         "[9223372036854775807,2]",
     ])
     func absurdShapesAreRejectedWithoutAllocating(shape: String) throws {
-        let error = try openError(header: tensorHeader(shape: shape, offsets: "[0,8]"), data: [UInt8](repeating: 0, count: 8))
+        let error = try openError(
+            header: tensorHeader(shape: shape, offsets: "[0,8]"),
+            data: [UInt8](repeating: 0, count: 8))
         #expect(error.caseName == "invalidHeader", "\(error)")
         #expect(error.description.contains("elements"))
     }
@@ -199,24 +231,35 @@ import Testing
     }
 
     @Test func reversedOffsetsAreRejected() throws {
-        let error = try openError(header: tensorHeader(shape: "[0]", offsets: "[8,0]"), data: [UInt8](repeating: 0, count: 8))
-        #expect(error == .invalidOffsets(path: Self.name, tensor: "t", reason: "begin 8 is after end 0"))
+        let error = try openError(
+            header: tensorHeader(shape: "[0]", offsets: "[8,0]"),
+            data: [UInt8](repeating: 0, count: 8))
+        #expect(
+            error == .invalidOffsets(path: Self.name, tensor: "t", reason: "begin 8 is after end 0")
+        )
     }
 
     @Test func overlappingOffsetsAreRejected() throws {
-        let header = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"#
+        let header =
+            #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"#
             + #""b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#
         let error = try openError(header: header, data: [UInt8](repeating: 0, count: 12))
         #expect(error.caseName == "invalidOffsets")
-        #expect(error.description.contains(#"tensor "b""#) && error.description.contains(#"overlaps tensor "a""#))
+        #expect(
+            error.description.contains(#"tensor "b""#)
+                && error.description.contains(#"overlaps tensor "a""#))
         // Two tensors on the same bytes.
-        let same = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"#
+        let same =
+            #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"#
             + #""b":{"dtype":"I32","shape":[2],"data_offsets":[0,8]}}"#
-        #expect(try openError(header: same, data: [UInt8](repeating: 0, count: 8)).caseName == "invalidOffsets")
+        #expect(
+            try openError(header: same, data: [UInt8](repeating: 0, count: 8)).caseName
+                == "invalidOffsets")
     }
 
     @Test func gapsAndTrailingBytesAreRejected() throws {
-        let gap = #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"#
+        let gap =
+            #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"#
             + #""b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#
         let gapError = try openError(header: gap, data: [UInt8](repeating: 0, count: 12))
         #expect(gapError.caseName == "invalidOffsets")
@@ -227,7 +270,8 @@ import Testing
     }
 
     @Test func outOfRangeOffsetsNameTheTensor() throws {
-        let error = try openError(header: tensorHeader(offsets: "[4,12]"), data: [UInt8](repeating: 0, count: 8))
+        let error = try openError(
+            header: tensorHeader(offsets: "[4,12]"), data: [UInt8](repeating: 0, count: 8))
         #expect(error.caseName == "invalidOffsets")
         #expect(error.description.contains(#"tensor "t""#) && error.description.contains("[4, 12]"))
     }

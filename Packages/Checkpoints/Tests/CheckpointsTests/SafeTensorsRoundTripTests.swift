@@ -15,7 +15,8 @@ import Testing
         return [
             "features.0.weight": try Tensor.normal([4, 1, 3, 3], using: &generator),
             "features.0.bias": try Tensor.uniform([4], low: -1, high: 1, using: &generator),
-            "special": try Tensor(shape: [special.count], scalars: special.map(Float.init(bitPattern:))),
+            "special": try Tensor(
+                shape: [special.count], scalars: special.map(Float.init(bitPattern:))),
             "scalar": Tensor(scalar: -3.25),
             "empty": try Tensor.zeros([0, 5]),
             "Zeta": try Tensor.ones([1, 1, 1]),
@@ -49,15 +50,18 @@ import Testing
     @Test func layoutFollowsTheReferenceWriter() throws {
         let tensors = try Self.awkwardTensors()
         let bytes = try SafeTensorsFile.serialize(tensors)
-        let headerLength = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let headerLength = bytes[0..<8].enumerated().reduce(0) {
+            $0 | Int($1.element) << (8 * $1.offset)
+        }
         #expect(headerLength % 8 == 0)
         let header = String(decoding: bytes[8..<(8 + headerLength)], as: UTF8.self)
         // Sorted by UTF-8 bytes: upper case before lower case, "é" (0xC3) last.
         let file = try SafeTensorsFile(bytes: bytes)
-        #expect(file.names == [
-            "Zeta", "empty", "features.0.bias", "features.0.weight", "scalar", "special",
-            "é.accent",
-        ])
+        #expect(
+            file.names == [
+                "Zeta", "empty", "features.0.bias", "features.0.weight", "scalar", "special",
+                "é.accent",
+            ])
         #expect(header.hasPrefix(#"{"Zeta":{"dtype":"F32","shape":[1,1,1],"data_offsets":[0,4]},"#))
         #expect(header.contains(#""empty":{"dtype":"F32","shape":[0,5],"data_offsets":[4,4]}"#))
         #expect(header.contains(#""scalar":{"dtype":"F32","shape":[],"data_offsets":"#))
@@ -96,10 +100,11 @@ import Testing
         let file = try SafeTensorsFile(bytes: bytes, name: "in-memory")
         #expect(file.path == "in-memory")
         #expect(file.byteCount == bytes.count)
-        #expect(file.entries == [
-            SafeTensorsEntry(name: "a", dtype: .float32, shape: [2, 3], dataOffsets: 0..<24),
-            SafeTensorsEntry(name: "b", dtype: .float32, shape: [4], dataOffsets: 24..<40),
-        ])
+        #expect(
+            file.entries == [
+                SafeTensorsEntry(name: "a", dtype: .float32, shape: [2, 3], dataOffsets: 0..<24),
+                SafeTensorsEntry(name: "b", dtype: .float32, shape: [4], dataOffsets: 24..<40),
+            ])
         #expect(file.entries[0].elementCount == 6 && file.entries[0].byteCount == 24)
         #expect(file.shapes == ["a": [2, 3], "b": [4]])
         let raw = try file.withUnsafeBytes(ofTensorNamed: "b") { Array($0) }
@@ -113,7 +118,8 @@ import Testing
             try file.tensor(named: "fc.weight")
         }
         #expect(error == .tensorNotFound(path: "m.safetensors", tensor: "fc.weight"))
-        #expect(error.description.contains("fc.weight") && error.description.contains("m.safetensors"))
+        #expect(
+            error.description.contains("fc.weight") && error.description.contains("m.safetensors"))
         #expect(throws: CheckpointError.self) {
             try file.withUnsafeBytes(ofTensorNamed: "nope") { _ in 0 }
         }

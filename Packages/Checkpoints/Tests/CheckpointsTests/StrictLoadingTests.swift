@@ -10,7 +10,8 @@ import Testing
     func file(_ tensors: [String: [Int]]) throws -> SafeTensorsFile {
         var values: [String: Tensor] = [:]
         for (name, shape) in tensors { values[name] = try Tensor.ones(shape) }
-        return try SafeTensorsFile(bytes: try SafeTensorsFile.serialize(values), name: "lenet.safetensors")
+        return try SafeTensorsFile(
+            bytes: try SafeTensorsFile.serialize(values), name: "lenet.safetensors")
     }
 
     @Test func matchingTensorsLoad() throws {
@@ -27,15 +28,19 @@ import Testing
             try file(actual).tensors(matching: expected)
         }
         let mismatch = TensorSetMismatch(expected: expected, actual: actual)
-        #expect(error == .tensorSetMismatch(path: "lenet.safetensors", mismatch: try #require(mismatch)))
+        #expect(
+            error == .tensorSetMismatch(path: "lenet.safetensors", mismatch: try #require(mismatch))
+        )
         #expect(mismatch?.missing == ["fc.bias"])
         #expect(mismatch?.unexpected == ["head.weight"])
-        #expect(mismatch?.misshaped == [
-            .init(name: "conv1.weight", expected: [6, 1, 5, 5], actual: [6, 3, 5, 5]),
-        ])
-        #expect(error.description == "lenet.safetensors: missing tensors: fc.bias; "
-            + "unexpected tensors: head.weight; tensor conv1.weight has shape [6, 3, 5, 5] "
-            + "in the file, the model expects [6, 1, 5, 5]")
+        #expect(
+            mismatch?.misshaped == [
+                .init(name: "conv1.weight", expected: [6, 1, 5, 5], actual: [6, 3, 5, 5])
+            ])
+        #expect(
+            error.description == "lenet.safetensors: missing tensors: fc.bias; "
+                + "unexpected tensors: head.weight; tensor conv1.weight has shape [6, 3, 5, 5] "
+                + "in the file, the model expects [6, 1, 5, 5]")
     }
 
     @Test func eachKindAloneIsAnError() throws {

@@ -27,7 +27,9 @@ struct TemporaryFolder {
 
 /// The bytes of a safetensors file made by hand: the 8-byte length (by default the header's
 /// own), the header text, then `data`.
-func safetensorsBytes(header: String, data: [UInt8] = [], declaredLength: UInt64? = nil)
+func safetensorsBytes(
+    header: String, data: [UInt8] = [], declaredLength: UInt64? = nil
+)
     -> [UInt8]
 {
     let text = Array(header.utf8)

@@ -40,7 +40,8 @@ import Testing
         let file = try SafeTensorsFile(contentsOf: try fixture(name), readMode: .read)
         let expectedMetadata = name.contains("metadata") ? TorchGolden.escapeMetadata : [:]
         #expect(file.metadata == expectedMetadata)
-        let shapes = Dictionary(uniqueKeysWithValues: TorchGolden.f32Tensors.map { ($0.name, $0.shape) })
+        let shapes = Dictionary(
+            uniqueKeysWithValues: TorchGolden.f32Tensors.map { ($0.name, $0.shape) })
         let tensors = try file.tensors(matching: shapes)
         for golden in TorchGolden.f32Tensors {
             expectSameValues(try #require(tensors[golden.name]), golden)
@@ -59,7 +60,8 @@ import Testing
         let ours = try SafeTensorsFile.serialize(tensors, metadata: metadata)
         let python = try [UInt8](Data(contentsOf: url))
         #expect(ours.count == python.count)
-        if let first = zip(ours, python).enumerated().first(where: { $0.element.0 != $0.element.1 }) {
+        if let first = zip(ours, python).enumerated().first(where: { $0.element.0 != $0.element.1 })
+        {
             Issue.record("first differing byte at \(first.offset)")
         }
         #expect(ours == python)

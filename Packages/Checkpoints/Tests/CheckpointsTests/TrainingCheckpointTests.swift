@@ -14,7 +14,9 @@ import Testing
         var generator = Xoshiro256(seed: seed)
         let count = shape.reduce(1, *)
         // Arbitrary bit patterns, NaN payloads and subnormals included.
-        let scalars = (0..<count).map { _ in Float(bitPattern: UInt32(truncatingIfNeeded: generator.next())) }
+        let scalars = (0..<count).map { _ in
+            Float(bitPattern: UInt32(truncatingIfNeeded: generator.next()))
+        }
         return try Tensor(shape: shape, scalars: scalars)
     }
 
@@ -32,7 +34,8 @@ import Testing
                 metric: "validation_loss", goal: .minimize, patience: 5, bestValue: 0.031_25,
                 bestEpoch: 2, epochsWithoutImprovement: 1),
             history: Self.awkwardDoubles.enumerated().map { index, value in
-                MetricRecord(epoch: index, values: ["train_loss": value, "accuracy": 1 / Double(index + 1)])
+                MetricRecord(
+                    epoch: index, values: ["train_loss": value, "accuracy": 1 / Double(index + 1)])
             },
             optimizer: ["kind": "adam", "step": 2_461, "betas": [0.9, 0.999]],
             extras: ["note": "resumed twice", "flags": [true, false, nil]])
@@ -75,7 +78,9 @@ import Testing
         #expect(loaded.modelDescription == original.modelDescription)
 
         let (a, b) = (original.trainingState, loaded.trainingState)
-        #expect(b.epoch == 3 && b.batchCursor == 117 && b.globalStep == 2_461 && b.scheduleStep == 2_461)
+        #expect(
+            b.epoch == 3 && b.batchCursor == 117 && b.globalStep == 2_461 && b.scheduleStep == 2_461
+        )
         #expect(b.learningRate?.bitPattern == a.learningRate?.bitPattern)
         #expect(b.generators == a.generators)
         #expect(b.earlyStopping == a.earlyStopping)
@@ -83,10 +88,13 @@ import Testing
         #expect(b.history.count == a.history.count)
         for (x, y) in zip(a.history, b.history) {
             #expect(x.epoch == y.epoch)
-            #expect(x.values.mapValues(\.bitPattern) == y.values.mapValues(\.bitPattern), "epoch \(x.epoch)")
+            #expect(
+                x.values.mapValues(\.bitPattern) == y.values.mapValues(\.bitPattern),
+                "epoch \(x.epoch)")
         }
         // NaN aside, the whole state compares equal.
-        var withoutNaN = a, loadedWithoutNaN = b
+        var withoutNaN = a
+        var loadedWithoutNaN = b
         withoutNaN.history.removeAll { $0.values.values.contains(where: \.isNaN) }
         loadedWithoutNaN.history.removeAll { $0.values.values.contains(where: \.isNaN) }
         #expect(withoutNaN == loadedWithoutNaN)
@@ -108,7 +116,8 @@ import Testing
 
     @Test func stateWordsAreStoredAsDecimalStrings() throws {
         let json = String(
-            decoding: try JSONEncoder().encode(GeneratorState(algorithm: "xoshiro256**", words: [.max, 7])),
+            decoding: try JSONEncoder().encode(
+                GeneratorState(algorithm: "xoshiro256**", words: [.max, 7])),
             as: UTF8.self)
         #expect(json.contains(#"["18446744073709551615","7"]"#))
     }
@@ -123,7 +132,9 @@ import Testing
         #expect(file.names.contains("model.features.0.weight"))
         #expect(file.names.contains("optimizer.step"))
         #expect(file.names.contains("extra.best.classifier.weight"))
-        #expect(file.metadata[TrainingCheckpoint.MetadataKey.trainingState]?.contains(#""batch_cursor":117"#) == true)
+        #expect(
+            file.metadata[TrainingCheckpoint.MetadataKey.trainingState]?.contains(
+                #""batch_cursor":117"#) == true)
         // A checkpoint is also inspectable as a model file.
         #expect(try file.modelDescription().architecture.name == "lenet5")
     }
@@ -132,14 +143,17 @@ import Testing
         let folder = try TemporaryFolder()
         defer { folder.cleanUp() }
         let url = folder.file("small.safetensors")
-        let checkpoint = TrainingCheckpoint(modelState: ["w": Tensor([1, 2])], trainingState: TrainingState())
+        let checkpoint = TrainingCheckpoint(
+            modelState: ["w": Tensor([1, 2])], trainingState: TrainingState())
         try checkpoint.write(to: url)
         #expect(try TrainingCheckpoint(contentsOf: url) == checkpoint)
     }
 
     @Test func filesThatAreNotCheckpointsAreClearErrors() throws {
         let plain = try fixture("torch_f32_plain.safetensors")
-        let error = try #require(throws: CheckpointError.self) { try TrainingCheckpoint(contentsOf: plain) }
+        let error = try #require(throws: CheckpointError.self) {
+            try TrainingCheckpoint(contentsOf: plain)
+        }
         #expect(error == .missingMetadata(path: plain.path, key: "swiftcnn.training_state"))
 
         let folder = try TemporaryFolder()
@@ -149,15 +163,20 @@ import Testing
         try SafeTensorsFile.write(
             ["model.w": Tensor([1]), "w": Tensor([2])],
             metadata: [TrainingCheckpoint.MetadataKey.trainingState: state], to: stray)
-        let strayError = try #require(throws: CheckpointError.self) { try TrainingCheckpoint(contentsOf: stray) }
+        let strayError = try #require(throws: CheckpointError.self) {
+            try TrainingCheckpoint(contentsOf: stray)
+        }
         #expect(strayError.caseName == "tensorSetMismatch")
         #expect(strayError.description.contains("unexpected tensors: w"))
 
         let broken = folder.file("broken.safetensors")
         try SafeTensorsFile.write(
-            ["model.w": Tensor([1])], metadata: [TrainingCheckpoint.MetadataKey.trainingState: #"{"epoch":"x"}"#],
+            ["model.w": Tensor([1])],
+            metadata: [TrainingCheckpoint.MetadataKey.trainingState: #"{"epoch":"x"}"#],
             to: broken)
-        let brokenError = try #require(throws: CheckpointError.self) { try TrainingCheckpoint(contentsOf: broken) }
+        let brokenError = try #require(throws: CheckpointError.self) {
+            try TrainingCheckpoint(contentsOf: broken)
+        }
         #expect(brokenError.caseName == "invalidMetadata")
         #expect(brokenError.description.contains("swiftcnn.training_state"))
     }
@@ -166,9 +185,11 @@ import Testing
         let folder = try TemporaryFolder()
         defer { folder.cleanUp() }
         let url = folder.file("c.safetensors")
-        let first = TrainingCheckpoint(modelState: ["w": Tensor([1])], trainingState: TrainingState(epoch: 1))
+        let first = TrainingCheckpoint(
+            modelState: ["w": Tensor([1])], trainingState: TrainingState(epoch: 1))
         try first.write(to: url)
-        let bad = TrainingCheckpoint(modelState: ["": Tensor([2])], trainingState: TrainingState(epoch: 2))
+        let bad = TrainingCheckpoint(
+            modelState: ["": Tensor([2])], trainingState: TrainingState(epoch: 2))
         #expect(throws: CheckpointError.self) { try bad.write(to: url) }
         #expect(try TrainingCheckpoint(contentsOf: url) == first)
         #expect(try folder.contents() == ["c.safetensors"])
