@@ -1,6 +1,0 @@
-import Testing
-import Datasets
-
-@Test func packageIsLinked() {
-    #expect(DatasetsInfo.name == "Datasets")
-}

@@ -1,0 +1,273 @@
+import TensorMath
+
+/// The training loop the apps share: epochs over batches of `(images, labels)`, forward, loss,
+/// backward, optimizer step, learning-rate schedule, running loss and accuracy, throughput,
+/// validation in inference mode, early stopping, and callbacks for progress bars, logs and
+/// checkpoints.
+///
+/// ```swift
+/// let model = Sequential(Flatten(), Linear(784, 128, generator: &g), ReLU(),
+///                        Linear(128, 10, generator: &g))
+/// let trainer = Trainer(model: model, optimizer: try SGD(model, learningRate: 0.1,
+///                                                         momentum: 0.9))
+/// trainer.schedule = .cosine(initial: 0.1, period: epochs * batchesPerEpoch)
+/// let history = try trainer.fit(
+///     epochs: epochs, training: { epoch in loader.batches(epoch: epoch) },
+///     validation: { validationLoader.batches(epoch: 0) },
+///     onBatch: { progress in bar.update(progress) },
+///     onEpoch: { summary in print(summary.metrics) })
+/// ```
+///
+/// Batches come from any `Sequence` of `(images: Tensor, labels: [Int])`; the model's output
+/// must be `[N, C]` scores. The trainer's ``state`` (position, running totals, history) plus
+/// the optimizer's and early stopping's state make a checkpoint (``snapshot()``), from which
+/// ``restore(_:)`` resumes bit-identically, even in the middle of an epoch.
+public final class Trainer {
+    /// When a learning-rate schedule advances.
+    public enum ScheduleUnit: String, Codable, Sendable {
+        /// Called with the global step number before every optimizer step.
+        case batch
+        /// Called with the epoch number (constant within an epoch).
+        case epoch
+    }
+
+    /// The model being trained.
+    public let model: Layer
+    /// The optimizer updating the model's parameters.
+    public let optimizer: Optimizer
+    /// The loss; default softmax cross-entropy.
+    public var loss: ClassificationLoss
+    /// The learning-rate schedule; `nil` leaves `optimizer.learningRate` alone.
+    public var schedule: LearningRateSchedule?
+    /// Whether ``schedule`` is called per batch (default) or per epoch.
+    public var scheduleUnit: ScheduleUnit
+    /// Early stopping, checked by ``fit(epochs:training:validation:onBatch:onEpoch:)`` after each
+    /// epoch on ``monitor``.
+    public var earlyStopping: EarlyStopping?
+    /// The metric early stopping watches; default the validation loss.
+    public var monitor: MonitoredMetric
+    /// The position, running totals and history.
+    public var state = TrainerState()
+    /// Set to true (from a callback, or between calls) to stop after the current batch;
+    /// ``fit(epochs:training:validation:onBatch:onEpoch:)`` clears it when it starts.
+    public var stopRequested = false
+
+    /// Creates a trainer.
+    /// - Parameters:
+    ///   - model: The model; its output must be `[N, C]` class scores.
+    ///   - optimizer: Usually over `model.namedParameters`.
+    ///   - loss: Default ``ClassificationLoss/softmaxCrossEntropy(labelSmoothing:)``.
+    ///   - schedule: Default none.
+    ///   - scheduleUnit: Default ``ScheduleUnit/batch``.
+    ///   - earlyStopping: Default none.
+    ///   - monitor: Default ``MonitoredMetric/validationLoss``.
+    public init(
+        model: Layer, optimizer: Optimizer, loss: ClassificationLoss = .softmaxCrossEntropy(),
+        schedule: LearningRateSchedule? = nil, scheduleUnit: ScheduleUnit = .batch,
+        earlyStopping: EarlyStopping? = nil, monitor: MonitoredMetric = .validationLoss
+    ) {
+        self.model = model
+        self.optimizer = optimizer
+        self.loss = loss
+        self.schedule = schedule
+        self.scheduleUnit = scheduleUnit
+        self.earlyStopping = earlyStopping
+        self.monitor = monitor
+    }
+
+    /// The number the schedule is called with for the next step: the global step or the epoch.
+    public var scheduleStep: Int { scheduleUnit == .batch ? state.globalStep : state.epoch }
+
+    /// One optimization step on a batch in training mode: zero the gradients, forward, loss,
+    /// backward, update. Does not touch ``state``.
+    /// - Returns: The batch's loss and the number of correct predictions.
+    /// - Throws: ``NeuralNetError`` for a batch whose label count differs from its image count
+    ///   or a model error; ``TrainingError/nonFiniteLoss(epoch:batch:learningRate:)`` (epoch
+    ///   and batch from ``state``) if the loss is not finite, in which case nothing is updated.
+    public func trainStep(images: Tensor, labels: [Int]) throws -> (loss: Double, correct: Int) {
+        try checkBatch(images, labels, operation: "Trainer.trainStep")
+        if !model.isTraining { model.setTraining(true) }
+        if let schedule { optimizer.learningRate = schedule.learningRate(at: scheduleStep) }
+        optimizer.zeroGradients()
+        let output = try model.forward(images)
+        let result = try loss.evaluate(output, labels, true)
+        guard result.value.isFinite else {
+            throw TrainingError.nonFiniteLoss(
+                epoch: state.epoch, batch: state.batchCursor, learningRate: optimizer.learningRate)
+        }
+        let correct = try Metrics.correctCount(output, labels: labels)
+        _ = try model.backward(result.gradient)
+        try optimizer.step()
+        return (Double(result.value), correct)
+    }
+
+    /// Trains on the batches of the epoch in progress (``TrainerState/epoch``), skipping the
+    /// first ``TrainerState/batchCursor`` batches when resuming mid-epoch.
+    ///
+    /// When the sequence ends, the epoch's summary is appended to the history and the epoch
+    /// counter advances. If ``stopRequested`` is set during the epoch, training stops after
+    /// the current batch and the epoch stays in progress (resumable).
+    /// - Parameter onBatch: Called after every batch.
+    /// - Returns: The finished epoch's summary, or `nil` if stopped mid-epoch.
+    /// - Throws: As ``trainStep(images:labels:)``, and whatever `onBatch` throws.
+    @discardableResult
+    public func trainEpoch<Batches: Sequence>(
+        _ batches: Batches, onBatch: (BatchProgress) throws -> Void = { _ in }
+    ) throws -> EpochSummary? where Batches.Element == (images: Tensor, labels: [Int]) {
+        let expected = batches.underestimatedCount > 0 ? batches.underestimatedCount : nil
+        let skip = state.batchCursor
+        let clock = ContinuousClock()
+        for (index, batch) in batches.enumerated() {
+            if index < skip { continue }
+            let start = clock.now
+            let (batchLoss, correct) = try trainStep(images: batch.images, labels: batch.labels)
+            let elapsed = clock.now - start
+            let count = batch.labels.count
+            state.globalStep += 1
+            state.batchCursor = index + 1
+            state.epochLossSum += batchLoss * Double(count)
+            state.epochCorrect += correct
+            state.epochSamples += count
+            state.epochSeconds += seconds(elapsed)
+            try onBatch(BatchProgress(
+                epoch: state.epoch, batch: index, expectedBatchCount: expected,
+                globalStep: state.globalStep, loss: batchLoss,
+                accuracy: count > 0 ? Double(correct) / Double(count) : 0,
+                runningLoss: state.epochLossSum / Double(max(state.epochSamples, 1)),
+                runningAccuracy: Double(state.epochCorrect) / Double(max(state.epochSamples, 1)),
+                learningRate: optimizer.learningRate, samples: state.epochSamples,
+                imagesPerSecond: state.epochSeconds > 0
+                    ? Double(state.epochSamples) / state.epochSeconds : 0))
+            if stopRequested { return nil }
+        }
+        let samples = max(state.epochSamples, 1)
+        let summary = EpochSummary(
+            epoch: state.epoch, trainingLoss: state.epochLossSum / Double(samples),
+            trainingAccuracy: Double(state.epochCorrect) / Double(samples),
+            learningRate: optimizer.learningRate, samples: state.epochSamples,
+            seconds: state.epochSeconds)
+        state.history.append(summary)
+        state.epoch += 1
+        state.startEpoch()
+        return summary
+    }
+
+    /// Evaluates the model in inference mode (no caching, dropout off, batch norm running
+    /// statistics), restoring the previous mode afterwards.
+    /// - Parameters:
+    ///   - batches: The data, in any batch size.
+    ///   - topK: Values of `k` for which top-k accuracy is also measured; default none.
+    /// - Throws: ``NeuralNetError`` for a malformed batch or a model error.
+    public func evaluate<Batches: Sequence>(_ batches: Batches, topK: [Int] = []) throws
+        -> Evaluation where Batches.Element == (images: Tensor, labels: [Int])
+    {
+        let wasTraining = model.isTraining
+        if wasTraining { model.setTraining(false) }
+        defer { if wasTraining { model.setTraining(true) } }
+        var lossSum = 0.0
+        var predictions: [Int] = [], labels: [Int] = []
+        var topCorrect = [Int: Int]()
+        for batch in batches {
+            try checkBatch(batch.images, batch.labels, operation: "Trainer.evaluate")
+            let output = try model.forward(batch.images)
+            let result = try loss.evaluate(output, batch.labels, false)
+            lossSum += Double(result.value) * Double(batch.labels.count)
+            predictions += try Metrics.predictions(output)
+            labels += batch.labels
+            for k in topK {
+                topCorrect[k, default: 0] += try Metrics.topKCorrectCount(
+                    output, labels: batch.labels, k: k)
+            }
+        }
+        let count = labels.count
+        let correct = zip(predictions, labels).filter { $0 == $1 }.count
+        let denominator = Double(max(count, 1))
+        return Evaluation(
+            loss: lossSum / denominator, accuracy: Double(correct) / denominator, count: count,
+            predictions: predictions, labels: labels,
+            topKAccuracy: topCorrect.mapValues { Double($0) / denominator })
+    }
+
+    /// Trains until `epochs` epochs are finished (counting those already in ``state``, so a
+    /// restored trainer continues where it stopped), evaluating on the validation set after
+    /// each epoch and applying early stopping.
+    ///
+    /// - Parameters:
+    ///   - epochs: The total number of epochs of the run.
+    ///   - training: The training batches of an epoch, given its number (shuffle by epoch).
+    ///   - validation: The validation batches, or `nil` for none.
+    ///   - onBatch: Called after every training batch.
+    ///   - onEpoch: Called after every epoch with its summary (validation included), after
+    ///     early stopping has seen it: the place to log and write checkpoints. Setting
+    ///     ``stopRequested`` there ends the run.
+    /// - Returns: The history of all finished epochs.
+    /// - Throws: ``NeuralNetError/invalidConfiguration(_:)`` if early stopping monitors a
+    ///   validation metric without a validation set or its mode disagrees with the metric's;
+    ///   otherwise as ``trainEpoch(_:onBatch:)`` and ``evaluate(_:topK:)``.
+    @discardableResult
+    public func fit<Training: Sequence, Validation: Sequence>(
+        epochs: Int, training: (Int) throws -> Training, validation: (() throws -> Validation)?,
+        onBatch: (BatchProgress) throws -> Void = { _ in },
+        onEpoch: (EpochSummary) throws -> Void = { _ in }
+    ) throws -> [EpochSummary]
+    where Training.Element == (images: Tensor, labels: [Int]),
+        Validation.Element == (images: Tensor, labels: [Int])
+    {
+        if let earlyStopping {
+            try require(
+                validation != nil || !monitor.needsValidation,
+                "Trainer: early stopping monitors \(monitor.rawValue) without validation data")
+            try require(earlyStopping.mode == monitor.mode,
+                        "Trainer: early stopping mode \(earlyStopping.mode.rawValue) does not suit "
+                            + "\(monitor.rawValue)")
+        }
+        stopRequested = false
+        while state.epoch < epochs, !stopRequested, !(earlyStopping?.shouldStop ?? false) {
+            guard var summary = try trainEpoch(try training(state.epoch), onBatch: onBatch) else {
+                break
+            }
+            if let validation {
+                let result = try evaluate(try validation())
+                summary.validationLoss = result.loss
+                summary.validationAccuracy = result.accuracy
+                state.history[state.history.count - 1] = summary
+            }
+            if var stopper = earlyStopping, let value = summary.value(of: monitor) {
+                if stopper.update(value, epoch: summary.epoch, model: model) == .stop,
+                   stopper.restoreBest, stopper.bestWeights != nil
+                {
+                    try stopper.restoreBestWeights(into: model)
+                }
+                earlyStopping = stopper
+            }
+            try onEpoch(summary)
+        }
+        return state.history
+    }
+
+    /// ``fit(epochs:training:validation:onBatch:onEpoch:)`` without a validation set.
+    @discardableResult
+    public func fit<Training: Sequence>(
+        epochs: Int, training: (Int) throws -> Training,
+        onBatch: (BatchProgress) throws -> Void = { _ in },
+        onEpoch: (EpochSummary) throws -> Void = { _ in }
+    ) throws -> [EpochSummary] where Training.Element == (images: Tensor, labels: [Int]) {
+        let none: (() throws -> Training)? = nil
+        return try fit(
+            epochs: epochs, training: training, validation: none, onBatch: onBatch,
+            onEpoch: onEpoch)
+    }
+
+    private func checkBatch(_ images: Tensor, _ labels: [Int], operation: String) throws {
+        guard images.rank >= 1, images.shape[0] == labels.count, !labels.isEmpty else {
+            throw NeuralNetError.invalidInput(
+                layer: operation,
+                reason: "a batch of images \(images.shape) with \(labels.count) labels")
+        }
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        let parts = duration.components
+        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
+    }
+}
