@@ -137,7 +137,8 @@ def swift_metadata(metadata):
 def main():
     os.makedirs(FIXTURES, exist_ok=True)
     dtypes = dtype_tensors()
-    dtype_metadata = {"format": "pt", "source": "Tools/reference/checkpoints_golden.py"}
+    # One key only: Python writes several in hash order, which would make reruns differ.
+    dtype_metadata = {"format": "pt"}
     save_file(dtypes, os.path.join(FIXTURES, "torch_dtypes.safetensors"), metadata=dtype_metadata)
     state = f32_state_dict()
     save_file(state, os.path.join(FIXTURES, "torch_f32_plain.safetensors"))

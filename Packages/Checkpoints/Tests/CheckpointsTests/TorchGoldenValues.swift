@@ -18,72 +18,62 @@ enum TorchGolden {
     static let dtypeTensors: [GoldenTensor] = [
         GoldenTensor(
             name: "f32", dtype: "F32", shape: [2, 3],
-            bits: [0xBF97_5242, 0x3F7C_095B, 0x3FFB_C446, 0x3DEE_5063, 0x3F9C_6D68, 0xBFD0_BF6C]),
+            bits: [0xBF975242, 0x3F7C095B, 0x3FFBC446, 0x3DEE5063, 0x3F9C6D68, 0xBFD0BF6C]),
         GoldenTensor(
             name: "f16", dtype: "F16", shape: [12],
-            bits: [
-                0x0000_0000, 0x8000_0000, 0x3F80_0000, 0xC020_0000, 0x477F_E000, 0x3380_0000,
-                0x3728_0000, 0x7F80_0000, 0xFF80_0000, 0x7FFF_FFFF, 0x3DCC_C000, 0x4049_0000,
-            ]),
+            bits: [0x00000000, 0x80000000, 0x3F800000, 0xC0200000, 0x477FE000, 0x33800000,
+                0x37280000, 0x7F800000, 0xFF800000, 0x7FFFFFFF, 0x3DCCC000, 0x40490000]),
         GoldenTensor(
             name: "bf16", dtype: "BF16", shape: [8],
-            bits: [
-                0x0000_0000, 0xBF80_0000, 0x7F62_0000, 0x0001_0000, 0x3DCD_0000, 0x7F80_0000,
-                0x7FC0_0000, 0x40F0_0000,
-            ]),
+            bits: [0x00000000, 0xBF800000, 0x7F620000, 0x00010000, 0x3DCD0000, 0x7F800000,
+                0x7FC00000, 0x40F00000]),
         GoldenTensor(
             name: "f64", dtype: "F64", shape: [2, 2],
-            bits: [0x3EAA_AAAB, 0xFF80_0000, 0x0000_0000, 0x4B80_0000]),
+            bits: [0x3EAAAAAB, 0xFF800000, 0x00000000, 0x4B800000]),
         GoldenTensor(
             name: "i64", dtype: "I64", shape: [6],
-            bits: [0x0000_0000, 0xBF80_0000, 0x5380_0000, 0xDF00_0000, 0x5F00_0000, 0x4B80_0000]),
+            bits: [0x00000000, 0xBF800000, 0x53800000, 0xDF000000, 0x5F000000, 0x4B800000]),
         GoldenTensor(
             name: "i32", dtype: "I32", shape: [1, 3],
-            bits: [0xCF00_0000, 0x4F00_0000, 0x40E0_0000]),
+            bits: [0xCF000000, 0x4F000000, 0x40E00000]),
         GoldenTensor(
             name: "i16", dtype: "I16", shape: [3],
-            bits: [0xC700_0000, 0x46FF_FE00, 0xC0A0_0000]),
+            bits: [0xC7000000, 0x46FFFE00, 0xC0A00000]),
         GoldenTensor(
             name: "i8", dtype: "I8", shape: [4],
-            bits: [0xC300_0000, 0x42FE_0000, 0x0000_0000, 0xBF80_0000]),
+            bits: [0xC3000000, 0x42FE0000, 0x00000000, 0xBF800000]),
         GoldenTensor(
             name: "u8", dtype: "U8", shape: [2, 3],
-            bits: [0x0000_0000, 0x424C_0000, 0x42CC_0000, 0x4319_0000, 0x434C_0000, 0x437F_0000]),
+            bits: [0x00000000, 0x424C0000, 0x42CC0000, 0x43190000, 0x434C0000, 0x437F0000]),
         GoldenTensor(
             name: "u16", dtype: "U16", shape: [3],
-            bits: [0x0000_0000, 0x477F_FF00, 0x449A_4000]),
+            bits: [0x00000000, 0x477FFF00, 0x449A4000]),
         GoldenTensor(
             name: "u32", dtype: "U32", shape: [3],
-            bits: [0x0000_0000, 0x4F80_0000, 0x4B80_0000]),
+            bits: [0x00000000, 0x4F800000, 0x4B800000]),
         GoldenTensor(
             name: "u64", dtype: "U64", shape: [3],
-            bits: [0x0000_0000, 0x5F80_0000, 0x5A00_0000]),
+            bits: [0x00000000, 0x5F800000, 0x5A000000]),
         GoldenTensor(
             name: "bool", dtype: "BOOL", shape: [2, 2],
-            bits: [0x3F80_0000, 0x0000_0000, 0x0000_0000, 0x3F80_0000]),
+            bits: [0x3F800000, 0x00000000, 0x00000000, 0x3F800000]),
         GoldenTensor(
             name: "f8_e4m3", dtype: "F8_E4M3", shape: [8],
-            bits: [
-                0x0000_0000, 0x8000_0000, 0x3F80_0000, 0x43E0_0000, 0xC3E0_0000, 0x3B00_0000,
-                0x3C60_0000, 0x3EA0_0000,
-            ]),
+            bits: [0x00000000, 0x80000000, 0x3F800000, 0x43E00000, 0xC3E00000, 0x3B000000,
+                0x3C600000, 0x3EA00000]),
         GoldenTensor(
             name: "f8_e5m2", dtype: "F8_E5M2", shape: [7],
-            bits: [
-                0x0000_0000, 0x3F80_0000, 0xC760_0000, 0x3780_0000, 0x7F80_0000, 0xFF80_0000,
-                0x3EA0_0000,
-            ]),
+            bits: [0x00000000, 0x3F800000, 0xC7600000, 0x37800000, 0x7F800000, 0xFF800000,
+                0x3EA00000]),
         GoldenTensor(
             name: "scalar_i64", dtype: "I64", shape: [],
-            bits: [0x4228_0000]),
+            bits: [0x42280000]),
     ]
 
     /// The metadata of torch_dtypes.safetensors.
     static let dtypeMetadata: [String: String] = [
         "format":
             "pt",
-        "source":
-            "Tools/reference/checkpoints_golden.py",
     ]
 
     /// Fixtures/torch_f32_plain.safetensors and torch_f32_metadata.safetensors: float32
@@ -91,34 +81,30 @@ enum TorchGolden {
     static let f32Tensors: [GoldenTensor] = [
         GoldenTensor(
             name: "0.weight", dtype: "F32", shape: [2, 1, 3, 3],
-            bits: [
-                0x3CBE_B940, 0xBE4D_9DF6, 0x3DD9_6086, 0x3DD6_3520, 0xBE36_6F4E, 0xBD4C_A1E0,
-                0xBE47_F66E, 0x3DB1_2226, 0xBDB7_E36B, 0x3E6F_CC98, 0x3E72_4ED0, 0x3D0B_164B,
-                0xBE11_8496, 0xBE48_7C68, 0xBD15_F0C0, 0xBDC0_1F20, 0x3E16_7246, 0xBE91_BB4B,
-            ]),
+            bits: [0x3CBEB940, 0xBE4D9DF6, 0x3DD96086, 0x3DD63520, 0xBE366F4E, 0xBD4CA1E0,
+                0xBE47F66E, 0x3DB12226, 0xBDB7E36B, 0x3E6FCC98, 0x3E724ED0, 0x3D0B164B,
+                0xBE118496, 0xBE487C68, 0xBD15F0C0, 0xBDC01F20, 0x3E167246, 0xBE91BB4B]),
         GoldenTensor(
             name: "0.bias", dtype: "F32", shape: [2],
-            bits: [0x3EA0_6634, 0xBE85_E023]),
+            bits: [0x3EA06634, 0xBE85E023]),
         GoldenTensor(
             name: "3.weight", dtype: "F32", shape: [3, 8],
-            bits: [
-                0x3E8A_9DD2, 0xBD7B_7A89, 0x3E3A_3A8B, 0x3E0D_15AD, 0x3C72_7AC8, 0x3D87_0361,
-                0x3E89_77B4, 0x3DBA_3786, 0x3E40_1423, 0xBE8C_0774, 0x3E80_DD77, 0x3DF9_3480,
-                0x3DB7_68DD, 0x3D48_0E49, 0x3E30_7B3A, 0x3EA6_4111, 0xBDA1_1E6C, 0xBE49_B1BE,
-                0xBDB6_2CC3, 0xBE5C_A81C, 0x3E2E_2871, 0xBE32_EF1E, 0xBE41_383D, 0x3E9C_303F,
-            ]),
+            bits: [0x3E8A9DD2, 0xBD7B7A89, 0x3E3A3A8B, 0x3E0D15AD, 0x3C727AC8, 0x3D870361,
+                0x3E8977B4, 0x3DBA3786, 0x3E401423, 0xBE8C0774, 0x3E80DD77, 0x3DF93480,
+                0x3DB768DD, 0x3D480E49, 0x3E307B3A, 0x3EA64111, 0xBDA11E6C, 0xBE49B1BE,
+                0xBDB62CC3, 0xBE5CA81C, 0x3E2E2871, 0xBE32EF1E, 0xBE41383D, 0x3E9C303F]),
         GoldenTensor(
             name: "3.bias", dtype: "F32", shape: [3],
-            bits: [0x3EA5_A581, 0x3D26_8EF0, 0xBD7A_C431]),
+            bits: [0x3EA5A581, 0x3D268EF0, 0xBD7AC431]),
         GoldenTensor(
             name: "temperature", dtype: "F32", shape: [],
-            bits: [0x3FC0_0000]),
+            bits: [0x3FC00000]),
         GoldenTensor(
             name: "empty", dtype: "F32", shape: [0, 4],
             bits: []),
         GoldenTensor(
             name: "Z.upper", dtype: "F32", shape: [2],
-            bits: [0x8000_0000, 0x0000_0001]),
+            bits: [0x80000000, 0x00000001]),
     ]
 
     /// The metadata of torch_f32_metadata.safetensors (torch_f32_plain has none).
@@ -127,6 +113,6 @@ enum TorchGolden {
             "quote \" backslash \\ slash / newline \u{A} ta"
             + "b \u{9} return \u{D} backspace \u{8} formfeed \u{C} bell"
             + " \u{7} unit \u{1F} del \u{7F} e-acute \u{E9} euro \u{20AC} emoji \u{1F600}"
-            + " line-sep \u{2028}"
+            + " line-sep \u{2028}",
     ]
 }
