@@ -19,6 +19,7 @@ let package = Package(
             dependencies: [.target(name: "COpenBLAS", condition: .when(platforms: [.linux]))]
         ),
         .target(name: "TensorMathTesting", dependencies: ["TensorMath"]),
+        .executableTarget(name: "TensorMathBench", dependencies: ["TensorMath"]),
         .testTarget(name: "TensorMathTests", dependencies: ["TensorMath", "TensorMathTesting"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,216 @@
+#if canImport(Accelerate)
+import Accelerate
+#elseif canImport(COpenBLAS)
+import COpenBLAS
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+
+/// Single-precision matrix products through CBLAS: OpenBLAS on Linux, Accelerate on Apple
+/// platforms.
+///
+/// Results never depend on the number of threads. OpenBLAS's own threading splits work in
+/// ways that change the rounding with the thread count, so OpenBLAS always runs
+/// single-threaded here; ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``
+/// instead splits large products into blocks of rows or columns whose boundaries depend
+/// only on the sizes, and computes the blocks on ``threadCount`` threads. OpenBLAS picks its
+/// kernels for the processor, or those `OPENBLAS_CORETYPE` names; ``coreName`` reports which.
+public enum BLAS {
+    /// C = alpha·op(A)·op(B) + beta·C on row-major raw buffers.
+    ///
+    /// `op(A)` is `[m, k]` and `op(B)` is `[k, n]`; `A` is stored `[m, k]` (or `[k, m]` when
+    /// `transposeA`) with row stride `lda`, likewise `B` with `ldb`, and `C` is `[m, n]` with
+    /// row stride `ldc`. With `k == 0` the product is empty and `C` becomes `beta·C`; with
+    /// `beta == 0`, `C` need not be initialized. The caller guarantees that the buffers are
+    /// large enough for the sizes and strides, and that sizes fit in 32 bits.
+    public static func sgemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        let blocks = BlockPlan(m: m, n: n, k: k)
+        let threads = min(threadCount, blocks.count)
+        guard threads > 1 else {
+            for block in 0..<blocks.count {
+                sgemmBlock(
+                    block, of: blocks, transposeA: transposeA, transposeB: transposeB,
+                    m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta,
+                    c: c, ldc: ldc)
+            }
+            return
+        }
+        // Each block is the same single-threaded call whichever thread runs it.
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            for block in (blocks.count * t / threads)..<(blocks.count * (t + 1) / threads) {
+                sgemmBlock(
+                    block, of: blocks, transposeA: transposeA, transposeB: transposeB,
+                    m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta,
+                    c: c, ldc: ldc)
+            }
+        }
+    }
+
+    /// The threads ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` uses
+    /// for one large product (get and set), for benchmarks and determinism tests. Results do
+    /// not depend on it. Defaults to ``Parallel/threadCount`` (set `SWIFTCNN_THREADS` to
+    /// change it); values below 1 are treated as 1.
+    public static var threadCount: Int {
+        get { settings.withLock { $0.threadCount } }
+        set { settings.withLock { $0.threadCount = max(1, newValue) } }
+    }
+
+    /// The name of the kernels in use: OpenBLAS's core name (for example "Haswell" or
+    /// "SkylakeX"), or "Accelerate".
+    public static var coreName: String {
+        #if canImport(Accelerate)
+        return "Accelerate"
+        #else
+        configureOnce()
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+        #endif
+    }
+
+    /// One single-threaded GEMM on the calling thread, unsplit: for kernels that already run
+    /// on every core through ``Parallel/forEach(_:minimumWorkPerThread:_:)``.
+    static func sgemmOnCallingThread(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else {
+            for row in 0..<m {
+                let line = c + row * ldc
+                if beta == 0 {
+                    line.update(repeating: 0, count: n)
+                } else if beta != 1 {
+                    for j in 0..<n { line[j] *= beta }
+                }
+            }
+            return
+        }
+        configureOnce()
+        cblas_sgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
+            transposeB ? CblasTrans : CblasNoTrans,
+            blasInt(m), blasInt(n), blasInt(k), alpha, a, blasInt(lda), b, blasInt(ldb),
+            beta, c, blasInt(ldc))
+    }
+
+    // MARK: - Blocks
+
+    /// How a product is split: into `count` blocks of `size` rows (or columns) of C.
+    struct BlockPlan {
+        /// Products below this many multiply-adds per block are not split further.
+        static let minimumBlockWork = 1 << 20
+        static let maximumBlocks = 16
+
+        let count: Int
+        let size: Int
+        let splitsRows: Bool
+
+        init(m: Int, n: Int, k: Int) {
+            splitsRows = m > n
+            let extent = splitsRows ? m : n
+            let work = m.multipliedReportingOverflow(by: n).partialValue
+                .multipliedReportingOverflow(by: Swift.max(k, 1)).partialValue
+            // A power of two up to 16 blocks, each at least 16 rows or columns wide (the
+            // kernels' register blocking) and `minimumBlockWork` multiply-adds.
+            var blocks = 1
+            while blocks < Self.maximumBlocks, work / (blocks * 2) >= Self.minimumBlockWork,
+                extent / (blocks * 2) >= 16
+            {
+                blocks *= 2
+            }
+            let raw = (extent + blocks - 1) / Swift.max(blocks, 1)
+            let rounded = (raw + 15) / 16 * 16
+            size = Swift.max(1, Swift.min(extent, rounded))
+            count = extent == 0 ? 1 : (extent + size - 1) / size
+        }
+    }
+
+    private static func sgemmBlock(
+        _ block: Int, of plan: BlockPlan, transposeA: Bool, transposeB: Bool,
+        m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        guard plan.count > 1 else {
+            sgemmOnCallingThread(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        let start = block * plan.size
+        if plan.splitsRows {
+            let rows = Swift.min(plan.size, m - start)
+            sgemmOnCallingThread(
+                transposeA: transposeA, transposeB: transposeB, m: rows, n: n, k: k,
+                alpha: alpha, a: transposeA ? a + start : a + start * lda, lda: lda,
+                b: b, ldb: ldb, beta: beta, c: c + start * ldc, ldc: ldc)
+        } else {
+            let columns = Swift.min(plan.size, n - start)
+            sgemmOnCallingThread(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: columns, k: k,
+                alpha: alpha, a: a, lda: lda,
+                b: transposeB ? b + start * ldb : b + start, ldb: ldb,
+                beta: beta, c: c + start, ldc: ldc)
+        }
+    }
+
+    // MARK: - Configuration
+
+    struct Settings {
+        var threadCount = Parallel.threadCount
+        var configured = false
+    }
+
+    static let settings = Locked(Settings())
+
+    /// Puts OpenBLAS in single-threaded mode once, before its first use. (A lock rather than
+    /// a lazy global: the optimizer may drop an unused global's initialization.)
+    static func configureOnce() {
+        settings.withLock { settings in
+            guard !settings.configured else { return }
+            settings.configured = true
+            #if !canImport(Accelerate)
+            openblas_set_num_threads(1)
+            #endif
+        }
+    }
+
+    /// A value guarded by a mutex (Foundation-free).
+    final class Locked<Value>: @unchecked Sendable {
+        private var value: Value
+        private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+        init(_ value: Value) {
+            self.value = value
+            mutex = .allocate(capacity: 1)
+            mutex.initialize(to: pthread_mutex_t())
+            pthread_mutex_init(mutex, nil)
+        }
+
+        deinit {
+            pthread_mutex_destroy(mutex)
+            mutex.deallocate()
+        }
+
+        func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+            pthread_mutex_lock(mutex)
+            defer { pthread_mutex_unlock(mutex) }
+            return try body(&value)
+        }
+    }
+
+    #if canImport(Accelerate)
+    private static func blasInt(_ value: Int) -> Int32 { Int32(truncatingIfNeeded: value) }
+    #else
+    private static func blasInt(_ value: Int) -> blasint { blasint(truncatingIfNeeded: value) }
+    #endif
+}
