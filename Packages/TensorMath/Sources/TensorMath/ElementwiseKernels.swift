@@ -98,6 +98,19 @@ extension Tensor {
         }
     }
 
+    /// A tensor of the same shape filled by a whole-buffer kernel such as
+    /// ``VectorMath/exp(_:into:count:)``.
+    func applyingVectorized(
+        _ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+    ) -> Tensor {
+        Tensor(uncheckedShape: shape, count: count) { destination in
+            guard let target = destination.baseAddress else { return }
+            scalars.withUnsafeBufferPointer { source in
+                kernel(source.baseAddress!, target, source.count)
+            }
+        }
+    }
+
     /// Applies `kernel` to every scalar in place.
     mutating func apply<Kernel: UnaryKernel>(_ kernel: Kernel) {
         scalars.withUnsafeMutableBufferPointer { buffer in

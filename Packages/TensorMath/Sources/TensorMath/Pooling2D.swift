@@ -170,6 +170,11 @@ public struct Pooling2D: Hashable, Sendable {
                     operation: operation, shape: shape, reason: "needs rank 4 (NCHW)")
             }
             _ = try Tensor.elementCount(of: shape, operation: operation)
+            guard shape[2] * shape[3] <= Int(Int32.max) else {
+                throw TensorError.invalidShape(
+                    operation: operation, shape: shape,
+                    reason: "planes above \(Int32.max) elements cannot be indexed by argmax")
+            }
             let size = try pooling.outputSize(
                 height: shape[2], width: shape[3], describing: "input \(shape)")
             (batch, channels, height, width) = (shape[0], shape[1], shape[2], shape[3])
@@ -220,21 +225,44 @@ public struct Pooling2D: Hashable, Sendable {
             for ow in 0..<g.outputWidth {
                 let columns = g.columns(ow).range
                 var best = -Float.infinity
-                var bestIndex = rows.lowerBound * g.width + columns.lowerBound
+                var bestIndex = rows.lowerBound &* g.width &+ columns.lowerBound
+                var nans = 0
                 for h in rows {
-                    let row = h * g.width
-                    for w in columns {
-                        let value = x[row + w]
-                        if value > best || value.isNaN {
-                            best = value
-                            bestIndex = row + w
-                        }
+                    let row = h &* g.width
+                    var index = row &+ columns.lowerBound
+                    let end = row &+ columns.upperBound
+                    while index < end {
+                        // Selects rather than branches: the comparison is unpredictable.
+                        let value = x[index]
+                        let better = value > best
+                        best = better ? value : best
+                        bestIndex = better ? index : bestIndex
+                        nans &+= value != value ? 1 : 0
+                        index &+= 1
                     }
+                }
+                if nans > 0 {
+                    (best, bestIndex) = Pooling2D.maxWithNaN(x, rows: rows, columns, width: g.width)
                 }
                 y[oh * g.outputWidth + ow] = best
                 indices[oh * g.outputWidth + ow] = Int32(truncatingIfNeeded: bestIndex)
             }
         }
+    }
+
+    /// PyTorch's rule for a window holding NaN: the last NaN wins.
+    static func maxWithNaN(
+        _ x: UnsafePointer<Float>, rows: Range<Int>, _ columns: Range<Int>, width: Int
+    ) -> (Float, Int) {
+        var best = -Float.infinity
+        var bestIndex = rows.lowerBound * width + columns.lowerBound
+        for h in rows {
+            for w in columns where x[h * width + w] > best || x[h * width + w].isNaN {
+                best = x[h * width + w]
+                bestIndex = h * width + w
+            }
+        }
+        return (best, bestIndex)
     }
 
     /// Average or sum pooling of one `H×W` plane.

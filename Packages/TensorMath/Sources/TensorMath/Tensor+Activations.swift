@@ -19,9 +19,10 @@ extension Tensor {
         applying(LeakyReLUKernel(slope: slope))
     }
 
-    /// The logistic function `1 / (1 + e⁻ˣ)`, computed so that it never overflows: large
-    /// positive inputs give exactly 1, large negative ones underflow gracefully to 0.
-    public func sigmoid() -> Tensor { applying(SigmoidKernel()) }
+    /// The logistic function `1 / (1 + e⁻ˣ)`, computed from `e^−|x|` so that it never
+    /// overflows: large positive inputs give exactly 1, large negative ones underflow
+    /// gracefully to 0. Vectorized.
+    public func sigmoid() -> Tensor { applyingVectorized(VectorMath.sigmoid) }
 
     /// The hyperbolic tangent of every scalar.
     public func tanh() -> Tensor { applying(TanhKernel()) }
@@ -73,16 +74,6 @@ struct ReLUKernel: UnaryKernel {
 struct LeakyReLUKernel: UnaryKernel {
     var slope: Float
     @inline(__always) func callAsFunction(_ x: Float) -> Float { x > 0 ? x : x * slope }
-}
-
-struct SigmoidKernel: UnaryKernel {
-    @inline(__always) func callAsFunction(_ x: Float) -> Float {
-        if x >= 0 {
-            return 1 / (1 + expf(-x))
-        }
-        let e = expf(x)
-        return e / (1 + e)
-    }
 }
 
 struct TanhKernel: UnaryKernel {

@@ -13,8 +13,9 @@ import Darwin
 /// `max()` and `min()` hide the global functions of the same names: call `Swift.max(a, b)`
 /// or the C functions (`expf`, `logf`) there.
 extension Tensor {
-    /// `eˣ` for every scalar.
-    public func exp() -> Tensor { applying(ExpKernel()) }
+    /// `eˣ` for every scalar, vectorized (within 2 ulp of the C library's `expf`, and exactly
+    /// `expf` for overflow, underflow and NaN).
+    public func exp() -> Tensor { applyingVectorized(VectorMath.exp) }
 
     /// The natural logarithm of every scalar.
     public func log() -> Tensor { applying(LogKernel()) }
@@ -89,10 +90,6 @@ extension Tensor {
         }
         return true
     }
-}
-
-struct ExpKernel: UnaryKernel {
-    @inline(__always) func callAsFunction(_ x: Float) -> Float { expf(x) }
 }
 
 struct LogKernel: UnaryKernel {

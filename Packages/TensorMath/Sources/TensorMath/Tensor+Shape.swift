@@ -64,7 +64,9 @@ extension Tensor {
         return Tensor(uncheckedShape: [columns, rows], count: count) { destination in
             guard count > 0 else { return }
             scalars.withUnsafeBufferPointer { source in
-                let tile = 32
+                // Small tiles, written along contiguous output rows: with large power-of-two
+                // strides, bigger tiles thrash the cache sets (measured 7x slower at 32).
+                let tile = 8
                 let src = source.baseAddress!, dst = destination.baseAddress!
                 let tileRows = (rows + tile - 1) / tile
                 Parallel.forEachChunk(
@@ -75,8 +77,8 @@ extension Tensor {
                         var c0 = 0
                         while c0 < columns {
                             let c1 = Swift.min(columns, c0 + tile)
-                            for r in r0..<r1 {
-                                for c in c0..<c1 { dst[c * rows + r] = src[r * columns + c] }
+                            for c in c0..<c1 {
+                                for r in r0..<r1 { dst[c * rows + r] = src[r * columns + c] }
                             }
                             c0 = c1
                         }

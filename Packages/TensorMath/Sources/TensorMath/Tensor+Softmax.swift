@@ -83,7 +83,8 @@ extension Tensor {
         }
     }
 
-    /// Softmax of `length` scalars `x[l·stride]` into `y[l·stride]`.
+    /// Softmax of `length` scalars `x[l·stride]` into `y[l·stride]`; contiguous runs use the
+    /// vectorized `exp`.
     @inline(__always)
     static func softmaxRun(
         _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, length: Int,
@@ -92,16 +93,21 @@ extension Tensor {
         var maximum = -Float.infinity
         for l in 0..<length { maximum = MaximumKernel()(maximum, x[l * stride]) }
         var sum: Double = 0
-        if logarithmic {
-            for l in 0..<length { sum += Double(expf(x[l * stride] - maximum)) }
-            let logSum = Float(naturalLogarithm(sum))
-            for l in 0..<length { y[l * stride] = (x[l * stride] - maximum) - logSum }
+        if stride == 1 {
+            let shift = SIMD8<Float>(repeating: maximum)
+            VectorMath.map(x, into: y, count: length) { VectorMath.exp($0 - shift) }
+            sum = accurateSum(y, count: length)
         } else {
             for l in 0..<length {
                 let e = expf(x[l * stride] - maximum)
                 y[l * stride] = e
                 sum += Double(e)
             }
+        }
+        if logarithmic {
+            let logSum = Float(naturalLogarithm(sum))
+            for l in 0..<length { y[l * stride] = (x[l * stride] - maximum) - logSum }
+        } else {
             let scale = Float(1 / sum)
             for l in 0..<length { y[l * stride] *= scale }
         }
