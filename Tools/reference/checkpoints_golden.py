@@ -186,6 +186,7 @@ enum TorchGolden {
     with open(os.path.join(TESTS, "TorchGoldenValues.swift"), "w") as f:
         f.write(source)
     for name in sorted(os.listdir(FIXTURES)):
+        os.chmod(os.path.join(FIXTURES, name), 0o644)  # save_file creates files as 0600
         print("%-32s %5d bytes" % (name, os.path.getsize(os.path.join(FIXTURES, name))))
 
 

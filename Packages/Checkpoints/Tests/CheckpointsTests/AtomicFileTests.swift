@@ -61,7 +61,8 @@ import Testing
         #expect(try mode() == 0o600)
     }
 
-    @Test func aReadOnlyFolderIsAClearErrorAndTheFileSurvives() throws {
+    @Test(.disabled(if: geteuid() == 0, "root ignores folder permissions"))
+    func aReadOnlyFolderIsAClearErrorAndTheFileSurvives() throws {
         let folder = try TemporaryFolder()
         defer {
             try? FileManager.default.setAttributes(
@@ -72,8 +73,6 @@ import Testing
         try SafeTensorsFile.write(["w": Tensor([4])], to: url)
         try FileManager.default.setAttributes(
             [.posixPermissions: 0o555], ofItemAtPath: folder.url.path)
-        // Root ignores folder permissions; the write then succeeds, which proves nothing here.
-        guard geteuid() != 0 else { return }
         let error = try #require(throws: CheckpointError.self) {
             try SafeTensorsFile.write(["w": Tensor([5])], to: url)
         }
