@@ -36,9 +36,10 @@ public protocol Layer: AnyObject {
     /// The layer's own saved non-trainable state, with local names (`"running_mean"`).
     var ownBuffers: [(name: String, buffer: Buffer)] { get }
 
-    /// Multiply-accumulate count (×2 for FLOPs) of one forward pass on an input of `inputShape`
-    /// producing `outputShape`, for model summaries. Containers report 0 (their children are
-    /// counted individually).
+    /// Floating-point operations of one forward pass on an input of `inputShape` producing
+    /// `outputShape` (a multiply-add counts 2, so a `Linear` layer reports
+    /// `2·in·out` per row plus its bias additions), for model summaries. Containers report only
+    /// their own work (a `Residual` its sum); their children are counted individually.
     func forwardFLOPs(inputShape: [Int], outputShape: [Int]) -> Int
 }
 
@@ -122,7 +123,8 @@ extension Layer {
         let missing = expected.keys.filter { state[$0] == nil }.sorted()
         guard missing.isEmpty else {
             throw NeuralNetError.invalidInput(
-                layer: "loadStateDictionary", reason: "missing tensors: \(missing.joined(separator: ", "))")
+                layer: "loadStateDictionary",
+                reason: "missing tensors: \(missing.joined(separator: ", "))")
         }
         let unexpected = state.keys.filter { expected[$0] == nil }.sorted()
         guard unexpected.isEmpty else {
@@ -133,7 +135,8 @@ extension Layer {
         for (name, tensor) in state where tensor.shape != shapes[name] {
             throw NeuralNetError.invalidInput(
                 layer: "loadStateDictionary",
-                reason: "tensor \(name) has shape \(tensor.shape), the model expects \(shapes[name]!)")
+                reason: "tensor \(name) has shape \(tensor.shape), "
+                    + "the model expects \(shapes[name]!)")
         }
         for (name, tensor) in state { try expected[name]!(tensor) }
     }

@@ -1,0 +1,266 @@
+import TensorMath
+
+/// Batch normalization (Ioffe & Szegedy, 2015), the shared implementation of ``BatchNorm1D``
+/// and ``BatchNorm2D``: each channel `c` is normalized as
+/// `y = (x − mean_c) / √(var_c + epsilon) · weight_c + bias_c`.
+///
+/// - In training mode, `mean_c` and `var_c` are the batch's statistics over every axis but the
+///   channel axis (biased variance), and the running statistics move towards them:
+///   `running = (1 − momentum)·running + momentum·batch`, with the *unbiased* batch variance
+///   for `running_var`, exactly as PyTorch. With `momentum` `nil` the running statistics are
+///   cumulative averages (factor `1 / num_batches_tracked`).
+/// - In inference mode the running statistics are used and nothing is updated.
+/// - Parameters (when `affine`): `weight` (ones) and `bias` (zeros), `[C]`.
+/// - Buffers, named as PyTorch's: `running_mean` (zeros, `[C]`), `running_var` (ones, `[C]`)
+///   and `num_batches_tracked` (a scalar `[]`; PyTorch stores it as an integer).
+public class BatchNorm: Layer {
+    /// The number of channels `C`.
+    public let features: Int
+    /// The running-statistics update factor; default 0.1; `nil` for a cumulative average.
+    public let momentum: Float?
+    /// Added to the variance before the square root; default `1e-5`.
+    public let epsilon: Float
+    /// The per-channel scale `[C]` (`nil` unless affine).
+    public let weight: Parameter?
+    /// The per-channel shift `[C]` (`nil` unless affine).
+    public let bias: Parameter?
+    /// The running mean `[C]`.
+    public let runningMean: Buffer
+    /// The running (unbiased) variance `[C]`.
+    public let runningVariance: Buffer
+    /// The number of training batches seen, a scalar tensor.
+    public let batchesTracked: Buffer
+    public var isTraining = true
+
+    private let layerName: String
+    private let ranks: ClosedRange<Int>
+    private let layout: String
+    /// The normalized input and per-channel `1/√(var + ε)` of the last training forward.
+    private var cache: (normalized: Tensor, inverseDeviation: [Float])?
+
+    init(
+        features: Int, momentum: Float?, epsilon: Float, affine: Bool, layer: String,
+        ranks: ClosedRange<Int>, layout: String
+    ) throws {
+        try LayerChecks.positive(features, "features", layer: layer)
+        if let momentum, !(0...1).contains(momentum) {
+            throw NeuralNetError.invalidConfiguration(
+                "\(layer): momentum must be in [0, 1], got \(momentum)")
+        }
+        guard epsilon > 0, epsilon.isFinite else {
+            throw NeuralNetError.invalidConfiguration(
+                "\(layer): epsilon must be positive, got \(epsilon)")
+        }
+        self.features = features
+        self.momentum = momentum
+        self.epsilon = epsilon
+        weight = affine ? Parameter(try Tensor.ones([features])) : nil
+        bias = affine ? Parameter(try Tensor.zeros([features])) : nil
+        runningMean = Buffer(try Tensor.zeros([features]))
+        runningVariance = Buffer(try Tensor.ones([features]))
+        batchesTracked = Buffer(Tensor(scalar: 0))
+        layerName = layer
+        self.ranks = ranks
+        self.layout = layout
+    }
+
+    public var ownParameters: [(name: String, parameter: Parameter)] {
+        guard let weight, let bias else { return [] }
+        return [("weight", weight), ("bias", bias)]
+    }
+
+    public var ownBuffers: [(name: String, buffer: Buffer)] {
+        [("running_mean", runningMean), ("running_var", runningVariance),
+         ("num_batches_tracked", batchesTracked)]
+    }
+
+    /// The input's extent before and after the channel axis, after checking rank and channels.
+    private func layout(of input: Tensor) throws -> (outer: Int, inner: Int) {
+        try LayerChecks.rank(of: input, in: ranks, layer: layerName, layout: layout)
+        guard input.shape[1] == features else {
+            throw NeuralNetError.invalidInput(
+                layer: layerName,
+                reason: "input has \(input.shape[1]) channels, the layer expects \(features) "
+                    + "(input \(input.shape), running_mean [\(features)])")
+        }
+        return (input.shape[0], input.shape.dropFirst(2).reduce(1, *))
+    }
+
+    public func forward(_ input: Tensor) throws -> Tensor {
+        let (outer, inner) = try layout(of: input)
+        return isTraining
+            ? try trainingForward(input, outer: outer, inner: inner)
+            : try inferenceForward(input, outer: outer, inner: inner)
+    }
+
+    /// Work below this many scalars stays on the calling thread.
+    private static let parallelThreshold = 1 << 15
+
+    /// Runs `body` for every channel, in parallel for large inputs; each channel is handled
+    /// whole by one call, so results do not depend on the thread count.
+    private func forEachChannel(scalars: Int, _ body: (Int) -> Void) {
+        let minimum = scalars < BatchNorm.parallelThreshold ? features : 1
+        Parallel.forEach(features, minimumWorkPerThread: minimum, body)
+    }
+
+    private func trainingForward(_ input: Tensor, outer: Int, inner: Int) throws -> Tensor {
+        let count = outer * inner
+        guard count > 1 else {
+            throw NeuralNetError.invalidInput(
+                layer: layerName,
+                reason: "needs more than one value per channel in training mode, got input "
+                    + "\(input.shape)")
+        }
+        let channels = features
+        var means = [Float](repeating: 0, count: channels)
+        var variances = [Float](repeating: 0, count: channels)
+        var inverseDeviation = [Float](repeating: 0, count: channels)
+        var normalized = try Tensor.filled(input.shape) { _ in }
+        let output = try Tensor.filled(input.shape) { out in
+            input.withUnsafeBufferPointer { x in
+                normalized.withUnsafeMutableBufferPointer { xhat in
+                    means.withUnsafeMutableBufferPointer { meanOut in
+                    variances.withUnsafeMutableBufferPointer { varOut in
+                    inverseDeviation.withUnsafeMutableBufferPointer { invOut in
+                        let (xhat, meanOut, varOut, invOut) = (xhat, meanOut, varOut, invOut)
+                        forEachChannel(scalars: input.count) { c in
+                            var sum: Double = 0
+                            for n in 0..<outer {
+                                let base = (n * channels + c) * inner
+                                for i in base..<base + inner { sum += Double(x[i]) }
+                            }
+                            let mean = sum / Double(count)
+                            var squares: Double = 0
+                            for n in 0..<outer {
+                                let base = (n * channels + c) * inner
+                                for i in base..<base + inner {
+                                    let d = Double(x[i]) - mean
+                                    squares += d * d
+                                }
+                            }
+                            let variance = squares / Double(count)
+                            let inv = Float(1 / (variance + Double(epsilon)).squareRoot())
+                            let m = Float(mean)
+                            let gamma = weight?.value.scalars[c] ?? 1
+                            let beta = bias?.value.scalars[c] ?? 0
+                            for n in 0..<outer {
+                                let base = (n * channels + c) * inner
+                                for i in base..<base + inner {
+                                    let h = (x[i] - m) * inv
+                                    xhat[i] = h
+                                    out[i] = h * gamma + beta
+                                }
+                            }
+                            meanOut[c] = m
+                            varOut[c] = Float(variance)
+                            invOut[c] = inv
+                        }
+                    }
+                    }
+                    }
+                }
+            }
+        }
+        updateRunningStatistics(means: means, variances: variances, count: count)
+        cache = (normalized, inverseDeviation)
+        return output
+    }
+
+    private func updateRunningStatistics(means: [Float], variances: [Float], count: Int) {
+        let tracked = (batchesTracked.value.scalar ?? 0) + 1
+        batchesTracked.value = Tensor(scalar: tracked)
+        let factor = momentum ?? (1 / tracked)
+        let correction = Float(count) / Float(count - 1)
+        runningMean.value.withUnsafeMutableBufferPointer { mean in
+            for c in 0..<features { mean[c] = (1 - factor) * mean[c] + factor * means[c] }
+        }
+        runningVariance.value.withUnsafeMutableBufferPointer { variance in
+            for c in 0..<features {
+                variance[c] = (1 - factor) * variance[c] + factor * variances[c] * correction
+            }
+        }
+    }
+
+    private func inferenceForward(_ input: Tensor, outer: Int, inner: Int) throws -> Tensor {
+        cache = nil
+        let channels = features
+        var scale = [Float](repeating: 1, count: channels)
+        var shift = [Float](repeating: 0, count: channels)
+        for c in 0..<channels {
+            let inv = 1 / (runningVariance.value.scalars[c] + epsilon).squareRoot()
+            let gamma = weight?.value.scalars[c] ?? 1
+            let beta = bias?.value.scalars[c] ?? 0
+            scale[c] = gamma * inv
+            shift[c] = beta - runningMean.value.scalars[c] * gamma * inv
+        }
+        return try Tensor.filled(input.shape) { out in
+            input.withUnsafeBufferPointer { x in
+                for n in 0..<outer {
+                    for c in 0..<channels {
+                        let base = (n * channels + c) * inner
+                        let (a, b) = (scale[c], shift[c])
+                        for i in base..<base + inner { out[i] = x[i] * a + b }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Accumulates the weight and bias gradients; returns the input gradient through the batch
+    /// statistics:
+    /// `dx = weight·invstd/M · (M·g − Σg − x̂·Σ(g·x̂))` with `M` values per channel.
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        guard let (normalized, inverseDeviation) = cache else {
+            throw NeuralNetError.backwardWithoutForward(layer: layerName)
+        }
+        try LayerChecks.gradient(outputGradient, matches: normalized.shape, layer: layerName)
+        let channels = features
+        let outer = normalized.shape[0]
+        let inner = normalized.shape.dropFirst(2).reduce(1, *)
+        let count = Float(outer * inner)
+        var gradientSums = [Float](repeating: 0, count: channels)
+        var projectedSums = [Float](repeating: 0, count: channels)
+        let inputGradient = try Tensor.filled(normalized.shape) { dx in
+            outputGradient.withUnsafeBufferPointer { g in
+                normalized.withUnsafeBufferPointer { xhat in
+                    gradientSums.withUnsafeMutableBufferPointer { sumOut in
+                    projectedSums.withUnsafeMutableBufferPointer { projectedOut in
+                        let (sumOut, projectedOut) = (sumOut, projectedOut)
+                        forEachChannel(scalars: normalized.count) { c in
+                            var sum: Double = 0, projected: Double = 0
+                            for n in 0..<outer {
+                                let base = (n * channels + c) * inner
+                                for i in base..<base + inner {
+                                    sum += Double(g[i])
+                                    projected += Double(g[i]) * Double(xhat[i])
+                                }
+                            }
+                            let gamma = weight?.value.scalars[c] ?? 1
+                            let k = gamma * inverseDeviation[c] / count
+                            let (s, p) = (Float(sum), Float(projected))
+                            for n in 0..<outer {
+                                let base = (n * channels + c) * inner
+                                for i in base..<base + inner {
+                                    dx[i] = k * (count * g[i] - s - xhat[i] * p)
+                                }
+                            }
+                            sumOut[c] = s
+                            projectedOut[c] = p
+                        }
+                    }
+                    }
+                }
+            }
+        }
+        if let weight, let bias {
+            try weight.accumulateGradient(Tensor(projectedSums))
+            try bias.accumulateGradient(Tensor(gradientSums))
+        }
+        return inputGradient
+    }
+
+    /// About four operations per scalar (subtract, scale, multiply, add).
+    public func forwardFLOPs(inputShape: [Int], outputShape: [Int]) -> Int {
+        4 * outputShape.reduce(1, *)
+    }
+}
