@@ -8,8 +8,7 @@ extension Tensor {
             throw TensorError.invalidShape(
                 operation: "globalAveragePooled", shape: shape, reason: "needs rank 4 (NCHW)")
         }
-        let reduced = try mean(alongAxes: [2, 3])
-        return reduced
+        return try mean(alongAxes: [2, 3])
     }
 
     /// The gradient of ``globalAveragePooled()``: each `[N, C]` output gradient spread evenly

@@ -175,7 +175,9 @@ extension Tensor {
             axis, rank: first.rank, shape: first.shape, operation: operation)
         for tensor in tensors.dropFirst() {
             let agrees = tensor.rank == first.rank
-                && tensor.shape.indices.allSatisfy { $0 == axis || tensor.shape[$0] == first.shape[$0] }
+                && tensor.shape.indices.allSatisfy {
+                    $0 == axis || tensor.shape[$0] == first.shape[$0]
+                }
             guard agrees else {
                 throw TensorError.shapeMismatch(
                     operation: operation, lhs: first.shape, rhs: tensor.shape)
@@ -337,9 +339,10 @@ extension Tensor {
         var newShape: [Int] = []
         var newStrides = [[Int]](repeating: [], count: strides.count)
         for axis in shape.indices where shape[axis] != 1 {
-            if let last = newShape.last,
-                strides.indices.allSatisfy({ newStrides[$0].last! == strides[$0][axis] * shape[axis] })
-            {
+            let contiguous = strides.indices.allSatisfy {
+                newStrides[$0].last == strides[$0][axis] * shape[axis]
+            }
+            if let last = newShape.last, contiguous {
                 newShape[newShape.count - 1] = last * shape[axis]
                 for k in strides.indices {
                     newStrides[k][newStrides[k].count - 1] = strides[k][axis]

@@ -22,7 +22,8 @@ private func naiveBroadcast(
             index[axis] = rest % shape[axis]
             rest /= shape[axis]
         }
-        values[flat] = op(a.scalars[offset(index, in: a.shape)], b.scalars[offset(index, in: b.shape)])
+        values[flat] = op(
+            a.scalars[offset(index, in: a.shape)], b.scalars[offset(index, in: b.shape)])
     }
     return try Tensor(shape: shape, scalars: values)
 }

@@ -9,10 +9,8 @@ import TensorMath
         #expect(y.shape == [3, 2] && y.scalars == x.scalars)
         #expect(try x.reshaped(to: [6]).shape == [6])
         #expect(try Tensor.zeros([0, 3]).reshaped(to: [3, 0]).shape == [3, 0])
-        #expect(throws: TensorError.shapeMismatch(operation: "reshaped(to:)", lhs: [2, 3], rhs: [4]))
-        {
-            try x.reshaped(to: [4])
-        }
+        let mismatch = TensorError.shapeMismatch(operation: "reshaped(to:)", lhs: [2, 3], rhs: [4])
+        #expect(throws: mismatch) { try x.reshaped(to: [4]) }
         #expect(throws: TensorError.self) { try x.reshaped(to: [-1, -1]) }
         #expect(throws: TensorError.self) { try x.reshaped(to: [4, -1]) }
         #expect(throws: TensorError.self) { try x.reshaped(to: [-2, -3]) }
@@ -83,10 +81,9 @@ import TensorMath
         #expect(try Tensor.concatenate([a, a]) == Tensor(
             shape: [4, 2], scalars: [1, 2, 3, 4, 1, 2, 3, 4]))
         #expect(try Tensor.concatenate([a, Tensor.zeros([0, 2])], axis: 0) == a)
-        #expect(throws: TensorError.shapeMismatch(operation: "concatenate", lhs: [2, 2], rhs: [2, 1]))
-        {
-            try Tensor.concatenate([a, b], axis: 0)
-        }
+        let mismatch = TensorError.shapeMismatch(
+            operation: "concatenate", lhs: [2, 2], rhs: [2, 1])
+        #expect(throws: mismatch) { try Tensor.concatenate([a, b], axis: 0) }
         #expect(throws: TensorError.self) { try Tensor.concatenate([], axis: 0) }
         #expect(throws: TensorError.self) { try Tensor.concatenate([a, b], axis: 2) }
 
