@@ -26,8 +26,9 @@ enum HeaderJSON {
 ///
 /// It rejects what a lenient parser might accept (trailing commas, lone surrogates, control
 /// characters in strings, invalid UTF-8, leading zeros), limits nesting to
-/// ``SafeTensorsLimits/maximumJSONDepth`` so that hostile input cannot exhaust the stack, and
-/// accepts trailing whitespace (the format pads headers with spaces).
+/// ``SafeTensorsLimits/maximumJSONDepth`` so that hostile input cannot exhaust the stack and
+/// arrays to ``SafeTensorsLimits/maximumJSONArrayCount`` elements, and accepts trailing
+/// whitespace (the format pads headers with spaces).
 struct HeaderJSONParser {
     /// The reason and byte offset of a parse failure.
     struct Failure: Error {
@@ -141,6 +142,10 @@ struct HeaderJSONParser {
             return .array(elements)
         }
         while true {
+            guard elements.count < SafeTensorsLimits.maximumJSONArrayCount else {
+                throw failure(
+                    "an array longer than \(SafeTensorsLimits.maximumJSONArrayCount) elements")
+            }
             elements.append(try parseValue(depth: depth + 1))
             skipWhitespace()
             if current == UInt8(ascii: ",") {

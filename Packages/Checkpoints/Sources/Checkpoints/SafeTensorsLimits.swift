@@ -11,6 +11,10 @@ public enum SafeTensorsLimits {
     public static let maximumRank = 32
     /// The deepest JSON nesting accepted in the header: 16 (a valid header needs 3).
     public static let maximumJSONDepth = 16
+    /// The longest JSON array accepted in the header: 64 elements (a valid header's arrays are
+    /// shapes, at most ``maximumRank`` long, and offset pairs). This bounds the memory a hostile
+    /// header can make the parser use to a small multiple of its size.
+    public static let maximumJSONArrayCount = 64
     /// The largest element count of one tensor: `Int32.max × 64` (about 1.4 × 10¹¹), the
     /// ceiling `Tensor` itself accepts. Products of dimensions are computed with overflow checks,
     /// and every tensor's bytes must also lie inside the file.

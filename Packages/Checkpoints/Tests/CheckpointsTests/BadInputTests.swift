@@ -111,6 +111,18 @@ import Testing
         #expect(error.description.contains("nesting"))
     }
 
+    @Test func longArraysAreRejected() throws {
+        let count = SafeTensorsLimits.maximumJSONArrayCount
+        let accepted = "[" + Array(repeating: "0", count: count).joined(separator: ",") + "]"
+        // Within the limit the array parses (and then fails as a shape of rank 64).
+        let rankError = try openError(header: tensorHeader(shape: accepted, offsets: "[0,0]"))
+        #expect(rankError.caseName == "invalidHeader")
+        let rejected = "[" + Array(repeating: "0", count: count + 1).joined(separator: ",") + "]"
+        let error = try openError(header: #"{"__metadata__":{},"x":{"junk":\#(rejected)}}"#)
+        #expect(error.caseName == "invalidJSON")
+        #expect(error.description.contains("longer than \(count) elements"))
+    }
+
     @Test func trailingSpacesAndEscapesAreAccepted() throws {
         let header =
             #"{"__metadata__":{"k\u00e9\n":"\ud83d\ude00\/"},"#
