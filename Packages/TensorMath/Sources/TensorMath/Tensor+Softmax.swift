@@ -94,8 +94,9 @@ extension Tensor {
         for l in 0..<length { maximum = MaximumKernel()(maximum, x[l * stride]) }
         var sum: Double = 0
         if stride == 1 {
-            let shift = SIMD8<Float>(repeating: maximum)
-            VectorMath.map(x, into: y, count: length) { VectorMath.exp($0 - shift) }
+            VectorMath.map(
+                x, into: y, count: length,
+                ShiftedExpVectorKernel(shift: SIMD8(repeating: maximum)))
             sum = accurateSum(y, count: length)
         } else {
             for l in 0..<length {

@@ -40,7 +40,11 @@ enum VectorMath {
     /// Whether every lane is inside the vector path's domain (false for NaN).
     @inline(__always)
     static func inRange(_ x: SIMD8<Float>) -> Bool {
-        all((x .>= -87.3) .& (x .<= 88.3))
+        // A horizontal AND of the lane masks, written out so that it inlines.
+        let mask = unsafeBitCast((x .>= -87.3) .& (x .<= 88.3), to: SIMD8<Int32>.self)
+        let half = mask.lowHalf & mask.highHalf
+        let quarter = half.lowHalf & half.highHalf
+        return quarter[0] & quarter[1] != 0
     }
 
     /// `eˣ` lane by lane.
@@ -70,47 +74,71 @@ enum VectorMath {
     static func exp(
         _ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int
     ) {
-        parallelMap(source, into: destination, count: count, exp)
+        parallelMap(source, into: destination, count: count, ExpVectorKernel())
     }
 
     /// `destination[i] = sigmoid(source[i])`; the pointers may be equal.
     static func sigmoid(
         _ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int
     ) {
-        parallelMap(source, into: destination, count: count, sigmoid)
+        parallelMap(source, into: destination, count: count, SigmoidVectorKernel())
     }
 
-    /// `vector` over every element in parallel chunks; see ``map(_:into:count:_:)``.
-    @inline(__always)
-    static func parallelMap(
+    /// `kernel` over every element in parallel chunks; see ``map(_:into:count:_:)``.
+    static func parallelMap<Kernel: VectorKernel>(
         _ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>,
-        count: Int, _ vector: (SIMD8<Float>) -> SIMD8<Float>
+        count: Int, _ kernel: Kernel
     ) {
         Parallel.forEachChunk(of: count, chunkSize: Elementwise.chunkSize) { range in
             map(source + range.lowerBound, into: destination + range.lowerBound,
-                count: range.count, vector)
+                count: range.count, kernel)
         }
     }
 
-    /// `vector` over `count` elements, eight lanes at a time; a short tail is padded to a full
+    /// `kernel` over `count` elements, eight lanes at a time; a short tail is padded to a full
     /// vector, so every element goes through the same lane function. The pointers may be equal.
     @inline(__always)
-    static func map(
+    static func map<Kernel: VectorKernel>(
         _ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>,
-        count: Int, _ vector: (SIMD8<Float>) -> SIMD8<Float>
+        count: Int, _ kernel: Kernel
     ) {
         var i = 0
         while i + lanes <= count {
             let x = UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<Float>.self)
             UnsafeMutableRawPointer(destination + i).storeBytes(
-                of: vector(x), as: SIMD8<Float>.self)
+                of: kernel(x), as: SIMD8<Float>.self)
             i += lanes
         }
         if i < count {
             var x = SIMD8<Float>()
             for lane in 0..<(count - i) { x[lane] = source[i + lane] }
-            let y = vector(x)
+            let y = kernel(x)
             for lane in 0..<(count - i) { destination[i + lane] = y[lane] }
         }
+    }
+}
+
+/// A function applied to eight lanes at once.
+protocol VectorKernel {
+    func callAsFunction(_ x: SIMD8<Float>) -> SIMD8<Float>
+}
+
+struct ExpVectorKernel: VectorKernel {
+    @inline(__always) func callAsFunction(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        VectorMath.exp(x)
+    }
+}
+
+/// `exp(x − shift)`, as softmax needs.
+struct ShiftedExpVectorKernel: VectorKernel {
+    var shift: SIMD8<Float>
+    @inline(__always) func callAsFunction(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        VectorMath.exp(x - shift)
+    }
+}
+
+struct SigmoidVectorKernel: VectorKernel {
+    @inline(__always) func callAsFunction(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        VectorMath.sigmoid(x)
     }
 }
