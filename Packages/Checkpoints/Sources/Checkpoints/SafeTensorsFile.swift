@@ -67,7 +67,7 @@ public final class SafeTensorsFile: @unchecked Sendable {
         self.entries = header.entries
         self.metadata = header.metadata
         self.dataStart = header.dataStart
-        var index: [String: Int] = [:]
+        var index: [String: Int] = .init(minimumCapacity: header.entries.count)
         for (position, entry) in header.entries.enumerated() { index[entry.name] = position }
         self.index = index
     }

@@ -59,8 +59,9 @@ struct SafeTensorsHeader {
         dataStart = 8 + headerLength
         metadata = [:]
         var sawMetadata = false
-        var names = Set<String>()
+        var names = Set<String>(minimumCapacity: tensorCount)
         var unordered: [SafeTensorsEntry] = []
+        unordered.reserveCapacity(tensorCount)
         for (key, value) in members {
             if key == Self.metadataKey {
                 guard !sawMetadata else {
