@@ -24,8 +24,8 @@ extension Tensor {
     /// gracefully to 0. Vectorized.
     public func sigmoid() -> Tensor { applyingVectorized(VectorMath.sigmoid) }
 
-    /// The hyperbolic tangent of every scalar.
-    public func tanh() -> Tensor { applying(TanhKernel()) }
+    /// The hyperbolic tangent of every scalar (vectorized, within 2 ulp).
+    public func tanh() -> Tensor { applyingVectorized(VectorMath.tanh) }
 
     /// The gradient of ``relu()``: `outputGradient` where `input > 0`, else 0 (0 at the kink,
     /// as PyTorch).
@@ -74,10 +74,6 @@ struct ReLUKernel: UnaryKernel {
 struct LeakyReLUKernel: UnaryKernel {
     var slope: Float
     @inline(__always) func callAsFunction(_ x: Float) -> Float { x > 0 ? x : x * slope }
-}
-
-struct TanhKernel: UnaryKernel {
-    @inline(__always) func callAsFunction(_ x: Float) -> Float { tanhf(x) }
 }
 
 /// `(input, gradient) → input > 0 ? gradient : 0`.

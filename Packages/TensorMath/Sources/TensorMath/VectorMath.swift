@@ -70,6 +70,35 @@ enum VectorMath {
         return d.replacing(with: e * d, where: x .< 0)
     }
 
+    /// The hyperbolic tangent lane by lane, after Cephes' `tanhf`: an odd polynomial for
+    /// `|x| < 0.625`, else `1 − 2 / (e^{2|x|} + 1)` with the sign of `x` (exactly ±1 once
+    /// `e^{2|x|}` overflows). Within 2 ulp of the correctly rounded result.
+    @inline(__always)
+    static func tanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        let bits = unsafeBitCast(x, to: SIMD8<UInt32>.self)
+        let sign = bits & 0x8000_0000
+        let magnitude = unsafeBitCast(bits & 0x7FFF_FFFF, to: SIMD8<Float>.self)
+        let z = x * x
+        var p = SIMD8<Float>(repeating: -5.704_988_727_45e-3)
+        p = p * z + 2.063_908_879_54e-2
+        p = p * z - 5.373_971_555_31e-2
+        p = p * z + 1.333_144_220_36e-1
+        p = p * z - 3.333_328_194_22e-1
+        let small = p * z * magnitude + magnitude
+        let large = 1 - 2 / (exp(magnitude + magnitude) + 1)
+        let result = large.replacing(with: small, where: magnitude .< 0.625)
+        // tanh is odd: give the result the sign of x (keeps −0 and NaN as they are).
+        return unsafeBitCast(
+            unsafeBitCast(result, to: SIMD8<UInt32>.self) | sign, to: SIMD8<Float>.self)
+    }
+
+    /// `destination[i] = tanh(source[i])`; the pointers may be equal.
+    static func tanh(
+        _ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        parallelMap(source, into: destination, count: count, TanhVectorKernel())
+    }
+
     /// `destination[i] = exp(source[i])`; the pointers may be equal.
     static func exp(
         _ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int
@@ -134,6 +163,12 @@ struct ShiftedExpVectorKernel: VectorKernel {
     var shift: SIMD8<Float>
     @inline(__always) func callAsFunction(_ x: SIMD8<Float>) -> SIMD8<Float> {
         VectorMath.exp(x - shift)
+    }
+}
+
+struct TanhVectorKernel: VectorKernel {
+    @inline(__always) func callAsFunction(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        VectorMath.tanh(x)
     }
 }
 

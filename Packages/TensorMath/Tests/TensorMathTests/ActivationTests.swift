@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TensorMath
 import TensorMathTesting
@@ -24,6 +25,30 @@ import TensorMathTesting
         #expect(y.scalars[0] == 0 && y.scalars[5] == 1 && y.scalars[6] == 1 && y.scalars[7] == 0)
         #expect(y.scalars[1] > 0 && y.scalars[1] < 1e-40)  // a subnormal, not NaN
         #expect(y.scalars[4] == 1)
+    }
+
+    @Test func vectorizedTanhAndSigmoidAreAccurate() throws {
+        // Every 0.0005 over [-50, 50]: both within 2 ulp (tanh) or 4e-7 relative (sigmoid) of
+        // the Double-precision values.
+        let x = Tensor((0...200_000).map { Float(-50) + Float($0) * 5e-4 })
+        let t = x.tanh(), s = x.sigmoid()
+        var worstTanh: Float = 0, worstSigmoid: Double = 0
+        for i in 0..<x.count {
+            let input = Double(x.scalars[i])
+            let exact = Foundation.tanh(input)
+            let ulp = exact == 0 ? Float.leastNonzeroMagnitude : Float(exact).ulp
+            worstTanh = Swift.max(worstTanh, Float(abs(Double(t.scalars[i]) - exact)) / ulp)
+            let logistic = 1 / (1 + Foundation.exp(-input))
+            worstSigmoid = Swift.max(
+                worstSigmoid, abs(Double(s.scalars[i]) - logistic) / logistic)
+        }
+        #expect(worstTanh <= 2, "tanh error \(worstTanh) ulp")
+        #expect(worstSigmoid < 4e-7, "sigmoid relative error \(worstSigmoid)")
+        let edges = Tensor([0, -0.0, 100, -100, .infinity, -.infinity, .nan, 1e-30]).tanh()
+        #expect(edges.scalars[0] == 0 && edges.scalars[1] == 0 && edges.scalars[1].sign == .minus)
+        #expect(edges.scalars[2] == 1 && edges.scalars[3] == -1)
+        #expect(edges.scalars[4] == 1 && edges.scalars[5] == -1 && edges.scalars[6].isNaN)
+        #expect(edges.scalars[7] == 1e-30)
     }
 
     /// Inputs away from the ReLU kink so finite differences do not straddle it.
