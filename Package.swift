@@ -16,6 +16,11 @@ let package = Package(
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Checkpoints", targets: ["Checkpoints"]),
         .library(name: "ImageModels", targets: ["ImageModels"]),
+        .executable(name: "mnist", targets: ["MNISTCommand"]),
+        .executable(name: "classify", targets: ["ClassifyCommand"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         // Packages/TensorMath
@@ -55,13 +60,50 @@ let package = Package(
         ),
         // Apps
         .target(
-            name: "ImageModels", dependencies: ["TensorMath", "NeuralNet", "Checkpoints"],
+            name: "ImageModels",
+            dependencies: ["TensorMath", "NeuralNet", "Datasets", "Checkpoints"],
             path: "Apps/ImageModels"
+        ),
+        .target(
+            name: "AppSupport",
+            dependencies: [
+                "TensorMath", "NeuralNet", "Datasets", "Checkpoints", "ImageModels",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Apps/AppSupport"
+        ),
+        .executableTarget(
+            name: "MNISTCommand",
+            dependencies: [
+                "AppSupport", "ImageModels", "NeuralNet", "Datasets", "Checkpoints", "TensorMath",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Apps/MNIST"
+        ),
+        .executableTarget(
+            name: "ClassifyCommand",
+            dependencies: [
+                "AppSupport", "ImageModels", "Datasets", "Checkpoints", "TensorMath",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Apps/Classify",
+            resources: [.copy("Resources")]
+        ),
+        // Tools/RenderDigits: draws sample digit images (for the demo and the tests).
+        .executableTarget(
+            name: "RenderDigits",
+            dependencies: ["Datasets", "TensorMath"],
+            path: "Tools/RenderDigits"
         ),
         .testTarget(
             name: "ImageModelsTests",
             dependencies: ["ImageModels", "NeuralNet", "TensorMath", "TensorMathTesting"],
             path: "Tests/ImageModelsTests"
+        ),
+        .testTarget(
+            name: "AppTests",
+            dependencies: ["AppSupport", "ImageModels", "Datasets", "Checkpoints", "TensorMath"],
+            path: "Tests/AppTests"
         ),
         // End-to-end tests of the packages working together and of the apps.
         .testTarget(

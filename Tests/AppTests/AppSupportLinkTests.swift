@@ -1,0 +1,6 @@
+import AppSupport
+import Testing
+
+@Test func appSupportLinks() {
+    #expect(AppSupportInfo.name == "AppSupport")
+}

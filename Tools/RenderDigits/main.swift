@@ -1,0 +1,1 @@
+print("render-digits: coming soon")
