@@ -1,4 +1,6 @@
-/// The Datasets module. Its contents arrive with the issue that builds this package.
+/// The Datasets module: IDX (with gzip), PNG and JPEG codecs, a small ``Image`` type with the
+/// preprocessing operations vision models need, MNIST and image-folder data sets, a prefetching
+/// ``BatchLoader``, and a checksum-verifying MNIST downloader. See the package README.
 public enum DatasetsInfo {
     /// The package's name.
     public static let name = "Datasets"

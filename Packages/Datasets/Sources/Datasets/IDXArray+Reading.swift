@@ -1,0 +1,172 @@
+import CDatasetCodecs
+
+extension IDXArray {
+    /// Reads an IDX file, gzip-compressed or not (detected by its magic number, not its name).
+    /// - Parameters:
+    ///   - path: The file.
+    ///   - maxBytes: The largest payload accepted (default ``DatasetLimits/maxIDXBytes``).
+    /// - Throws: ``DatasetError`` naming the file: `unreadable` if it cannot be read, `corrupt`
+    ///   for a bad magic number, type code or dimension count, `truncated` if it holds fewer
+    ///   bytes than the header declares, `limitExceeded` for a payload above `maxBytes`.
+    public init(contentsOf path: String, maxBytes: Int = DatasetLimits.maxIDXBytes) throws {
+        let bytes = try FileIO.read(path, maxBytes: DatasetLimits.maxDataFileBytes)
+        try self.init(bytes: bytes, source: path, maxBytes: maxBytes)
+    }
+
+    /// Parses IDX bytes, gzip-compressed or not.
+    /// - Parameters:
+    ///   - bytes: The file's content.
+    ///   - source: The name used in error messages.
+    ///   - maxBytes: The largest payload accepted.
+    /// - Throws: ``DatasetError`` as ``init(contentsOf:maxBytes:)`` does.
+    public init(
+        bytes: [UInt8], source: String = "<memory>", maxBytes: Int = DatasetLimits.maxIDXBytes
+    ) throws {
+        if Gzip.isCompressed(bytes) {
+            self = try bytes.withUnsafeBufferPointer { input in
+                let inflater = try Inflater(input, source: source)
+                var reader = IDXReader(source: source) { try inflater.read(into: $0) }
+                let array = try reader.readArray(maxBytes: maxBytes)
+                guard try inflater.isAtEnd() else {
+                    throw DatasetError.corrupt(
+                        path: source, format: "IDX",
+                        reason: "extra bytes after the \(array.count) elements the header "
+                            + "declares")
+                }
+                return array
+            }
+        } else {
+            self = try bytes.withUnsafeBufferPointer { input in
+                var offset = 0
+                var reader = IDXReader(source: source) { buffer in
+                    let n = min(buffer.count, input.count - offset)
+                    if n > 0 {
+                        buffer.baseAddress!.update(from: input.baseAddress! + offset, count: n)
+                    }
+                    offset += n
+                    return n
+                }
+                let array = try reader.readArray(maxBytes: maxBytes)
+                guard offset == input.count else {
+                    throw DatasetError.corrupt(
+                        path: source, format: "IDX",
+                        reason: "\(input.count - offset) extra bytes after the "
+                            + "\(array.count) elements the header declares")
+                }
+                return array
+            }
+        }
+    }
+}
+
+/// Parses an IDX stream from a `read` function that fills a buffer and returns how many bytes
+/// it wrote (fewer than asked only at the end of the data).
+struct IDXReader {
+    let source: String
+    let read: (UnsafeMutableBufferPointer<UInt8>) throws -> Int
+
+    init(source: String, read: @escaping (UnsafeMutableBufferPointer<UInt8>) throws -> Int) {
+        self.source = source
+        self.read = read
+    }
+
+    private func corrupt(_ reason: String) -> DatasetError {
+        DatasetError.corrupt(path: source, format: "IDX", reason: reason)
+    }
+
+    /// Exactly `count` bytes, or a `truncated` error describing `what`.
+    private func bytes(_ count: Int, _ what: String) throws -> [UInt8] {
+        var got = 0
+        let bytes = try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = 0
+            if count > 0 { got = try read(buffer) }
+            if got < count { buffer.baseAddress!.advanced(by: got).initialize(
+                repeating: 0, count: count - got) }
+            initialized = count
+        }
+        guard got == count else {
+            throw DatasetError.truncated(
+                path: source, format: "IDX",
+                reason: "the data ends after \(got) of the \(count) bytes of \(what)")
+        }
+        return bytes
+    }
+
+    mutating func readArray(maxBytes: Int) throws -> IDXArray {
+        let magic = try bytes(4, "the header")
+        guard magic[0] == 0, magic[1] == 0 else {
+            throw corrupt(
+                "bad magic number: IDX files start with two zero bytes, these start with "
+                    + hex(magic))
+        }
+        guard let type = IDXArray.ElementType(rawValue: magic[2]) else {
+            throw corrupt(
+                "unknown element type code 0x\(String(magic[2], radix: 16, uppercase: true))")
+        }
+        let rank = Int(magic[3])
+        guard (1...DatasetLimits.maxIDXDimensions).contains(rank) else {
+            throw corrupt(
+                "the header declares \(rank) dimensions; 1 to "
+                    + "\(DatasetLimits.maxIDXDimensions) are accepted")
+        }
+        let dimensionBytes = try bytes(4 * rank, "the \(rank) dimensions")
+        var shape: [Int] = []
+        var total = type.byteWidth
+        for d in 0..<rank {
+            let b = dimensionBytes[(4 * d)..<(4 * d + 4)].map(UInt32.init)
+            let value = Int(b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3])
+            guard value <= Int(Int32.max) else {
+                throw corrupt("dimension \(d) is \(value), above the IDX maximum \(Int32.max)")
+            }
+            shape.append(value)
+            let (next, overflow) = total.multipliedReportingOverflow(by: value)
+            total = overflow ? Int.max : next
+        }
+        guard total <= maxBytes else {
+            throw DatasetError.limitExceeded(
+                path: source,
+                reason: "the header declares \(shape) \(type.name)s, more than \(maxBytes) bytes")
+        }
+        let what = "\(shape.map(String.init).joined(separator: "x")) \(type.name)s"
+        let payload = try bytes(total, what)
+        return IDXArray(uncheckedShape: shape, elements: decode(payload, type))
+    }
+
+    private func decode(_ payload: [UInt8], _ type: IDXArray.ElementType) -> IDXArray.Elements {
+        switch type {
+        case .uint8:
+            return .uint8(payload)
+        case .int8:
+            return .int8(payload.map { Int8(bitPattern: $0) })
+        case .int16:
+            return .int16(bigEndian(payload, as: UInt16.self).map { Int16(bitPattern: $0) })
+        case .int32:
+            return .int32(bigEndian(payload, as: UInt32.self).map { Int32(bitPattern: $0) })
+        case .float32:
+            return .float32(bigEndian(payload, as: UInt32.self).map { Float(bitPattern: $0) })
+        case .float64:
+            return .float64(bigEndian(payload, as: UInt64.self).map { Double(bitPattern: $0) })
+        }
+    }
+
+    private func bigEndian<T: FixedWidthInteger>(_ payload: [UInt8], as: T.Type) -> [T] {
+        let count = payload.count / MemoryLayout<T>.size
+        return payload.withUnsafeBytes { raw in
+            (0..<count).map { i in
+                T(bigEndian: raw.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self))
+            }
+        }
+    }
+
+    private func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { String(format2: $0) }.joined(separator: " ")
+    }
+}
+
+extension String {
+    /// Two lowercase hexadecimal digits.
+    init(format2 byte: UInt8) {
+        let digits = Array("0123456789abcdef")
+        self.init([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
+    }
+}
