@@ -143,24 +143,51 @@ public class Adam: Optimizer {
         var decay: Float
     }
 
-    /// One step over one parameter's scalars; `vMax` is the AMSGrad maximum, or nil.
+    /// One step over one parameter's scalars, in parallel chunks; `vMax` is the AMSGrad
+    /// maximum, or nil.
     static func update(
         _ p: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>,
         _ m: UnsafeMutableBufferPointer<Float>, _ v: UnsafeMutableBufferPointer<Float>,
         _ vMax: UnsafeMutablePointer<Float>?, _ s: AdamScalars
     ) {
-        for i in 0..<p.count {
-            var d = g[i]
-            if s.weightDecay != 0 {
-                if s.decoupled { p[i] = p[i] * s.decay } else { d = d + s.weightDecay * p[i] }
+        let count = p.count
+        guard count > 0 else { return }
+        let (p, g, m, v) = (p.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!)
+        let l2 = s.weightDecay != 0 && !s.decoupled
+        forEachChunk(of: count) { range in
+            if s.weightDecay != 0, s.decoupled {
+                for i in range { p[i] = p[i] * s.decay }
             }
-            m[i] = lerp(m[i], d, s.firstWeight)
+            // Constant flags select a branch-free loop after inlining.
+            switch (vMax, l2, s.firstWeight < 0.5) {
+            case (nil, false, true): kernel(p, g, m, v, nil, s, range, l2: false, smallWeight: true)
+            case (nil, true, true): kernel(p, g, m, v, nil, s, range, l2: true, smallWeight: true)
+            default: kernel(p, g, m, v, vMax, s, range, l2: l2, smallWeight: s.firstWeight < 0.5)
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func kernel(
+        _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
+        _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>,
+        _ vMax: UnsafeMutablePointer<Float>?, _ s: AdamScalars, _ range: Range<Int>,
+        l2: Bool, smallWeight: Bool
+    ) {
+        for i in range {
+            let d = l2 ? g[i] + s.weightDecay * p[i] : g[i]
+            // PyTorch's lerp, with the branch on the weight taken outside the loop.
+            m[i] = smallWeight
+                ? m[i] + s.firstWeight * (d - m[i]) : d - (d - m[i]) * (1 - s.firstWeight)
             v[i] = v[i] * s.beta2 + s.secondWeight * d * d
             var second = v[i]
             if let vMax {
                 vMax[i] = Swift.max(vMax[i], second)
                 second = vMax[i]
             }
+            // v ≥ 0 by construction; the clamp lets LLVM prove it and vectorize the square root
+            // (a NaN gradient still reaches the parameter through m).
+            second = second > 0 ? second : 0
             let denominator = second.squareRoot() / s.correction2Root + s.epsilon
             p[i] = p[i] + s.negativeStepSize * m[i] / denominator
         }

@@ -106,25 +106,61 @@ public final class RMSprop: Optimizer {
         var alpha, oneMinusAlpha, epsilon, weightDecay, momentum, learningRate: Float
     }
 
-    /// One step over one parameter's scalars; `buffer` is the momentum buffer and `average`
-    /// the centered gradient average, each nil when unused.
+    /// One step over one parameter's scalars, in parallel chunks; `buffer` is the momentum
+    /// buffer and `average` the centered gradient average, each nil when unused.
     static func update(
         _ p: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>,
         _ squares: UnsafeMutableBufferPointer<Float>, _ buffer: UnsafeMutablePointer<Float>?,
         _ average: UnsafeMutablePointer<Float>?, _ s: Scalars
     ) {
-        for i in 0..<p.count {
-            var d = g[i]
-            if s.weightDecay != 0 { d = d + s.weightDecay * p[i] }
+        let count = p.count
+        guard count > 0 else { return }
+        let (p, g, squares) = (p.baseAddress!, g.baseAddress!, squares.baseAddress!)
+        let l2 = s.weightDecay != 0
+        forEachChunk(of: count) { range in
+            // Constant arguments select a branch-free loop after inlining.
+            if l2 {
+                kernel(p, g, squares, buffer, average, s, range, l2: true)
+            } else {
+                kernel(p, g, squares, buffer, average, s, range, l2: false)
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func kernel(
+        _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
+        _ squares: UnsafeMutablePointer<Float>, _ buffer: UnsafeMutablePointer<Float>?,
+        _ average: UnsafeMutablePointer<Float>?, _ s: Scalars, _ range: Range<Int>, l2: Bool
+    ) {
+        switch (buffer, average) {
+        case (nil, nil): loop(p, g, squares, nil, nil, s, range, l2: l2)
+        case let (buffer?, nil): loop(p, g, squares, buffer, nil, s, range, l2: l2)
+        case let (nil, average?): loop(p, g, squares, nil, average, s, range, l2: l2)
+        case let (buffer?, average?): loop(p, g, squares, buffer, average, s, range, l2: l2)
+        }
+    }
+
+    @inline(__always)
+    private static func loop(
+        _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
+        _ squares: UnsafeMutablePointer<Float>, _ buffer: UnsafeMutablePointer<Float>?,
+        _ average: UnsafeMutablePointer<Float>?, _ s: Scalars, _ range: Range<Int>, l2: Bool
+    ) {
+        for i in range {
+            let d = l2 ? g[i] + s.weightDecay * p[i] : g[i]
             squares[i] = squares[i] * s.alpha + s.oneMinusAlpha * d * d
-            var root: Float
+            var variance: Float
             if let average {
                 average[i] = lerp(average[i], d, s.oneMinusAlpha)
-                root = (squares[i] + -1 * average[i] * average[i]).squareRoot()
+                variance = squares[i] + -1 * average[i] * average[i]
             } else {
-                root = squares[i].squareRoot()
+                variance = squares[i]
             }
-            root = root + s.epsilon
+            // Clamped at 0: lets LLVM vectorize the square root, and turns a centered variance
+            // that rounding made slightly negative into 0 where PyTorch would produce NaN.
+            variance = variance > 0 ? variance : 0
+            let root = variance.squareRoot() + s.epsilon
             if let buffer {
                 buffer[i] = buffer[i] * s.momentum + d / root
                 p[i] = p[i] + -s.learningRate * buffer[i]

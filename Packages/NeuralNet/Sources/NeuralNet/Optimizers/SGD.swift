@@ -72,37 +72,88 @@ public final class SGD: Optimizer {
         if momentum != 0, firstStep {
             momentumBuffers = parameters.named.map { Tensor.zeros(like: $0.parameter.value) }
         }
-        let (lr, momentum, weightDecay, nesterov) = (learningRate, momentum, weightDecay, nesterov)
-        let gradientScale = Float(1 - decimalDouble(dampening))
+        let scalars = Scalars(
+            learningRate: learningRate, momentum: momentum, weightDecay: weightDecay,
+            gradientScale: Float(1 - decimalDouble(dampening)))
         for (index, (_, parameter)) in parameters.named.enumerated() {
             let gradient = parameter.gradient
             gradient.withUnsafeBufferPointer { g in
                 parameter.value.withUnsafeMutableBufferPointer { p in
                     if momentum == 0 {
-                        for i in 0..<p.count {
-                            let d = weightDecay != 0 ? g[i] + weightDecay * p[i] : g[i]
-                            p[i] = p[i] - lr * d
-                        }
-                        return
-                    }
-                    momentumBuffers[index].withUnsafeMutableBufferPointer { b in
-                        for i in 0..<p.count {
-                            var d = weightDecay != 0 ? g[i] + weightDecay * p[i] : g[i]
-                            if firstStep {
-                                b[i] = d
-                            } else {
-                                let decayed = momentum * b[i]
-                                b[i] = gradientScale == 1
-                                    ? decayed + d : decayed + gradientScale * d
-                            }
-                            d = nesterov ? d + momentum * b[i] : b[i]
-                            p[i] = p[i] - lr * d
+                        SGD.update(p, g, nil, scalars, firstStep: false, nesterov: false)
+                    } else {
+                        momentumBuffers[index].withUnsafeMutableBufferPointer { b in
+                            SGD.update(
+                                p, g, b.baseAddress, scalars, firstStep: firstStep,
+                                nesterov: nesterov)
                         }
                     }
                 }
             }
         }
         stepCount += 1
+    }
+
+    struct Scalars {
+        var learningRate, momentum, weightDecay, gradientScale: Float
+    }
+
+    /// One step over one parameter's scalars, in parallel chunks; `buffer` is the momentum
+    /// buffer, nil without momentum.
+    static func update(
+        _ p: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>,
+        _ buffer: UnsafeMutablePointer<Float>?, _ s: Scalars, firstStep: Bool, nesterov: Bool
+    ) {
+        let count = p.count
+        guard count > 0 else { return }
+        let (p, g) = (p.baseAddress!, g.baseAddress!)
+        let l2 = s.weightDecay != 0
+        forEachChunk(of: count) { range in
+            // Constant arguments select a branch-free loop after inlining.
+            guard let b = buffer else {
+                if l2 { plain(p, g, s, range, l2: true) } else { plain(p, g, s, range, l2: false) }
+                return
+            }
+            switch (l2, nesterov, firstStep) {
+            case (false, false, false):
+                momentum(p, g, b, s, range, l2: false, nesterov: false, firstStep: false)
+            case (false, true, false):
+                momentum(p, g, b, s, range, l2: false, nesterov: true, firstStep: false)
+            case (true, false, false):
+                momentum(p, g, b, s, range, l2: true, nesterov: false, firstStep: false)
+            case (true, true, false):
+                momentum(p, g, b, s, range, l2: true, nesterov: true, firstStep: false)
+            default:
+                momentum(p, g, b, s, range, l2: l2, nesterov: nesterov, firstStep: true)
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func plain(
+        _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ s: Scalars,
+        _ range: Range<Int>, l2: Bool
+    ) {
+        for i in range {
+            let d = l2 ? g[i] + s.weightDecay * p[i] : g[i]
+            p[i] = p[i] - s.learningRate * d
+        }
+    }
+
+    @inline(__always)
+    private static func momentum(
+        _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
+        _ b: UnsafeMutablePointer<Float>, _ s: Scalars, _ range: Range<Int>, l2: Bool,
+        nesterov: Bool, firstStep: Bool
+    ) {
+        for i in range {
+            var d = l2 ? g[i] + s.weightDecay * p[i] : g[i]
+            // PyTorch: the buffer starts as the gradient, then b ← momentum·b + (1 − dampening)·g
+            // (the multiplication by 1 when undamped is exact).
+            b[i] = firstStep ? d : s.momentum * b[i] + s.gradientScale * d
+            d = nesterov ? d + s.momentum * b[i] : b[i]
+            p[i] = p[i] - s.learningRate * d
+        }
     }
 
     public func stateTensors() -> [String: Tensor] {

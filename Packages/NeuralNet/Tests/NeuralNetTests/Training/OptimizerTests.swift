@@ -223,6 +223,39 @@ struct OptimizerTests {
         #expect(message(try sgd.step()).contains("layer.weight"))
     }
 
+    @Test("a parameter spanning several parallel chunks updates exactly like small ones",
+          arguments: OptimizerGolden.trajectories.keys.sorted())
+    func chunking(name: String) throws {
+        // 40,000 scalars span three 16,384-scalar chunks; the same scalars in 40 parameters of
+        // 1,000 each are updated on one thread, chunk by chunk.
+        var generator = Xoshiro256(seed: 21)
+        let values = try Tensor.normal([40_000], using: &generator)
+        let gradients = try (0..<3).map { _ in try Tensor.normal([40_000], using: &generator) }
+        let big = Parameter(values)
+        let small = try (0..<40).map {
+            Parameter(try values.slice(batch: $0 * 1_000..<($0 + 1) * 1_000))
+        }
+        let bigOptimizer = try makeGoldenOptimizer(name, [("big", big)])
+        let smallOptimizer = try makeGoldenOptimizer(
+            name, small.enumerated().map { ("p\($0.offset)", $0.element) })
+        for step in 0..<3 {
+            if name == "sgdVaryingRate" {
+                bigOptimizer.learningRate = varyingRates[step]
+                smallOptimizer.learningRate = varyingRates[step]
+            }
+            big.zeroGradient()
+            try big.accumulateGradient(gradients[step])
+            for (index, parameter) in small.enumerated() {
+                parameter.zeroGradient()
+                try parameter.accumulateGradient(
+                    gradients[step].slice(batch: index * 1_000..<(index + 1) * 1_000))
+            }
+            try bigOptimizer.step()
+            try smallOptimizer.step()
+        }
+        #expect(big.value.scalars == small.flatMap(\.value.scalars))
+    }
+
     @Test("a parameter shared under two names is updated once, as PyTorch dedups it")
     func sharedParameters() throws {
         let shared = Parameter(Tensor([1, 2]))
