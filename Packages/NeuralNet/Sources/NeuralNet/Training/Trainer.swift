@@ -6,10 +6,11 @@ import TensorMath
 /// checkpoints.
 ///
 /// ```swift
-/// let model = Sequential(Flatten(), Linear(784, 128, generator: &g), ReLU(),
-///                        Linear(128, 10, generator: &g))
-/// let trainer = Trainer(model: model, optimizer: try SGD(model, learningRate: 0.1,
-///                                                         momentum: 0.9))
+/// let model = Sequential(
+///     Flatten(), try Linear(inputSize: 784, outputSize: 128, generator: &g), ReLU(),
+///     try Linear(inputSize: 128, outputSize: 10, generator: &g))
+/// let trainer = Trainer(
+///     model: model, optimizer: try SGD(model, learningRate: 0.1, momentum: 0.9))
 /// trainer.schedule = .cosine(initial: 0.1, period: epochs * batchesPerEpoch)
 /// let history = try trainer.fit(
 ///     epochs: epochs, training: { epoch in loader.batches(epoch: epoch) },
