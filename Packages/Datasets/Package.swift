@@ -23,6 +23,11 @@ let package = Package(
             name: "Datasets",
             dependencies: ["CDatasetCodecs", .product(name: "TensorMath", package: "TensorMath")]
         ),
+        // `make bench` (Tools/bench-datasets): JPEG decoding and MNIST loading throughput.
+        .executableTarget(
+            name: "DatasetsBench",
+            dependencies: ["Datasets", .product(name: "TensorMath", package: "TensorMath")]
+        ),
         .testTarget(
             name: "DatasetsTests",
             dependencies: ["Datasets", .product(name: "TensorMath", package: "TensorMath")]
