@@ -9,14 +9,22 @@ public enum HyperparameterValue: Codable, Hashable, Sendable, CustomStringConver
     ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByStringLiteral,
     ExpressibleByBooleanLiteral
 {
+    /// An integer (a width, a batch size, a depth).
     case int(Int)
+    /// A real number (a rate, a decay).
     case double(Double)
+    /// A name (an optimizer, an activation).
     case string(String)
+    /// A flag.
     case bool(Bool)
 
+    /// An ``int(_:)`` from a literal such as `64`.
     public init(integerLiteral value: Int) { self = .int(value) }
+    /// A ``double(_:)`` from a literal such as `0.01`.
     public init(floatLiteral value: Double) { self = .double(value) }
+    /// A ``string(_:)`` from a literal such as `"adam"`.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// A ``bool(_:)`` from `true` or `false`.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
 
     /// The value as a `Double` (integers convert), or `nil` for strings and flags.
@@ -37,6 +45,7 @@ public enum HyperparameterValue: Codable, Hashable, Sendable, CustomStringConver
         }
     }
 
+    /// Decodes a plain JSON value: a flag, an integer, a real number or a string.
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let value = try? container.decode(Bool.self) {
@@ -50,6 +59,7 @@ public enum HyperparameterValue: Codable, Hashable, Sendable, CustomStringConver
         }
     }
 
+    /// Encodes the plain JSON value.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {

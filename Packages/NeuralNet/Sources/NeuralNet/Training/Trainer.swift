@@ -202,9 +202,10 @@ public final class Trainer {
     ///     early stopping has seen it: the place to log and write checkpoints. Setting
     ///     ``stopRequested`` there ends the run.
     /// - Returns: The history of all finished epochs.
-    /// - Throws: ``NeuralNetError/invalidConfiguration(_:)`` if early stopping monitors a
-    ///   validation metric without a validation set or its mode disagrees with the metric's;
-    ///   otherwise as ``trainEpoch(_:onBatch:)`` and ``evaluate(_:topK:)``.
+    /// - Throws: ``NeuralNetError/invalidConfiguration(_:)`` for an invalid ``schedule``, or if
+    ///   early stopping monitors a validation metric without a validation set or its mode
+    ///   disagrees with the metric's; otherwise as ``trainEpoch(_:onBatch:)`` and
+    ///   ``evaluate(_:topK:)``.
     @discardableResult
     public func fit<Training: Sequence, Validation: Sequence>(
         epochs: Int, training: (Int) throws -> Training, validation: (() throws -> Validation)?,
@@ -214,6 +215,7 @@ public final class Trainer {
     where Training.Element == (images: Tensor, labels: [Int]),
         Validation.Element == (images: Tensor, labels: [Int])
     {
+        try schedule?.validate()
         if let earlyStopping {
             try require(
                 validation != nil || !monitor.needsValidation,

@@ -160,6 +160,11 @@ struct TrainerTests {
         #expect(throws: NeuralNetError.self) {
             try trainer.trainStep(images: Tensor.zeros([1, 4]), labels: [7])
         }
+        trainer.schedule = .cosine(initial: 0.1, period: 0)
+        #expect(throws: NeuralNetError.self) {
+            try trainer.fit(epochs: 1, training: { _ in training })
+        }
+        trainer.schedule = nil
         trainer.earlyStopping = try EarlyStopping(patience: 1)
         // Validation loss is monitored, but there is no validation set.
         #expect(throws: NeuralNetError.self) {
