@@ -189,6 +189,25 @@ struct ConvolutionGeometry {
     /// Scalars of one output sample.
     var outputSample: Int { outChannels * outputPlane }
 
+    /// For "same" convolutions (stride 1, output as large as the input; 1x1 kernels
+    /// excepted), the convolution whose output is this one's input gradient: it maps dY
+    /// `[N, O, OH, OW]` with the flipped, transposed weight `[C, O, KH, KW]` and padding
+    /// `dilation·(kernel − 1) − padding` to `[N, C, H, W]`. Its im2col is as cheap as the
+    /// forward one; for other shapes it would mostly copy padding, and col2im is cheaper.
+    var inputGradientAsConvolution: ConvolutionGeometry? {
+        let padH = dilationHeight * (kernelHeight - 1) - paddingHeight
+        let padW = dilationWidth * (kernelWidth - 1) - paddingWidth
+        guard strideHeight == 1, strideWidth == 1, !isPointwise, padH >= 0, padW >= 0,
+            outputHeight == height, outputWidth == width
+        else { return nil }
+        return ConvolutionGeometry(
+            batch: batch, channels: outChannels, height: outputHeight, width: outputWidth,
+            outChannels: channels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
+            strideHeight: 1, strideWidth: 1, paddingHeight: padH, paddingWidth: padW,
+            dilationHeight: dilationHeight, dilationWidth: dilationWidth,
+            outputHeight: height, outputWidth: width)
+    }
+
     /// A 1x1 kernel with stride 1 and no padding: the input already is the im2col matrix.
     var isPointwise: Bool {
         kernelHeight == 1 && kernelWidth == 1 && strideHeight == 1 && strideWidth == 1

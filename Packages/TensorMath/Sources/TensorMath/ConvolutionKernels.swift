@@ -38,7 +38,8 @@ enum ConvolutionKernels {
         output: UnsafeMutablePointer<Float>
     ) {
         let (k, p, o) = (g.patchSize, g.outputPlane, g.outChannels)
-        let columns = plan.needsColumns ? ScratchBuffer(count: k * plan.samplesPerChunk * p) : nil
+        let columns = plan.needsColumns
+            ? ScratchBuffer(count: k * plan.samplesPerChunk * p) : nil
         let staging = plan.samplesPerChunk > 1
             ? ScratchBuffer(count: o * plan.samplesPerChunk * p) : nil
         defer {
@@ -101,51 +102,68 @@ enum ConvolutionKernels {
         let plan = ConvolutionPlan(g)
         let (k, o) = (g.patchSize, g.outChannels)
         let groups = plan.groupCount
-        // Per-group partial sums, added in group order at the end.
-        var weightPartials = [Float](repeating: 0, count: groups * o * k)
-        var biasPartials = [Float](repeating: 0, count: groups * o)
-        var inputGradient: [Float] = needsInput
-            ? [Float](repeating: 0, count: g.batch * g.inputSample) : []
-        input.withUnsafeBufferPointer { x in
-            weight.withUnsafeBufferPointer { w in
-                outputGradient.withUnsafeBufferPointer { dy in
-                    weightPartials.withUnsafeMutableBufferPointer { dw in
-                        biasPartials.withUnsafeMutableBufferPointer { db in
-                            inputGradient.withUnsafeMutableBufferPointer { dx in
-                                let xBase = x.baseAddress ?? BLAS.emptyOperand
-                                let wBase = w.baseAddress ?? BLAS.emptyOperand
-                                let dyBase = dy.baseAddress ?? BLAS.emptyOperand
-                                let dwBase = dw.baseAddress, dbBase = db.baseAddress
-                                // An empty array may still have a base address.
-                                let dxBase = needsInput ? dx.baseAddress : nil
-                                plan.run { group, parallel in
-                                    backward(
-                                        g, plan: plan, group: group, parallel: parallel,
-                                        input: xBase, weight: wBase, outputGradient: dyBase,
-                                        weightGradient: dwBase.map { $0 + group * o * k },
-                                        biasGradient: dbBase.map { $0 + group * o },
-                                        inputGradient: dxBase)
-                                }
-                            }
+        // Per-group partial sums (weight, then bias), added in group order at the end.
+        let partialSize = o * k + o
+        let partials = ScratchBuffer(count: groups * partialSize)
+        defer { partials.release() }
+        if plan.chunkCount == 0 { partials.pointer.update(repeating: 0, count: partialSize) }
+        func run(inputGradient: UnsafeMutablePointer<Float>?) {
+            input.withUnsafeBufferPointer { x in
+                weight.withUnsafeBufferPointer { w in
+                    outputGradient.withUnsafeBufferPointer { dy in
+                        let xBase = x.baseAddress ?? BLAS.emptyOperand
+                        let wBase = w.baseAddress ?? BLAS.emptyOperand
+                        let dyBase = dy.baseAddress ?? BLAS.emptyOperand
+                        plan.run { group, parallel in
+                            let partial = partials.pointer + group * partialSize
+                            backward(
+                                g, plan: plan, group: group, parallel: parallel,
+                                input: xBase, weight: wBase, outputGradient: dyBase,
+                                weightGradient: partial, biasGradient: partial + o * k,
+                                inputGradient: inputGradient)
                         }
                     }
                 }
             }
         }
+        var inputTensor: Tensor?
+        if needsInput, let transposed = g.inputGradientAsConvolution {
+            // Stride 1: the input gradient is a convolution of dY with the flipped, transposed
+            // weight, which avoids col2im's scattered sums.
+            inputTensor = forward(
+                transposed, input: outputGradient, weight: flippedTransposed(weight, g),
+                bias: nil)
+            run(inputGradient: nil)
+        } else if needsInput {
+            // Every sample's gradient is written by exactly one chunk.
+            inputTensor = Tensor(
+                uncheckedShape: [g.batch, g.channels, g.height, g.width],
+                count: g.batch * g.inputSample
+            ) { dx in run(inputGradient: dx.baseAddress) }
+        } else {
+            run(inputGradient: nil)
+        }
         let weightGradient = Tensor(
-            uncheckedShape: [o, g.channels, g.kernelHeight, g.kernelWidth],
-            scalars: sumPartials(weightPartials, groups: groups, size: o * k))
-        let biasGradient = Tensor(
-            uncheckedShape: [o], scalars: sumPartials(biasPartials, groups: groups, size: o))
-        let inputTensor = needsInput
-            ? Tensor(uncheckedShape: [g.batch, g.channels, g.height, g.width],
-                scalars: inputGradient)
-            : nil
+            uncheckedShape: [o, g.channels, g.kernelHeight, g.kernelWidth], count: o * k
+        ) { out in
+            // The partials hold [K, O]; their sum is transposed into [O, K].
+            let total = ScratchBuffer(count: o * k)
+            defer { total.release() }
+            sumPartials(
+                partials.pointer, stride: partialSize, groups: groups,
+                into: UnsafeMutableBufferPointer(start: total.pointer, count: o * k))
+            guard let base = out.baseAddress else { return }
+            for row in 0..<k {
+                for column in 0..<o { base[column * k + row] = total.pointer[row * o + column] }
+            }
+        }
+        let biasGradient = Tensor(uncheckedShape: [o], count: o) { out in
+            sumPartials(
+                partials.pointer + o * k, stride: partialSize, groups: groups, into: out)
+        }
         return (inputTensor, weightGradient, biasGradient)
     }
 
-    /// One group of the backward pass: its weight and bias partial sums (overwritten) and
-    /// the input gradient of its samples.
     private static func backward(
         _ g: ConvolutionGeometry, plan: ConvolutionPlan, group: Int, parallel: Bool,
         input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
@@ -186,7 +204,8 @@ enum ConvolutionKernels {
                     biasGradient[channel] = first ? sum : biasGradient[channel] + sum
                 }
             }
-            // The weight gradient: dY·colᵀ, accumulated over the group's chunks.
+            // The weight gradient, transposed: col·dYᵀ ([K, O], a faster GEMM shape than
+            // dY·colᵀ), accumulated over the group's chunks.
             let b: UnsafePointer<Float>
             if g.isPointwise {
                 b = input + samples.lowerBound * g.inputSample
@@ -202,9 +221,9 @@ enum ConvolutionKernels {
             }
             if let weightGradient {
                 gemm(parallel,
-                    transposeA: false, transposeB: true, m: o, n: k, k: width, alpha: 1,
-                    a: dy, lda: width, b: b, ldb: width, beta: first ? 0 : 1,
-                    c: weightGradient, ldc: max(1, k))
+                    transposeA: false, transposeB: true, m: k, n: o, k: width, alpha: 1,
+                    a: b, lda: width, b: dy, ldb: width, beta: first ? 0 : 1,
+                    c: weightGradient, ldc: max(1, o))
             }
             first = false
             // The input gradient: col2im(Wᵀ·dY), or Wᵀ·dY directly for 1x1 convolutions.
@@ -223,6 +242,26 @@ enum ConvolutionKernels {
                     g.col2im(
                         columns.pointer + slot * p, rowStride: width,
                         into: inputGradient + n * g.inputSample)
+                }
+            }
+        }
+    }
+
+    /// `W'[c][o][i][j] = W[o][c][KH−1−i][KW−1−j]`: the weight of the convolution that maps an
+    /// output gradient to the input gradient.
+    private static func flippedTransposed(_ weight: Tensor, _ g: ConvolutionGeometry) -> Tensor {
+        let (o, c, kh, kw) = (g.outChannels, g.channels, g.kernelHeight, g.kernelWidth)
+        return Tensor(uncheckedShape: [c, o, kh, kw], count: weight.count) { out in
+            weight.withUnsafeBufferPointer { w in
+                for oc in 0..<o {
+                    for ic in 0..<c {
+                        for i in 0..<kh {
+                            for j in 0..<kw {
+                                out[((ic * o + oc) * kh + kh - 1 - i) * kw + kw - 1 - j] =
+                                    w[((oc * c + ic) * kh + i) * kw + j]
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -247,15 +286,16 @@ enum ConvolutionKernels {
         }
     }
 
-    /// Adds `groups` consecutive partial sums of `size` scalars, in order.
-    private static func sumPartials(_ partials: [Float], groups: Int, size: Int) -> [Float] {
-        guard groups > 1 else { return Array(partials.prefix(size)) }
-        var total = Array(partials.prefix(size))
-        for group in 1..<groups {
-            let base = group * size
-            for i in 0..<size { total[i] += partials[base + i] }
+    /// Adds `groups` partial sums `stride` apart, in group order, into `out`.
+    private static func sumPartials(
+        _ partials: UnsafePointer<Float>, stride: Int, groups: Int,
+        into out: UnsafeMutableBufferPointer<Float>
+    ) {
+        guard let base = out.baseAddress, out.count > 0 else { return }
+        base.update(from: partials, count: out.count)
+        for group in 1..<Swift.max(1, groups) {
+            RowKernels.add(partials + group * stride, into: base, count: out.count)
         }
-        return total
     }
 
     /// The sum of `count` scalars in a fixed (vectorized) order.
@@ -332,13 +372,4 @@ struct ConvolutionPlan {
             body(0, true)
         }
     }
-}
-
-/// An uninitialized scratch buffer owned by one task.
-struct ScratchBuffer {
-    let pointer: UnsafeMutablePointer<Float>
-
-    init(count: Int) { pointer = .allocate(capacity: max(1, count)) }
-
-    func release() { pointer.deallocate() }
 }

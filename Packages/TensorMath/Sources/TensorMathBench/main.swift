@@ -2,6 +2,8 @@
 //
 // Usage: TensorMathBench [--tsv] [--repetitions N] [--warmup N] [--filter TEXT] [--list]
 //        TensorMathBench --info     (the kernels and threads in use)
+// --cpu-clock times the process's CPU time instead of wall time: with SWIFTCNN_THREADS=1 it
+// estimates single-core efficiency while other processes load the machine.
 // Each case runs `warmup` untimed calls, calibrates how many calls make one timing sample
 // (at least `minimumSampleSeconds`), then reports the median of `repetitions` samples.
 // Tools/reference/bench_tensormath.py times the same cases, with the same names, in PyTorch;
@@ -16,11 +18,11 @@ import Darwin
 #endif
 
 /// One benchmark case: a name shared with the PyTorch script, its floating-point work and
-/// the call to time.
+/// a factory that creates the operands (only for selected cases) and returns the call to time.
 struct BenchCase {
     var name: String
     var flops: Double
-    var run: () throws -> Void
+    var prepare: () throws -> () throws -> Void
 }
 
 struct Options {
@@ -31,6 +33,7 @@ struct Options {
     var filter: String?
     var list = false
     var info = false
+    var cpuClock = false
 
     init(arguments: [String]) throws {
         var iterator = arguments.makeIterator()
@@ -45,6 +48,7 @@ struct Options {
             case "--tsv": tsv = true
             case "--list": list = true
             case "--info": info = true
+            case "--cpu-clock": cpuClock = true
             case "--repetitions":
                 guard let n = Int(try value(argument)), n > 0 else {
                     throw BenchError.usage("--repetitions needs a positive integer")
@@ -58,7 +62,7 @@ struct Options {
             case "--filter": filter = try value(argument)
             case "--help", "-h":
                 print("usage: TensorMathBench [--tsv] [--repetitions N] [--warmup N] "
-                    + "[--filter TEXT] [--list] [--info]")
+                    + "[--filter TEXT] [--list] [--info] [--cpu-clock]")
                 exit(0)
             default: throw BenchError.usage("unknown argument \(argument)")
             }
@@ -75,9 +79,11 @@ enum BenchError: Error, CustomStringConvertible {
     }
 }
 
+nonisolated(unsafe) var clockID = CLOCK_MONOTONIC
+
 func now() -> Double {
     var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
+    clock_gettime(clockID, &time)
     return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
 }
 
@@ -89,15 +95,16 @@ func median(_ values: [Double]) -> Double {
 
 /// Seconds per call: the median over `repetitions` samples of `calls` calls each.
 func measure(_ benchCase: BenchCase, options: Options) throws -> Double {
-    for _ in 0..<options.warmup { try benchCase.run() }
+    let run = try benchCase.prepare()
+    for _ in 0..<options.warmup { try run() }
     let start = now()
-    try benchCase.run()
+    try run()
     let single = max(now() - start, 1e-7)
     let calls = max(1, Int((options.minimumSampleSeconds / single).rounded(.up)))
     var samples: [Double] = []
     for _ in 0..<options.repetitions {
         let begin = now()
-        for _ in 0..<calls { try benchCase.run() }
+        for _ in 0..<calls { try run() }
         samples.append((now() - begin) / Double(calls))
     }
     return median(samples)
@@ -105,35 +112,40 @@ func measure(_ benchCase: BenchCase, options: Options) throws -> Double {
 
 // MARK: - Cases
 
-func matmulCases() throws -> [BenchCase] {
-    var generator = Xoshiro256(seed: 1)
+func matmulCases() -> [BenchCase] {
     var cases: [BenchCase] = []
     for n in [256, 512, 1024, 2048] {
-        let a = try Tensor.uniform([n, n], low: -1, high: 1, using: &generator)
-        let b = try Tensor.uniform([n, n], low: -1, high: 1, using: &generator)
         cases.append(BenchCase(name: "matmul \(n)x\(n)x\(n)", flops: 2 * pow(Double(n), 3)) {
-            _ = try Tensor.matmul(a, b)
+            var generator = Xoshiro256(seed: UInt64(n))
+            let a = try Tensor.uniform([n, n], low: -1, high: 1, using: &generator)
+            let b = try Tensor.uniform([n, n], low: -1, high: 1, using: &generator)
+            return { _ = try Tensor.matmul(a, b) }
         })
     }
     // LeNet-5's Linear layers, y = x·Wᵀ with W [out, in], and their backward GEMMs.
     for batch in [64, 128] {
         for (name, inputs, outputs) in [("fc1", 400, 120), ("fc2", 120, 84), ("fc3", 84, 10)] {
-            let x = try Tensor.uniform([batch, inputs], low: -1, high: 1, using: &generator)
-            let w = try Tensor.uniform([outputs, inputs], low: -1, high: 1, using: &generator)
-            let dy = try Tensor.uniform([batch, outputs], low: -1, high: 1, using: &generator)
-            var dw = try Tensor.zeros([outputs, inputs])
             let flops = 2 * Double(batch * inputs * outputs)
-            cases.append(BenchCase(
-                name: "lenet \(name) \(inputs)->\(outputs) b\(batch) fwd", flops: flops
-            ) {
-                _ = try Tensor.matmul(x, w, transposeB: true)
+            let prefix = "lenet \(name) \(inputs)->\(outputs) b\(batch)"
+            func operands() throws -> (x: Tensor, w: Tensor, dy: Tensor) {
+                var generator = Xoshiro256(seed: UInt64(batch * inputs))
+                return (
+                    try Tensor.uniform([batch, inputs], low: -1, high: 1, using: &generator),
+                    try Tensor.uniform([outputs, inputs], low: -1, high: 1, using: &generator),
+                    try Tensor.uniform([batch, outputs], low: -1, high: 1, using: &generator))
+            }
+            cases.append(BenchCase(name: prefix + " fwd", flops: flops) {
+                let (x, w, _) = try operands()
+                return { _ = try Tensor.matmul(x, w, transposeB: true) }
             })
-            cases.append(BenchCase(
-                name: "lenet \(name) \(inputs)->\(outputs) b\(batch) f+b", flops: 3 * flops
-            ) {
-                _ = try Tensor.matmul(x, w, transposeB: true)
-                try Tensor.gemm(dy, x, into: &dw, transposeA: true, beta: 1)
-                _ = try Tensor.matmul(dy, w)
+            cases.append(BenchCase(name: prefix + " f+b", flops: 3 * flops) {
+                let (x, w, dy) = try operands()
+                var dw = try Tensor.zeros([outputs, inputs])
+                return {
+                    _ = try Tensor.matmul(x, w, transposeB: true)
+                    try Tensor.gemm(dy, x, into: &dw, transposeA: true, beta: 1)
+                    _ = try Tensor.matmul(dy, w)
+                }
             })
         }
     }
@@ -169,32 +181,39 @@ let convolutionShapes: [ConvolutionShape] = [
 ]
 
 func convolutionCases() throws -> [BenchCase] {
-    var generator = Xoshiro256(seed: 2)
     var cases: [BenchCase] = []
     for shape in convolutionShapes {
         let conv = Convolution2D(stride: Size2D(shape.stride), padding: Size2D(shape.padding))
-        let x = try Tensor.uniform(
-            [shape.batch, shape.inChannels, shape.size, shape.size], low: -1, high: 1,
-            using: &generator)
-        let w = try Tensor.kaimingUniform(
-            [shape.outChannels, shape.inChannels, shape.kernel, shape.kernel],
-            using: &generator)
-        let b = try Tensor.uniform([shape.outChannels], low: -0.1, high: 0.1, using: &generator)
         let out = try conv.outputSize(
             inputHeight: shape.size, inputWidth: shape.size, kernel: Size2D(shape.kernel))
-        let dy = try Tensor.uniform(
-            [shape.batch, shape.outChannels, out.height, out.width], low: -1, high: 1,
-            using: &generator)
+        func operands() throws -> (x: Tensor, w: Tensor, b: Tensor, dy: Tensor) {
+            var generator = Xoshiro256(seed: 2)
+            return (
+                try Tensor.uniform(
+                    [shape.batch, shape.inChannels, shape.size, shape.size], low: -1, high: 1,
+                    using: &generator),
+                try Tensor.kaimingUniform(
+                    [shape.outChannels, shape.inChannels, shape.kernel, shape.kernel],
+                    using: &generator),
+                try Tensor.uniform([shape.outChannels], low: -0.1, high: 0.1, using: &generator),
+                try Tensor.uniform(
+                    [shape.batch, shape.outChannels, out.height, out.width], low: -1, high: 1,
+                    using: &generator))
+        }
         let forwardFlops = 2 * Double(shape.batch * shape.outChannels * shape.inChannels)
             * Double(shape.kernel * shape.kernel * out.height * out.width)
         cases.append(BenchCase(name: shape.name + " fwd", flops: forwardFlops) {
-            _ = try conv.forward(input: x, weight: w, bias: b)
+            let (x, w, b, _) = try operands()
+            return { _ = try conv.forward(input: x, weight: w, bias: b) }
         })
         let passes: Double = shape.first ? 2 : 3
         cases.append(BenchCase(name: shape.name + " f+b", flops: passes * forwardFlops) {
-            _ = try conv.forward(input: x, weight: w, bias: b)
-            _ = try conv.backward(
-                input: x, weight: w, outputGradient: dy, needsInputGradient: !shape.first)
+            let (x, w, b, dy) = try operands()
+            return {
+                _ = try conv.forward(input: x, weight: w, bias: b)
+                _ = try conv.backward(
+                    input: x, weight: w, outputGradient: dy, needsInputGradient: !shape.first)
+            }
         })
     }
     return cases
@@ -204,7 +223,8 @@ func convolutionCases() throws -> [BenchCase] {
 
 do {
     let options = try Options(arguments: Array(CommandLine.arguments.dropFirst()))
-    var cases = try matmulCases() + convolutionCases()
+    if options.cpuClock { clockID = CLOCK_PROCESS_CPUTIME_ID }
+    var cases = matmulCases() + (try convolutionCases())
     if let filter = options.filter { cases = cases.filter { $0.name.contains(filter) } }
     if options.list {
         for benchCase in cases { print(benchCase.name) }
