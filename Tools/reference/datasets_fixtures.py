@@ -40,6 +40,21 @@ def encode(image, fmt, **options):
     return buffer.getvalue()
 
 
+def strip_adobe(jpeg):
+    """The JPEG without its APP14 ("Adobe") segment."""
+    out, i = bytearray(jpeg[:2]), 2
+    while i < len(jpeg):
+        marker, length = jpeg[i + 1], int.from_bytes(jpeg[i + 2:i + 4], "big")
+        if marker == 0xDA:  # start of scan: the rest is entropy-coded data
+            out += jpeg[i:]
+            break
+        if marker != 0xEE:
+            out += jpeg[i:i + 2 + length]
+        i += 2 + length
+    assert b"Adobe" not in out
+    return bytes(out)
+
+
 def b64(data):
     return base64.b64encode(bytes(data)).decode()
 
@@ -96,6 +111,14 @@ def main():
     parts.append(swift_bytes(
         "cmykJPEGPixels", "The RGB bytes Pillow's convert('RGB') gives for cmykJPEG.",
         np.asarray(Image.open(io.BytesIO(cmyk_jpeg)).convert("RGB")).tobytes()))
+
+    plain_cmyk = strip_adobe(cmyk_jpeg)
+    parts.append(swift_bytes("plainCMYKJPEG",
+                             "cmykJPEG without its Adobe marker (Pillow still reads it as inverted).",
+                             plain_cmyk))
+    parts.append(swift_bytes(
+        "plainCMYKJPEGPixels", "The RGB bytes Pillow's convert('RGB') gives for plainCMYKJPEG.",
+        np.asarray(Image.open(io.BytesIO(plain_cmyk)).convert("RGB")).tobytes()))
 
     # PNG: a palette image with a transparent entry, and an RGBA image, both compressed with
     # libpng's filters as Pillow writes them.

@@ -203,8 +203,6 @@ int dc_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels, int ma
         snprintf(decoder->error.message, sizeof decoder->error.message, "out of memory");
         longjmp(decoder->error.jump, 1);
     }
-    // Photoshop writes CMYK inverted and marks the file with an Adobe APP14 marker.
-    int inverted = cinfo->saw_Adobe_marker;
     while (cinfo->output_scanline < cinfo->output_height) {
         uint8_t *row = pixels + (size_t)cinfo->output_scanline * row_bytes;
         if (!cmyk) {
@@ -216,11 +214,11 @@ int dc_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels, int ma
         jpeg_read_scanlines(cinfo, rows, 1);
         for (int x = 0; x < width; x++) {
             const uint8_t *p = cmyk_row + 4 * x;
-            unsigned c = p[0], m = p[1], yy = p[2], k = p[3];
-            if (!inverted) c = 255 - c, m = 255 - m, yy = 255 - yy, k = 255 - k;
-            row[3 * x + 0] = multiply_255(c, k);
-            row[3 * x + 1] = multiply_255(m, k);
-            row[3 * x + 2] = multiply_255(yy, k);
+            // Stored inverted, as Photoshop writes CMYK: R = (255 - C)(255 - K) / 255 with
+            // the samples holding 255 - C and 255 - K.
+            row[3 * x + 0] = multiply_255(p[0], p[3]);
+            row[3 * x + 1] = multiply_255(p[1], p[3]);
+            row[3 * x + 2] = multiply_255(p[2], p[3]);
         }
     }
     decoder->error.finishing = 1;

@@ -144,7 +144,8 @@ public struct BatchLoader: Sendable {
 
     /// The seed all of an epoch's randomness derives from.
     func epochSeed(_ epoch: Int) -> UInt64 {
-        var mixer = SplitMix64(seed: seed ^ (UInt64(bitPattern: Int64(epoch)) &* 0x9E37_79B9_7F4A_7C15))
+        let epochBits = UInt64(bitPattern: Int64(epoch))
+        var mixer = SplitMix64(seed: seed ^ (epochBits &* 0x9E37_79B9_7F4A_7C15))
         return mixer.next()
     }
 

@@ -162,7 +162,8 @@ public struct Downloader: Sendable {
         done.wait()
         let (data, response, error) = box.get()
         if let error {
-            throw DatasetError.downloadFailed(file: url.absoluteString, reason: error.localizedDescription)
+            throw DatasetError.downloadFailed(
+                file: url.absoluteString, reason: error.localizedDescription)
         }
         guard let http = response as? HTTPURLResponse else {
             throw DatasetError.downloadFailed(file: url.absoluteString, reason: "no HTTP response")

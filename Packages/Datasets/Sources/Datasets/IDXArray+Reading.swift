@@ -153,7 +153,8 @@ struct IDXReader {
         let count = payload.count / MemoryLayout<T>.size
         return payload.withUnsafeBytes { raw in
             (0..<count).map { i in
-                T(bigEndian: raw.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self))
+                let offset = i * MemoryLayout<T>.size
+                return T(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: T.self))
             }
         }
     }

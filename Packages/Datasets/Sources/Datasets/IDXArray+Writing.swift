@@ -9,8 +9,10 @@ extension IDXArray {
         switch elements {
         case let .uint8(values): bytes.append(contentsOf: values)
         case let .int8(values): bytes.append(contentsOf: values.map { UInt8(bitPattern: $0) })
-        case let .int16(values): values.forEach { appendBigEndian(UInt16(bitPattern: $0), to: &bytes) }
-        case let .int32(values): values.forEach { appendBigEndian(UInt32(bitPattern: $0), to: &bytes) }
+        case let .int16(values):
+            values.forEach { appendBigEndian(UInt16(bitPattern: $0), to: &bytes) }
+        case let .int32(values):
+            values.forEach { appendBigEndian(UInt32(bitPattern: $0), to: &bytes) }
         case let .float32(values): values.forEach { appendBigEndian($0.bitPattern, to: &bytes) }
         case let .float64(values): values.forEach { appendBigEndian($0.bitPattern, to: &bytes) }
         }

@@ -62,7 +62,8 @@ extension Image {
                     for i in 0..<rowLength {
                         var sum: Float = 0
                         for t in 0..<vertical.counts[y] {
-                            sum += vertical.weights[y * taps + t] * rows[(start + t) * rowLength + i]
+                            let weight = vertical.weights[y * taps + t]
+                            sum += weight * rows[(start + t) * rowLength + i]
                         }
                         out[y * rowLength + i] = UInt8(min(max(sum + 0.5, 0), 255))
                     }

@@ -21,8 +21,9 @@ enum Shuffle {
     }
 
     /// Shuffles `elements` in place.
-    static func permute<T, G: RandomNumberGenerator>(_ elements: inout [T], using generator: inout G)
-    {
+    static func permute<T, G: RandomNumberGenerator>(
+        _ elements: inout [T], using generator: inout G
+    ) {
         guard elements.count > 1 else { return }
         for i in stride(from: elements.count - 1, to: 0, by: -1) {
             let j = uniform(below: i + 1, using: &generator)

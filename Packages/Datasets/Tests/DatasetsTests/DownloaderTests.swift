@@ -19,7 +19,8 @@ import Testing
             "/good/data-idx1-ubyte.gz": .init(status: 200, body: gzipped),
         ])
         let folder = try TemporaryDirectory()
-        let mirrors = ["\(server.baseURL)/missing/", "\(server.baseURL)/bad", "\(server.baseURL)/good/"]
+        let base = server.baseURL
+        let mirrors = ["\(base)/missing/", "\(base)/bad", "\(base)/good/"]
         var log: [String] = []
         let outcomes = try Downloader(mirrors: mirrors, timeout: 5)
             .download([file], to: folder.file("mnist"), log: { log.append($0) })
@@ -32,7 +33,8 @@ import Testing
         #expect(try folder.contents("mnist") == ["data-idx1-ubyte.gz"])  // nothing temporary
 
         // Running again is cheap: the verified file is kept and nothing is fetched.
-        let again = try Downloader(mirrors: mirrors, timeout: 5).download([file], to: folder.file("mnist"))
+        let again = try Downloader(mirrors: mirrors, timeout: 5)
+            .download([file], to: folder.file("mnist"))
         #expect(again == [.alreadyPresent])
         #expect(server.requests.count == 3)
     }
@@ -40,9 +42,11 @@ import Testing
     @Test func acceptsTheChecksumOfTheDecompressedContent() throws {
         // Re-compressed at another level: different .gz bytes, same content.
         let recompressed = try Gzip.compress(content, level: 1)
-        let server = try LoopbackHTTPServer(routes: ["/m/f.gz": .init(status: 200, body: recompressed)])
+        let server = try LoopbackHTTPServer(
+            routes: ["/m/f.gz": .init(status: 200, body: recompressed)])
         let folder = try TemporaryDirectory()
-        let remote = RemoteFile(name: "f.gz", md5: ["0123456789abcdef0123456789abcdef", MD5.hexDigest(of: content)])
+        let remote = RemoteFile(
+            name: "f.gz", md5: ["0123456789abcdef0123456789abcdef", MD5.hexDigest(of: content)])
         let outcomes = try Downloader(mirrors: ["\(server.baseURL)/m/"], timeout: 5)
             .download([remote], to: folder.path)
         #expect(outcomes.count == 1)
@@ -84,7 +88,9 @@ import Testing
             "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
         ])
-        #expect(MNIST.remoteFiles.allSatisfy { $0.md5.count == 2 && $0.md5.allSatisfy { $0.count == 32 } })
+        #expect(MNIST.remoteFiles.allSatisfy { file in
+            file.md5.count == 2 && file.md5.allSatisfy { $0.count == 32 }
+        })
         #expect(MNIST.mirrors.allSatisfy { $0.hasPrefix("http") })
     }
 }

@@ -4,7 +4,9 @@ import Testing
 
 @Suite struct GzipTests {
     @Test func roundTripsAndChecksTheMagicNumber() throws {
-        let data: [UInt8] = (0..<100_000).map { (i: Int) -> UInt8 in UInt8((i * 7 + i / 300) % 251) }
+        let data: [UInt8] = (0..<100_000).map { (i: Int) -> UInt8 in
+            UInt8((i * 7 + i / 300) % 251)
+        }
         let compressed = try Gzip.compress(data)
         #expect(Gzip.isCompressed(compressed))
         #expect(compressed.count < data.count)
@@ -47,7 +49,7 @@ import Testing
     @Test func md5MatchesRFC1321TestSuite() {
         #expect(MD5.hexDigest(of: []) == "d41d8cd98f00b204e9800998ecf8427e")
         #expect(MD5.hexDigest(of: Array("abc".utf8)) == "900150983cd24fb0d6963f7d28e17f72")
-        let long = "12345678901234567890123456789012345678901234567890123456789012345678901234567890"
+        let long = String(repeating: "1234567890", count: 8)
         #expect(MD5.hexDigest(of: Array(long.utf8)) == "57edf4a22be3c955ac49da2e2107b67a")
         // Streaming in uneven pieces gives the same digest.
         var md5 = MD5()

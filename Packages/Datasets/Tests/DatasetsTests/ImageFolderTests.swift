@@ -19,8 +19,8 @@ import Testing
         try folder.write(Array("not an image".utf8), to: "dog/broken.png")
         try folder.write(Array("notes".utf8), to: "cat/README.txt")
         try folder.write([1, 2, 3], to: "cat/.DS_Store")
-        try folder.write(
-            Image(width: 8, height: 8, format: .grey, filledWith: 200).pngData(), to: "ship/grey.png")
+        let grey = try Image(width: 8, height: 8, format: .grey, filledWith: 200)
+        try folder.write(grey.pngData(), to: "ship/grey.png")
         return folder
     }
 
@@ -62,11 +62,12 @@ import Testing
         // The grey file was converted to RGB on decoding.
         let grey = try #require(dataset.samples.firstIndex { $0.path.hasSuffix("grey.png") })
         #expect(cached.image(at: grey - 1).pixels.allSatisfy { $0 == 200 })
-        #expect(cached.labels == dataset.samples.filter { !$0.path.hasSuffix("broken.png") }.map(\.label))
+        let readable = dataset.samples.filter { !$0.path.hasSuffix("broken.png") }
+        #expect(cached.labels == readable.map(\.label))
         let tensor = try cached.tensor(normalization: .unit)
         #expect(tensor.shape == [13, 3, 8, 8])
         // cat/0.png is filled with 40 in every channel.
-        #expect(abs(tensor.scalars[0] - 40 / 255) < 1e-6 && abs(tensor.scalars[64] - 40 / 255) < 1e-6)
+        #expect(tensor.scalars[0] == Float(40) / 255 && tensor.scalars[64] == Float(40) / 255)
     }
 
     @Test func resizesOnLoadingOrReportsSizeMismatches() throws {
@@ -86,8 +87,8 @@ import Testing
         let folder = try TemporaryDirectory()
         for split in ["train", "test"] {
             for name in ["b", "a"] {
-                try folder.write(
-                    Image(width: 2, height: 2, format: .grey).pngData(), to: "\(split)/\(name)/x.png")
+                let image = try Image(width: 2, height: 2, format: .grey)
+                try folder.write(image.pngData(), to: "\(split)/\(name)/x.png")
             }
         }
         try folder.write(Image(width: 2, height: 2, format: .grey).pngData(), to: "train/c/x.png")

@@ -5,7 +5,8 @@ import Testing
 @Suite struct ImageTensorTests {
     @Test func makesNCHWTensorsWithNormalization() throws {
         // Two pixels, RGB, interleaved: (0, 51, 102), (255, 204, 153).
-        let image = try Image(width: 2, height: 1, format: .rgb, pixels: [0, 51, 102, 255, 204, 153])
+        let image = try Image(
+            width: 2, height: 1, format: .rgb, pixels: [0, 51, 102, 255, 204, 153])
         let plain = try image.tensor()
         #expect(plain.shape == [1, 3, 1, 2])
         expectClose(plain.scalars, [0, 1, 0.2, 0.8, 0.4, 0.6])
@@ -31,9 +32,9 @@ import Testing
 
     @Test func roundTripsThroughTensors() throws {
         let image = try patternImage(width: 6, height: 5, format: .rgba)
-        let stats = (mean: [Float](arrayLiteral: 0.1, 0.2, 0.3, 0.4), std: [Float](arrayLiteral: 0.5, 0.6, 0.7, 0.8))
-        let tensor = try image.tensor(mean: stats.mean, std: stats.std)
-        #expect(try Image(tensor: tensor, mean: stats.mean, std: stats.std) == image)
+        let mean: [Float] = [0.1, 0.2, 0.3, 0.4], std: [Float] = [0.5, 0.6, 0.7, 0.8]
+        let tensor = try image.tensor(mean: mean, std: std)
+        #expect(try Image(tensor: tensor, mean: mean, std: std) == image)
         let chw = try Tensor(shape: [1, 2, 2], scalars: [-0.5, 0.5, 1.5, Float.nan])
         #expect(try Image(tensor: chw).pixels == [0, 128, 255, 0])  // clamped; NaN → 0
         #expect(throws: DatasetError.self) { try Image(tensor: Tensor([1, 2])) }

@@ -19,7 +19,8 @@ import Testing
             width: 3, height: 1, format: .rgb, pixels: [255, 0, 0, 0, 255, 0, 10, 20, 30])
         // Pillow: L = (19595 R + 38470 G + 7471 B + 0x8000) >> 16
         #expect(rgb.converted(to: .grey).pixels == [76, 150, 18])
-        #expect(rgb.converted(to: .rgba).pixels == [255, 0, 0, 255, 0, 255, 0, 255, 10, 20, 30, 255])
+        let opaque: [UInt8] = [255, 0, 0, 255, 0, 255, 0, 255, 10, 20, 30, 255]
+        #expect(rgb.converted(to: .rgba).pixels == opaque)
         let grey = try Image(width: 2, height: 1, format: .grey, pixels: [7, 200])
         #expect(grey.converted(to: .rgb).pixels == [7, 7, 7, 200, 200, 200])
         #expect(grey.converted(to: .rgba).pixels == [7, 7, 7, 255, 200, 200, 200, 255])

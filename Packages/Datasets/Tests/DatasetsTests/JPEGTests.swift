@@ -58,6 +58,14 @@ import Testing
         #expect(maxDifference(image.pixels, ReferenceFixtures.cmykJPEGPixels) <= 2)
     }
 
+    /// Like Pillow and web browsers, CMYK is read as Photoshop writes it (inverted) whether or
+    /// not the Adobe marker says so.
+    @Test func decodesCMYKWithoutAnAdobeMarkerLikePillow() throws {
+        let image = try Image(encoded: ReferenceFixtures.plainCMYKJPEG)
+        #expect(image.format == .rgb)
+        #expect(maxDifference(image.pixels, ReferenceFixtures.plainCMYKJPEGPixels) <= 2)
+    }
+
     @Test func refusesAlphaAndConvertsOnRequest() throws {
         let rgba = try patternImage(width: 4, height: 4, format: .rgba)
         #expect { try rgba.jpegData() } throws: { describes($0, "alpha") }

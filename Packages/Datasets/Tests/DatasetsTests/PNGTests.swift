@@ -15,7 +15,9 @@ import Testing
     func greyOfEveryBitDepth(bitDepth: Int, interlaced: Bool) throws {
         let maximum = (1 << bitDepth) - 1
         var values = samples(count: width * height, maximum: maximum)
-        if bitDepth == 16 { values = values.enumerated().map { UInt16(257 * ($0.offset * 13 % 256) + 40) } }
+        if bitDepth == 16 {
+            values = values.indices.map { UInt16(257 * ($0 * 13 % 256) + 40) }
+        }
         let png = PNGSynthesizer(
             width: width, height: height, colorType: .grey, bitDepth: bitDepth,
             interlaced: interlaced
@@ -34,7 +36,9 @@ import Testing
         for colorType in [PNGSynthesizer.ColorType.rgb, .rgba] {
             let channels = colorType.samplesPerPixel
             let bytes = pattern(height: height, width: width, channels: channels)
-            let values = bytes.map { bitDepth == 16 ? UInt16($0) * 257 + ($0 < 255 ? 100 : 0) : UInt16($0) }
+            let values = bytes.map { (byte: UInt8) -> UInt16 in
+                bitDepth == 16 ? UInt16(byte) * 257 + (byte < 255 ? 100 : 0) : UInt16(byte)
+            }
             let png = PNGSynthesizer(
                 width: width, height: height, colorType: colorType, bitDepth: bitDepth,
                 interlaced: interlaced

@@ -61,8 +61,10 @@ int dc_png_encode(const uint8_t *pixels, int width, int height, int channels,
 // MARK: JPEG
 
 /// Decodes a baseline, progressive or arithmetic-coded JPEG to 8-bit grey (1 channel) for
-/// greyscale files or RGB (3) for YCbCr, RGB, CMYK and YCCK files (Adobe-inverted CMYK is
-/// detected). Truncated or corrupt data is an error, not a grey-padded image. Refuses images of
+/// greyscale files or RGB (3) for YCbCr, RGB, CMYK and YCCK files. CMYK samples are taken as
+/// stored inverted, as Photoshop writes them, with or without an Adobe marker (the convention
+/// of Pillow and web browsers). Truncated or corrupt data is an error, not a grey-padded image.
+/// Refuses images of
 /// more than `max_pixels` pixels and progressive files of more than `max_scans` scans.
 /// The decompressor is cached per thread, so repeated calls avoid its set-up cost.
 int dc_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels, int max_scans,

@@ -38,7 +38,8 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socketDescriptor >= 0 else { throw ServerError.setup("socket") }
         var yes: Int32 = 1
-        setsockopt(socketDescriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        let size = socklen_t(MemoryLayout<Int32>.size)
+        setsockopt(socketDescriptor, SOL_SOCKET, SO_REUSEADDR, &yes, size)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0

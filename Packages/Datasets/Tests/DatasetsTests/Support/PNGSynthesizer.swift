@@ -56,7 +56,10 @@ struct PNGSynthesizer {
             for y in stride(from: y0, to: height, by: dy) {
                 out.append(0)
                 var row: [UInt16] = []
-                for x in xs { row += samples[((y * width + x) * spp)..<((y * width + x + 1) * spp)] }
+                for x in xs {
+                    let first = (y * width + x) * spp
+                    row += samples[first..<(first + spp)]
+                }
                 out += pack(row)
             }
         }
@@ -102,7 +105,7 @@ func zlibStored(_ data: [UInt8]) -> [UInt8] {
 }
 
 func bigEndian32(_ value: UInt32) -> [UInt8] {
-    [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
+    [24, 16, 8, 0].map { UInt8((value >> $0) & 0xFF) }
 }
 
 func crc32(_ bytes: [UInt8]) -> UInt32 {

@@ -74,6 +74,25 @@ enum ReferenceFixtures {
         GxYQFBALDgsHCQYEOC8lLyYdJR4WHhcRFhEMEAwICgcEBQQCMSkgKCEZIBkTGRMOEg4JDAkGBwUDAgIB
         """)
 
+    /// cmykJPEG without its Adobe marker (Pillow still reads it as inverted).
+    static let plainCMYKJPEG = bytes(
+        """
+        /9j/2wBDAAIBAQEBAQIBAQECAgICAgQDAgICAgUEBAMEBgUGBgYFBgYGBwkIBgcJBwYGCAsICQoKCgoKBggLDAsK
+        DAkKCgr/wAAUCAAIAAgEQxEATREAWREASxEA/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAA
+        AgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0
+        NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKz
+        tLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/9oADgRDAE0AWQBLAAA/APbv2tv2
+        gP8Aj6/031/iqr+1t+0B/wAfX+m+v8VfPv7W37QH/H1/pvr/ABV8C/tbftAf8fX+m+v8Vf/Z
+        """)
+
+    /// The RGB bytes Pillow's convert('RGB') gives for plainCMYKJPEG.
+    static let plainCMYKJPEGPixels = bytes(
+        """
+        aVtMXE9BUEQ4RTovOjAmMSgfKCAYHxkSYFJEVUg7SD0xPTMpMyohKyMbIhsUGhQPV0o9TEA0QTYrNi0jLSQcJB0W
+        HBYQFRALT0M3RTovOS8mMCceJx8YHxkSFxINEQ0JRzwwPDIoMSkgKSEZIRoTGRQOEg4JDAkGQDUqNSwjLCQbIxwV
+        GxYQFBALDgsHCQYEOC8lLyYdJR4WHhcRFhEMEAwICgcEBQQCMSkgKCEZIBkTGRMOEg4JDAkGBwUDAgIB
+        """)
+
     /// A 6x5 palette PNG by Pillow; palette entry 2 is transparent.
     static let palettePNG = bytes(
         """

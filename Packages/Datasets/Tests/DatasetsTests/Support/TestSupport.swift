@@ -28,8 +28,8 @@ final class TemporaryDirectory {
 
     /// The names in the folder (or a sub-folder).
     func contents(_ subfolder: String = "") throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: subfolder.isEmpty ? path : file(subfolder))
-            .sorted()
+        let folder = subfolder.isEmpty ? path : file(subfolder)
+        return try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
     }
 }
 
@@ -39,7 +39,9 @@ func pattern(height: Int, width: Int, channels: Int) -> [UInt8] {
     var bytes: [UInt8] = []
     for y in 0..<height {
         for x in 0..<width {
-            for c in 0..<channels { bytes.append(UInt8((37 * x + 61 * y + 17 * c + 11 * x * y) % 256)) }
+            for c in 0..<channels {
+                bytes.append(UInt8((37 * x + 61 * y + 17 * c + 11 * x * y) % 256))
+            }
         }
     }
     return bytes
@@ -57,7 +59,9 @@ func smoothImage(width: Int, height: Int, format: PixelFormat) throws -> Image {
     var bytes: [UInt8] = []
     for y in 0..<height {
         for x in 0..<width {
-            for c in 0..<format.channels { bytes.append(UInt8(min(255, 40 + 10 * x + 7 * y + 30 * c))) }
+            for c in 0..<format.channels {
+                bytes.append(UInt8(min(255, 40 + 10 * x + 7 * y + 30 * c)))
+            }
         }
     }
     return try Image(width: width, height: height, format: format, pixels: bytes)
