@@ -25,7 +25,10 @@ extension IDXArray {
         if Gzip.isCompressed(bytes) {
             self = try bytes.withUnsafeBufferPointer { input in
                 let inflater = try Inflater(input, source: source)
-                var reader = IDXReader(source: source) { try inflater.read(into: $0) }
+                // Deflate expands at most 1032:1, which bounds what the stream can hold.
+                var reader = IDXReader(source: source, atMost: 1032 * input.count + 1024) {
+                    try inflater.read(into: $0)
+                }
                 let array = try reader.readArray(maxBytes: maxBytes)
                 guard try inflater.isAtEnd() else {
                     throw DatasetError.corrupt(
@@ -38,7 +41,7 @@ extension IDXArray {
         } else {
             self = try bytes.withUnsafeBufferPointer { input in
                 var offset = 0
-                var reader = IDXReader(source: source) { buffer in
+                var reader = IDXReader(source: source, atMost: input.count) { buffer in
                     let n = min(buffer.count, input.count - offset)
                     if n > 0 {
                         buffer.baseAddress!.update(from: input.baseAddress! + offset, count: n)
@@ -63,10 +66,17 @@ extension IDXArray {
 /// it wrote (fewer than asked only at the end of the data).
 struct IDXReader {
     let source: String
+    /// The most bytes the data can hold: a header declaring more is refused before anything
+    /// is allocated for it.
+    let capacity: Int
     let read: (UnsafeMutableBufferPointer<UInt8>) throws -> Int
 
-    init(source: String, read: @escaping (UnsafeMutableBufferPointer<UInt8>) throws -> Int) {
+    init(
+        source: String, atMost capacity: Int,
+        read: @escaping (UnsafeMutableBufferPointer<UInt8>) throws -> Int
+    ) {
         self.source = source
+        self.capacity = capacity
         self.read = read
     }
 
@@ -128,6 +138,13 @@ struct IDXReader {
                 reason: "the header declares \(shape) \(type.name)s, more than \(maxBytes) bytes")
         }
         let what = "\(shape.map(String.init).joined(separator: "x")) \(type.name)s"
+        let headerBytes = 4 + 4 * rank
+        guard total <= capacity - headerBytes else {
+            throw DatasetError.truncated(
+                path: source, format: "IDX",
+                reason: "the header declares \(what) (\(total) bytes) but the file holds at "
+                    + "most \(max(0, capacity - headerBytes)) bytes after the header")
+        }
         let payload = try bytes(total, what)
         return IDXArray(uncheckedShape: shape, elements: decode(payload, type))
     }

@@ -137,12 +137,30 @@ import Testing
         // Claims 60000 images of 28x28 but holds 10 bytes.
         let bytes: [UInt8] = [0, 0, 8, 3, 0, 0, 0xEA, 0x60, 0, 0, 0, 28, 0, 0, 0, 28]
             + [UInt8](repeating: 0, count: 10)
-        for (name, data) in [("short-idx", bytes), ("short-idx.gz", try Gzip.compress(bytes))] {
-            let path = try folder.write(data, to: name)
-            #expect { try IDXArray(contentsOf: path) } throws: { error in
-                kind(error) == "truncated"
-                    && describes(error, path, "10 of the 47040000 bytes", "60000x28x28")
-            }
+        // Plain: refused from the file size, before allocating 47 MB.
+        let plain = try folder.write(bytes, to: "short-idx")
+        #expect { try IDXArray(contentsOf: plain) } throws: { error in
+            kind(error) == "truncated"
+                && describes(error, plain, "60000x28x28", "47040000 bytes", "at most 10 bytes")
+        }
+        // Compressed, with incompressible content so that only inflating can tell: the stream
+        // ends after 60,000 bytes.
+        var state: UInt32 = 1
+        let noise: [UInt8] = (0..<59_984).map { _ in
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return UInt8(state >> 24)
+        }
+        let compressed = try folder.write(
+            Gzip.compress(Array(bytes.prefix(16)) + noise), to: "short-idx.gz")
+        #expect { try IDXArray(contentsOf: compressed) } throws: { error in
+            kind(error) == "truncated"
+                && describes(error, compressed, "59984 of the 47040000 bytes", "60000x28x28")
+        }
+        // A tiny gzip stream cannot inflate to 47 MB (deflate expands at most 1032:1): refused
+        // from the header.
+        let tiny = try folder.write(Gzip.compress(bytes), to: "tiny-idx.gz")
+        #expect { try IDXArray(contentsOf: tiny) } throws: { error in
+            kind(error) == "truncated" && describes(error, tiny, "47040000 bytes", "at most")
         }
     }
 
