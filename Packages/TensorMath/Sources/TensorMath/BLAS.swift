@@ -180,6 +180,14 @@ public enum BLAS {
             settings.configured = true
             #if !canImport(Accelerate)
             openblas_set_num_threads(1)
+            // OpenBLAS started its thread pool when it was loaded; idle, the threads spin for
+            // a while before sleeping, taking a core from the kernels' own workers. Stop them
+            // (OpenBLAS restarts the pool by itself should anyone raise its thread count).
+            let defaultHandle = UnsafeMutableRawPointer(bitPattern: 0)  // RTLD_DEFAULT
+            if let shutdown = dlsym(defaultHandle, "blas_thread_shutdown_") {
+                typealias Entry = @convention(c) () -> Int32
+                _ = unsafeBitCast(shutdown, to: Entry.self)()
+            }
             #endif
         }
     }

@@ -164,15 +164,18 @@ enum ConvolutionKernels {
         return (inputTensor, weightGradient, biasGradient)
     }
 
+    /// One group of the backward pass: its partial weight gradient (transposed, `[K, O]`)
+    /// and bias gradient, overwritten, and the input gradient of its samples when
+    /// `inputGradient` is given.
     private static func backward(
         _ g: ConvolutionGeometry, plan: ConvolutionPlan, group: Int, parallel: Bool,
         input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         outputGradient: UnsafePointer<Float>,
-        weightGradient: UnsafeMutablePointer<Float>?, biasGradient: UnsafeMutablePointer<Float>?,
+        weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>,
         inputGradient: UnsafeMutablePointer<Float>?
     ) {
         let (k, p, o) = (g.patchSize, g.outputPlane, g.outChannels)
-        let columns = plan.needsColumns || (inputGradient != nil && !g.isPointwise)
+        let columns = plan.needsColumns
             ? ScratchBuffer(count: k * plan.samplesPerChunk * p) : nil
         let staging = plan.samplesPerChunk > 1
             ? ScratchBuffer(count: o * plan.samplesPerChunk * p) : nil
@@ -198,11 +201,9 @@ enum ConvolutionKernels {
                 dy = outputGradient + samples.lowerBound * g.outputSample
             }
             // The bias gradient: row sums of dY.
-            if let biasGradient {
-                for channel in 0..<o {
-                    let sum = rowSum(dy + channel * width, count: width)
-                    biasGradient[channel] = first ? sum : biasGradient[channel] + sum
-                }
+            for channel in 0..<o {
+                let sum = rowSum(dy + channel * width, count: width)
+                biasGradient[channel] = first ? sum : biasGradient[channel] + sum
             }
             // The weight gradient, transposed: col·dYᵀ ([K, O], a faster GEMM shape than
             // dY·colᵀ), accumulated over the group's chunks.
@@ -219,12 +220,10 @@ enum ConvolutionKernels {
             } else {
                 b = BLAS.emptyOperand
             }
-            if let weightGradient {
-                gemm(parallel,
-                    transposeA: false, transposeB: true, m: k, n: o, k: width, alpha: 1,
-                    a: b, lda: width, b: dy, ldb: width, beta: first ? 0 : 1,
-                    c: weightGradient, ldc: max(1, o))
-            }
+            gemm(parallel,
+                transposeA: false, transposeB: true, m: k, n: o, k: width, alpha: 1,
+                a: b, lda: width, b: dy, ldb: width, beta: first ? 0 : 1,
+                c: weightGradient, ldc: max(1, o))
             first = false
             // The input gradient: col2im(Wᵀ·dY), or Wᵀ·dY directly for 1x1 convolutions.
             guard let inputGradient else { continue }
