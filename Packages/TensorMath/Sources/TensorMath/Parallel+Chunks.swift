@@ -5,7 +5,7 @@ extension Parallel {
     /// The chunk boundaries depend only on `count` and `chunkSize`, never on the thread count,
     /// so a kernel that reduces within a chunk in a fixed order gives bit-identical results
     /// for any number of threads. Runs on the calling thread when there is only one chunk.
-    static func forEachChunk(
+    public static func forEachChunk(
         of count: Int, chunkSize: Int, _ body: (Range<Int>) -> Void
     ) {
         guard count > 0 else { return }
@@ -23,7 +23,7 @@ extension Parallel {
 
     /// The number of items per chunk so that each chunk does about `work` scalar operations
     /// when one item costs `costPerItem` of them (at least one item per chunk).
-    static func itemsPerChunk(costPerItem: Int, work: Int = 1 << 15) -> Int {
+    public static func itemsPerChunk(costPerItem: Int, work: Int = 1 << 15) -> Int {
         Swift.max(1, work / Swift.max(1, costPerItem))
     }
 }

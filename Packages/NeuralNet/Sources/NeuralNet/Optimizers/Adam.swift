@@ -154,7 +154,7 @@ public class Adam: Optimizer {
         guard count > 0 else { return }
         let (p, g, m, v) = (p.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!)
         let l2 = s.weightDecay != 0 && !s.decoupled
-        forEachChunk(of: count) { range in
+        Parallel.forEachChunk(of: count, chunkSize: optimizerChunkSize) { range in
             if s.weightDecay != 0, s.decoupled {
                 for i in range { p[i] = p[i] * s.decay }
             }

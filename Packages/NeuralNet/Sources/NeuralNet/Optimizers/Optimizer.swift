@@ -184,17 +184,7 @@ func decimalDouble(_ value: Float) -> Double {
     Double(value.description) ?? Double(value)
 }
 
-/// Calls `body` with consecutive ranges of `0..<count`, 16,384 scalars each (the last may be
-/// shorter), spread over `Parallel`'s threads. Optimizer updates are element-wise, so the
-/// result does not depend on the thread count.
-func forEachChunk(of count: Int, _ body: (Range<Int>) -> Void) {
-    let size = 1 << 14
-    let chunks = (count + size - 1) / size
-    guard chunks > 1 else {
-        if count > 0 { body(0..<count) }
-        return
-    }
-    Parallel.forEach(chunks) { chunk in
-        body(chunk * size..<Swift.min(count, (chunk + 1) * size))
-    }
-}
+/// Scalars per parallel chunk of an optimizer update. Updates are element-wise, so the result
+/// does not depend on the thread count.
+let optimizerChunkSize = 1 << 14
+

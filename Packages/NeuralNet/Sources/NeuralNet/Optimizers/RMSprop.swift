@@ -117,7 +117,7 @@ public final class RMSprop: Optimizer {
         guard count > 0 else { return }
         let (p, g, squares) = (p.baseAddress!, g.baseAddress!, squares.baseAddress!)
         let l2 = s.weightDecay != 0
-        forEachChunk(of: count) { range in
+        Parallel.forEachChunk(of: count, chunkSize: optimizerChunkSize) { range in
             // Constant arguments select a branch-free loop after inlining.
             if l2 {
                 kernel(p, g, squares, buffer, average, s, range, l2: true)

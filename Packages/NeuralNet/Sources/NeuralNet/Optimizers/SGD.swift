@@ -108,7 +108,7 @@ public final class SGD: Optimizer {
         guard count > 0 else { return }
         let (p, g) = (p.baseAddress!, g.baseAddress!)
         let l2 = s.weightDecay != 0
-        forEachChunk(of: count) { range in
+        Parallel.forEachChunk(of: count, chunkSize: optimizerChunkSize) { range in
             // Constant arguments select a branch-free loop after inlining.
             guard let b = buffer else {
                 if l2 { plain(p, g, s, range, l2: true) } else { plain(p, g, s, range, l2: false) }
