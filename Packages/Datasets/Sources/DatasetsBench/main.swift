@@ -1,7 +1,9 @@
 // Datasets benchmark (run by Tools/bench-datasets):
 //   1. decode every CIFAR-10 JPEG under <datasets>/cifar10 (train and test, all classes) to RGB
 //      images on all cores, the same files Tools/reference/bench_datasets.py gives Pillow;
-//   2. load the MNIST training set from its .gz files into a [60000, 1, 28, 28] tensor.
+//   2. load the MNIST training set from its .gz files into a [60000, 1, 28, 28] tensor;
+//   3. one BatchLoader epoch (batches of 128, CIFAR augmentation and normalization) over the
+//      four-class CIFAR-10 training set cached in memory, the way training draws it.
 // Prints human-readable lines, and with --tsv `name<TAB>value` lines for the script.
 import Datasets
 import Foundation
@@ -84,17 +86,33 @@ do {
     }
     let loadTime = median(loadTimes)
 
+    let fourClass = try ImageFolder(
+        root: "\(options.datasets)/cifar10/train", classes: ["bird", "cat", "dog", "ship"])
+    let cached = fourClass.loadAll(format: .rgb).dataset
+    let loader = try BatchLoader(
+        source: cached, batchSize: 128, seed: 1, augmentation: .cifar, normalization: .cifar10)
+    var epochTimes: [Double] = []
+    for epoch in 0..<options.repetitions {
+        epochTimes.append(seconds { for batch in loader.batches(epoch: epoch) { _ = batch } })
+    }
+    let epochTime = median(epochTimes)
+
     if options.tsv {
         print("jpeg_files\t\(paths.count)")
         print("jpeg_failures\t\(failures)")
         print("jpeg_images_per_second\t\(rate)")
         print("mnist_train_load_seconds\t\(loadTime)")
+        print("batch_epoch_seconds\t\(epochTime)")
+        print("batch_epoch_samples\t\(cached.count)")
     } else {
         print(String(format: "CIFAR-10 JPEG decode: %d files in %.3f s (median of %d), %.0f "
             + "images/s on %d threads, %d failures", paths.count, decodeTime, times.count, rate,
             Parallel.threadCount, failures))
         print(String(format: "MNIST training set load (.gz to tensor): %.3f s (median of %d)",
             loadTime, loadTimes.count))
+        print(String(format: "BatchLoader epoch, cached four-class CIFAR-10 (%d images, batches "
+            + "of 128, augmented): %.3f s (median of %d)", cached.count, epochTime,
+            epochTimes.count))
     }
 } catch {
     FileHandle.standardError.write(Data("DatasetsBench: \(error)\n".utf8))
