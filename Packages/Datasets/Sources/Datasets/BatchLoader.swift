@@ -56,9 +56,9 @@ public struct BatchLoader: Sendable {
     ///   - normalization: Per-channel normalization; default ``Normalization/unit``.
     ///   - format: The pixel format of the batches, or `nil` (default) for that of the first
     ///     sample that decodes.
-    ///   - size: The size to resize samples to (area filter when shrinking, bilinear when
-    ///     enlarging), or `nil` (default) for that of the first sample; samples of another
-    ///     size are then reported as failures.
+    ///   - size: The size (height × width) of every sample, or `nil` (default) for that of
+    ///     the first sample that decodes. Samples of another size are resized to it (area
+    ///     filter when shrinking, bilinear otherwise).
     ///   - workers: Background threads; default `Parallel.threadCount`; 0 for none.
     ///   - prefetch: Batches prepared ahead, at least 1; default 4.
     /// - Throws: ``DatasetError/invalidArgument(operation:reason:)`` for a batch size below 1,
