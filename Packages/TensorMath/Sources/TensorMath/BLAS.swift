@@ -104,11 +104,14 @@ public enum BLAS {
 
     // MARK: - Blocks
 
-    /// How a product is split: into `count` blocks of `size` rows (or columns) of C.
+    /// How a product is split: into `count` blocks of `size` rows (or columns) of C, along
+    /// its longer side. Each block repacks the other operand, so blocks stay wide.
     struct BlockPlan {
-        /// Products below this many multiply-adds per block are not split further.
-        static let minimumBlockWork = 1 << 20
-        static let maximumBlocks = 16
+        /// Blocks get at least this many multiply-adds…
+        static let minimumBlockWork = 1 << 19
+        /// …and at least this many rows or columns (a multiple of the kernels' 16).
+        static let minimumBlockWidth = 32
+        static let maximumBlocks = 8
 
         let count: Int
         let size: Int
@@ -119,17 +122,14 @@ public enum BLAS {
             let extent = splitsRows ? m : n
             let work = m.multipliedReportingOverflow(by: n).partialValue
                 .multipliedReportingOverflow(by: Swift.max(k, 1)).partialValue
-            // A power of two up to 16 blocks, each at least 16 rows or columns wide (the
-            // kernels' register blocking) and `minimumBlockWork` multiply-adds.
             var blocks = 1
             while blocks < Self.maximumBlocks, work / (blocks * 2) >= Self.minimumBlockWork,
-                extent / (blocks * 2) >= 16
+                extent / (blocks * 2) >= Self.minimumBlockWidth
             {
                 blocks *= 2
             }
-            let raw = (extent + blocks - 1) / Swift.max(blocks, 1)
-            let rounded = (raw + 15) / 16 * 16
-            size = Swift.max(1, Swift.min(extent, rounded))
+            let raw = (extent + blocks - 1) / blocks
+            size = Swift.max(1, Swift.min(extent, (raw + 15) / 16 * 16))
             count = extent == 0 ? 1 : (extent + size - 1) / size
         }
     }
