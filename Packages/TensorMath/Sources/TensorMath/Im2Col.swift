@@ -84,21 +84,26 @@ extension ConvolutionGeometry {
                         }
                         continue
                     }
+                    // Row by row: zero the clipped borders, copy (or gather) the rest.
                     let count = cols.upper - cols.lower
-                    for oy in rows.lower..<rows.upper {
-                        let line = row + oy * outW
-                        for ox in 0..<cols.lower { line[ox] = 0 }
-                        for ox in cols.upper..<outW { line[ox] = 0 }
-                        let iy = oy * strideHeight + rows.offset
-                        let pixels = source + iy * width + cols.lower * strideWidth + cols.offset
+                    let (left, right) = (cols.lower, outW - cols.upper)
+                    let step = strideHeight * width
+                    var line = row + rows.lower * outW
+                    var pixels = source + (rows.lower * strideHeight + rows.offset) * width
+                        + cols.lower * strideWidth + cols.offset
+                    for _ in rows.lower..<rows.upper {
+                        if left > 0 { RowKernels.zero(line, count: left) }
+                        if right > 0 { RowKernels.zero(line + cols.upper, count: right) }
                         if strideWidth == 1 {
-                            RowKernels.copy(line + cols.lower, from: pixels, count: count)
+                            RowKernels.copy(line + left, from: pixels, count: count)
                         } else if strideWidth == 2 {
-                            RowKernels.gatherEven(line + cols.lower, from: pixels, count: count)
+                            RowKernels.gatherEven(line + left, from: pixels, count: count)
                         } else {
-                            let target = line + cols.lower
+                            let target = line + left
                             for t in 0..<count { target[t] = pixels[t * strideWidth] }
                         }
+                        line += outW
+                        pixels += step
                     }
                 }
             }
@@ -143,10 +148,11 @@ extension ConvolutionGeometry {
                         continue
                     }
                     let count = cols.upper - cols.lower
-                    for oy in rows.lower..<rows.upper {
-                        let iy = oy * strideHeight + rows.offset
-                        let source = row + oy * outW + cols.lower
-                        let pixels = target + iy * width + cols.lower * strideWidth + cols.offset
+                    let step = strideHeight * width
+                    var source = row + rows.lower * outW + cols.lower
+                    var pixels = target + (rows.lower * strideHeight + rows.offset) * width
+                        + cols.lower * strideWidth + cols.offset
+                    for _ in rows.lower..<rows.upper {
                         if strideWidth == 1 {
                             RowKernels.add(source, into: pixels, count: count)
                         } else if strideWidth == 2 {
@@ -154,6 +160,8 @@ extension ConvolutionGeometry {
                         } else {
                             for t in 0..<count { pixels[t * strideWidth] += source[t] }
                         }
+                        source += outW
+                        pixels += step
                     }
                 }
             }
