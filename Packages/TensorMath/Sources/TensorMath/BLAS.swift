@@ -44,7 +44,7 @@ public enum BLAS {
             return
         }
         // Each block is the same single-threaded call whichever thread runs it.
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
+        let share: (Int) -> Void = { t in
             for block in (blocks.count * t / threads)..<(blocks.count * (t + 1) / threads) {
                 sgemmBlock(
                     block, of: blocks, transposeA: transposeA, transposeB: transposeB,
@@ -52,6 +52,11 @@ public enum BLAS {
                     c: c, ldc: ldc)
             }
         }
+        #if os(Linux)
+        BLASWorkers.shared.run(threads: threads, share)
+        #else
+        DispatchQueue.concurrentPerform(iterations: threads, execute: share)
+        #endif
     }
 
     /// The threads ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` uses

@@ -68,6 +68,23 @@ import TensorMath
         #expect(single == (try Self.fingerprint()))
     }
 
+    @Test func concurrentCallersGetTheSameResults() throws {
+        var generator = Xoshiro256(seed: 5)
+        let a = try Tensor.uniform([300, 200], low: -1, high: 1, using: &generator)
+        let b = try Tensor.uniform([200, 400], low: -1, high: 1, using: &generator)
+        let expected = try Tensor.matmul(a, b)
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var products = [Tensor?](repeating: nil, count: 6)
+        }
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: 6) { i in
+            let product = try? Tensor.matmul(a, b)
+            results.lock.withLock { results.products[i] = product }
+        }
+        #expect(results.products.allSatisfy { $0 == expected })
+    }
+
     #if os(Linux)
     @Test(arguments: ["1", "3"])
     func resultsDoNotDependOnSWIFTCNNThreads(_ threads: String) throws {
