@@ -7,9 +7,9 @@ import Synchronization
 /// GEMMs of a network's Linear layers take tens of microseconds, about what waking a
 /// sleeping Dispatch worker costs, so splitting them over Dispatch gained nothing. These
 /// workers spin for a short while after each product, waiting for the next one (yielding
-/// the core now and then), before they sleep on a condition variable. One product runs at a time; a caller
-/// that finds the workers busy computes its blocks itself (the same blocks, so the same
-/// result).
+/// the core now and then), before they sleep on a condition variable. One product runs at a
+/// time; a caller that finds the workers busy computes its blocks itself (the same blocks,
+/// so the same result).
 final class BLASWorkers: @unchecked Sendable {
     static let shared = BLASWorkers()
 
@@ -78,7 +78,8 @@ final class BLASWorkers: @unchecked Sendable {
             workerCount += 1
             let index = workerCount
             let seen = generation.load(ordering: .acquiring)
-            let context = Unmanaged.passRetained(WorkerContext(pool: self, index: index, seen: seen))
+            let context = Unmanaged.passRetained(
+                WorkerContext(pool: self, index: index, seen: seen))
             var thread = pthread_t()
             let status = pthread_create(&thread, nil, { raw in
                 let context = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()
