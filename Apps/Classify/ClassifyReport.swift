@@ -1,0 +1,76 @@
+import Foundation
+import ImageModels
+
+/// The results of one `classify` run, printed as text lines as they come or as one JSON array
+/// at the end; errors always go to standard error too, naming the file.
+struct ClassifyReport {
+    /// One image's entry of the JSON array.
+    struct Entry: Encodable {
+        /// One class of the ranking.
+        struct Ranked: Encodable {
+            var `class`: String
+            var index: Int
+            var probability: Float
+        }
+
+        /// The path as given.
+        var file: String
+        /// The most probable class's name; absent after an error.
+        var `class`: String?
+        /// Its probability.
+        var probability: Float?
+        /// The `--top` most probable classes, most probable first.
+        var top: [Ranked]?
+        /// Why the file could not be classified.
+        var error: String?
+    }
+
+    /// Whether to print JSON (at the end) rather than text (as results come).
+    let json: Bool
+    private var entries: [Entry] = []
+
+    init(json: Bool) {
+        self.json = json
+    }
+
+    /// Records a classified image; prints `path: 7 (99.2%)`, then `, 1 (0.5%)` for each
+    /// further class of the ranking.
+    mutating func add(path: String, ranking: [ClassPrediction]) {
+        guard let best = ranking.first else { return }
+        if json {
+            entries.append(
+                Entry(
+                    file: path, class: best.className, probability: best.probability,
+                    top: ranking.map {
+                        Entry.Ranked(
+                            class: $0.className, index: $0.classIndex, probability: $0.probability)
+                    }))
+        } else {
+            let classes = ranking.map { "\($0.className) (\(Self.percent($0.probability)))" }
+            print("\(path): " + classes.joined(separator: ", "))
+        }
+    }
+
+    /// Records a file that could not be classified and says so on standard error.
+    mutating func add(path: String, error: String) {
+        Standard.error("classify: \(error)")
+        if json { entries.append(Entry(file: path, error: error)) }
+    }
+
+    /// Prints the JSON array, if JSON was asked for.
+    func finish() {
+        guard json else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        if let data = try? encoder.encode(entries), let text = String(data: data, encoding: .utf8)
+        {
+            print(text)
+        }
+    }
+
+    /// A probability as a percentage with one decimal: `99.2%`.
+    static func percent(_ probability: Float) -> String {
+        let tenths = Int((Double(probability) * 1000).rounded())
+        return "\(tenths / 10).\(tenths % 10)%"
+    }
+}

@@ -1,0 +1,133 @@
+import Checkpoints
+import Datasets
+import Foundation
+import NeuralNet
+import TensorMath
+
+/// A trained model ready to classify images: the network rebuilt from a self-describing model
+/// file, its weights loaded strictly, in inference mode, with the preprocessing the file
+/// prescribes.
+///
+/// ```swift
+/// let classifier = try ImageClassifier(contentsOf: URL(fileURLWithPath: "mnist-cnn.safetensors"))
+/// let image = try Image(contentsOf: "seven.png")
+/// let best = try classifier.predictions(for: [image], top: 3)[0]
+/// print(best[0].className, best[0].probability)          // 7 0.992
+/// ```
+public final class ImageClassifier {
+    /// The model file's description: architecture, classes, input, preprocessing, provenance.
+    public let modelDescription: ModelDescription
+    /// The network, in inference mode.
+    public let network: Layer
+    /// How images become the network's input.
+    public let pipeline: PreprocessingPipeline
+    /// Where the model came from (a path), for error messages.
+    public let source: String
+
+    /// The class names, in output order.
+    public var classNames: [String] { modelDescription.classNames }
+
+    /// Wraps a network and its description; puts the network in inference mode.
+    /// - Parameter source: Names the model in errors; default `"<model>"`.
+    /// - Throws: ``ImageClassifierError/invalidArgument(operation:reason:)`` if the
+    ///   description's preprocessing does not fit its input.
+    public init(network: Layer, description: ModelDescription, source: String = "<model>")
+        throws
+    {
+        self.pipeline = try PreprocessingPipeline(description)
+        self.modelDescription = description
+        self.network = network
+        self.source = source
+        network.setTraining(false)
+    }
+
+    /// Loads a self-describing model file: reads its description, rebuilds the architecture
+    /// through ``ModelRegistry``, and loads its weights strictly (every tensor of the network
+    /// present with its shape, nothing else).
+    /// - Throws: ``Checkpoints/CheckpointError`` naming the file (unreadable, not safetensors,
+    ///   missing or invalid metadata, missing, unexpected or mis-shaped tensors);
+    ///   ``ImageClassifierError`` for an unknown architecture or a bad configuration, with the
+    ///   file's path.
+    public convenience init(contentsOf url: URL) throws {
+        let file = try SafeTensorsFile(contentsOf: url)
+        let description = try file.modelDescription()
+        let network: Layer
+        do {
+            network = try ModelRegistry.makeModel(description.architecture)
+        } catch let error as ImageClassifierError {
+            throw ImageClassifierError.incompatibleModel(path: file.path, reason: "\(error)")
+        } catch let error as NeuralNetError {
+            throw ImageClassifierError.incompatibleModel(path: file.path, reason: "\(error)")
+        }
+        let expected = network.stateDictionary.mapValues(\.shape)
+        let weights = try file.tensors(matching: expected)
+        do {
+            try network.loadStateDictionary(weights)
+        } catch {
+            throw ImageClassifierError.incompatibleModel(path: file.path, reason: "\(error)")
+        }
+        try self.init(network: network, description: description, source: file.path)
+    }
+
+    /// The network's class probabilities for an already preprocessed, normalized input
+    /// batch `[N, channels, height, width]`: `[N, classNames.count]`, rows summing to 1.
+    /// - Throws: ``ImageClassifierError/incompatibleModel(path:reason:)`` if the network's
+    ///   output is not one score per class; the network's errors for an input of the wrong
+    ///   shape.
+    public func probabilities(forInput input: Tensor) throws -> Tensor {
+        let logits = try network.forward(input)
+        let n = input.shape.first ?? 0
+        guard logits.shape == [n, classNames.count] else {
+            throw ImageClassifierError.incompatibleModel(
+                path: source,
+                reason: "the network outputs \(logits.shape) for input \(input.shape), not one "
+                    + "score for each of the \(classNames.count) classes")
+        }
+        return try logits.softmax(alongAxis: 1)
+    }
+
+    /// The class probabilities of `images`, each preprocessed as the model file says:
+    /// `[images.count, classNames.count]`.
+    /// - Throws: ``ImageClassifierError/invalidArgument(operation:reason:)`` for an empty
+    ///   list, and the errors of ``probabilities(forInput:)``.
+    public func probabilities(for images: [Image]) throws -> Tensor {
+        try probabilities(forInput: pipeline.tensor(for: images))
+    }
+
+    /// The `top` most probable classes of each image, most probable first (ties in output
+    /// order).
+    /// - Parameter top: How many classes per image, at least 1 (default 1); more than the
+    ///   number of classes gives them all.
+    /// - Throws: ``ImageClassifierError/invalidArgument(operation:reason:)`` for `top` below 1
+    ///   or an empty list, and the errors of ``probabilities(forInput:)``.
+    public func predictions(for images: [Image], top: Int = 1) throws -> [[ClassPrediction]] {
+        guard top >= 1 else {
+            throw ImageClassifierError.invalidArgument(
+                operation: "ImageClassifier.predictions",
+                reason: "top must be at least 1, got \(top)")
+        }
+        return ranked(try probabilities(for: images), top: top)
+    }
+
+    /// The `top` most probable classes of each row of a `[N, classes]` probability tensor.
+    public func ranked(_ probabilities: Tensor, top: Int) -> [[ClassPrediction]] {
+        let classes = classNames.count
+        guard probabilities.rank == 2, probabilities.shape[1] == classes, classes > 0 else {
+            return []
+        }
+        let k = min(max(top, 1), classes)
+        return probabilities.withUnsafeBufferPointer { values in
+            (0..<probabilities.shape[0]).map { row in
+                let order = (0..<classes).sorted {
+                    let a = values[row * classes + $0], b = values[row * classes + $1]
+                    return a != b ? a > b : $0 < $1
+                }
+                return order.prefix(k).map {
+                    ClassPrediction(
+                        classIndex: $0, className: classNames[$0],
+                        probability: values[row * classes + $0])
+                }
+            }
+        }
+    }
+}

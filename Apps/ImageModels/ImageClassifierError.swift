@@ -1,0 +1,27 @@
+/// The errors of the model registry, ``ImageClassifier`` and ``PreprocessingPipeline``. Each
+/// description names the file or architecture and what is wrong.
+public enum ImageClassifierError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// A model file names an architecture that ``ModelRegistry`` does not know.
+    case unknownArchitecture(name: String, known: [String])
+    /// A model file's architecture configuration does not decode (a field of the wrong type).
+    case invalidConfiguration(architecture: String, reason: String)
+    /// A model file's weights or description do not fit the network it describes (its output
+    /// has another number of classes than the class names, say).
+    case incompatibleModel(path: String, reason: String)
+    /// A caller-supplied argument is invalid; names the operation.
+    case invalidArgument(operation: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unknownArchitecture(name, known):
+            return "unknown architecture \"\(name)\" (this build knows "
+                + known.joined(separator: ", ") + ")"
+        case let .invalidConfiguration(architecture, reason):
+            return "invalid configuration of \(architecture): \(reason)"
+        case let .incompatibleModel(path, reason):
+            return "\(path): \(reason)"
+        case let .invalidArgument(operation, reason):
+            return "\(operation): \(reason)"
+        }
+    }
+}

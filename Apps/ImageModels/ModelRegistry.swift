@@ -1,0 +1,136 @@
+import Checkpoints
+import NeuralNet
+import TensorMath
+
+/// An architecture the model registry can build: a name stored in model files, a configuration
+/// type stored beside it, and a builder.
+///
+/// ``LeNet5`` and ``MLP`` conform; a new architecture conforms with an empty extension when its
+/// builder has this shape, then takes one line in ``ModelRegistry/architectures``.
+public protocol RegisteredArchitecture {
+    /// The configuration the builder takes, stored as JSON in model files; decoding it must give
+    /// every missing field its default.
+    associatedtype Configuration: Codable
+
+    /// The architecture's name in model files (matched without regard to case).
+    static var architecture: String { get }
+
+    /// Builds the network with its initialization drawn from `generator`.
+    static func makeModel<G: RandomNumberGenerator>(
+        _ configuration: Configuration, generator: inout G
+    ) throws -> Sequential
+}
+
+extension LeNet5: RegisteredArchitecture {}
+extension MLP: RegisteredArchitecture {}
+
+/// The architectures the apps know by name: from a model file's
+/// ``Checkpoints/ModelDescription/Architecture`` (a name and a JSON configuration) to a freshly
+/// built network, ready for its weights.
+///
+/// ```swift
+/// let description = try file.modelDescription()
+/// let network = try ModelRegistry.makeModel(description.architecture)   // random weights
+/// let shapes = network.stateDictionary.mapValues(\.shape)
+/// try network.loadStateDictionary(file.tensors(matching: shapes))
+/// ```
+public enum ModelRegistry {
+    /// One registered architecture.
+    public struct Entry: Sendable {
+        /// The name stored in model files (`LeNet5`); lookups ignore case.
+        public let name: String
+        /// Decodes a JSON configuration (missing fields take their defaults) and builds the
+        /// network with its initialization drawn from the generator.
+        public let build: @Sendable (JSONValue, inout Xoshiro256) throws -> Layer
+
+        /// Registers an architecture under `name` with a builder of its JSON configuration.
+        public init(
+            name: String, build: @escaping @Sendable (JSONValue, inout Xoshiro256) throws -> Layer
+        ) {
+            self.name = name
+            self.build = build
+        }
+
+        /// Registers a ``RegisteredArchitecture`` under its own name.
+        public init<A: RegisteredArchitecture>(_ architecture: A.Type) {
+            self.init(name: A.architecture) { json, generator in
+                let configuration = try ModelRegistry.decode(
+                    json, as: A.Configuration.self, architecture: A.architecture)
+                return try A.makeModel(configuration, generator: &generator)
+            }
+        }
+    }
+
+    /// Every registered architecture, one line each.
+    public static let architectures: [Entry] = [
+        Entry(LeNet5.self),
+        Entry(MLP.self),
+    ]
+
+    /// The registered names, in registration order.
+    public static var names: [String] { architectures.map(\.name) }
+
+    /// The entry registered as `name` (case-insensitive), or `nil`.
+    public static func entry(named name: String) -> Entry? {
+        let key = name.lowercased()
+        return architectures.first { $0.name.lowercased() == key }
+    }
+
+    /// Builds the network that `architecture` names, with its initialization drawn from a
+    /// generator seeded with `seed` (default 0; the weights are usually replaced by a model
+    /// file's at once).
+    /// - Throws: ``ImageClassifierError/unknownArchitecture(name:known:)`` for an
+    ///   unregistered name; ``ImageClassifierError/invalidConfiguration(architecture:reason:)``
+    ///   for a configuration that does not decode; the builder's own errors (such as
+    ///   ``NeuralNet/NeuralNetError/invalidConfiguration(_:)``) for values out of range.
+    public static func makeModel(_ architecture: ModelDescription.Architecture, seed: UInt64 = 0)
+        throws -> Layer
+    {
+        guard let entry = entry(named: architecture.name) else {
+            throw ImageClassifierError.unknownArchitecture(name: architecture.name, known: names)
+        }
+        var generator = Xoshiro256(seed: seed)
+        return try entry.build(architecture.configuration, &generator)
+    }
+
+    /// The architecture description for a registered type and configuration, as a model file
+    /// stores it.
+    /// - Throws: ``Checkpoints/CheckpointError/invalidArgument(operation:reason:)`` if the
+    ///   configuration does not encode.
+    public static func architecture<A: RegisteredArchitecture>(
+        _ type: A.Type, configuration: A.Configuration
+    ) throws -> ModelDescription.Architecture {
+        try ModelDescription.Architecture(name: A.architecture, configuration: configuration)
+    }
+
+    /// `json` decoded as `type`, or an error naming the architecture and the bad field.
+    static func decode<C: Decodable>(_ json: JSONValue, as type: C.Type, architecture: String)
+        throws -> C
+    {
+        do {
+            return try json.decode(as: type)
+        } catch let error as DecodingError {
+            throw ImageClassifierError.invalidConfiguration(
+                architecture: architecture, reason: describe(error))
+        }
+    }
+
+    /// A one-line account of a decoding error: the field's path and what was wrong.
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [CodingKey]) -> String {
+            keys.isEmpty ? "configuration" : keys.map(\.stringValue).joined(separator: ".")
+        }
+        switch error {
+        case let .typeMismatch(type, context):
+            return "\(path(context.codingPath)): expected \(type)"
+        case let .valueNotFound(type, context):
+            return "\(path(context.codingPath)): expected \(type), found null"
+        case let .keyNotFound(key, context):
+            return "\(path(context.codingPath + [key])): missing"
+        case let .dataCorrupted(context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}
