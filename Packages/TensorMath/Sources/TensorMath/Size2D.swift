@@ -1,7 +1,9 @@
 /// A height and a width: kernel sizes, strides, paddings and dilations of 2-D operations.
 ///
 /// Integer literals make square sizes: `let stride: Size2D = 2` is `Size2D(2, 2)`.
-public struct Size2D: Hashable, Sendable, CustomStringConvertible, ExpressibleByIntegerLiteral {
+public struct Size2D: Hashable, Codable, Sendable, CustomStringConvertible,
+    ExpressibleByIntegerLiteral
+{
     /// The vertical extent.
     public var height: Int
     /// The horizontal extent.
