@@ -74,29 +74,30 @@ struct Classify: ParsableCommand {
         var start = 0
         while start < images.count {
             let paths = images[start..<min(images.count, start + batchSize)]
-            var prepared: [(path: String, image: Image)] = []
-            for path in paths {
-                do {
-                    let image = try Image(contentsOf: path)
-                    prepared.append((path, try classifier.pipeline.preparedImage(image)))
-                } catch {
-                    failed = true
-                    report.add(path: path, error: "\(error)")
-                }
+            let prepared = paths.map { path in
+                Result { try classifier.pipeline.preparedImage(Image(contentsOf: path)) }
             }
-            if !prepared.isEmpty {
+            let good = prepared.compactMap { try? $0.get() }
+            var rankings: [[ClassPrediction]] = []
+            if !good.isEmpty {
                 do {
                     let input = try Image.tensor(
-                        stacking: prepared.map(\.image),
-                        normalization: classifier.pipeline.normalization)
-                    let rankings = classifier.ranked(
+                        stacking: good, normalization: classifier.pipeline.normalization)
+                    rankings = classifier.ranked(
                         try classifier.probabilities(forInput: input), top: top)
-                    for (item, ranking) in zip(prepared, rankings) {
-                        report.add(path: item.path, ranking: ranking)
-                    }
                 } catch {
                     Standard.error("classify: \(error)")
                     return 1
+                }
+            }
+            var next = rankings.makeIterator()
+            for (path, outcome) in zip(paths, prepared) {
+                switch outcome {
+                case .success:
+                    if let ranking = next.next() { report.add(path: path, ranking: ranking) }
+                case .failure(let error):
+                    failed = true
+                    report.add(path: path, error: "\(error)")
                 }
             }
             start += batchSize
