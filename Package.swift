@@ -108,8 +108,11 @@ let package = Package(
         // End-to-end tests of the packages working together and of the apps.
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["TensorMath", "NeuralNet", "Datasets", "Checkpoints"],
-            path: "Tests/IntegrationTests"
+            dependencies: [
+                "TensorMath", "NeuralNet", "Datasets", "Checkpoints", "ImageModels", "AppSupport",
+            ],
+            path: "Tests/IntegrationTests",
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v5]
