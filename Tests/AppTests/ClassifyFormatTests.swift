@@ -23,7 +23,7 @@ private typealias Support = ClassifyTestSupport
                 #expect(names.contains("\(digit)-\(format).\(ext)"))
             }
         }
-        let listed = try Support.run(Support.executable("RenderDigits"), ["--list-formats"])
+        let listed = try Support.run(Support.renderDigits(), ["--list-formats"])
         #expect(listed.lines == Self.formats)
     }
 

@@ -87,11 +87,18 @@ enum ClassifyTestSupport {
         return url
     }
 
-    /// Renders sample digits with `RenderDigits` into a new folder; returns the paths written.
+    /// The digit renderer: the `render-digits` product, or the `RenderDigits` target's
+    /// implicit product.
+    static func renderDigits() throws -> URL {
+        let product = buildFolder.appendingPathComponent("render-digits")
+        if FileManager.default.isExecutableFile(atPath: product.path) { return product }
+        return try executable("RenderDigits")
+    }
+
+    /// Renders sample digits with `render-digits` into a new folder; returns the paths written.
     static func render(_ arguments: [String]) throws -> (folder: URL, paths: [String]) {
         let folder = try temporaryFolder()
-        let result = try run(
-            executable("RenderDigits"), ["--output", folder.path] + arguments)
+        let result = try run(renderDigits(), ["--output", folder.path] + arguments)
         try #require(result.status == 0, "RenderDigits failed: \(result.error)")
         return (folder, result.lines)
     }
