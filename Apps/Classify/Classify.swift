@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Foundation
 import ImageModels
+import TensorMath
 
 /// The `classify` command: `classify [--model FILE] [--top K] [--json] IMAGE...`.
 ///
@@ -74,9 +75,7 @@ struct Classify: ParsableCommand {
         var start = 0
         while start < images.count {
             let paths = images[start..<min(images.count, start + batchSize)]
-            let prepared = paths.map { path in
-                Result { try classifier.pipeline.preparedImage(Image(contentsOf: path)) }
-            }
+            let prepared = Self.prepare(Array(paths), with: classifier.pipeline)
             let good = prepared.compactMap { try? $0.get() }
             var rankings: [[ClassPrediction]] = []
             if !good.isEmpty {
@@ -104,6 +103,21 @@ struct Classify: ParsableCommand {
         }
         report.finish()
         return failed ? 1 : 0
+    }
+
+    /// Decodes and prepares each file, on both cores (each result lands at its file's index).
+    static func prepare(_ paths: [String], with pipeline: PreprocessingPipeline)
+        -> [Result<Image, Error>]
+    {
+        var results = [Result<Image, Error>](
+            repeating: .failure(CancellationError()), count: paths.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            let out = buffer
+            Parallel.forEach(paths.count) { i in
+                out[i] = Result { try pipeline.preparedImage(Image(contentsOf: paths[i])) }
+            }
+        }
+        return results
     }
 
     /// The model file to load: `--model`, or the bundled model.
