@@ -9,7 +9,7 @@ import Foundation
 /// must print a clear error.
 enum BundledModel {
     /// The model's file name in the resources.
-    static let fileName = "mnist-cnn.safetensors"
+    static let fileName = "mnist.safetensors"
     /// The resource bundle's name, as SwiftPM makes it from the package and target names.
     static let bundleName = "SwiftCNN_ClassifyCommand.resources"
 

@@ -9,7 +9,7 @@ import TensorMath
 /// prescribes.
 ///
 /// ```swift
-/// let classifier = try ImageClassifier(contentsOf: URL(fileURLWithPath: "mnist-cnn.safetensors"))
+/// let classifier = try ImageClassifier(contentsOf: URL(fileURLWithPath: "mnist.safetensors"))
 /// let image = try Image(contentsOf: "seven.png")
 /// let best = try classifier.predictions(for: [image], top: 3)[0]
 /// print(best[0].className, best[0].probability)          // 7 0.992

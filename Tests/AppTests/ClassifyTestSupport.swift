@@ -40,7 +40,7 @@ enum ClassifyTestSupport {
     /// The model bundled with `classify`, as SwiftPM copied it next to the executable.
     static let bundledModel = buildFolder
         .appendingPathComponent("SwiftCNN_ClassifyCommand.resources/Resources")
-        .appendingPathComponent("mnist-cnn.safetensors")
+        .appendingPathComponent("mnist.safetensors")
 
     /// Runs `executable` with `arguments` (in `directory`, if given) and waits for it.
     static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil) throws

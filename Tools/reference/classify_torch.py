@@ -4,7 +4,7 @@
     python3 Tools/reference/classify_torch.py [--model FILE] [--top K] IMAGE...
 
 Loads a SwiftCNN model file (safetensors with `swiftcnn.*` metadata; default: the bundled
-Apps/Classify/Resources/mnist-cnn.safetensors) into an equivalent torch module, prepares each
+Apps/Classify/Resources/mnist.safetensors) into an equivalent torch module, prepares each
 image the way `classify` does (PIL decoding; background from the border, alpha composited,
 grey, inverted to light-on-black, contrast stretched, cropped to the ink, scaled into a 20x20
 box with area averaging, centred by centre of mass in 28x28; or a plain resize for `resize`
@@ -31,7 +31,7 @@ from safetensors.torch import load_file
 from safetensors import safe_open
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUNDLED = os.path.join(ROOT, "Apps/Classify/Resources/mnist-cnn.safetensors")
+BUNDLED = os.path.join(ROOT, "Apps/Classify/Resources/mnist.safetensors")
 
 
 # MARK: architectures (the Swift builders' layouts and state_dict names)
