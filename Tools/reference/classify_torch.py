@@ -79,7 +79,30 @@ class MLP(nn.Module):
         return self.classifier(x.flatten(1))
 
 
-ARCHITECTURES = {"lenet5": LeNet5, "mlp": MLP}
+class MNISTNet(nn.Module):
+    """Apps/ImageModels/MNISTNet.swift (`cnn`): [conv3x3 → BN → ReLU] x2 → maxpool with
+    `width` channels, the same with 2·width, then dropout → linear → ReLU → dropout → linear."""
+
+    def __init__(self, c):
+        super().__init__()
+        w, hidden = c.get("width", 16), c.get("hiddenUnits", 128)
+        dropout = c.get("dropout", 0.25)
+
+        def block(i, o):
+            return [nn.Conv2d(i, o, 3, padding=1, bias=False), nn.BatchNorm2d(o), nn.ReLU()]
+
+        self.features = nn.Sequential(
+            *block(1, w), *block(w, w), nn.MaxPool2d(2),
+            *block(w, 2 * w), *block(2 * w, 2 * w), nn.MaxPool2d(2))
+        self.classifier = nn.Sequential(
+            nn.Dropout(dropout), nn.Linear(2 * w * 7 * 7, hidden), nn.ReLU(), nn.Dropout(dropout),
+            nn.Linear(hidden, c.get("classCount", 10)))
+
+    def forward(self, x):
+        return self.classifier(self.features(x).flatten(1))
+
+
+ARCHITECTURES = {"lenet5": LeNet5, "mlp": MLP, "cnn": MNISTNet}
 
 
 # MARK: preprocessing (Apps/ImageModels/PreprocessingPipeline*.swift)
@@ -204,7 +227,11 @@ def main():
     if builder is None:
         sys.exit(f"{args.model}: architecture {architecture['name']} is not ported to Python")
     model = builder(architecture.get("configuration", {}))
-    model.load_state_dict(load_file(args.model), strict=True)
+    state = load_file(args.model)
+    for name, tensor in state.items():  # SwiftCNN stores every tensor as F32
+        if name.endswith("num_batches_tracked"):
+            state[name] = tensor.long()
+    model.load_state_dict(state, strict=True)
     model.eval()
 
     names, status, inputs = description["class_names"], 0, []
