@@ -117,7 +117,8 @@ def flattened(image):
         alpha = rgba[..., 3]
         luma = (19595 * rgba[..., 0] + 38470 * rgba[..., 1] + 7471 * rgba[..., 2]) / 65536
         dark = alpha.sum() == 0 or (alpha * luma).sum() / alpha.sum() < 128
-        background = Image.new("RGBA", image.size, (255, 255, 255, 255) if dark else (0, 0, 0, 255))
+        paper = (255, 255, 255, 255) if dark else (0, 0, 0, 255)
+        background = Image.new("RGBA", image.size, paper)
         return Image.alpha_composite(background, image.convert("RGBA")).convert("RGB")
     if image.mode == "I;16" or image.mode.startswith("I"):
         return Image.fromarray((np.asarray(image, dtype=np.float64) / 257).round().astype(np.uint8))
@@ -248,7 +249,8 @@ def main():
             probabilities = torch.softmax(model(torch.stack([x for _, x in inputs])), dim=1)
         for (path, _), row in zip(inputs, probabilities):
             values, indices = row.topk(min(args.top, len(names)))
-            ranked = [f"{names[i]} ({100 * v:.1f}%)" for v, i in zip(values.tolist(), indices.tolist())]
+            ranked = [f"{names[i]} ({100 * v:.1f}%)"
+                      for v, i in zip(values.tolist(), indices.tolist())]
             print(f"{path}: " + ", ".join(ranked))
     sys.exit(status)
 
