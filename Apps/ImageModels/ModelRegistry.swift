@@ -65,6 +65,7 @@ public enum ModelRegistry {
     public static let architectures: [Entry] = [
         Entry(LeNet5.self),
         Entry(MLP.self),
+        Entry(MNISTNet.self),
     ]
 
     /// The registered names, in registration order.

@@ -1,0 +1,75 @@
+// The MNIST CNN: two VGG-style stages of 3x3 convolutions with batch normalization
+// (Simonyan & Zisserman 2014; Ioffe & Szegedy 2015) and dropout (Srivastava et al. 2014),
+// sized for fast training on two CPU cores.
+import NeuralNet
+import TensorMath
+
+/// The `cnn` architecture of the `mnist` app: `[conv3x3 → BN → ReLU] x2 → maxpool` with
+/// `width` channels, the same with `2·width` channels, then dropout → linear 128 → ReLU →
+/// dropout → linear `classCount`. Input `[N, 1, 28, 28]`.
+public enum MNISTNet {
+    /// The stored configuration; missing fields decode to their defaults.
+    public struct Configuration: Codable, Equatable, Sendable {
+        /// Channels of the first stage; the second has twice as many. Default 16.
+        public var width: Int = 16
+        /// Units of the hidden fully connected layer. Default 128.
+        public var hiddenUnits: Int = 128
+        /// Dropout rate before each fully connected layer. Default 0.25.
+        public var dropout: Float = 0.25
+        /// Output classes. Default 10.
+        public var classCount: Int = 10
+
+        /// Creates a configuration.
+        public init(width: Int = 16, hiddenUnits: Int = 128, dropout: Float = 0.25,
+                    classCount: Int = 10) {
+            self.width = width
+            self.hiddenUnits = hiddenUnits
+            self.dropout = dropout
+            self.classCount = classCount
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            width = try c.decodeIfPresent(Int.self, forKey: .width) ?? 16
+            hiddenUnits = try c.decodeIfPresent(Int.self, forKey: .hiddenUnits) ?? 128
+            dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? 0.25
+            classCount = try c.decodeIfPresent(Int.self, forKey: .classCount) ?? 10
+        }
+    }
+
+    /// The name stored in model files.
+    public static let architecture = "cnn"
+
+    /// Builds the network (`features.*`, `classifier.*` like torchvision models).
+    public static func makeModel<G: RandomNumberGenerator>(
+        _ configuration: Configuration = .init(), generator: inout G
+    ) throws -> Sequential {
+        let w = configuration.width
+        func block(_ input: Int, _ output: Int, _ g: inout G) throws -> [Layer] {
+            [try Conv2D(inputChannels: input, outputChannels: output, kernelSize: 3,
+                        padding: .same, bias: false, generator: &g),
+             try BatchNorm2D(features: output), ReLU()]
+        }
+        var features: [Layer] = []
+        features += try block(1, w, &generator)
+        features += try block(w, w, &generator)
+        features.append(try MaxPool2D(kernelSize: 2))
+        features += try block(w, 2 * w, &generator)
+        features += try block(2 * w, 2 * w, &generator)
+        features.append(try MaxPool2D(kernelSize: 2))
+        let classifier = Sequential([
+            try Dropout(rate: configuration.dropout, generator: &generator),
+            try Linear(inputSize: 2 * w * 7 * 7, outputSize: configuration.hiddenUnits,
+                       generator: &generator),
+            ReLU(),
+            try Dropout(rate: configuration.dropout, generator: &generator),
+            try Linear(inputSize: configuration.hiddenUnits, outputSize: configuration.classCount,
+                       generator: &generator),
+        ])
+        return try Sequential(named: [
+            ("features", Sequential(features)), ("flatten", Flatten()), ("classifier", classifier),
+        ])
+    }
+}
+
+extension MNISTNet: RegisteredArchitecture {}
