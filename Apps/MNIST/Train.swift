@@ -31,6 +31,11 @@ struct Train: ParsableCommand {
     @Option(help: "JSON-lines epoch log (default OUTPUT.log.jsonl).") var log: String?
     @Option(help: "Train on the first N training images only (quick runs).") var trainSubset: Int?
     @Option(help: "Images held out for validation.") var validationSize = 5000
+    @Option(help: """
+        Stop after N epochs without a better validation accuracy and keep the best weights \
+        (default: train every epoch).
+        """)
+    var patience: Int?
 
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
@@ -39,6 +44,7 @@ struct Train: ParsableCommand {
             throw ValidationError("--learning-rate must be positive")
         }
         guard validationSize >= 0 else { throw ValidationError("--validation-size must be ≥ 0") }
+        if let patience, patience < 1 { throw ValidationError("--patience must be at least 1") }
         if let trainSubset, trainSubset < 1 {
             throw ValidationError("--train-subset must be at least 1")
         }
@@ -74,7 +80,11 @@ struct Train: ParsableCommand {
             model: model, optimizer: try makeOptimizer(model),
             schedule: .cosine(
                 initial: learningRate, minimum: learningRate / 100,
-                period: epochs * stepsPerEpoch))
+                period: epochs * stepsPerEpoch),
+            earlyStopping: try patience.map {
+                try EarlyStopping(patience: $0, mode: .maximize, restoreBest: true)
+            },
+            monitor: .validationAccuracy)
         if let resume {
             try TrainingCheckpoint(contentsOf: URL(fileURLWithPath: resume)).restore(into: trainer)
             print("resumed from \(resume) at epoch \(trainer.state.epoch + 1), "

@@ -68,6 +68,19 @@ import Testing
         #expect(json.status == 0 && json.output.contains("\"accuracy\""))
     }
 
+    @Test func earlyStoppingKeepsTheBestEpoch() throws {
+        let folder = try Support.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.writeSyntheticMNIST(to: folder, count: 600)
+        let model = folder.appendingPathComponent("p.safetensors").path
+        let run = try Support.run(try Support.executable("mnist"), [
+            "train", "--data", folder.path, "--architecture", "lenet5", "--epochs", "3",
+            "--patience", "1", "--output", model,
+        ])
+        #expect(run.status == 0, "\(run.error)")
+        #expect(FileManager.default.fileExists(atPath: model))
+    }
+
     @Test func missingDataSaysHowToGetIt() throws {
         let run = try Support.run(
             try Support.executable("mnist"), ["train", "--data", "/nonexistent/mnist"])
