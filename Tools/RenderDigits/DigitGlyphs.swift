@@ -19,7 +19,7 @@ enum DigitGlyphs {
         case 0:
             return [arc(centre: P(0.3, 0.5), radii: P(0.27, 0.47), from: -90, to: 270)]
         case 1:
-            return [line(P(0.2, 0.15), P(0.36, 0.02)) + line(P(0.36, 0.02), P(0.36, 0.98))]
+            return [line(P(0.25, 0.1), P(0.36, 0.02)) + line(P(0.36, 0.02), P(0.36, 0.98))]
         case 2:
             return [
                 cubic(P(0.04, 0.24), P(0.06, -0.04), P(0.56, -0.06), P(0.55, 0.27))
