@@ -1,4 +1,3 @@
-import AppSupport
 import ArgumentParser
 import Datasets
 import Foundation
@@ -6,13 +5,14 @@ import Foundation
 /// `mnist download`: fetches the four IDX files from a list of mirrors and verifies them.
 struct Download: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Download and verify the four MNIST files (safe to re-run).")
+        abstract: "Download and verify the four MNIST files.")
 
-    @Option(help: "Destination folder (else $MNIST_DIR, else data/mnist).") var to: String?
+    @Option(help: "Destination folder.") var to = "data/mnist"
 
     func run() throws {
-        let folder = MNISTData.location(to).path
-        try MNIST.download(to: folder) { line in CommandRunner.writeError(line) }
-        print("MNIST is in \(folder)")
+        try MNIST.download(to: to) { line in
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        print("MNIST is in \(to)")
     }
 }
