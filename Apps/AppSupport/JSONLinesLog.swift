@@ -1,35 +1,44 @@
 import Foundation
 
-/// Appends one JSON object per line to a file (a training log: one line per epoch).
+/// Appends one JSON object per line to a file: a training run's log, one line per epoch
+/// (``EpochLogRecord``). A resumed run appends to the same file.
 public final class JSONLinesLog {
     private let handle: FileHandle
     /// The log's path.
     public let path: String
 
     /// Opens `path` for appending, creating it (and its folder) if needed.
-    /// - Throws: a file-system error naming the path.
-    public init(path: String) throws {
+    /// - Parameter truncate: Empty an existing file first (a fresh run); default false.
+    /// - Throws: ``AppError`` naming the path if it cannot be opened.
+    public init(path: String, truncate: Bool = false) throws {
         self.path = path
         let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(
-            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        do {
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if truncate || !FileManager.default.fileExists(atPath: path) {
+                try Data().write(to: url)
             }
+            handle = try FileHandle(forWritingTo: url)
+            try handle.seekToEnd()
+        } catch {
+            throw AppError("cannot open the log \(path): \(error.localizedDescription)")
         }
-        handle = try FileHandle(forWritingTo: url)
-        try handle.seekToEnd()
     }
 
     deinit { try? handle.close() }
 
     /// Writes `record` as one line of JSON with sorted keys.
+    /// - Throws: An encoding error, or ``AppError`` naming the path if the write fails.
     public func append<Record: Encodable>(_ record: Record) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(record)
         data.append(0x0A)
-        try handle.write(contentsOf: data)
+        do {
+            try handle.write(contentsOf: data)
+        } catch {
+            throw AppError("cannot write the log \(path): \(error.localizedDescription)")
+        }
     }
 }

@@ -1,3 +1,4 @@
+import AppSupport
 import ArgumentParser
 import Datasets
 import Foundation
@@ -5,14 +6,14 @@ import Foundation
 /// `mnist download`: fetches the four IDX files from a list of mirrors and verifies them.
 struct Download: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Download and verify the four MNIST files.")
+        abstract: "Download and verify the four MNIST files (safe to re-run).")
 
-    @Option(help: "Destination folder.") var to = "data/mnist"
+    @Option(help: .init("Destination folder (else $MNIST_DIR, else data/mnist).", valueName: "DIR"))
+    var to: String?
 
     func run() throws {
-        try MNIST.download(to: to) { line in
-            FileHandle.standardError.write(Data((line + "\n").utf8))
-        }
-        print("MNIST is in \(to)")
+        let folder = MNISTData.location(to).path
+        try MNIST.download(to: folder) { line in CommandRunner.writeError(line) }
+        print("MNIST is in \(folder)")
     }
 }

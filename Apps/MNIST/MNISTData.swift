@@ -1,58 +1,37 @@
 import AppSupport
+import Checkpoints
 import Datasets
-import Foundation
-import TensorMath
 
-/// MNIST in memory, normalized with MNIST's mean and standard deviation, as the apps train on.
-struct MNISTData {
-    let images: Tensor
-    let labels: [Int]
+/// Where the `mnist` app reads MNIST, and what its model files say about their input.
+enum MNISTData {
+    /// The environment variable naming the MNIST folder.
+    static let environmentVariable = "MNIST_DIR"
+    /// The folder used when neither `--data` nor `$MNIST_DIR` is given.
+    static let defaultFolder = "data/mnist"
 
-    /// Loads a split from the resolved location, with a clear error when it is missing.
-    init(flag: String?, split: MNIST.Split) throws {
-        let location = DataLocation(
-            flag: flag, environmentVariable: "MNIST_DIR", defaultPath: "data/mnist")
-        guard location.exists else {
-            throw MNISTAppError(
-                "no MNIST data at \(location.path) (chosen by \(location.source)); "
-                    + "download it with `mnist download --to \(location.path)`, "
-                    + "or pass --data DIR / set MNIST_DIR")
-        }
-        let mnist = try MNIST(directory: location.path, split: split)
-        images = (mnist.images - 0.1307) / 0.3081
-        labels = mnist.labels
+    /// The folder chosen by `--data`, `$MNIST_DIR` or the default.
+    static func location(_ flag: String?) -> DataLocation {
+        DataLocation(
+            flag: flag, environmentVariable: environmentVariable, defaultPath: defaultFolder)
     }
 
-    init(images: Tensor, labels: [Int]) {
-        self.images = images
-        self.labels = labels
+    /// One split, read from the resolved folder.
+    /// - Throws: ``AppError`` naming the folder tried and `mnist download` when it is missing;
+    ///   the reader's errors (naming the file) for a missing or corrupt file.
+    static func load(_ flag: String?, split: MNIST.Split) throws -> MNIST {
+        let location = location(flag)
+        let folder = try location.requireExisting(
+            dataset: "MNIST", howToGet: "mnist download --to \(location.path)")
+        return try MNIST(directory: folder, split: split)
     }
 
-    var count: Int { labels.count }
-
-    /// The samples at `indices`.
-    func subset(_ indices: [Int]) throws -> MNISTData {
-        MNISTData(images: try images.gathering(batch: indices), labels: indices.map { labels[$0] })
-    }
-
-    /// Batches in a seeded order for `epoch` (shuffled), or in file order.
-    func batches(size: Int, shuffleSeed: UInt64?, epoch: Int) throws
-        -> [(images: Tensor, labels: [Int])]
-    {
-        var order = Array(0..<count)
-        if let shuffleSeed {
-            var generator = Xoshiro256(seed: shuffleSeed, stream: UInt64(epoch) + 1)
-            order.shuffle(using: &generator)
-        }
-        return try stride(from: 0, to: count, by: size).map { start in
-            let indices = Array(order[start..<min(count, start + size)])
-            return (try images.gathering(batch: indices), indices.map { labels[$0] })
-        }
-    }
-}
-
-/// A failed run of the `mnist` app, with a message for the user.
-struct MNISTAppError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+    /// The model-file template of MNIST digit classifiers: ten classes `0`…`9`, 28x28 grey
+    /// input, MNIST-style centring with MNIST's mean and standard deviation.
+    static let template = TrainingSession.ModelTemplate(
+        classNames: (0...9).map(String.init),
+        input: .init(height: 28, width: 28, colorMode: .grayscale),
+        preprocessing: .init(
+            method: .mnistCentering, mean: Normalization.mnist.mean,
+            standardDeviation: Normalization.mnist.std),
+        dataset: "MNIST")
 }

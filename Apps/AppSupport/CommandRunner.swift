@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs an app's root command with the exit codes every app shares: 0 for success (and for
+/// `--help`), 1 for a failed input or run, 2 for a usage error (a flag ArgumentParser rejects
+/// or a `validate()` that throws).
+///
+/// ```swift
+/// // main.swift
+/// exit(CommandRunner.run(MNISTTool.self, name: "mnist"))
+/// ```
+public enum CommandRunner {
+    /// Exit status of a successful run.
+    public static let success: Int32 = 0
+    /// Exit status of a failed input or run.
+    public static let failure: Int32 = 1
+    /// Exit status of a usage error.
+    public static let usageError: Int32 = 2
+
+    /// Parses `arguments` (default: the process's, without the program name) as `command`,
+    /// runs it, and returns the exit status. Standard output is made line-buffered first, so
+    /// per-epoch lines reach a log file or pipe as they happen. Errors go to standard error,
+    /// prefixed with `name`.
+    public static func run(
+        _ command: ParsableCommand.Type, name: String,
+        arguments: [String] = Array(CommandLine.arguments.dropFirst())
+    ) -> Int32 {
+        setvbuf(stdout, nil, _IOLBF, 0)
+        do {
+            var parsed = try command.parseAsRoot(arguments)
+            try parsed.run()
+            return success
+        } catch let error as AppError {
+            writeError("\(name): \(error)")
+            return failure
+        } catch let exit as ExitCode {
+            return exit.rawValue
+        } catch {
+            // ArgumentParser's own outcomes: help and version (0), usage errors (2).
+            switch command.exitCode(for: error) {
+            case .success:
+                print(command.fullMessage(for: error))
+                return success
+            case .validationFailure:
+                writeError(command.fullMessage(for: error))
+                return usageError
+            default:
+                writeError("\(name): \(error)")
+                return failure
+            }
+        }
+    }
+
+    /// Writes `message` and a newline to standard error.
+    public static func writeError(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}

@@ -1,0 +1,324 @@
+import Checkpoints
+import Datasets
+import Foundation
+import ImageModels
+import NeuralNet
+import TensorMath
+
+/// A training run as the apps do it, from data to a self-describing model file:
+///
+/// - a seeded validation split (after an optional `trainSubset`);
+/// - the network built by `ModelRegistry` from the configuration's architecture, seeded;
+/// - the chosen optimizer, a per-step learning-rate schedule, label smoothing, and early
+///   stopping on the validation loss (restoring the best weights);
+/// - batches from a `BatchLoader`: seeded shuffling per epoch, random-shift augmentation,
+///   normalization;
+/// - a progress bar on standard error (terminals only), one line per epoch on standard
+///   output, one JSON object per epoch in the log (``EpochLogRecord``);
+/// - after every epoch, a training checkpoint (weights, optimizer state, schedule position,
+///   random generators, early stopping, history and the configuration) written atomically;
+///   Ctrl-C stops after the current batch and saves one too;
+/// - `resume`: a new session continues a checkpoint's run exactly (bit for bit the same
+///   model as an uninterrupted run);
+/// - ``saveModel(to:metrics:command:)``: the weights with a `ModelDescription`.
+///
+/// ```swift
+/// let session = try TrainingSession(
+///     configuration: configuration, data: trainingSet, normalization: .mnist,
+///     template: .init(classNames: names, input: input, preprocessing: preprocessing,
+///                     dataset: "MNIST"),
+///     checkpointPath: "m.safetensors.checkpoint", logPath: "m.safetensors.log.jsonl")
+/// guard try session.run() == .finished else { return }   // interrupted: checkpoint saved
+/// try session.saveModel(to: "m.safetensors", metrics: ["test_accuracy": accuracy],
+///                       command: "mnist train …")
+/// ```
+public final class TrainingSession {
+    /// What a model file says beyond its architecture: classes, input and preprocessing, and
+    /// the data set's name for the provenance.
+    public struct ModelTemplate: Sendable {
+        /// The class names, in output order.
+        public var classNames: [String]
+        /// The input the network takes.
+        public var input: ModelDescription.Input
+        /// How images become that input.
+        public var preprocessing: ModelDescription.Preprocessing
+        /// The training data set's name (`MNIST`).
+        public var dataset: String
+
+        /// Creates a template.
+        public init(
+            classNames: [String], input: ModelDescription.Input,
+            preprocessing: ModelDescription.Preprocessing, dataset: String
+        ) {
+            self.classNames = classNames
+            self.input = input
+            self.preprocessing = preprocessing
+            self.dataset = dataset
+        }
+    }
+
+    /// How a call to ``run(output:)`` ended.
+    public enum Outcome: Equatable, Sendable {
+        /// Every epoch ran, or early stopping ended the run.
+        case finished
+        /// A signal stopped the run; the checkpoint holds its exact position.
+        case interrupted
+    }
+
+    /// The `extras` key of the checkpoint's training state that holds the configuration.
+    public static let configurationKey = "session"
+
+    /// The run's configuration.
+    public let configuration: TrainingConfiguration
+    /// The network being trained.
+    public let model: Layer
+    /// The trainer (its state is the run's position and history).
+    public let trainer: Trainer
+    /// The training part of the split.
+    public let trainingSet: SubsetSource
+    /// The validation part, `nil` when nothing is held out.
+    public let validationSet: SubsetSource?
+    /// The normalization of every batch.
+    public let normalization: Normalization
+    /// The model file's classes, input and preprocessing.
+    public let template: ModelTemplate
+    /// The training checkpoint, rewritten after every epoch.
+    public let checkpointPath: String
+    /// The JSON-lines epoch log.
+    public let logPath: String
+    /// Whether the session continues a checkpoint.
+    public let isResumed: Bool
+
+    /// Prepares a run: splits `data`, builds the network, optimizer and trainer, and, with
+    /// `resume`, restores the checkpoint's run into them.
+    /// - Parameters:
+    ///   - configuration: The run (for a resumed run, the checkpoint's, see
+    ///     ``storedConfiguration(at:)``).
+    ///   - data: The whole training set (the split and subset come from `configuration`).
+    ///   - normalization: Applied to every batch.
+    ///   - template: The model file's classes, input and preprocessing.
+    ///   - checkpointPath: Where the checkpoint is written after every epoch.
+    ///   - logPath: The JSON-lines log (rewritten from the run's history at the start).
+    ///   - resume: A checkpoint of this run to continue; default none.
+    /// - Throws: ``AppError`` for a configuration that does not fit the data (an empty
+    ///   training part, early stopping without validation data) or a checkpoint that does
+    ///   not match the network; the builder's and optimizer's errors.
+    public init(
+        configuration: TrainingConfiguration, data: any LabeledImageSource,
+        normalization: Normalization, template: ModelTemplate, checkpointPath: String,
+        logPath: String, resume: String? = nil
+    ) throws {
+        let available = min(configuration.trainSubset ?? data.count, data.count)
+        let split = ValidationSplit(
+            count: available, validationCount: configuration.validationCount,
+            seed: configuration.seed)
+        guard !split.trainingIndices.isEmpty else {
+            throw AppError(
+                "no training images left: \(available) available, "
+                    + "\(configuration.validationCount) held out for validation")
+        }
+        guard configuration.patience == nil || !split.validationIndices.isEmpty else {
+            throw AppError("early stopping (--patience) needs a validation split")
+        }
+        self.configuration = configuration
+        self.trainingSet = try SubsetSource(data, indices: split.trainingIndices)
+        self.validationSet = split.validationIndices.isEmpty
+            ? nil : try SubsetSource(data, indices: split.validationIndices)
+        self.normalization = normalization
+        self.template = template
+        self.checkpointPath = checkpointPath
+        self.logPath = logPath
+        self.model = try ModelRegistry.makeModel(
+            configuration.architecture, seed: configuration.seed)
+        let optimizer = try configuration.optimizer.makeOptimizer(
+            model.namedParameters, learningRate: configuration.learningRate,
+            weightDecay: configuration.weightDecay)
+        self.trainer = Trainer(
+            model: model, optimizer: optimizer,
+            loss: .softmaxCrossEntropy(labelSmoothing: configuration.labelSmoothing),
+            schedule: configuration.schedule, scheduleUnit: .batch,
+            earlyStopping: try configuration.patience.map {
+                try EarlyStopping(patience: $0, minDelta: 0, mode: .minimize, restoreBest: true)
+            },
+            monitor: .validationLoss)
+        self.isResumed = resume != nil
+        if let resume {
+            do {
+                try TrainingCheckpoint(contentsOf: URL(fileURLWithPath: resume))
+                    .restore(into: trainer)
+            } catch {
+                throw AppError("cannot resume from \(resume): \(error)")
+            }
+        }
+    }
+
+    /// The configuration and the number of finished epochs stored in a checkpoint written by
+    /// a session.
+    /// - Throws: ``AppError`` naming the file if it is unreadable or was not written by a
+    ///   session.
+    public static func storedConfiguration(at path: String) throws
+        -> (configuration: TrainingConfiguration, finishedEpochs: Int)
+    {
+        let checkpoint: TrainingCheckpoint
+        do {
+            checkpoint = try TrainingCheckpoint(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw AppError("cannot read the checkpoint \(path): \(error)")
+        }
+        guard case let .string(text)? = checkpoint.trainingState.extras[configurationKey] else {
+            throw AppError(
+                "\(path) is a training checkpoint without a session configuration "
+                    + "(extras.\(configurationKey)); it was not written by a training command")
+        }
+        return (try TrainingConfiguration(jsonText: text), checkpoint.trainingState.epoch)
+    }
+
+    /// The number of optimizer steps per epoch.
+    public var stepsPerEpoch: Int {
+        (trainingSet.count + configuration.batchSize - 1) / configuration.batchSize
+    }
+
+    /// Trains until the configuration's epochs are done, early stopping ends the run, or a
+    /// signal interrupts it (see ``InterruptSignal``).
+    /// - Parameter output: Receives one line per epoch (and the resume notice); default
+    ///   `print`.
+    /// - Throws: The trainer's errors (a non-finite loss names the epoch and batch);
+    ///   ``AppError`` if the log or a checkpoint cannot be written.
+    public func run(output: (String) -> Void = { print($0) }) throws -> Outcome {
+        let epochs = configuration.epochs
+        let log = try JSONLinesLog(path: logPath, truncate: true)
+        for summary in trainer.state.history { try log.append(EpochLogRecord(summary)) }
+        if isResumed {
+            output(
+                "resuming at epoch \(trainer.state.epoch + 1)/\(epochs)"
+                    + (trainer.state.batchCursor > 0
+                        ? ", batch \(trainer.state.batchCursor + 1)/\(stepsPerEpoch)" : ""))
+        }
+        let loader = try BatchLoader(
+            source: trainingSet, batchSize: configuration.batchSize, shuffle: true,
+            seed: configuration.seed,
+            augmentation: Augmentation(
+                cropPadding: configuration.augmentationPadding,
+                horizontalFlip: configuration.horizontalFlip),
+            normalization: normalization)
+        let validationLoader = try validationSet.map {
+            try BatchLoader(
+                source: $0, batchSize: 500, shuffle: false, normalization: normalization)
+        }
+        InterruptSignal.install()
+        var bar: ProgressBar?
+        let steps = stepsPerEpoch
+        let validation: (() throws -> [(images: Tensor, labels: [Int])])? =
+            validationLoader.map { loader in { Self.tuples(loader.batches(epoch: 0)) } }
+        try trainer.fit(
+            epochs: epochs,
+            training: { epoch in
+                bar = ProgressBar(total: steps, label: "epoch \(epoch + 1)/\(epochs)")
+                return loader.batches(epoch: epoch).lazy.map {
+                    (images: $0.images, labels: $0.labels)
+                }
+            },
+            validation: validation,
+            onBatch: { progress in
+                bar?.update(progress)
+                if InterruptSignal.isRequested { self.trainer.stopRequested = true }
+            },
+            onEpoch: { summary in
+                bar?.finish()
+                try log.append(EpochLogRecord(summary))
+                try self.writeCheckpoint()
+                output(Self.line(summary, epochs: epochs))
+                if self.trainer.earlyStopping?.shouldStop ?? false {
+                    let best = self.trainer.earlyStopping?.state.bestEpoch.map { $0 + 1 }
+                    output("early stopping: restored the weights of epoch \(best ?? 0)")
+                }
+            })
+        bar?.finish()
+        let complete = trainer.state.epoch >= epochs
+            || (trainer.earlyStopping?.shouldStop ?? false)
+        if InterruptSignal.isRequested && !complete {
+            try writeCheckpoint()
+            output(
+                "interrupted at epoch \(trainer.state.epoch + 1), batch "
+                    + "\(trainer.state.batchCursor)/\(steps); continue with "
+                    + "--resume \(checkpointPath)")
+            return .interrupted
+        }
+        return .finished
+    }
+
+    /// Writes the training checkpoint (atomically), with the configuration and a model
+    /// description, so the file can be inspected like a model file.
+    /// - Throws: ``AppError`` naming the path.
+    public func writeCheckpoint() throws {
+        do {
+            var checkpoint = try TrainingCheckpoint(
+                trainer: trainer, modelDescription: try modelDescription(metrics: [:], command: ""))
+            checkpoint.trainingState.extras[Self.configurationKey] =
+                .string(try configuration.jsonText())
+            try checkpoint.write(to: URL(fileURLWithPath: checkpointPath))
+        } catch {
+            throw AppError("cannot write the checkpoint \(checkpointPath): \(error)")
+        }
+    }
+
+    /// The model file's description: architecture and configuration, classes, input,
+    /// preprocessing, and provenance (command, seed, epochs, `metrics` plus the last epoch's
+    /// training and validation metrics, date, data set).
+    public func modelDescription(metrics: [String: Double], command: String) throws
+        -> ModelDescription
+    {
+        var all = trainer.state.history.last?.metrics ?? [:]
+        all["images_per_second"] = nil
+        all["seconds"] = nil
+        all["training_seconds"] = trainer.state.history.reduce(0) { $0 + $1.seconds }
+        for (key, value) in metrics { all[key] = value }
+        return ModelDescription(
+            architecture: configuration.architecture, classNames: template.classNames,
+            input: template.input, preprocessing: template.preprocessing,
+            provenance: .init(
+                command: command, seed: configuration.seed, epochs: trainer.state.epoch,
+                metrics: all, dataset: template.dataset))
+    }
+
+    /// Saves the network (in inference form: parameters and batch-norm statistics) with
+    /// ``modelDescription(metrics:command:)``, atomically.
+    /// - Throws: ``AppError`` naming the path.
+    @discardableResult
+    public func saveModel(to path: String, metrics: [String: Double], command: String) throws
+        -> ModelDescription
+    {
+        let description = try modelDescription(metrics: metrics, command: command)
+        do {
+            try SafeTensorsFile.write(
+                model.stateDictionary, description: description,
+                to: URL(fileURLWithPath: path))
+        } catch {
+            throw AppError("cannot save the model to \(path): \(error)")
+        }
+        return description
+    }
+
+    /// `epoch  3/15  lr 0.00150  train loss 0.0312 acc 99.01%  validation loss 0.0250 acc
+    /// 99.30%  23.1 s  2384 img/s`.
+    public static func line(_ summary: EpochSummary, epochs: Int) -> String {
+        let width = String(epochs).count
+        let number = String(summary.epoch + 1)
+        var text = "epoch " + String(repeating: " ", count: max(0, width - number.count))
+            + "\(number)/\(epochs)"
+        text += String(
+            format: "  lr %.5f  train loss %.4f acc %.2f%%", summary.learningRate,
+            summary.trainingLoss, summary.trainingAccuracy * 100)
+        if let loss = summary.validationLoss, let accuracy = summary.validationAccuracy {
+            text += String(format: "  validation loss %.4f acc %.2f%%", loss, accuracy * 100)
+        }
+        text += String(
+            format: "  %.1f s  %.0f img/s", summary.seconds, summary.imagesPerSecond)
+        return text
+    }
+
+    /// The batches of an epoch as the trainer takes them.
+    static func tuples(_ epoch: BatchLoader.Epoch) -> [(images: Tensor, labels: [Int])] {
+        epoch.map { (images: $0.images, labels: $0.labels) }
+    }
+}

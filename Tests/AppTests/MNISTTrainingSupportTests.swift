@@ -1,0 +1,197 @@
+import AppSupport
+import ArgumentParser
+import Checkpoints
+import Datasets
+import Foundation
+import NeuralNet
+import TensorMath
+import Testing
+
+/// Unit tests of the AppSupport pieces the `mnist` app is made of (and `four-class` reuses):
+/// data location, validation split, subsets, training options and configuration, the epoch
+/// log record, the progress bar's text, and the evaluation report on a hand-built model.
+@Suite struct MNISTTrainingSupportTests {
+    @Test func dataLocationPrefersTheFlagThenTheEnvironmentThenTheDefault() throws {
+        let environment = ["MNIST_DIR": "/from/env"]
+        let flag = DataLocation(
+            flag: "/from/flag", environmentVariable: "MNIST_DIR", defaultPath: "data/mnist",
+            environment: environment)
+        #expect(flag.path == "/from/flag" && flag.source == "--data")
+        let env = DataLocation(
+            flag: nil, environmentVariable: "MNIST_DIR", defaultPath: "data/mnist",
+            environment: environment)
+        #expect(env.path == "/from/env" && env.source == "$MNIST_DIR")
+        let fallback = DataLocation(
+            flag: "", environmentVariable: "MNIST_DIR", defaultPath: "data/mnist",
+            environment: ["MNIST_DIR": ""])
+        #expect(fallback.path == "data/mnist" && fallback.source == "default")
+
+        let missing = DataLocation(
+            flag: "/nonexistent/mnist", environmentVariable: "MNIST_DIR",
+            defaultPath: "data/mnist", environment: [:])
+        #expect(!missing.exists)
+        let error = try #require(throws: AppError.self) {
+            try missing.requireExisting(dataset: "MNIST", howToGet: "mnist download")
+        }
+        #expect(error.description.contains("/nonexistent/mnist"))
+        #expect(error.description.contains("`mnist download`"))
+        #expect(error.description.contains("$MNIST_DIR"))
+    }
+
+    @Test func validationSplitIsSeededDisjointAndComplete() {
+        let a = ValidationSplit(count: 1000, validationCount: 100, seed: 7)
+        let b = ValidationSplit(count: 1000, validationCount: 100, seed: 7)
+        let c = ValidationSplit(count: 1000, validationCount: 100, seed: 8)
+        #expect(a.validationIndices == b.validationIndices)
+        #expect(a.validationIndices != c.validationIndices)
+        #expect(a.validationIndices.count == 100 && a.trainingIndices.count == 900)
+        #expect(Set(a.validationIndices).isDisjoint(with: a.trainingIndices))
+        #expect(Set(a.validationIndices + a.trainingIndices) == Set(0..<1000))
+        // Not simply the first or last samples.
+        #expect(a.validationIndices != Array(0..<100) && a.validationIndices != Array(900..<1000))
+        #expect(ValidationSplit(count: 5, validationCount: 9, seed: 1).trainingIndices.isEmpty)
+    }
+
+    @Test func validationSplitValuesAreFractionsOrCounts() {
+        #expect(ValidationSplit.validationCount(0.1, of: 60000) == 6000)
+        #expect(ValidationSplit.validationCount(5000, of: 60000) == 5000)
+        #expect(ValidationSplit.validationCount(5000, of: 300) == 300)
+        #expect(ValidationSplit.validationCount(0, of: 300) == 0)
+    }
+
+    @Test func subsetSourceViewsTheChosenSamples() throws {
+        let dataset = try Self.stripes(count: 6)
+        let subset = try SubsetSource(dataset, indices: [4, 1])
+        #expect(subset.count == 2)
+        #expect(subset.label(at: 0) == dataset.label(at: 4))
+        #expect(try subset.image(at: 1) == dataset.image(at: 1))
+        #expect(throws: AppError.self) { try SubsetSource(dataset, indices: [6]) }
+    }
+
+    @Test func trainingOptionsFillDefaultsAndGuardResumedRuns() throws {
+        let defaults = TrainingDefaults(
+            epochs: 15, batchSize: 128, optimizer: .adamw, learningRate: 0.003, shift: 2)
+        let architecture = ModelDescription.Architecture(name: "cnn")
+        let options = try TrainingOptions.parse(["--epochs", "4", "--seed", "18446744073709551615"])
+        let configuration = options.configuration(
+            architecture: architecture, defaults: defaults, trainingCount: 60000)
+        #expect(configuration.epochs == 4)
+        #expect(configuration.batchSize == 128 && configuration.optimizer == .adamw)
+        #expect(configuration.augmentationPadding == 2 && configuration.patience == nil)
+        #expect(configuration.validationCount == 5000)
+        #expect(configuration.seed == UInt64.max)
+        // The cosine schedule warms up for one epoch of 432 steps, then decays to 1%.
+        let steps = (55000 + 127) / 128
+        #expect(configuration.schedule.learningRate(at: 0) == 0.0003)
+        #expect(abs(configuration.schedule.learningRate(at: steps) - 0.003) < 1e-7)
+        #expect(abs(configuration.schedule.learningRate(at: 4 * steps) - 0.00003) < 1e-7)
+
+        // A small subset holds out at most a fifth by default.
+        let small = try TrainingOptions.parse(["--train-subset", "1000"]).configuration(
+            architecture: architecture, defaults: defaults, trainingCount: 60000)
+        #expect(small.trainSubset == 1000 && small.validationCount == 200)
+
+        // The configuration survives its JSON form, the 64-bit seed included.
+        #expect(try TrainingConfiguration(jsonText: configuration.jsonText()) == configuration)
+
+        // Resuming: --epochs may extend the run; other differing flags are refused.
+        let extended = try TrainingOptions.parse(["--epochs", "6"])
+            .resumedConfiguration(stored: configuration, finishedEpochs: 4)
+        #expect(extended.epochs == 6 && extended.schedule == configuration.schedule)
+        #expect(throws: ValidationError.self) {
+            try TrainingOptions.parse(["--learning-rate", "0.1"])
+                .resumedConfiguration(stored: configuration, finishedEpochs: 4)
+        }
+        #expect(throws: ValidationError.self) {
+            try TrainingOptions.parse(["--epochs", "3"])
+                .resumedConfiguration(stored: configuration, finishedEpochs: 4)
+        }
+        // Repeating the stored values is allowed.
+        #expect(throws: Never.self) {
+            try TrainingOptions.parse(["--batch-size", "128", "--optimizer", "adamw"])
+                .resumedConfiguration(stored: configuration, finishedEpochs: 4)
+        }
+        #expect(throws: (any Error).self) { try TrainingOptions.parse(["--epochs", "0"]) }
+        #expect(throws: (any Error).self) { try TrainingOptions.parse(["--shift", "-1"]) }
+    }
+
+    @Test func epochLogRecordsHaveTheDocumentedKeys() throws {
+        let summary = EpochSummary(
+            epoch: 2, trainingLoss: 0.5, trainingAccuracy: 0.75, validationLoss: 0.25,
+            validationAccuracy: 0.875, learningRate: 0.5, samples: 1000, seconds: 4)
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("MNISTTrainingSupportTests-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("log.jsonl").path
+        let log = try JSONLinesLog(path: path)
+        try log.append(EpochLogRecord(summary))
+        try log.append(EpochLogRecord(summary))
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Double])
+        #expect(object == [
+            "epoch": 3, "learning_rate": 0.5, "train_loss": 0.5, "train_accuracy": 0.75,
+            "validation_loss": 0.25, "validation_accuracy": 0.875, "seconds": 4,
+            "images_per_second": 250,
+        ])
+        // A fresh run empties the log.
+        _ = try JSONLinesLog(path: path, truncate: true)
+        #expect(try String(contentsOfFile: path, encoding: .utf8).isEmpty)
+    }
+
+    @Test func progressBarTextShowsTheStatusAndTimeLeft() {
+        let bar = ProgressBar(total: 8, label: "epoch 1/2", enabled: false)
+        let line = bar.line(step: 2, status: "loss 0.5000", elapsed: 30)
+        let bar6of24 = String(repeating: "█", count: 6) + String(repeating: "·", count: 18)
+        #expect(line == "epoch 1/2 \(bar6of24)  25% loss 0.5000 ETA 1:30")
+        #expect(ProgressBar.duration(3725) == "1:02:05")
+        #expect(ProgressBar.duration(.infinity) == "0:00")
+    }
+
+    /// A two-class model on 2x2 grey images: class 0 sums the left column, class 1 the right.
+    @Test func evaluationReportCountsAndScoresAHandBuiltModel() throws {
+        let linear = try Linear(
+            weight: Tensor(shape: [2, 4], scalars: [1, 0, 1, 0, 0, 1, 0, 1]), bias: nil)
+        let model = Sequential(Flatten(), linear)
+        let left: [UInt8] = [255, 0, 255, 0], right: [UInt8] = [0, 255, 0, 255]
+        let images = try [left, left, left, left, right, right].map {
+            try Image(width: 2, height: 2, format: .grey, pixels: $0)
+        }
+        let data = try InMemoryImageDataset(
+            images: images, labels: [0, 0, 0, 1, 1, 1], classNames: ["left", "right"])
+        let report = try EvaluationReport(
+            model: model, data: data, normalization: .unit, classNames: ["left", "right"],
+            modelPath: "hand-built", batchSize: 4)
+        #expect(report.images == 6)
+        #expect(report.confusionMatrix == [[3, 0], [1, 2]])
+        #expect(abs(report.accuracy - 5.0 / 6) < 1e-12)
+        #expect(abs(report.classes[0].precision - 0.75) < 1e-12)
+        #expect(abs(report.classes[1].recall - 2.0 / 3) < 1e-12)
+        // Scores 2 and 0: five samples lose log(1 + e^-2), the wrong one 2 more.
+        #expect(abs(report.loss - (log(1 + exp(-2.0)) + 2.0 / 6)) < 1e-6)
+        #expect(report.text.split(separator: "\n").last == "accuracy: 83.33%")
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(report.jsonText().utf8))
+                as? [String: Any])
+        #expect(json["confusion_matrix"] as? [[Int]] == [[3, 0], [1, 2]])
+        #expect(json["images"] as? Int == 6)
+        #expect((json["classes"] as? [[String: Any]])?.count == 2)
+
+        // A model with the wrong number of outputs is a clear error, not a trap.
+        #expect(throws: AppError.self) {
+            try EvaluationReport(
+                model: model, data: data, normalization: .unit, classNames: ["a", "b", "c"],
+                modelPath: "hand-built")
+        }
+    }
+
+    /// `count` 4x4 grey images alternating between two classes.
+    static func stripes(count: Int) throws -> InMemoryImageDataset {
+        let images = try (0..<count).map { i in
+            try Image(width: 4, height: 4, format: .grey, filledWith: UInt8(i * 40))
+        }
+        return try InMemoryImageDataset(
+            images: images, labels: (0..<count).map { $0 % 2 }, classNames: ["a", "b"])
+    }
+}
