@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "ImageModels", targets: ["ImageModels"]),
         .executable(name: "mnist", targets: ["MNISTCommand"]),
         .executable(name: "classify", targets: ["ClassifyCommand"]),
+        .executable(name: "four-class", targets: ["FourClassCommand"]),
+        .executable(name: "skip-connections", targets: ["SkipConnectionsCommand"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,9 +30,13 @@ let package = Package(
             name: "COpenBLAS", path: "\(tensorMath)/COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        .target(name: "CTensorKernels", path: "\(tensorMath)/CTensorKernels"),
         .target(
             name: "TensorMath",
-            dependencies: [.target(name: "COpenBLAS", condition: .when(platforms: [.linux]))],
+            dependencies: [
+                "CTensorKernels",
+                .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
+            ],
             path: "\(tensorMath)/TensorMath"
         ),
         .target(
@@ -88,6 +94,22 @@ let package = Package(
             ],
             path: "Apps/Classify",
             resources: [.copy("Resources")]
+        ),
+        .executableTarget(
+            name: "FourClassCommand",
+            dependencies: [
+                "AppSupport", "ImageModels", "NeuralNet", "Datasets", "Checkpoints", "TensorMath",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Apps/FourClass"
+        ),
+        .executableTarget(
+            name: "SkipConnectionsCommand",
+            dependencies: [
+                "AppSupport", "ImageModels", "NeuralNet", "Datasets", "Checkpoints", "TensorMath",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Apps/SkipConnections"
         ),
         // Tools/RenderDigits: draws sample digit images (for the demo and the tests).
         .executableTarget(

@@ -14,9 +14,13 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        .target(name: "CTensorKernels"),
         .target(
             name: "TensorMath",
-            dependencies: [.target(name: "COpenBLAS", condition: .when(platforms: [.linux]))]
+            dependencies: [
+                "CTensorKernels",
+                .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
+            ]
         ),
         .target(name: "TensorMathTesting", dependencies: ["TensorMath"]),
         .executableTarget(name: "TensorMathBench", dependencies: ["TensorMath"]),
