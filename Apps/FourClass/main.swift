@@ -8,7 +8,12 @@ struct FourClassTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "four-class",
         abstract: "Train and evaluate a four-class image classifier (bird, cat, dog, ship).",
-        subcommands: [])
+        discussion: """
+            Data: --data DIR, else $CIFAR10_DIR, else data/cifar10: DIR/train/<class>/ and \
+            DIR/test/<class>/ folders of JPEG or PNG images (CIFAR-10's layout).
+            Exit status: 0 success, 1 a failed run or input, 2 a usage error.
+            """,
+        subcommands: [Train.self, Evaluate.self])
 }
 
 exit(CommandRunner.run(FourClassTool.self, name: "four-class"))

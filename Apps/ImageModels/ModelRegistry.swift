@@ -66,6 +66,7 @@ public enum ModelRegistry {
         Entry(LeNet5.self),
         Entry(MLP.self),
         Entry(MNISTNet.self),
+        Entry(FourClassNet.self),
     ]
 
     /// The registered names, in registration order.

@@ -1,0 +1,99 @@
+// The four-class net: a VGG-style stack of 3x3 convolutions with batch normalization
+// (Simonyan & Zisserman 2014; Ioffe & Szegedy 2015), max pooling between stages and a global
+// average pool before the classifier, sized to train on CIFAR-size images in minutes on two
+// CPU cores.
+import NeuralNet
+import TensorMath
+
+/// The network of the `four-class` app: for each stage width `w`,
+/// `[conv3x3 → BN → ReLU] × convolutionsPerStage → maxpool 2`, then global average pooling,
+/// dropout and a linear layer to `classCount` scores. Input `[N, inputChannels, H, W]` with
+/// `H` and `W` divisible by `2^stages` (32x32 for the default three stages).
+public enum FourClassNet {
+    /// The stored configuration; missing fields decode to their defaults.
+    public struct Configuration: Codable, Equatable, Sendable {
+        /// Channels of each stage. Default `[32, 64, 128]`.
+        public var widths: [Int] = [32, 64, 128]
+        /// Convolutions in each stage. Default 2.
+        public var convolutionsPerStage: Int = 2
+        /// Dropout rate before the classifier. Default 0.1.
+        public var dropout: Float = 0.1
+        /// Input channels. Default 3 (RGB).
+        public var inputChannels: Int = 3
+        /// Output classes. Default 4.
+        public var classCount: Int = 4
+
+        /// Creates a configuration.
+        public init(
+            widths: [Int] = [32, 64, 128], convolutionsPerStage: Int = 2, dropout: Float = 0.1,
+            inputChannels: Int = 3, classCount: Int = 4
+        ) {
+            self.widths = widths
+            self.convolutionsPerStage = convolutionsPerStage
+            self.dropout = dropout
+            self.inputChannels = inputChannels
+            self.classCount = classCount
+        }
+
+        public init(from decoder: Decoder) throws {
+            let defaults = Configuration()
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            widths = try c.decodeIfPresent([Int].self, forKey: .widths) ?? defaults.widths
+            convolutionsPerStage = try c.decodeIfPresent(Int.self, forKey: .convolutionsPerStage)
+                ?? defaults.convolutionsPerStage
+            dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? defaults.dropout
+            inputChannels = try c.decodeIfPresent(Int.self, forKey: .inputChannels)
+                ?? defaults.inputChannels
+            classCount = try c.decodeIfPresent(Int.self, forKey: .classCount)
+                ?? defaults.classCount
+        }
+    }
+
+    /// The name stored in model files.
+    public static let architecture = "FourClassNet"
+
+    /// Builds the network (`features.*`, `classifier.*` like torchvision models).
+    /// - Throws: ``NeuralNet/NeuralNetError/invalidConfiguration(_:)`` for an empty or
+    ///   non-positive width list, fewer than one convolution per stage, or a dropout rate
+    ///   outside [0, 1).
+    public static func makeModel<G: RandomNumberGenerator>(
+        _ configuration: Configuration = .init(), generator: inout G
+    ) throws -> Sequential {
+        let widths = configuration.widths
+        guard !widths.isEmpty, widths.allSatisfy({ $0 > 0 }),
+            configuration.convolutionsPerStage >= 1, configuration.inputChannels >= 1,
+            configuration.classCount >= 1
+        else {
+            throw NeuralNetError.invalidConfiguration(
+                "FourClassNet: widths \(widths) must be positive and non-empty, with at least "
+                    + "one convolution per stage (\(configuration.convolutionsPerStage)), one "
+                    + "input channel (\(configuration.inputChannels)) and one class "
+                    + "(\(configuration.classCount))")
+        }
+        var features: [Layer] = []
+        var channels = configuration.inputChannels
+        for width in widths {
+            for _ in 0..<configuration.convolutionsPerStage {
+                features.append(
+                    try Conv2D(
+                        inputChannels: channels, outputChannels: width, kernelSize: 3,
+                        padding: .same, bias: false, generator: &generator))
+                features.append(try BatchNorm2D(features: width))
+                features.append(ReLU())
+                channels = width
+            }
+            features.append(try MaxPool2D(kernelSize: 2))
+        }
+        let classifier = Sequential([
+            try Dropout(rate: configuration.dropout, generator: &generator),
+            try Linear(inputSize: channels, outputSize: configuration.classCount,
+                       generator: &generator),
+        ])
+        return try Sequential(named: [
+            ("features", Sequential(features)), ("pool", GlobalAvgPool2D()),
+            ("classifier", classifier),
+        ])
+    }
+}
+
+extension FourClassNet: RegisteredArchitecture {}
