@@ -39,6 +39,10 @@ struct Train: ParsableCommand {
     @Option(help: .init("Channels of each stage, comma-separated (default 32,64,128).",
                         valueName: "WIDTHS"))
     var widths: String?
+    @Option(help: .init(
+        "Convolutions in each stage, comma-separated (default 2 per stage).",
+        valueName: "COUNTS"))
+    var convolutions: String?
     @OptionGroup var options: TrainingOptions
 
     func run() throws {
@@ -47,10 +51,10 @@ struct Train: ParsableCommand {
         var classNames = try FourClassData.classes(classes)
         if let resume = options.resume {
             let stored = try TrainingSession.storedConfiguration(at: resume)
-            if classes != nil || widths != nil {
+            if classes != nil || widths != nil || convolutions != nil {
                 throw ValidationError(
                     "--resume continues the saved run with its own classes and widths; "
-                        + "leave out --classes and --widths")
+                        + "leave out --classes, --widths and --convolutions")
             }
             let network = try stored.configuration.architecture.configuration
                 .decode(as: FourClassNet.Configuration.self)
@@ -109,11 +113,24 @@ struct Train: ParsableCommand {
     private func architecture(classCount: Int) throws -> ModelDescription.Architecture {
         var network = FourClassNet.Configuration(classCount: classCount)
         if let widths {
-            let values = widths.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            let values = widths.split(separator: ",")
+                .map { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else {
                 throw ValidationError("--widths \(widths): give positive channel counts, 32,64,128")
             }
             network.widths = values.map { $0! }
+        }
+        network.convolutions = [Int](repeating: 2, count: network.widths.count)
+        if let convolutions {
+            let values = convolutions.split(separator: ",")
+                .map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard values.count == network.widths.count, values.allSatisfy({ ($0 ?? 0) > 0 })
+            else {
+                throw ValidationError(
+                    "--convolutions \(convolutions): give one positive count per stage "
+                        + "(\(network.widths.count) stages)")
+            }
+            network.convolutions = values.map { $0! }
         }
         return try ModelRegistry.architecture(FourClassNet.self, configuration: network)
     }

@@ -6,7 +6,7 @@ import NeuralNet
 import TensorMath
 
 /// The network of the `four-class` app: for each stage width `w`,
-/// `[conv3x3 → BN → ReLU] × convolutionsPerStage → maxpool 2`, then global average pooling,
+/// `[conv3x3 → BN → ReLU] × convolutions[stage] → maxpool 2`, then global average pooling,
 /// dropout and a linear layer to `classCount` scores. Input `[N, inputChannels, H, W]` with
 /// `H` and `W` divisible by `2^stages` (32x32 for the default three stages).
 public enum FourClassNet {
@@ -14,8 +14,8 @@ public enum FourClassNet {
     public struct Configuration: Codable, Equatable, Sendable {
         /// Channels of each stage. Default `[32, 64, 128]`.
         public var widths: [Int] = [32, 64, 128]
-        /// Convolutions in each stage. Default 2.
-        public var convolutionsPerStage: Int = 2
+        /// Convolutions in each stage (as many entries as ``widths``). Default `[2, 2, 2]`.
+        public var convolutions: [Int] = [2, 2, 2]
         /// Dropout rate before the classifier. Default 0.1.
         public var dropout: Float = 0.1
         /// Input channels. Default 3 (RGB).
@@ -25,11 +25,11 @@ public enum FourClassNet {
 
         /// Creates a configuration.
         public init(
-            widths: [Int] = [32, 64, 128], convolutionsPerStage: Int = 2, dropout: Float = 0.1,
+            widths: [Int] = [32, 64, 128], convolutions: [Int] = [2, 2, 2], dropout: Float = 0.1,
             inputChannels: Int = 3, classCount: Int = 4
         ) {
             self.widths = widths
-            self.convolutionsPerStage = convolutionsPerStage
+            self.convolutions = convolutions
             self.dropout = dropout
             self.inputChannels = inputChannels
             self.classCount = classCount
@@ -39,8 +39,8 @@ public enum FourClassNet {
             let defaults = Configuration()
             let c = try decoder.container(keyedBy: CodingKeys.self)
             widths = try c.decodeIfPresent([Int].self, forKey: .widths) ?? defaults.widths
-            convolutionsPerStage = try c.decodeIfPresent(Int.self, forKey: .convolutionsPerStage)
-                ?? defaults.convolutionsPerStage
+            convolutions = try c.decodeIfPresent([Int].self, forKey: .convolutions)
+                ?? defaults.convolutions
             dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? defaults.dropout
             inputChannels = try c.decodeIfPresent(Int.self, forKey: .inputChannels)
                 ?? defaults.inputChannels
@@ -54,26 +54,27 @@ public enum FourClassNet {
 
     /// Builds the network (`features.*`, `classifier.*` like torchvision models).
     /// - Throws: ``NeuralNet/NeuralNetError/invalidConfiguration(_:)`` for an empty or
-    ///   non-positive width list, fewer than one convolution per stage, or a dropout rate
-    ///   outside [0, 1).
+    ///   non-positive width list, a convolution count per stage that is not positive or does
+    ///   not match the widths, or a dropout rate outside [0, 1).
     public static func makeModel<G: RandomNumberGenerator>(
         _ configuration: Configuration = .init(), generator: inout G
     ) throws -> Sequential {
         let widths = configuration.widths
         guard !widths.isEmpty, widths.allSatisfy({ $0 > 0 }),
-            configuration.convolutionsPerStage >= 1, configuration.inputChannels >= 1,
+            configuration.convolutions.count == widths.count,
+            configuration.convolutions.allSatisfy({ $0 >= 1 }), configuration.inputChannels >= 1,
             configuration.classCount >= 1
         else {
             throw NeuralNetError.invalidConfiguration(
                 "FourClassNet: widths \(widths) must be positive and non-empty, with at least "
-                    + "one convolution per stage (\(configuration.convolutionsPerStage)), one "
+                    + "one convolution per stage (\(configuration.convolutions)), one "
                     + "input channel (\(configuration.inputChannels)) and one class "
                     + "(\(configuration.classCount))")
         }
         var features: [Layer] = []
         var channels = configuration.inputChannels
-        for width in widths {
-            for _ in 0..<configuration.convolutionsPerStage {
+        for (width, count) in zip(widths, configuration.convolutions) {
+            for _ in 0..<count {
                 features.append(
                     try Conv2D(
                         inputChannels: channels, outputChannels: width, kernelSize: 3,
