@@ -8,6 +8,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CTensorKernels
 import Dispatch
 
 /// Single-precision matrix products through CBLAS: OpenBLAS on Linux, Accelerate on Apple
@@ -32,24 +33,41 @@ public enum BLAS {
         alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        splitProduct(m: m, n: n, k: k) { rows, columns in
+            sgemmOnCallingThread(
+                transposeA: transposeA, transposeB: transposeB, m: rows.count,
+                n: columns.count, k: k, alpha: alpha,
+                a: transposeA ? a + rows.lowerBound : a + rows.lowerBound * lda, lda: lda,
+                b: transposeB ? b + columns.lowerBound * ldb : b + columns.lowerBound,
+                ldb: ldb, beta: beta, c: c + rows.lowerBound * ldc + columns.lowerBound,
+                ldc: ldc)
+        }
+    }
+
+    /// Calls `body` with the rows and columns of each block of an `[m, n]` product with
+    /// inner size `k` (as ``BlockPlan`` splits it), on ``threadCount`` threads.
+    static func splitProduct(
+        m: Int, n: Int, k: Int, _ body: (_ rows: Range<Int>, _ columns: Range<Int>) -> Void
+    ) {
         let blocks = BlockPlan(m: m, n: n, k: k)
         let threads = min(threadCount, blocks.count)
-        guard threads > 1 else {
-            for block in 0..<blocks.count {
-                sgemmBlock(
-                    block, of: blocks, transposeA: transposeA, transposeB: transposeB,
-                    m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta,
-                    c: c, ldc: ldc)
+        func block(_ index: Int) {
+            guard blocks.count > 1 else { return body(0..<m, 0..<n) }
+            let start = index * blocks.size
+            if blocks.splitsRows {
+                body(start..<Swift.min(m, start + blocks.size), 0..<n)
+            } else {
+                body(0..<m, start..<Swift.min(n, start + blocks.size))
             }
+        }
+        guard threads > 1 else {
+            for index in 0..<blocks.count { block(index) }
             return
         }
         // Each block is the same single-threaded call whichever thread runs it.
         let share: (Int) -> Void = { t in
-            for block in (blocks.count * t / threads)..<(blocks.count * (t + 1) / threads) {
-                sgemmBlock(
-                    block, of: blocks, transposeA: transposeA, transposeB: transposeB,
-                    m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta,
-                    c: c, ldc: ldc)
+            for index in (blocks.count * t / threads)..<(blocks.count * (t + 1) / threads) {
+                block(index)
             }
         }
         #if os(Linux)
@@ -67,6 +85,15 @@ public enum BLAS {
         get { settings.withLock { $0.threadCount } }
         set { settings.withLock { $0.threadCount = max(1, newValue) } }
     }
+
+    /// The vector level of TensorMath's own C kernels (`CTensorKernels`): 2 AVX-512, 1 AVX2
+    /// with FMA, 0 none (GEMMs then go through CBLAS and convolutions through im2col).
+    ///
+    /// The widest level the processor runs, lowered by the environment variable
+    /// `SWIFTCNN_VECTOR_LEVEL` (`0`, `1` or `2`), read once per process. Results are
+    /// bit-identical for any thread count at a given level; they may differ in the last bits
+    /// between levels.
+    public static let vectorLevel = Int(swiftcnn_vector_level())
 
     /// The name of the kernels in use: OpenBLAS's core name (for example "Haswell" or
     /// "SkylakeX"), or "Accelerate".
@@ -97,6 +124,12 @@ public enum BLAS {
                     for j in 0..<n { line[j] *= beta }
                 }
             }
+            return
+        }
+        if vectorLevel > 0 {
+            swiftcnn_sgemm(
+                Int32(vectorLevel), transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha,
+                a, lda, b, ldb, beta, c, ldc)
             return
         }
         configureOnce()
@@ -136,35 +169,6 @@ public enum BLAS {
             let raw = (extent + blocks - 1) / blocks
             size = Swift.max(1, Swift.min(extent, (raw + 15) / 16 * 16))
             count = extent == 0 ? 1 : (extent + size - 1) / size
-        }
-    }
-
-    private static func sgemmBlock(
-        _ block: Int, of plan: BlockPlan, transposeA: Bool, transposeB: Bool,
-        m: Int, n: Int, k: Int,
-        alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
-    ) {
-        guard plan.count > 1 else {
-            sgemmOnCallingThread(
-                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-            return
-        }
-        let start = block * plan.size
-        if plan.splitsRows {
-            let rows = Swift.min(plan.size, m - start)
-            sgemmOnCallingThread(
-                transposeA: transposeA, transposeB: transposeB, m: rows, n: n, k: k,
-                alpha: alpha, a: transposeA ? a + start : a + start * lda, lda: lda,
-                b: b, ldb: ldb, beta: beta, c: c + start * ldc, ldc: ldc)
-        } else {
-            let columns = Swift.min(plan.size, n - start)
-            sgemmOnCallingThread(
-                transposeA: transposeA, transposeB: transposeB, m: m, n: columns, k: k,
-                alpha: alpha, a: a, lda: lda,
-                b: transposeB ? b + start * ldb : b + start, ldb: ldb,
-                beta: beta, c: c + start, ldc: ldc)
         }
     }
 

@@ -1,3 +1,5 @@
+import CTensorKernels
+
 /// The convolution kernels behind ``Convolution2D``: im2col plus GEMM over groups of samples.
 ///
 /// Work is split by a ``ConvolutionPlan`` that depends only on the shapes: samples form
@@ -38,7 +40,9 @@ enum ConvolutionKernels {
         output: UnsafeMutablePointer<Float>
     ) {
         let (k, p, o) = (g.patchSize, g.outputPlane, g.outChannels)
-        let columns = plan.needsColumns
+        // With the C kernels, the GEMM packs its im2col panels straight from the input.
+        let implicit = plan.needsColumns && BLAS.vectorLevel > 0
+        let columns = plan.needsColumns && !implicit
             ? ScratchBuffer(count: k * plan.samplesPerChunk * p) : nil
         let staging = plan.samplesPerChunk > 1
             ? ScratchBuffer(count: o * plan.samplesPerChunk * p) : nil
@@ -49,6 +53,7 @@ enum ConvolutionKernels {
         for chunk in plan.chunks(ofGroup: group) {
             let samples = plan.samples(ofChunk: chunk)
             let width = samples.count * p
+            let chunkInput = input + samples.lowerBound * g.inputSample
             // B: the im2col matrix [K, width], or the input itself for 1x1 convolutions.
             let b: UnsafePointer<Float>
             if let columns {
@@ -59,13 +64,23 @@ enum ConvolutionKernels {
                 }
                 b = UnsafePointer(columns.pointer)
             } else {
-                b = input + samples.lowerBound * g.inputSample
+                b = chunkInput
+            }
+            /// C [O, width] = W·B + beta·C.
+            func product(beta: Float, c: UnsafeMutablePointer<Float>) {
+                if implicit {
+                    im2colGEMM(
+                        g, parallel: parallel, width: width, weight: weight, input: chunkInput,
+                        beta: beta, c: c, ldc: width)
+                } else {
+                    gemm(parallel,
+                        transposeA: false, transposeB: false, m: o, n: width, k: k, alpha: 1,
+                        a: weight, lda: max(1, k), b: b, ldb: width, beta: beta, c: c,
+                        ldc: width)
+                }
             }
             if let staging {
-                gemm(parallel,
-                    transposeA: false, transposeB: false, m: o, n: width, k: k, alpha: 1,
-                    a: weight, lda: max(1, k), b: b, ldb: width, beta: 0,
-                    c: staging.pointer, ldc: width)
+                product(beta: 0, c: staging.pointer)
                 for (slot, n) in samples.enumerated() {
                     for channel in 0..<o {
                         let source = staging.pointer + channel * width + slot * p
@@ -85,10 +100,7 @@ enum ConvolutionKernels {
                         (target + channel * p).update(repeating: bias[channel], count: p)
                     }
                 }
-                gemm(parallel,
-                    transposeA: false, transposeB: false, m: o, n: p, k: k, alpha: 1,
-                    a: weight, lda: max(1, k), b: b, ldb: p, beta: bias == nil ? 0 : 1,
-                    c: target, ldc: p)
+                product(beta: bias == nil ? 0 : 1, c: target)
             }
         }
     }
@@ -285,6 +297,30 @@ enum ConvolutionKernels {
         }
     }
 
+    /// C `[O, width]` = W·im2col(input) + beta·C through the C kernels, which pack the
+    /// im2col matrix of the samples at `input` panel by panel (``BLAS/vectorLevel`` > 0).
+    /// Split over the threads like ``BLAS/sgemm`` when `parallel`.
+    private static func im2colGEMM(
+        _ g: ConvolutionGeometry, parallel: Bool, width: Int, weight: UnsafePointer<Float>,
+        input: UnsafePointer<Float>, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        var shape = g.kernelShape
+        let (k, level) = (g.patchSize, Int32(BLAS.vectorLevel))
+        withUnsafePointer(to: &shape) { shape in
+            func block(_ rows: Range<Int>, _ columns: Range<Int>) {
+                swiftcnn_sgemm_im2col(
+                    level, rows.count, columns.lowerBound, columns.count, 1,
+                    weight + rows.lowerBound * k, max(1, k), shape, input, beta,
+                    c + rows.lowerBound * ldc + columns.lowerBound, ldc)
+            }
+            if parallel {
+                BLAS.splitProduct(m: g.outChannels, n: width, k: k, block)
+            } else {
+                block(0..<g.outChannels, 0..<width)
+            }
+        }
+    }
+
     /// Adds `groups` partial sums `stride` apart, in group order, into `out`.
     private static func sumPartials(
         _ partials: UnsafePointer<Float>, stride: Int, groups: Int,
@@ -370,5 +406,18 @@ struct ConvolutionPlan {
         } else {
             body(0, true)
         }
+    }
+}
+
+extension ConvolutionGeometry {
+    /// The sizes in the C kernels' terms.
+    var kernelShape: swiftcnn_conv_shape {
+        swiftcnn_conv_shape(
+            channels: channels, height: height, width: width, kernel_height: kernelHeight,
+            kernel_width: kernelWidth, stride_height: strideHeight, stride_width: strideWidth,
+            padding_height: paddingHeight, padding_width: paddingWidth,
+            dilation_height: dilationHeight, dilation_width: dilationWidth,
+            output_height: outputHeight, output_width: outputWidth,
+            sample_stride: inputSample)
     }
 }

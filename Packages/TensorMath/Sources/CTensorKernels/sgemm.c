@@ -1,0 +1,306 @@
+// SGEMM driver: cache blocking and packing around the micro-kernels of sgemm_kernels.c.
+//
+// Loops (Goto/BLIS order): column blocks of C (NC) → k blocks (KC, B block packed into
+// NR-wide panels, kept in L2) → row blocks (MC, A block packed into MR-tall panels) → A
+// panels (one stays in L1) → B panels → micro-kernel. Block sizes depend only on the sizes
+// of the product and the level, and each element of C sums its k block products in order,
+// so results are the same wherever the element falls in a block and whatever splits the
+// caller applies along m or n.
+#include "tensor_kernels.h"
+#include "sgemm_internal.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    KC_MAX = 256,   // k steps per block: an A panel (8 x 256 floats, 8 KB) stays in L1
+    NC_MAX = 384,   // columns per block: a B block (256 x 384 floats, 384 KB) stays in L2
+    MC_MAX = 144,   // rows per block
+};
+
+typedef struct {
+    swiftcnn_micro_kernel kernel;
+    int mr, nr;
+} kernel_info;
+
+static kernel_info kernel_for(int level) {
+    kernel_info info;
+    if (level >= 2) {
+        info.kernel = swiftcnn_kernel_avx512;
+        info.mr = SWIFTCNN_MR_AVX512;
+        info.nr = SWIFTCNN_NR_AVX512;
+    } else if (level == 1) {
+        info.kernel = swiftcnn_kernel_avx2;
+        info.mr = SWIFTCNN_MR_AVX2;
+        info.nr = SWIFTCNN_NR_AVX2;
+    } else {
+        info.kernel = swiftcnn_kernel_scalar;
+        info.mr = SWIFTCNN_MR_SCALAR;
+        info.nr = SWIFTCNN_NR_SCALAR;
+    }
+    return info;
+}
+
+// MARK: Per-thread packing memory
+
+static pthread_key_t buffer_key;
+static pthread_once_t buffer_once = PTHREAD_ONCE_INIT;
+
+typedef struct {
+    float *data;
+    size_t capacity;
+} pack_buffer;
+
+static void free_buffer(void *raw) {
+    pack_buffer *buffer = raw;
+    free(buffer->data);
+    free(buffer);
+}
+
+static void make_buffer_key(void) { pthread_key_create(&buffer_key, free_buffer); }
+
+/// The calling thread's packing memory, at least `count` floats, 64-byte aligned (NULL when
+/// out of memory). Kept for the thread's life, freed when it exits.
+static float *thread_buffer(size_t count) {
+    pthread_once(&buffer_once, make_buffer_key);
+    pack_buffer *buffer = pthread_getspecific(buffer_key);
+    if (buffer == NULL) {
+        buffer = calloc(1, sizeof(pack_buffer));
+        if (buffer == NULL) return NULL;
+        pthread_setspecific(buffer_key, buffer);
+    }
+    if (buffer->capacity < count) {
+        free(buffer->data);
+        size_t bytes = (count * sizeof(float) + 63) / 64 * 64;
+        buffer->data = aligned_alloc(64, bytes);
+        buffer->capacity = buffer->data ? count : 0;
+    }
+    return buffer->data;
+}
+
+// MARK: Packing
+
+/// Packs rows i0..<i0+mc, k steps p0..<p0+kc of op(A) into MR-tall panels (rows beyond mc
+/// are zero): panel q holds, for each step, MR scalars.
+static void pack_a(
+    const float *a, long lda, int transpose, long i0, long mc, long p0, long kc, int mr_max,
+    float *dest) {
+    for (long ir = 0; ir < mc; ir += mr_max) {
+        const long rows = mc - ir < mr_max ? mc - ir : mr_max;
+        float *panel = dest + ir * kc;
+        if (transpose) {
+            // A stored [k, m]: each step's rows are contiguous.
+            for (long p = 0; p < kc; p++) {
+                const float *source = a + (p0 + p) * lda + i0 + ir;
+                float *target = panel + p * mr_max;
+                for (long r = 0; r < rows; r++) target[r] = source[r];
+                for (long r = rows; r < mr_max; r++) target[r] = 0;
+            }
+        } else {
+            for (long r = 0; r < rows; r++) {
+                const float *source = a + (i0 + ir + r) * lda + p0;
+                for (long p = 0; p < kc; p++) panel[p * mr_max + r] = source[p];
+            }
+            for (long r = rows; r < mr_max; r++) {
+                for (long p = 0; p < kc; p++) panel[p * mr_max + r] = 0;
+            }
+        }
+    }
+}
+
+/// Packs k steps p0..<p0+kc, columns j0..<j0+nc of op(B) into NR-wide panels (columns
+/// beyond nc are zero): panel q holds, for each step, NR scalars.
+static void pack_b(
+    const float *b, long ldb, int transpose, long p0, long kc, long j0, long nc, int nr_max,
+    float *dest) {
+    for (long jr = 0; jr < nc; jr += nr_max) {
+        const long columns = nc - jr < nr_max ? nc - jr : nr_max;
+        float *panel = dest + jr * kc;
+        if (!transpose) {
+            for (long p = 0; p < kc; p++) {
+                const float *source = b + (p0 + p) * ldb + j0 + jr;
+                float *target = panel + p * nr_max;
+                memcpy(target, source, (size_t)columns * sizeof(float));
+                for (long t = columns; t < nr_max; t++) target[t] = 0;
+            }
+        } else {
+            // B stored [n, k]: each column is contiguous along k.
+            for (long t = 0; t < columns; t++) {
+                const float *source = b + (j0 + jr + t) * ldb + p0;
+                for (long p = 0; p < kc; p++) panel[p * nr_max + t] = source[p];
+            }
+            for (long t = columns; t < nr_max; t++) {
+                for (long p = 0; p < kc; p++) panel[p * nr_max + t] = 0;
+            }
+        }
+    }
+}
+
+/// A run of consecutive output pixels of one output row inside a B panel.
+typedef struct {
+    long offset, length;      // columns of the panel
+    const float *sample;      // the sample's input
+    long row_origin;          // oy·sh − ph
+    long column_origin;       // ox·sw − pw of the run's first pixel
+} pixel_run;
+
+/// Packs k steps p0..<p0+kc, columns j0..<j0+nc of the im2col matrix of consecutive samples
+/// (column n = sample·OH·OW + oy·OW + ox, row k = (c·KH + i)·KW + j) into NR-wide panels,
+/// reading the input directly: the same values `im2col` would write, zero in the padding.
+static void pack_b_im2col(
+    const swiftcnn_conv_shape *g, const float *input, long p0, long kc, long j0, long nc,
+    int nr_max, float *dest) {
+    const long plane = g->output_height * g->output_width;
+    const long input_plane = g->height * g->width;
+    const long taps = g->kernel_height * g->kernel_width;
+    pixel_run runs[64];
+    for (long jr = 0; jr < nc; jr += nr_max) {
+        const long columns = nc - jr < nr_max ? nc - jr : nr_max;
+        float *panel = dest + jr * kc;
+        // The panel's columns as runs of output rows.
+        int count = 0;
+        for (long t = 0, n = j0 + jr; t < columns; count++) {
+            const long sample = n / plane, rest = n % plane;
+            const long oy = rest / g->output_width, ox = rest % g->output_width;
+            long length = g->output_width - ox;
+            if (length > columns - t) length = columns - t;
+            runs[count].offset = t;
+            runs[count].length = length;
+            runs[count].sample = input + sample * g->sample_stride;
+            runs[count].row_origin = oy * g->stride_height - g->padding_height;
+            runs[count].column_origin = ox * g->stride_width - g->padding_width;
+            t += length;
+            n += length;
+        }
+        long c = p0 / taps, i = (p0 % taps) / g->kernel_width, j = p0 % g->kernel_width;
+        for (long p = 0; p < kc; p++) {
+            float *target = panel + p * nr_max;
+            const long dy = i * g->dilation_height, dx = j * g->dilation_width;
+            for (int q = 0; q < count; q++) {
+                const pixel_run *run = &runs[q];
+                float *out = target + run->offset;
+                const long iy = run->row_origin + dy;
+                if (iy < 0 || iy >= g->height) {
+                    for (long t = 0; t < run->length; t++) out[t] = 0;
+                    continue;
+                }
+                const long ix0 = run->column_origin + dx, sw = g->stride_width;
+                // Pixels t with 0 ≤ ix0 + t·sw ≤ W − 1.
+                long lower = ix0 >= 0 ? 0 : (-ix0 + sw - 1) / sw;
+                long upper = ix0 > g->width - 1 ? 0 : (g->width - 1 - ix0) / sw + 1;
+                if (lower > run->length) lower = run->length;
+                if (upper > run->length) upper = run->length;
+                if (upper < lower) upper = lower;
+                const float *source = run->sample + c * input_plane + iy * g->width + ix0;
+                for (long t = 0; t < lower; t++) out[t] = 0;
+                if (sw == 1) {
+                    for (long t = lower; t < upper; t++) out[t] = source[t];
+                } else {
+                    for (long t = lower; t < upper; t++) out[t] = source[t * sw];
+                }
+                for (long t = upper; t < run->length; t++) out[t] = 0;
+            }
+            for (long t = columns; t < nr_max; t++) target[t] = 0;
+            if (++j == g->kernel_width) {
+                j = 0;
+                if (++i == g->kernel_height) {
+                    i = 0;
+                    c++;
+                }
+            }
+        }
+    }
+}
+
+// MARK: Driver
+
+/// Where op(B) comes from: a matrix, or the im2col matrix of a convolution input (then
+/// `ldb` is the im2col column of B's first column).
+typedef struct {
+    const float *b;
+    long ldb;
+    int transpose;
+    const swiftcnn_conv_shape *shape;
+} b_source;
+
+/// Splits `extent` into equal blocks of at most `maximum`, each a multiple of `unit`.
+static long block_size(long extent, long maximum, long unit) {
+    const long blocks = (extent + maximum - 1) / maximum;
+    const long size = (extent + blocks - 1) / blocks;
+    return (size + unit - 1) / unit * unit;
+}
+
+static void scale(long m, long n, float beta, float *c, long ldc) {
+    for (long i = 0; i < m; i++) {
+        float *row = c + i * ldc;
+        if (beta == 0.0f) {
+            memset(row, 0, (size_t)n * sizeof(float));
+        } else if (beta != 1.0f) {
+            for (long j = 0; j < n; j++) row[j] *= beta;
+        }
+    }
+}
+
+static void gemm(
+    int level, long m, long n, long k, float alpha, const float *a, long lda, int transpose_a,
+    const b_source *source, float beta, float *c, long ldc) {
+    if (m <= 0 || n <= 0) return;
+    if (k <= 0) {
+        scale(m, n, beta, c, ldc);
+        return;
+    }
+    const kernel_info info = kernel_for(level);
+    // k blocks have equal sizes, so each element's order of summation depends on k alone.
+    const long kcb = block_size(k, KC_MAX, 1);
+    const long ncb = block_size(n, NC_MAX, info.nr);
+    const long mcb = block_size(m, MC_MAX, info.mr);
+    // B panels start 64-byte aligned (the kernels use aligned loads): a multiple of 16 floats.
+    const long b_offset = (mcb * kcb + 15) / 16 * 16;
+    float *packed_a = thread_buffer((size_t)(b_offset + ncb * kcb));
+    if (packed_a == NULL) return;
+    float *packed_b = packed_a + b_offset;
+    for (long jc = 0; jc < n; jc += ncb) {
+        const long nc = n - jc < ncb ? n - jc : ncb;
+        for (long pc = 0; pc < k; pc += kcb) {
+            const long kc = k - pc < kcb ? k - pc : kcb;
+            if (source->shape != NULL) {
+                pack_b_im2col(source->shape, source->b, pc, kc, source->ldb + jc, nc, info.nr,
+                    packed_b);
+            } else {
+                pack_b(source->b, source->ldb, source->transpose, pc, kc, jc, nc, info.nr,
+                    packed_b);
+            }
+            const float block_beta = pc == 0 ? beta : 1.0f;
+            for (long ic = 0; ic < m; ic += mcb) {
+                const long mc = m - ic < mcb ? m - ic : mcb;
+                pack_a(a, lda, transpose_a, ic, mc, pc, kc, info.mr, packed_a);
+                for (long ir = 0; ir < mc; ir += info.mr) {
+                    const int mr = (int)(mc - ir < info.mr ? mc - ir : info.mr);
+                    const float *ap = packed_a + ir * kc;
+                    float *row = c + (ic + ir) * ldc + jc;
+                    for (long jr = 0; jr < nc; jr += info.nr) {
+                        const long nr = nc - jr < info.nr ? nc - jr : info.nr;
+                        info.kernel(mr, kc, ap, packed_b + jr * kc, row + jr, ldc, nr, alpha,
+                            block_beta);
+                    }
+                }
+            }
+        }
+    }
+}
+
+void swiftcnn_sgemm(
+    int level, int transpose_a, int transpose_b, long m, long n, long k, float alpha,
+    const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    const b_source source = {b, ldb, transpose_b, NULL};
+    gemm(level, m, n, k, alpha, a, lda, transpose_a, &source, beta, c, ldc);
+}
+
+void swiftcnn_sgemm_im2col(
+    int level, long m, long first_column, long n, float alpha, const float *a, long lda,
+    const swiftcnn_conv_shape *shape, const float *input, float beta, float *c, long ldc) {
+    const long k = shape->channels * shape->kernel_height * shape->kernel_width;
+    const b_source source = {input, first_column, 0, shape};
+    gemm(level, m, n, k, alpha, a, lda, 0, &source, beta, c, ldc);
+}
