@@ -67,6 +67,7 @@ public enum ModelRegistry {
         Entry(MLP.self),
         Entry(MNISTNet.self),
         Entry(FourClassNet.self),
+        Entry(CIFARResNet.self),
     ]
 
     /// The registered names, in registration order.
