@@ -60,6 +60,12 @@ public struct TrainingOptions: ParsableArguments {
     /// `--log FILE`: the JSON-lines epoch log.
     @Option(help: .init(
         "JSON-lines epoch log (default FILE.log.jsonl).", valueName: "LOG")) public var log: String?
+    /// `--plot FILE`: training curves (loss and accuracy per epoch) as PNG, rewritten after
+    /// every epoch; default none.
+    @Option(help: .init(
+        "Training curves (loss and accuracy) as PNG, rewritten every epoch; default none.",
+        valueName: "FILE"))
+    public var plot: String?
     /// `--resume CHECKPOINT`: continue a saved run.
     @Option(help: .init(
         "Continue the run saved in this training checkpoint.", valueName: "CHECKPOINT"))

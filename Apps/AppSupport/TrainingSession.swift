@@ -15,6 +15,7 @@ import TensorMath
 ///   normalization;
 /// - a progress bar on standard error (terminals only), one line per epoch on standard
 ///   output, one JSON object per epoch in the log (``EpochLogRecord``);
+/// - optionally, training curves (``TrainingCurvesPlot``) rewritten as PNG after every epoch;
 /// - after every epoch, a training checkpoint (weights, optimizer state, schedule position,
 ///   random generators, early stopping, history and the configuration) written atomically;
 ///   Ctrl-C stops after the current batch and saves one too;
@@ -86,6 +87,9 @@ public final class TrainingSession {
     public let checkpointPath: String
     /// The JSON-lines epoch log.
     public let logPath: String
+    /// The training-curves PNG (``TrainingCurvesPlot``), rewritten after every epoch; `nil`
+    /// for none.
+    public let plotPath: String?
     /// Whether the session continues a checkpoint.
     public let isResumed: Bool
 
@@ -100,13 +104,15 @@ public final class TrainingSession {
     ///   - checkpointPath: Where the checkpoint is written after every epoch.
     ///   - logPath: The JSON-lines log (rewritten from the run's history at the start).
     ///   - resume: A checkpoint of this run to continue; default none.
+    ///   - plotPath: Where to write the training curves (PNG) at the start and after every
+    ///     epoch; default none.
     /// - Throws: ``AppError`` for a configuration that does not fit the data (an empty
     ///   training part, early stopping without validation data) or a checkpoint that does
     ///   not match the network; the builder's and optimizer's errors.
     public init(
         configuration: TrainingConfiguration, data: any LabeledImageSource,
         normalization: Normalization, template: ModelTemplate, checkpointPath: String,
-        logPath: String, resume: String? = nil
+        logPath: String, resume: String? = nil, plotPath: String? = nil
     ) throws {
         let available = min(configuration.trainSubset ?? data.count, data.count)
         let split = ValidationSplit(
@@ -128,6 +134,7 @@ public final class TrainingSession {
         self.template = template
         self.checkpointPath = checkpointPath
         self.logPath = logPath
+        self.plotPath = plotPath
         self.model = try ModelRegistry.makeModel(
             configuration.architecture, seed: configuration.seed)
         let optimizer = try configuration.optimizer.makeOptimizer(
@@ -183,11 +190,12 @@ public final class TrainingSession {
     /// - Parameter output: Receives one line per epoch (and the resume notice); default
     ///   `print`.
     /// - Throws: The trainer's errors (a non-finite loss names the epoch and batch);
-    ///   ``AppError`` if the log or a checkpoint cannot be written.
+    ///   ``AppError`` if the log, the plot or a checkpoint cannot be written.
     public func run(output: (String) -> Void = { print($0) }) throws -> Outcome {
         let epochs = configuration.epochs
         let log = try JSONLinesLog(path: logPath, truncate: true)
         for summary in trainer.state.history { try log.append(EpochLogRecord(summary)) }
+        try writePlot()
         if isResumed {
             output(
                 "resuming at epoch \(trainer.state.epoch + 1)/\(epochs)"
@@ -227,6 +235,7 @@ public final class TrainingSession {
                 bar?.finish()
                 try log.append(EpochLogRecord(summary))
                 try self.writeCheckpoint()
+                try self.writePlot()
                 output(Self.line(summary, epochs: epochs))
                 if self.trainer.earlyStopping?.shouldStop ?? false {
                     let best = self.trainer.earlyStopping?.state.bestEpoch.map { $0 + 1 }
@@ -245,6 +254,16 @@ public final class TrainingSession {
             return .interrupted
         }
         return .finished
+    }
+
+    /// Writes the training curves of the history so far to ``plotPath`` (atomically), if
+    /// there is one.
+    /// - Throws: ``AppError`` naming the path.
+    public func writePlot() throws {
+        guard let plotPath else { return }
+        try TrainingCurvesPlot.plot(
+            trainer.state.history, title: "\(configuration.architecture.name) training"
+        ).write(pngPath: plotPath)
     }
 
     /// Writes the training checkpoint (atomically), with the configuration and a model

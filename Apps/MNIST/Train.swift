@@ -83,7 +83,8 @@ struct Train: ParsableCommand {
             configuration: configuration, data: trainingData, normalization: .mnist,
             template: MNISTData.template, checkpointPath: options.checkpoint
                 ?? output + ".checkpoint",
-            logPath: options.log ?? output + ".log.jsonl", resume: options.resume)
+            logPath: options.log ?? output + ".log.jsonl", resume: options.resume,
+            plotPath: options.plot)
         if !session.isResumed {
             print(
                 "training \(configuration.architecture.name) "
