@@ -1,10 +1,12 @@
+import AppSupport
 import ArgumentParser
 import Datasets
 import Foundation
 import ImageModels
 import TensorMath
 
-/// The `classify` command: `classify [--model FILE] [--top K] [--json] IMAGE...`.
+/// The `classify` command: `classify [--model FILE] [--top K] [--json] IMAGE...`, or
+/// `classify --visualize DIR IMAGE` to also draw what each layer sees.
 ///
 /// Exit status: 0 when every image was classified, 1 when an image or the model could not be
 /// read (the other images are still classified), 2 for a usage error.
@@ -19,8 +21,16 @@ struct Classify: ParsableCommand {
             digits are cropped to their ink, scaled into 20x20 pixels and centred by centre of \
             mass in 28x28).
 
+            With --visualize DIR (one IMAGE), classify also writes pictures of what each layer \
+            of the network sees into DIR (created if missing): 00-input.png (the network's \
+            input), filters-LAYER.png (the first convolution's filters), one \
+            NN-LAYER-KIND-feature-maps.png per convolution, activation, pooling layer and \
+            residual block (a tile per channel, each min-max normalized), and legend.txt, \
+            which lists every file with its layer, shape and what it shows, and the prediction.
+
             Exit status: 0 if every image was classified, 1 if a file or the model could not \
-            be read (the other images are still classified), 2 for a usage error.
+            be read (the other images are still classified) or DIR could not be written, 2 for \
+            a usage error.
             """)
 
     @Option(
@@ -35,11 +45,24 @@ struct Classify: ParsableCommand {
     @Flag(help: "Print a JSON array, one object per image, instead of text.")
     var json = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Also write pictures of what each layer sees for the IMAGE (only one) into DIR.",
+            valueName: "DIR"))
+    var visualize: String?
+
     @Argument(help: ArgumentHelp("PNG or JPEG files to classify.", valueName: "IMAGE"))
     var images: [String]
 
     func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be at least 1, got \(top).") }
+        if visualize != nil, images.count != 1 {
+            throw ValidationError(
+                "--visualize takes exactly one IMAGE, got \(images.count).")
+        }
+        if let visualize, visualize.isEmpty {
+            throw ValidationError("--visualize needs a folder name.")
+        }
     }
 
     /// Parses `arguments` and runs; returns the exit status (0, 1, or 2 for a usage error).
@@ -102,7 +125,30 @@ struct Classify: ParsableCommand {
             start += batchSize
         }
         report.finish()
-        return failed ? 1 : 0
+        if failed { return 1 }
+        if let visualize, let path = images.first {
+            return Self.visualize(path, with: classifier, into: visualize, json: json)
+        }
+        return 0
+    }
+
+    /// Writes the pictures of what each layer sees for the image at `path` into `directory`;
+    /// says where on standard output (standard error with `--json`); returns the exit status.
+    static func visualize(
+        _ path: String, with classifier: ImageClassifier, into directory: String, json: Bool
+    ) -> Int32 {
+        do {
+            let result = try NetworkVisualization.write(
+                image: try Image(contentsOf: path), imagePath: path, classifier: classifier,
+                to: directory)
+            let note = "wrote \(result.files.count) pictures and "
+                + "\(NetworkVisualization.legendName) to \(directory)"
+            if json { Standard.error(note) } else { print(note) }
+            return 0
+        } catch {
+            Standard.error("classify: \(error)")
+            return 1
+        }
     }
 
     /// Decodes and prepares each file, on both cores (each result lands at its file's index).
