@@ -19,8 +19,12 @@ enum {
     MC_MAX = 144,   // rows per block
 };
 
+typedef void (*interleaver)(
+    const float *source, long ld, long rows, long kc, int width, float *dest);
+
 typedef struct {
     swiftcnn_micro_kernel kernel;
+    interleaver interleave;
     int mr, nr;
 } kernel_info;
 
@@ -28,14 +32,17 @@ static kernel_info kernel_for(int level) {
     kernel_info info;
     if (level >= 2) {
         info.kernel = swiftcnn_kernel_avx512;
+        info.interleave = swiftcnn_interleave_avx2;
         info.mr = SWIFTCNN_MR_AVX512;
         info.nr = SWIFTCNN_NR_AVX512;
     } else if (level == 1) {
         info.kernel = swiftcnn_kernel_avx2;
+        info.interleave = swiftcnn_interleave_avx2;
         info.mr = SWIFTCNN_MR_AVX2;
         info.nr = SWIFTCNN_NR_AVX2;
     } else {
         info.kernel = swiftcnn_kernel_scalar;
+        info.interleave = swiftcnn_interleave_scalar;
         info.mr = SWIFTCNN_MR_SCALAR;
         info.nr = SWIFTCNN_NR_SCALAR;
     }
@@ -85,7 +92,7 @@ static float *thread_buffer(size_t count) {
 /// are zero): panel q holds, for each step, MR scalars.
 static void pack_a(
     const float *a, long lda, int transpose, long i0, long mc, long p0, long kc, int mr_max,
-    float *dest) {
+    interleaver interleave, float *dest) {
     for (long ir = 0; ir < mc; ir += mr_max) {
         const long rows = mc - ir < mr_max ? mc - ir : mr_max;
         float *panel = dest + ir * kc;
@@ -98,13 +105,7 @@ static void pack_a(
                 for (long r = rows; r < mr_max; r++) target[r] = 0;
             }
         } else {
-            for (long r = 0; r < rows; r++) {
-                const float *source = a + (i0 + ir + r) * lda + p0;
-                for (long p = 0; p < kc; p++) panel[p * mr_max + r] = source[p];
-            }
-            for (long r = rows; r < mr_max; r++) {
-                for (long p = 0; p < kc; p++) panel[p * mr_max + r] = 0;
-            }
+            interleave(a + (i0 + ir) * lda + p0, lda, rows, kc, mr_max, panel);
         }
     }
 }
@@ -113,7 +114,7 @@ static void pack_a(
 /// beyond nc are zero): panel q holds, for each step, NR scalars.
 static void pack_b(
     const float *b, long ldb, int transpose, long p0, long kc, long j0, long nc, int nr_max,
-    float *dest) {
+    interleaver interleave, float *dest) {
     for (long jr = 0; jr < nc; jr += nr_max) {
         const long columns = nc - jr < nr_max ? nc - jr : nr_max;
         float *panel = dest + jr * kc;
@@ -126,13 +127,7 @@ static void pack_b(
             }
         } else {
             // B stored [n, k]: each column is contiguous along k.
-            for (long t = 0; t < columns; t++) {
-                const float *source = b + (j0 + jr + t) * ldb + p0;
-                for (long p = 0; p < kc; p++) panel[p * nr_max + t] = source[p];
-            }
-            for (long t = columns; t < nr_max; t++) {
-                for (long p = 0; p < kc; p++) panel[p * nr_max + t] = 0;
-            }
+            interleave(b + (j0 + jr) * ldb + p0, ldb, columns, kc, nr_max, panel);
         }
     }
 }
@@ -150,7 +145,9 @@ typedef struct {
 /// reading the input directly: the same values `im2col` would write, zero in the padding.
 static void pack_b_im2col(
     const swiftcnn_conv_shape *g, const float *input, long p0, long kc, long j0, long nc,
-    int nr_max, float *dest) {
+    int nr_max, int level, float *dest) {
+    const int shifted = level >= 2 && nr_max == SWIFTCNN_NR_AVX512 && g->stride_height == 1
+        && g->stride_width == 1 && g->output_width == g->width;
     const long plane = g->output_height * g->output_width;
     const long input_plane = g->height * g->width;
     const long taps = g->kernel_height * g->kernel_width;
@@ -158,6 +155,10 @@ static void pack_b_im2col(
     for (long jr = 0; jr < nc; jr += nr_max) {
         const long columns = nc - jr < nr_max ? nc - jr : nr_max;
         float *panel = dest + jr * kc;
+        if (shifted
+            && swiftcnn_pack_im2col_shifted_avx512(g, input, p0, kc, j0 + jr, columns, panel)) {
+            continue;
+        }
         // The panel's columns as runs of output rows.
         int count = 0;
         for (long t = 0, n = j0 + jr; t < columns; count++) {
@@ -266,15 +267,15 @@ static void gemm(
             const long kc = k - pc < kcb ? k - pc : kcb;
             if (source->shape != NULL) {
                 pack_b_im2col(source->shape, source->b, pc, kc, source->ldb + jc, nc, info.nr,
-                    packed_b);
+                    level, packed_b);
             } else {
                 pack_b(source->b, source->ldb, source->transpose, pc, kc, jc, nc, info.nr,
-                    packed_b);
+                    info.interleave, packed_b);
             }
             const float block_beta = pc == 0 ? beta : 1.0f;
             for (long ic = 0; ic < m; ic += mcb) {
                 const long mc = m - ic < mcb ? m - ic : mcb;
-                pack_a(a, lda, transpose_a, ic, mc, pc, kc, info.mr, packed_a);
+                pack_a(a, lda, transpose_a, ic, mc, pc, kc, info.mr, info.interleave, packed_a);
                 for (long ir = 0; ir < mc; ir += info.mr) {
                     const int mr = (int)(mc - ir < info.mr ? mc - ir : info.mr);
                     const float *ap = packed_a + ir * kc;

@@ -27,4 +27,23 @@ void swiftcnn_kernel_scalar(
     int mr, long kc, const float *ap, const float *bp, float *c, long ldc, long nr,
     float alpha, float beta);
 
+/// Interleaves `rows` (≤ width) vectors of `kc` scalars, vector r at source + r·ld, into a
+/// panel of `width` scalars per step: dest[p·width + r] = source[r·ld + p], zero for rows ≥
+/// `rows`. Packs A panels (untransposed A) and B panels (transposed B).
+void swiftcnn_interleave_avx2(
+    const float *source, long ld, long rows, long kc, int width, float *dest);
+void swiftcnn_interleave_scalar(
+    const float *source, long ld, long rows, long kc, int width, float *dest);
+
+#include "tensor_kernels.h"
+
+/// Packs an NR-wide (48) AVX-512 B panel of the im2col matrix for stride-1 convolutions
+/// whose output is as wide as the input (then pixel p of a sample reads input p + offset of
+/// the tap), with masked loads: k steps p0..<p0+kc, columns n0..<n0+columns (≤ 48).
+/// Returns 0 (packing nothing) when the panel spans too many samples or the kernel is too
+/// large; the caller then packs it the generic way.
+int swiftcnn_pack_im2col_shifted_avx512(
+    const swiftcnn_conv_shape *g, const float *input, long p0, long kc, long n0, long columns,
+    float *dest);
+
 #endif

@@ -139,7 +139,142 @@ AVX2_TARGET void swiftcnn_kernel_avx2(
     }
 }
 
+// MARK: im2col panels for shifted convolutions
+
+AVX512_TARGET int swiftcnn_pack_im2col_shifted_avx512(
+    const swiftcnn_conv_shape *g, const float *input, long p0, long kc, long n0, long columns,
+    float *dest) {
+    enum { MAX_TAPS = 16, MAX_SEGMENTS = 4 };
+    if (g->kernel_height > MAX_TAPS || g->kernel_width > MAX_TAPS) return 0;
+    const long plane = g->output_height * g->output_width;
+    // Columns by sample: segment q covers columns [start[q], start[q + 1]).
+    const float *base[MAX_SEGMENTS];
+    unsigned long long segment_mask[MAX_SEGMENTS];
+    int segments = 0;
+    unsigned long long row_mask[MAX_TAPS] = {0}, column_mask[MAX_TAPS] = {0};
+    for (long t = 0; t < columns;) {
+        if (segments == MAX_SEGMENTS) return 0;
+        const long n = n0 + t, sample = n / plane, pixel = n % plane;
+        long length = plane - pixel;
+        if (length > columns - t) length = columns - t;
+        // Column t + u reads base[t + u + offset] = input pixel (pixel + u) + offset.
+        base[segments] = input + sample * g->sample_stride + pixel - t;
+        segment_mask[segments] = ((length == 64 ? 0ULL : (1ULL << length)) - 1) << t;
+        for (long u = 0; u < length; u++) {
+            const long oy = (pixel + u) / g->output_width, ox = (pixel + u) % g->output_width;
+            for (long i = 0; i < g->kernel_height; i++) {
+                const long iy = oy + i * g->dilation_height - g->padding_height;
+                if (iy >= 0 && iy < g->height) row_mask[i] |= 1ULL << (t + u);
+            }
+            for (long j = 0; j < g->kernel_width; j++) {
+                const long ix = ox + j * g->dilation_width - g->padding_width;
+                if (ix >= 0 && ix < g->width) column_mask[j] |= 1ULL << (t + u);
+            }
+        }
+        segments++;
+        t += length;
+    }
+    const long taps = g->kernel_height * g->kernel_width, input_plane = g->height * g->width;
+    // Prefetch the input the next panel reads, channel by channel (the loads below would
+    // otherwise wait on memory one channel plane at a time).
+    {
+        const long next = n0 + columns, sample = next / plane, pixel = next % plane;
+        const long before = g->padding_height * g->width + g->padding_width;
+        const long after = (g->dilation_height * (g->kernel_height - 1) - g->padding_height)
+            * g->width + g->dilation_width * (g->kernel_width - 1) - g->padding_width;
+        const long first = pixel - before < 0 ? 0 : pixel - before;
+        long last = pixel + SWIFTCNN_NR_AVX512 + after;
+        if (last > input_plane) last = input_plane;
+        const long c_end = (p0 + kc + taps - 1) / taps;
+        const float *origin = input + sample * g->sample_stride;
+        for (long ch = p0 / taps; ch < c_end && ch < g->channels; ch++) {
+            const float *line = origin + ch * input_plane;
+            for (long e = first; e < last; e += 16) _mm_prefetch((const char *)(line + e), _MM_HINT_T0);
+        }
+    }
+    long c = p0 / taps, i = (p0 % taps) / g->kernel_width, j = p0 % g->kernel_width;
+    for (long p = 0; p < kc; p++) {
+        const long offset = c * input_plane + (i * g->dilation_height - g->padding_height)
+            * g->width + j * g->dilation_width - g->padding_width;
+        const unsigned long long valid = row_mask[i] & column_mask[j];
+        float *target = dest + p * SWIFTCNN_NR_AVX512;
+        for (int v = 0; v < 3; v++) {
+            __m512 x = _mm512_setzero_ps();
+            for (int q = 0; q < segments; q++) {
+                const __mmask16 mask = (__mmask16)((valid & segment_mask[q]) >> (16 * v));
+                if (mask) x = _mm512_mask_loadu_ps(x, mask, base[q] + offset + 16 * v);
+            }
+            _mm512_store_ps(target + 16 * v, x);
+        }
+        if (++j == g->kernel_width) {
+            j = 0;
+            if (++i == g->kernel_height) {
+                i = 0;
+                c++;
+            }
+        }
+    }
+    return 1;
+}
+
+// MARK: Interleaving (packing) with 8x8 transposes
+
+AVX2_TARGET INLINE void transpose8(const float *source, long ld, float *dest, int width) {
+    __m256 r0 = _mm256_loadu_ps(source), r1 = _mm256_loadu_ps(source + ld);
+    __m256 r2 = _mm256_loadu_ps(source + 2 * ld), r3 = _mm256_loadu_ps(source + 3 * ld);
+    __m256 r4 = _mm256_loadu_ps(source + 4 * ld), r5 = _mm256_loadu_ps(source + 5 * ld);
+    __m256 r6 = _mm256_loadu_ps(source + 6 * ld), r7 = _mm256_loadu_ps(source + 7 * ld);
+    __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+    __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+    __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+    __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    _mm256_storeu_ps(dest + 0 * width, _mm256_permute2f128_ps(u0, u4, 0x20));
+    _mm256_storeu_ps(dest + 1 * width, _mm256_permute2f128_ps(u1, u5, 0x20));
+    _mm256_storeu_ps(dest + 2 * width, _mm256_permute2f128_ps(u2, u6, 0x20));
+    _mm256_storeu_ps(dest + 3 * width, _mm256_permute2f128_ps(u3, u7, 0x20));
+    _mm256_storeu_ps(dest + 4 * width, _mm256_permute2f128_ps(u0, u4, 0x31));
+    _mm256_storeu_ps(dest + 5 * width, _mm256_permute2f128_ps(u1, u5, 0x31));
+    _mm256_storeu_ps(dest + 6 * width, _mm256_permute2f128_ps(u2, u6, 0x31));
+    _mm256_storeu_ps(dest + 7 * width, _mm256_permute2f128_ps(u3, u7, 0x31));
+}
+
+AVX2_TARGET void swiftcnn_interleave_avx2(
+    const float *source, long ld, long rows, long kc, int width, float *dest) {
+    long r = 0;
+    for (; r + 8 <= rows; r += 8) {
+        const float *block = source + r * ld;
+        long p = 0;
+        for (; p + 8 <= kc; p += 8) transpose8(block + p, ld, dest + p * width + r, width);
+        for (; p < kc; p++) {
+            for (long q = 0; q < 8; q++) dest[p * width + r + q] = block[q * ld + p];
+        }
+    }
+    for (; r < rows; r++) {
+        const float *line = source + r * ld;
+        for (long p = 0; p < kc; p++) dest[p * width + r] = line[p];
+    }
+    for (; r < width; r++) {
+        for (long p = 0; p < kc; p++) dest[p * width + r] = 0;
+    }
+}
+
 #else
+
+int swiftcnn_pack_im2col_shifted_avx512(
+    const swiftcnn_conv_shape *g, const float *input, long p0, long kc, long n0, long columns,
+    float *dest) {
+    (void)g; (void)input; (void)p0; (void)kc; (void)n0; (void)columns; (void)dest;
+    return 0;
+}
+
+void swiftcnn_interleave_avx2(
+    const float *source, long ld, long rows, long kc, int width, float *dest) {
+    swiftcnn_interleave_scalar(source, ld, rows, kc, width, dest);
+}
 
 void swiftcnn_kernel_avx512(
     int mr, long kc, const float *ap, const float *bp, float *c, long ldc, long nr,
@@ -179,5 +314,16 @@ void swiftcnn_kernel_scalar(
             else if (beta != 0.0f) x += beta * row[t];
             row[t] = x;
         }
+    }
+}
+
+void swiftcnn_interleave_scalar(
+    const float *source, long ld, long rows, long kc, int width, float *dest) {
+    for (long r = 0; r < rows; r++) {
+        const float *line = source + r * ld;
+        for (long p = 0; p < kc; p++) dest[p * width + r] = line[p];
+    }
+    for (long r = rows; r < width; r++) {
+        for (long p = 0; p < kc; p++) dest[p * width + r] = 0;
     }
 }

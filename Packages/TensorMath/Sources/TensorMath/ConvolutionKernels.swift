@@ -40,8 +40,10 @@ enum ConvolutionKernels {
         output: UnsafeMutablePointer<Float>
     ) {
         let (k, p, o) = (g.patchSize, g.outputPlane, g.outChannels)
-        // With the C kernels, the GEMM packs its im2col panels straight from the input.
-        let implicit = plan.needsColumns && BLAS.vectorLevel > 0
+        // With AVX-512, the GEMM packs the im2col panels of "same" convolutions straight from
+        // the input (masked loads); elsewhere a whole im2col matrix, copied row by row, is
+        // cheaper than packing panels from scattered pixels.
+        let implicit = plan.needsColumns && BLAS.vectorLevel >= 2 && g.hasShiftedRows
         let columns = plan.needsColumns && !implicit
             ? ScratchBuffer(count: k * plan.samplesPerChunk * p) : nil
         let staging = plan.samplesPerChunk > 1
@@ -158,6 +160,10 @@ enum ConvolutionKernels {
         let weightGradient = Tensor(
             uncheckedShape: [o, g.channels, g.kernelHeight, g.kernelWidth], count: o * k
         ) { out in
+            guard Self.weightGradientIsTransposed else {
+                return sumPartials(
+                    partials.pointer, stride: partialSize, groups: groups, into: out)
+            }
             // The partials hold [K, O]; their sum is transposed into [O, K].
             let total = ScratchBuffer(count: o * k)
             defer { total.release() }
@@ -176,8 +182,13 @@ enum ConvolutionKernels {
         return (inputTensor, weightGradient, biasGradient)
     }
 
-    /// One group of the backward pass: its partial weight gradient (transposed, `[K, O]`)
-    /// and bias gradient, overwritten, and the input gradient of its samples when
+    /// Whether the backward pass computes the weight gradient transposed, `[K, O]` = col·dYᵀ:
+    /// OpenBLAS runs that shape faster than dY·colᵀ (`[O, K]`, few rows); the C kernels
+    /// prefer `[O, K]`, whose B operand is the long side.
+    static let weightGradientIsTransposed = BLAS.vectorLevel == 0
+
+    /// One group of the backward pass: its partial weight gradient (`[K, O]` when
+    /// ``weightGradientIsTransposed``, else `[O, K]`) and bias gradient, overwritten, and the input gradient of its samples when
     /// `inputGradient` is given.
     private static func backward(
         _ g: ConvolutionGeometry, plan: ConvolutionPlan, group: Int, parallel: Bool,
@@ -217,8 +228,8 @@ enum ConvolutionKernels {
                 let sum = rowSum(dy + channel * width, count: width)
                 biasGradient[channel] = first ? sum : biasGradient[channel] + sum
             }
-            // The weight gradient, transposed: col·dYᵀ ([K, O], a faster GEMM shape than
-            // dY·colᵀ), accumulated over the group's chunks.
+            // The weight gradient, dY·colᵀ, or transposed, col·dYᵀ, accumulated over the
+            // group's chunks.
             let b: UnsafePointer<Float>
             if g.isPointwise {
                 b = input + samples.lowerBound * g.inputSample
@@ -232,10 +243,17 @@ enum ConvolutionKernels {
             } else {
                 b = BLAS.emptyOperand
             }
-            gemm(parallel,
-                transposeA: false, transposeB: true, m: k, n: o, k: width, alpha: 1,
-                a: b, lda: width, b: dy, ldb: width, beta: first ? 0 : 1,
-                c: weightGradient, ldc: max(1, o))
+            if Self.weightGradientIsTransposed {
+                gemm(parallel,
+                    transposeA: false, transposeB: true, m: k, n: o, k: width, alpha: 1,
+                    a: b, lda: width, b: dy, ldb: width, beta: first ? 0 : 1,
+                    c: weightGradient, ldc: max(1, o))
+            } else {
+                gemm(parallel,
+                    transposeA: false, transposeB: true, m: o, n: k, k: width, alpha: 1,
+                    a: dy, lda: width, b: b, ldb: width, beta: first ? 0 : 1,
+                    c: weightGradient, ldc: max(1, k))
+            }
             first = false
             // The input gradient: col2im(Wᵀ·dY), or Wᵀ·dY directly for 1x1 convolutions.
             guard let inputGradient else { continue }
