@@ -1,0 +1,63 @@
+import Foundation
+import NeuralNet
+
+/// What one `skip-connections` run trains: the depths, the data, and the schedule every
+/// network shares (SGD with momentum 0.9, weight decay 1e-4, learning rate 0.1 divided by 10
+/// at two milestones, batch 128, crops and flips), and the seed that gives each plain network
+/// and its residual twin the same initial weights, batch order and augmentation.
+struct ExperimentSettings: Codable, Equatable {
+    /// The depths `6n + 2`, each trained as a plain network and as a ResNet.
+    var depths: [Int]
+    /// Epochs per network.
+    var epochs: Int
+    /// Training images (a seeded, class-stratified subset), `nil` for all.
+    var trainSubset: Int?
+    /// Test images (a seeded, class-stratified subset), `nil` for all.
+    var testSubset: Int?
+    /// Images per mini-batch.
+    var batchSize: Int
+    /// The initial learning rate.
+    var learningRate: Float
+    /// SGD momentum.
+    var momentum: Float
+    /// L2 weight decay.
+    var weightDecay: Float
+    /// The optimizer steps after which the learning rate is divided by 10, or `nil` for 50%
+    /// and 75% of the run's steps.
+    var milestoneSteps: [Int]?
+    /// The seed of the subsets, the initialization, the batch order and the augmentation.
+    var seed: UInt64
+    /// Zero padding of the random crops.
+    var cropPadding: Int
+    /// Random horizontal flips.
+    var horizontalFlip: Bool
+
+    /// The default run: about 20 minutes on two cores for plain and residual networks of 20
+    /// and 56 layers, long enough for the degradation problem to show.
+    static let quick = ExperimentSettings(
+        depths: [20, 56], epochs: 12, trainSubset: 5_000, testSubset: 2_000, batchSize: 128,
+        learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4, milestoneSteps: nil, seed: 1,
+        cropPadding: 4, horizontalFlip: true)
+
+    /// The paper's CIFAR-10 schedule (section 4.2): all 50,000 training images, 164 epochs of
+    /// batch 128 (64k iterations), learning rate 0.1 divided by 10 at 32k and 48k iterations,
+    /// depths 20, 32, 44 and 56, every test image.
+    static let full = ExperimentSettings(
+        depths: [20, 32, 44, 56], epochs: 164, trainSubset: nil, testSubset: nil,
+        batchSize: 128, learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4,
+        milestoneSteps: [32_000, 48_000], seed: 1, cropPadding: 4, horizontalFlip: true)
+
+    /// The learning-rate milestones (in optimizer steps) of a run of `stepsPerEpoch` steps
+    /// per epoch: ``milestoneSteps``, else the steps at 50% and 75% of the epochs.
+    func milestones(stepsPerEpoch: Int) -> [Int] {
+        if let milestoneSteps { return milestoneSteps }
+        return [0.5, 0.75].map { Int((Double(epochs) * $0).rounded()) * stepsPerEpoch }
+    }
+
+    /// The schedule of every network: `learningRate`, times 0.1 at each milestone.
+    func schedule(stepsPerEpoch: Int) -> LearningRateSchedule {
+        .multiStep(
+            initial: learningRate, milestones: milestones(stepsPerEpoch: stepsPerEpoch),
+            gamma: 0.1)
+    }
+}
