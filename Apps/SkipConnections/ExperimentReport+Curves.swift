@@ -32,12 +32,11 @@ extension ExperimentReport {
                     color: color(network.depth)))
             }
             return LinePlot.Panel(
-                title: residual ? "ResNet (identity shortcuts)" : "plain",
+                title: residual ? "ResNets (identity shortcuts)" : "plain networks",
                 xLabel: "epoch", yLabel: "error (%)", series: series, yRange: 0...top)
         }
         return LinePlot(
-            title: "CIFAR-10: plain vs residual networks (dashed: training error, "
-                + "solid: test error)",
+            title: "CIFAR-10, plain vs residual: dashed training error, solid test error",
             panels: [panel(residual: false), panel(residual: true)])
     }
 }

@@ -58,8 +58,7 @@ struct SkipConnectionsTool: ParsableCommand {
     @Option(help: .init("Seed of the subsets, initialization, batch order and augmentation "
                             + "(default \(quick.seed)).", valueName: "N"))
     var seed: UInt64?
-    @Option(help: .init("Folder of the results (default runs/skip-connections).",
-                        valueName: "DIR"))
+    @Option(help: .init("Folder of the results.", valueName: "DIR"))
     var output: String = "runs/skip-connections"
     @Flag(help: "The paper's full schedule (164 epochs on all images, depths 20,32,44,56).")
     var full = false
