@@ -146,8 +146,7 @@ typedef struct {
 static void pack_b_im2col(
     const swiftcnn_conv_shape *g, const float *input, long p0, long kc, long j0, long nc,
     int nr_max, int level, float *dest) {
-    const int shifted = level >= 2 && nr_max == SWIFTCNN_NR_AVX512 && g->stride_height == 1
-        && g->stride_width == 1 && g->output_width == g->width;
+    const int vectorized = level >= 2 && nr_max == SWIFTCNN_NR_AVX512;
     const long plane = g->output_height * g->output_width;
     const long input_plane = g->height * g->width;
     const long taps = g->kernel_height * g->kernel_width;
@@ -155,8 +154,8 @@ static void pack_b_im2col(
     for (long jr = 0; jr < nc; jr += nr_max) {
         const long columns = nc - jr < nr_max ? nc - jr : nr_max;
         float *panel = dest + jr * kc;
-        if (shifted
-            && swiftcnn_pack_im2col_shifted_avx512(g, input, p0, kc, j0 + jr, columns, panel)) {
+        if (vectorized
+            && swiftcnn_pack_im2col_avx512(g, input, p0, kc, j0 + jr, columns, panel)) {
             continue;
         }
         // The panel's columns as runs of output rows.
@@ -245,6 +244,31 @@ static void scale(long m, long n, float beta, float *c, long ldc) {
 
 static void gemm(
     int level, long m, long n, long k, float alpha, const float *a, long lda, int transpose_a,
+    const b_source *source, float beta, float *c, long ldc);
+
+/// C = alpha·op(A)·op(B) + beta·C computed as T = alpha·op(B)ᵀ·op(A)ᵀ ([n, m], in a temporary)
+/// and C = Tᵀ + beta·C.
+static void transposed_gemm(
+    int level, long m, long n, long k, float alpha, const float *a, long lda, int transpose_a,
+    const b_source *source, float beta, float *c, long ldc) {
+    float *t = malloc((size_t)(m * n) * sizeof(float));
+    if (t == NULL) return;
+    // op(B)ᵀ is B itself when B is stored [n, k] (transposed), else Bᵀ; likewise op(A)ᵀ.
+    const b_source swapped = {a, lda, !transpose_a, NULL};
+    gemm(level, n, m, k, alpha, source->b, source->ldb, !source->transpose, &swapped, 0.0f, t,
+        m);
+    for (long i = 0; i < m; i++) {
+        float *row = c + i * ldc;
+        for (long j = 0; j < n; j++) {
+            const float x = t[j * m + i];
+            row[j] = beta == 0.0f ? x : beta == 1.0f ? x + row[j] : x + beta * row[j];
+        }
+    }
+    free(t);
+}
+
+static void gemm(
+    int level, long m, long n, long k, float alpha, const float *a, long lda, int transpose_a,
     const b_source *source, float beta, float *c, long ldc) {
     if (m <= 0 || n <= 0) return;
     if (k <= 0) {
@@ -252,6 +276,12 @@ static void gemm(
         return;
     }
     const kernel_info info = kernel_for(level);
+    if (source->shape == NULL && 2 * n < info.nr && n < m) {
+        // Few columns: most of each NR-wide panel would be padding. Compute Cᵀ = op(B)ᵀ·op(A)ᵀ
+        // instead (the choice depends on n alone, so row splits keep it).
+        transposed_gemm(level, m, n, k, alpha, a, lda, transpose_a, source, beta, c, ldc);
+        return;
+    }
     // k blocks have equal sizes, so each element's order of summation depends on k alone.
     const long kcb = block_size(k, KC_MAX, 1);
     const long ncb = block_size(n, NC_MAX, info.nr);

@@ -4,6 +4,8 @@
 // and masked off when storing.
 #include "sgemm_internal.h"
 
+#include <stdint.h>
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 
@@ -139,70 +141,102 @@ AVX2_TARGET void swiftcnn_kernel_avx2(
     }
 }
 
-// MARK: im2col panels for shifted convolutions
+// MARK: im2col panels
 
-AVX512_TARGET int swiftcnn_pack_im2col_shifted_avx512(
+AVX512_TARGET int swiftcnn_pack_im2col_avx512(
     const swiftcnn_conv_shape *g, const float *input, long p0, long kc, long n0, long columns,
     float *dest) {
-    enum { MAX_TAPS = 16, MAX_SEGMENTS = 4 };
+    enum { MAX_TAPS = 16, NR = SWIFTCNN_NR_AVX512 };
     if (g->kernel_height > MAX_TAPS || g->kernel_width > MAX_TAPS) return 0;
     const long plane = g->output_height * g->output_width;
-    // Columns by sample: segment q covers columns [start[q], start[q + 1]).
-    const float *base[MAX_SEGMENTS];
-    unsigned long long segment_mask[MAX_SEGMENTS];
-    int segments = 0;
+    const long input_plane = g->height * g->width;
+    const long taps = g->kernel_height * g->kernel_width;
+    // Same convolutions only: output pixel p of a sample reads input pixel p + (the tap's
+    // offset). Masked gathers for the others measured slower than writing an im2col matrix.
+    if (g->stride_height != 1 || g->stride_width != 1 || g->output_width != g->width) return 0;
+    // Per column t: the input offset of tap (0, 0) relative to the panel's first sample, and
+    // which taps read inside the input.
+    const long first_sample = n0 / plane;
+    const long last_sample = (n0 + columns - 1) / plane;
+    if ((last_sample - first_sample + 1) * g->sample_stride > (1L << 30)) return 0;
+    int32_t origin[NR] __attribute__((aligned(64)));
     unsigned long long row_mask[MAX_TAPS] = {0}, column_mask[MAX_TAPS] = {0};
-    for (long t = 0; t < columns;) {
-        if (segments == MAX_SEGMENTS) return 0;
+    for (long t = 0; t < NR; t++) origin[t] = 0;
+    for (long t = 0; t < columns; t++) {
         const long n = n0 + t, sample = n / plane, pixel = n % plane;
-        long length = plane - pixel;
-        if (length > columns - t) length = columns - t;
-        // Column t + u reads base[t + u + offset] = input pixel (pixel + u) + offset.
-        base[segments] = input + sample * g->sample_stride + pixel - t;
-        segment_mask[segments] = ((length == 64 ? 0ULL : (1ULL << length)) - 1) << t;
-        for (long u = 0; u < length; u++) {
-            const long oy = (pixel + u) / g->output_width, ox = (pixel + u) % g->output_width;
-            for (long i = 0; i < g->kernel_height; i++) {
-                const long iy = oy + i * g->dilation_height - g->padding_height;
-                if (iy >= 0 && iy < g->height) row_mask[i] |= 1ULL << (t + u);
-            }
-            for (long j = 0; j < g->kernel_width; j++) {
-                const long ix = ox + j * g->dilation_width - g->padding_width;
-                if (ix >= 0 && ix < g->width) column_mask[j] |= 1ULL << (t + u);
-            }
+        const long oy = pixel / g->output_width, ox = pixel % g->output_width;
+        const long iy0 = oy * g->stride_height - g->padding_height;
+        const long ix0 = ox * g->stride_width - g->padding_width;
+        origin[t] = (int32_t)((sample - first_sample) * g->sample_stride + iy0 * g->width + ix0);
+        for (long i = 0; i < g->kernel_height; i++) {
+            const long iy = iy0 + i * g->dilation_height;
+            if (iy >= 0 && iy < g->height) row_mask[i] |= 1ULL << t;
         }
-        segments++;
-        t += length;
+        for (long j = 0; j < g->kernel_width; j++) {
+            const long ix = ix0 + j * g->dilation_width;
+            if (ix >= 0 && ix < g->width) column_mask[j] |= 1ULL << t;
+        }
     }
-    const long taps = g->kernel_height * g->kernel_width, input_plane = g->height * g->width;
+    const float *base = input + first_sample * g->sample_stride;
     // Prefetch the input the next panel reads, channel by channel (the loads below would
     // otherwise wait on memory one channel plane at a time).
     {
+        // The next panel's first and last output pixels (within one sample) and the input
+        // rows they read.
         const long next = n0 + columns, sample = next / plane, pixel = next % plane;
-        const long before = g->padding_height * g->width + g->padding_width;
-        const long after = (g->dilation_height * (g->kernel_height - 1) - g->padding_height)
-            * g->width + g->dilation_width * (g->kernel_width - 1) - g->padding_width;
-        const long first = pixel - before < 0 ? 0 : pixel - before;
-        long last = pixel + SWIFTCNN_NR_AVX512 + after;
+        long last_pixel = pixel + NR - 1;
+        if (last_pixel >= plane) last_pixel = plane - 1;
+        long first = (pixel / g->output_width * g->stride_height - g->padding_height)
+            * g->width;
+        long last = (last_pixel / g->output_width * g->stride_height - g->padding_height
+            + g->dilation_height * (g->kernel_height - 1) + 1) * g->width;
+        if (first < 0) first = 0;
         if (last > input_plane) last = input_plane;
         const long c_end = (p0 + kc + taps - 1) / taps;
-        const float *origin = input + sample * g->sample_stride;
+        const float *line0 = input + sample * g->sample_stride;
         for (long ch = p0 / taps; ch < c_end && ch < g->channels; ch++) {
-            const float *line = origin + ch * input_plane;
-            for (long e = first; e < last; e += 16) _mm_prefetch((const char *)(line + e), _MM_HINT_T0);
+            const float *line = line0 + ch * input_plane;
+            for (long e = first; e < last; e += 16) {
+                _mm_prefetch((const char *)(line + e), _MM_HINT_T0);
+            }
+        }
+    }
+    // Columns of one sample read base + origin[t0] + (t − t0) + offset: contiguous, so one
+    // masked load per sample a vector spans: segment q of vector v covers the lanes
+    // segment_lanes[v][q], read from base + segment_origin[v][q] + offset + lane.
+    __mmask16 segment_lanes[3][16];
+    long segment_origin[3][16];
+    int segment_count[3] = {0, 0, 0};
+    for (int v = 0; v < 3; v++) {
+        const long end = 16 * v + 16 < columns ? 16 * v + 16 : columns;
+        for (long t = 16 * v; t < end;) {
+            long length = plane - (n0 + t) % plane;
+            if (length > end - t) length = end - t;
+            const int q = segment_count[v]++;
+            segment_lanes[v][q] = (__mmask16)((((1u << length) - 1) << (t - 16 * v)) & 0xFFFF);
+            segment_origin[v][q] = origin[t] - (t - 16 * v);
+            t += length;
         }
     }
     long c = p0 / taps, i = (p0 % taps) / g->kernel_width, j = p0 % g->kernel_width;
     for (long p = 0; p < kc; p++) {
-        const long offset = c * input_plane + (i * g->dilation_height - g->padding_height)
-            * g->width + j * g->dilation_width - g->padding_width;
+        const long offset = c * input_plane + i * g->dilation_height * g->width
+            + j * g->dilation_width;
         const unsigned long long valid = row_mask[i] & column_mask[j];
-        float *target = dest + p * SWIFTCNN_NR_AVX512;
+        float *target = dest + p * NR;
         for (int v = 0; v < 3; v++) {
+            const __mmask16 mask = (__mmask16)(valid >> (16 * v));
             __m512 x = _mm512_setzero_ps();
-            for (int q = 0; q < segments; q++) {
-                const __mmask16 mask = (__mmask16)((valid & segment_mask[q]) >> (16 * v));
-                if (mask) x = _mm512_mask_loadu_ps(x, mask, base[q] + offset + 16 * v);
+            if (mask == 0) {
+                // All padding.
+            } else {
+                for (int q = 0; q < segment_count[v]; q++) {
+                    const __mmask16 lanes = mask & segment_lanes[v][q];
+                    if (lanes) {
+                        x = _mm512_mask_loadu_ps(
+                            x, lanes, base + segment_origin[v][q] + offset);
+                    }
+                }
             }
             _mm512_store_ps(target + 16 * v, x);
         }
@@ -264,7 +298,7 @@ AVX2_TARGET void swiftcnn_interleave_avx2(
 
 #else
 
-int swiftcnn_pack_im2col_shifted_avx512(
+int swiftcnn_pack_im2col_avx512(
     const swiftcnn_conv_shape *g, const float *input, long p0, long kc, long n0, long columns,
     float *dest) {
     (void)g; (void)input; (void)p0; (void)kc; (void)n0; (void)columns; (void)dest;

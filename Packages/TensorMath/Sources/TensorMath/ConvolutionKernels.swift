@@ -41,9 +41,10 @@ enum ConvolutionKernels {
     ) {
         let (k, p, o) = (g.patchSize, g.outputPlane, g.outChannels)
         // With AVX-512, the GEMM packs the im2col panels of "same" convolutions straight from
-        // the input (masked loads); elsewhere a whole im2col matrix, copied row by row, is
-        // cheaper than packing panels from scattered pixels.
+        // the input (masked loads) when the im2col matrix would not stay in the L2 cache;
+        // smaller matrices are cheaper to write whole (row by row) and pack from.
         let implicit = plan.needsColumns && BLAS.vectorLevel >= 2 && g.hasShiftedRows
+            && k * plan.samplesPerChunk * p >= Self.implicitIm2colMinimum
         let columns = plan.needsColumns && !implicit
             ? ScratchBuffer(count: k * plan.samplesPerChunk * p) : nil
         let staging = plan.samplesPerChunk > 1
@@ -181,6 +182,11 @@ enum ConvolutionKernels {
         }
         return (inputTensor, weightGradient, biasGradient)
     }
+
+    /// The im2col matrices (in scalars) from which the forward pass packs GEMM panels straight
+    /// from the input instead (1 MB; measured on the benchmark's ResNet shapes: equal speed
+    /// at 0.6 MB, 25% faster at 1.2 MB, far slower for small matrices).
+    static let implicitIm2colMinimum = 1 << 18
 
     /// Whether the backward pass computes the weight gradient transposed, `[K, O]` = col·dYᵀ:
     /// OpenBLAS runs that shape faster than dY·colᵀ (`[O, K]`, few rows); the C kernels

@@ -177,6 +177,11 @@ private func message(of error: some Error) -> String { "\(error)" }
         (3, 4, 6, 7, 7, 1, 1, Size2D(2), Size2D(0), Size2D(1)),
         (2, 3, 2, 8, 8, 3, 3, Size2D(3), Size2D(2), Size2D(2)),
         (0, 2, 3, 5, 5, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
+        // Large patch sizes (the AVX-512 forward pass packs from the input), odd planes and
+        // panels spanning samples.
+        (4, 128, 3, 8, 8, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
+        (2, 64, 5, 23, 21, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
+        (3, 60, 9, 11, 13, 3, 3, Size2D(1), Size2D(2), Size2D(2)),
     ])
     func matchesDirectLoops(
         _ configuration: (Int, Int, Int, Int, Int, Int, Int, Size2D, Size2D, Size2D)
@@ -191,7 +196,9 @@ private func message(of error: some Error) -> String { "\(error)" }
         let y = try conv.forward(input: x, weight: weight, bias: bias)
         let expected = try reference.forward()
         #expect(y.shape == expected.shape)
-        #expect(GradientCheck.maxRelativeError(y, expected) < 1e-5)
+        // Float sums of C·KH·KW products: the error grows about with the square root.
+        let tolerance = 1e-5 * max(1, Float(c * kh * kw).squareRoot() / 10)
+        #expect(GradientCheck.maxRelativeError(y, expected) < tolerance)
 
         let dy = try Tensor.uniform(y.shape, low: -1, high: 1, using: &generator)
         let gradients = try conv.backward(input: x, weight: weight, outputGradient: dy)
