@@ -36,11 +36,11 @@ struct Train: ParsableCommand {
     @Option(help: .init("Comma-separated class folders (default bird,cat,dog,ship).",
                         valueName: "CLASSES"))
     var classes: String?
-    @Option(help: .init("Channels of each stage, comma-separated (default 32,64,128).",
+    @Option(help: .init("Channels of each stage, comma-separated (default 32,64,128,256).",
                         valueName: "WIDTHS"))
     var widths: String?
     @Option(help: .init(
-        "Convolutions in each stage, comma-separated (default 2 per stage).",
+        "Convolutions in each stage, comma-separated (default 1,2,2,1; 2 each with --widths).",
         valueName: "COUNTS"))
     var convolutions: String?
     @OptionGroup var options: TrainingOptions
@@ -83,7 +83,8 @@ struct Train: ParsableCommand {
             configuration: configuration,
             data: try FourClassData.interleavedByClass(trainingData), normalization: .cifar10,
             template: template, checkpointPath: options.checkpoint ?? output + ".checkpoint",
-            logPath: options.log ?? output + ".log.jsonl", resume: options.resume)
+            logPath: options.log ?? output + ".log.jsonl", resume: options.resume,
+            plotPath: options.plot)
         if !session.isResumed {
             print(
                 "training \(configuration.architecture.name) "
@@ -119,8 +120,8 @@ struct Train: ParsableCommand {
                 throw ValidationError("--widths \(widths): give positive channel counts, 32,64,128")
             }
             network.widths = values.map { $0! }
+            network.convolutions = [Int](repeating: 2, count: values.count)
         }
-        network.convolutions = [Int](repeating: 2, count: network.widths.count)
         if let convolutions {
             let values = convolutions.split(separator: ",")
                 .map { Int($0.trimmingCharacters(in: .whitespaces)) }

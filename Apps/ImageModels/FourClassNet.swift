@@ -8,14 +8,16 @@ import TensorMath
 /// The network of the `four-class` app: for each stage width `w`,
 /// `[conv3x3 → BN → ReLU] × convolutions[stage] → maxpool 2`, then global average pooling,
 /// dropout and a linear layer to `classCount` scores. Input `[N, inputChannels, H, W]` with
-/// `H` and `W` divisible by `2^stages` (32x32 for the default three stages).
+/// `H` and `W` divisible by `2^stages` (32x32 for the default four stages). The default puts
+/// one convolution at full resolution and the width where the maps are small (as ResNet-9
+/// style fast CIFAR nets do): 574,628 parameters, 33.8 M multiply-adds per 32x32 image.
 public enum FourClassNet {
     /// The stored configuration; missing fields decode to their defaults.
     public struct Configuration: Codable, Equatable, Sendable {
-        /// Channels of each stage. Default `[32, 64, 128]`.
-        public var widths: [Int] = [32, 64, 128]
-        /// Convolutions in each stage (as many entries as ``widths``). Default `[2, 2, 2]`.
-        public var convolutions: [Int] = [2, 2, 2]
+        /// Channels of each stage. Default `[32, 64, 128, 256]`.
+        public var widths: [Int] = [32, 64, 128, 256]
+        /// Convolutions in each stage (as many entries as ``widths``). Default `[1, 2, 2, 1]`.
+        public var convolutions: [Int] = [1, 2, 2, 1]
         /// Dropout rate before the classifier. Default 0.1.
         public var dropout: Float = 0.1
         /// Input channels. Default 3 (RGB).
@@ -25,7 +27,8 @@ public enum FourClassNet {
 
         /// Creates a configuration.
         public init(
-            widths: [Int] = [32, 64, 128], convolutions: [Int] = [2, 2, 2], dropout: Float = 0.1,
+            widths: [Int] = [32, 64, 128, 256], convolutions: [Int] = [1, 2, 2, 1],
+            dropout: Float = 0.1,
             inputChannels: Int = 3, classCount: Int = 4
         ) {
             self.widths = widths
