@@ -24,7 +24,7 @@ typedef void (*interleaver)(
 
 typedef struct {
     swiftcnn_micro_kernel kernel;
-    interleaver interleave;
+    interleaver interleave, copy_rows;
     int mr, nr;
 } kernel_info;
 
@@ -33,16 +33,19 @@ static kernel_info kernel_for(int level) {
     if (level >= 2) {
         info.kernel = swiftcnn_kernel_avx512;
         info.interleave = swiftcnn_interleave_avx2;
+        info.copy_rows = swiftcnn_copy_rows_avx512;
         info.mr = SWIFTCNN_MR_AVX512;
         info.nr = SWIFTCNN_NR_AVX512;
     } else if (level == 1) {
         info.kernel = swiftcnn_kernel_avx2;
         info.interleave = swiftcnn_interleave_avx2;
+        info.copy_rows = swiftcnn_copy_rows_scalar;
         info.mr = SWIFTCNN_MR_AVX2;
         info.nr = SWIFTCNN_NR_AVX2;
     } else {
         info.kernel = swiftcnn_kernel_scalar;
         info.interleave = swiftcnn_interleave_scalar;
+        info.copy_rows = swiftcnn_copy_rows_scalar;
         info.mr = SWIFTCNN_MR_SCALAR;
         info.nr = SWIFTCNN_NR_SCALAR;
     }
@@ -114,17 +117,12 @@ static void pack_a(
 /// beyond nc are zero): panel q holds, for each step, NR scalars.
 static void pack_b(
     const float *b, long ldb, int transpose, long p0, long kc, long j0, long nc, int nr_max,
-    interleaver interleave, float *dest) {
+    interleaver interleave, interleaver copy_rows, float *dest) {
     for (long jr = 0; jr < nc; jr += nr_max) {
         const long columns = nc - jr < nr_max ? nc - jr : nr_max;
         float *panel = dest + jr * kc;
         if (!transpose) {
-            for (long p = 0; p < kc; p++) {
-                const float *source = b + (p0 + p) * ldb + j0 + jr;
-                float *target = panel + p * nr_max;
-                memcpy(target, source, (size_t)columns * sizeof(float));
-                for (long t = columns; t < nr_max; t++) target[t] = 0;
-            }
+            copy_rows(b + p0 * ldb + j0 + jr, ldb, columns, kc, nr_max, panel);
         } else {
             // B stored [n, k]: each column is contiguous along k.
             interleave(b + (j0 + jr) * ldb + p0, ldb, columns, kc, nr_max, panel);
@@ -300,7 +298,7 @@ static void gemm(
                     level, packed_b);
             } else {
                 pack_b(source->b, source->ldb, source->transpose, pc, kc, jc, nc, info.nr,
-                    info.interleave, packed_b);
+                    info.interleave, info.copy_rows, packed_b);
             }
             const float block_beta = pc == 0 ? beta : 1.0f;
             for (long ic = 0; ic < m; ic += mcb) {

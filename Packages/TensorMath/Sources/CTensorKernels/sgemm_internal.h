@@ -35,6 +35,14 @@ void swiftcnn_interleave_avx2(
 void swiftcnn_interleave_scalar(
     const float *source, long ld, long rows, long kc, int width, float *dest);
 
+/// Copies `kc` rows of `columns` (≤ width) scalars, row p at source + p·ld, into a panel of
+/// `width` scalars per row (zero beyond `columns`): packs B panels (untransposed B).
+/// The AVX-512 version handles width 48 only.
+void swiftcnn_copy_rows_avx512(
+    const float *source, long ld, long columns, long kc, int width, float *dest);
+void swiftcnn_copy_rows_scalar(
+    const float *source, long ld, long columns, long kc, int width, float *dest);
+
 #include "tensor_kernels.h"
 
 /// Packs an NR-wide (48) AVX-512 B panel of the im2col matrix straight from the input with

@@ -251,6 +251,36 @@ AVX512_TARGET int swiftcnn_pack_im2col_avx512(
     return 1;
 }
 
+// MARK: Row copies (packing)
+
+AVX512_TARGET void swiftcnn_copy_rows_avx512(
+    const float *source, long ld, long columns, long kc, int width, float *dest) {
+    (void)width;  // SWIFTCNN_NR_AVX512
+    if (columns == SWIFTCNN_NR_AVX512) {
+        for (long p = 0; p < kc; p++) {
+            const float *row = source + p * ld;
+            float *target = dest + p * SWIFTCNN_NR_AVX512;
+            _mm512_store_ps(target, _mm512_loadu_ps(row));
+            _mm512_store_ps(target + 16, _mm512_loadu_ps(row + 16));
+            _mm512_store_ps(target + 32, _mm512_loadu_ps(row + 32));
+        }
+        return;
+    }
+    __mmask16 masks[3];
+    for (int v = 0; v < 3; v++) {
+        long left = columns - 16 * v;
+        masks[v] = left >= 16 ? (__mmask16)0xFFFF
+            : left <= 0 ? (__mmask16)0 : (__mmask16)((1u << left) - 1);
+    }
+    for (long p = 0; p < kc; p++) {
+        const float *row = source + p * ld;
+        float *target = dest + p * SWIFTCNN_NR_AVX512;
+        for (int v = 0; v < 3; v++) {
+            _mm512_store_ps(target + 16 * v, _mm512_maskz_loadu_ps(masks[v], row + 16 * v));
+        }
+    }
+}
+
 // MARK: Interleaving (packing) with 8x8 transposes
 
 AVX2_TARGET INLINE void transpose8(const float *source, long ld, float *dest, int width) {
@@ -297,6 +327,11 @@ AVX2_TARGET void swiftcnn_interleave_avx2(
 }
 
 #else
+
+void swiftcnn_copy_rows_avx512(
+    const float *source, long ld, long columns, long kc, int width, float *dest) {
+    swiftcnn_copy_rows_scalar(source, ld, columns, kc, width, dest);
+}
 
 int swiftcnn_pack_im2col_avx512(
     const swiftcnn_conv_shape *g, const float *input, long p0, long kc, long n0, long columns,
@@ -359,5 +394,15 @@ void swiftcnn_interleave_scalar(
     }
     for (long r = rows; r < width; r++) {
         for (long p = 0; p < kc; p++) dest[p * width + r] = 0;
+    }
+}
+
+void swiftcnn_copy_rows_scalar(
+    const float *source, long ld, long columns, long kc, int width, float *dest) {
+    for (long p = 0; p < kc; p++) {
+        const float *row = source + p * ld;
+        float *target = dest + p * width;
+        for (long t = 0; t < columns; t++) target[t] = row[t];
+        for (long t = columns; t < width; t++) target[t] = 0;
     }
 }

@@ -230,7 +230,9 @@ do {
         for benchCase in cases { print(benchCase.name) }
         exit(0)
     }
-    let info = "TensorMath: OpenBLAS kernels \(BLAS.coreName)"
+    let level = ["none (CBLAS and im2col)", "AVX2", "AVX-512"][BLAS.vectorLevel]
+    let info = "TensorMath: C kernels \(level) (vector level \(BLAS.vectorLevel)), "
+        + "OpenBLAS kernels \(BLAS.coreName)"
         + (getenv("OPENBLAS_CORETYPE").map { " (OPENBLAS_CORETYPE=\(String(cString: $0)))" } ?? "")
         + ", \(BLAS.threadCount) GEMM threads, \(Parallel.threadCount) workers"
     if options.info {
