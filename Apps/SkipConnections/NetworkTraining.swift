@@ -79,7 +79,8 @@ struct NetworkTraining {
                 onEpoch: { summary in
                     bar?.finish()
                     let epoch = NetworkRun.Epoch(
-                        epoch: summary.epoch + 1, learningRate: Double(summary.learningRate),
+                        epoch: summary.epoch + 1,
+                        learningRate: Double("\(summary.learningRate)") ?? 0,
                         trainLoss: summary.trainingLoss,
                         trainErrorPercent: (1 - summary.trainingAccuracy) * 100,
                         testErrorPercent: (1 - (summary.validationAccuracy ?? 0)) * 100,

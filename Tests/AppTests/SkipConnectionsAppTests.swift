@@ -133,6 +133,44 @@ import Testing
         #expect(try curves("c", seed: 6) != first)
     }
 
+    @Test func interruptedRunKeepsItsResults() throws {
+        let data = try Self.data.get()
+        let folder = try ClassifyTestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("out").path
+        let process = Process()
+        process.executableURL = try ClassifyTestSupport.executable("skip-connections")
+        process.arguments = ["--data", data.path, "--depths", "8,14", "--epochs", "400",
+                             "--output", output] + Self.quick
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Ctrl-C once the first epoch's results are written.
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: output + "/results.json"),
+            Date() < deadline, process.isRunning
+        {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let json = try #require(
+            JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: output + "/results.json")))
+                as? [String: Any])
+        let networks = try #require(json["networks"] as? [[String: Any]])
+        let last = try #require(networks.last)
+        #expect(last["complete"] as? Bool == false)
+        let epochs = try #require(last["epochs"] as? [[String: Any]])
+        #expect(epochs.count >= 1 && epochs.count < 400)
+        let csv = try String(contentsOfFile: output + "/results.csv", encoding: .utf8)
+        #expect(csv.split(separator: "\n").count >= 2)
+        let summary = try String(contentsOfFile: output + "/summary.txt", encoding: .utf8)
+        #expect(summary.contains("* stopped before its last epoch"), "\(summary)")
+        #expect(FileManager.default.fileExists(atPath: output + "/curves.png"))
+    }
+
     @Test func badInput() throws {
         let data = try Self.data.get()
         let folder = try ClassifyTestSupport.temporaryFolder()
