@@ -41,10 +41,10 @@ enum ConvolutionKernels {
     ) {
         let (k, p, o) = (g.patchSize, g.outputPlane, g.outChannels)
         // With AVX-512, the GEMM packs the im2col panels of "same" convolutions straight from
-        // the input (masked loads) when the im2col matrix would not stay in the L2 cache;
-        // smaller matrices are cheaper to write whole (row by row) and pack from.
+        // the input (masked loads) when patches are large enough to repay each panel's setup;
+        // small patches are cheaper to write as a whole im2col matrix and pack from.
         let implicit = plan.needsColumns && BLAS.vectorLevel >= 2 && g.hasShiftedRows
-            && k * plan.samplesPerChunk * p >= Self.implicitIm2colMinimum
+            && k >= Self.implicitIm2colMinimumPatch
         let columns = plan.needsColumns && !implicit
             ? ScratchBuffer(count: k * plan.samplesPerChunk * p) : nil
         let staging = plan.samplesPerChunk > 1
@@ -183,10 +183,10 @@ enum ConvolutionKernels {
         return (inputTensor, weightGradient, biasGradient)
     }
 
-    /// The im2col matrices (in scalars) from which the forward pass packs GEMM panels straight
-    /// from the input instead (1 MB; measured on the benchmark's ResNet shapes: equal speed
-    /// at 0.6 MB, 25% faster at 1.2 MB, far slower for small matrices).
-    static let implicitIm2colMinimum = 1 << 18
+    /// The patch size `C·KH·KW` from which the AVX-512 forward pass packs GEMM panels straight
+    /// from the input. Measured on the benchmark's ResNet shapes (forward, one core): 15%
+    /// faster at 144, 6% at 288, 25% at 576; 40% slower at 27.
+    static let implicitIm2colMinimumPatch = 128
 
     /// Whether the backward pass computes the weight gradient transposed, `[K, O]` = col·dYᵀ:
     /// OpenBLAS runs that shape faster than dY·colᵀ (`[O, K]`, few rows); the C kernels
