@@ -33,11 +33,12 @@ struct ExperimentSettings: Codable, Equatable {
     var horizontalFlip: Bool
 
     /// The default run: about 20 minutes on two cores for plain and residual networks of 20
-    /// and 56 layers: 12 epochs of 40 steps (480 per network) on 5,120 training images (512 per
-    /// class, so every batch is full), the learning rate divided by 10 after epochs 6 and 9,
-    /// the test error on 1,000 test images after every epoch.
+    /// and 56 layers: 14 epochs of 40 steps (560 per network) on 5,120 training images (512 per
+    /// class, so every batch is full), the learning rate divided by 10 after epochs 7 and 11,
+    /// the test error on 1,000 test images after every epoch. Measured on one core, a step of
+    /// batch 128 takes 0.44 s for 20 layers and 1.25 s for 56 (training, either twin).
     static let quick = ExperimentSettings(
-        depths: [20, 56], epochs: 12, trainSubset: 5_120, testSubset: 1_000, batchSize: 128,
+        depths: [20, 56], epochs: 14, trainSubset: 5_120, testSubset: 1_000, batchSize: 128,
         learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4, milestoneSteps: nil, seed: 1,
         cropPadding: 4, horizontalFlip: true)
 
