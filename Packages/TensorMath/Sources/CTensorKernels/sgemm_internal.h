@@ -46,10 +46,9 @@ void swiftcnn_copy_rows_scalar(
 #include "tensor_kernels.h"
 
 /// Packs an NR-wide (48) AVX-512 B panel of the im2col matrix straight from the input with
-/// masked loads: k steps p0..<p0+kc, columns n0..<n0+columns (≤ 48). Only for same
-/// convolutions (stride 1, output as wide as the input: pixel p of a sample reads input
-/// p + the tap's offset); returns 0 (packing nothing) for others, for kernels larger than
-/// 16x16 or when offsets would overflow 32 bits: the caller then packs the generic way.
+/// masked loads: k steps p0..<p0+kc, columns n0..<n0+columns (≤ 48). Only for horizontal
+/// stride 1; returns 0 (packing nothing) for others, for kernels larger than 16x16 or when
+/// offsets would overflow 32 bits: the caller then packs the generic way.
 int swiftcnn_pack_im2col_avx512(
     const swiftcnn_conv_shape *g, const float *input, long p0, long kc, long n0, long columns,
     float *dest);

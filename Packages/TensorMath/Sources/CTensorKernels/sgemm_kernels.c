@@ -151,9 +151,10 @@ AVX512_TARGET int swiftcnn_pack_im2col_avx512(
     const long plane = g->output_height * g->output_width;
     const long input_plane = g->height * g->width;
     const long taps = g->kernel_height * g->kernel_width;
-    // Same convolutions only: output pixel p of a sample reads input pixel p + (the tap's
-    // offset). Masked gathers for the others measured slower than writing an im2col matrix.
-    if (g->stride_height != 1 || g->stride_width != 1 || g->output_width != g->width) return 0;
+    // Horizontal stride 1: a run of output pixels reads a run of input pixels. (Masked gathers,
+    // and for stride 2 loads of twice the width with a permutation, measured slower than an
+    // im2col matrix.)
+    if (g->stride_width != 1) return 0;
     // Per column t: the input offset of tap (0, 0) relative to the panel's first sample, and
     // which taps read inside the input.
     const long first_sample = n0 / plane;
@@ -201,17 +202,18 @@ AVX512_TARGET int swiftcnn_pack_im2col_avx512(
             }
         }
     }
-    // Columns of one sample read base + origin[t0] + (t − t0) + offset: contiguous, so one
-    // masked load per sample a vector spans: segment q of vector v covers the lanes
-    // segment_lanes[v][q], read from base + segment_origin[v][q] + offset + lane.
+    // Runs of lanes with consecutive origins (one output row, or for same convolutions one
+    // sample) read base + origin[t0] + (t − t0) + offset: one masked load per run. Run q of
+    // vector v covers the lanes segment_lanes[v][q] and starts, for lane 0, at
+    // base + segment_origin[v][q] + offset.
     __mmask16 segment_lanes[3][16];
     long segment_origin[3][16];
     int segment_count[3] = {0, 0, 0};
     for (int v = 0; v < 3; v++) {
         const long end = 16 * v + 16 < columns ? 16 * v + 16 : columns;
         for (long t = 16 * v; t < end;) {
-            long length = plane - (n0 + t) % plane;
-            if (length > end - t) length = end - t;
+            long length = 1;
+            while (t + length < end && origin[t + length] == origin[t] + length) length++;
             const int q = segment_count[v]++;
             segment_lanes[v][q] = (__mmask16)((((1u << length) - 1) << (t - 16 * v)) & 0xFFFF);
             segment_origin[v][q] = origin[t] - (t - 16 * v);
@@ -232,10 +234,8 @@ AVX512_TARGET int swiftcnn_pack_im2col_avx512(
             } else {
                 for (int q = 0; q < segment_count[v]; q++) {
                     const __mmask16 lanes = mask & segment_lanes[v][q];
-                    if (lanes) {
-                        x = _mm512_mask_loadu_ps(
-                            x, lanes, base + segment_origin[v][q] + offset);
-                    }
+                    if (!lanes) continue;
+                    x = _mm512_mask_loadu_ps(x, lanes, base + segment_origin[v][q] + offset);
                 }
             }
             _mm512_store_ps(target + 16 * v, x);

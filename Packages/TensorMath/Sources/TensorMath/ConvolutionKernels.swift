@@ -40,10 +40,11 @@ enum ConvolutionKernels {
         output: UnsafeMutablePointer<Float>
     ) {
         let (k, p, o) = (g.patchSize, g.outputPlane, g.outChannels)
-        // With AVX-512, the GEMM packs the im2col panels of "same" convolutions straight from
-        // the input (masked loads) when patches are large enough to repay each panel's setup;
-        // small patches are cheaper to write as a whole im2col matrix and pack from.
-        let implicit = plan.needsColumns && BLAS.vectorLevel >= 2 && g.hasShiftedRows
+        // With AVX-512, the GEMM packs the im2col panels of convolutions with horizontal stride
+        // 1 straight from the input (masked loads) when patches are large enough to repay each
+        // panel's setup; small patches (and strided rows) are cheaper to write as a whole
+        // im2col matrix and pack from.
+        let implicit = plan.needsColumns && BLAS.vectorLevel >= 2 && g.strideWidth == 1
             && k >= Self.implicitIm2colMinimumPatch
         let columns = plan.needsColumns && !implicit
             ? ScratchBuffer(count: k * plan.samplesPerChunk * p) : nil
@@ -184,8 +185,8 @@ enum ConvolutionKernels {
     }
 
     /// The patch size `C·KH·KW` from which the AVX-512 forward pass packs GEMM panels straight
-    /// from the input. Measured on the benchmark's ResNet shapes (forward, one core): 15%
-    /// faster at 144, 6% at 288, 25% at 576; 40% slower at 27.
+    /// from the input. Measured on the benchmark's shapes (forward, one core): 15% faster at
+    /// 144, 6% at 288, 25% at 576, 30% for LeNet's conv2 (150, valid); 40% slower at 27.
     static let implicitIm2colMinimumPatch = 128
 
     /// Whether the backward pass computes the weight gradient transposed, `[K, O]` = col·dYᵀ:

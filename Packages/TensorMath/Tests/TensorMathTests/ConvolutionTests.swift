@@ -182,6 +182,7 @@ private func message(of error: some Error) -> String { "\(error)" }
         (4, 128, 3, 8, 8, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
         (2, 64, 5, 23, 21, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
         (3, 60, 9, 11, 13, 3, 3, Size2D(1), Size2D(2), Size2D(2)),
+        (3, 30, 4, 12, 11, 3, 5, Size2D(2, 1), Size2D(0), Size2D(1)),
     ])
     func matchesDirectLoops(
         _ configuration: (Int, Int, Int, Int, Int, Int, Int, Size2D, Size2D, Size2D)
