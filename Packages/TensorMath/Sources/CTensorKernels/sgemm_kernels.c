@@ -251,6 +251,43 @@ AVX512_TARGET int swiftcnn_pack_im2col_avx512(
     return 1;
 }
 
+// MARK: Stride-2 rows (col2im)
+
+/// Bits 0…7 of `bits` moved to bits 0, 2, …, 14.
+INLINE unsigned spread_even(unsigned bits) {
+    bits = (bits | (bits << 4)) & 0x0F0F;
+    bits = (bits | (bits << 2)) & 0x3333;
+    bits = (bits | (bits << 1)) & 0x5555;
+    return bits;
+}
+
+AVX512_TARGET void swiftcnn_scatter_add_even_rows_avx512(
+    float *target, long target_step, const float *source, long source_step, long rows,
+    long count) {
+    const __m512i low_index = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+    const __m512i high_index = _mm512_setr_epi32(
+        8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+    for (long r = 0; r < rows; r++) {
+        float *out = target + r * target_step;
+        const float *in = source + r * source_step;
+        for (long t = 0; t < count; t += 16) {
+            const long left = count - t;
+            const unsigned lanes = left >= 16 ? 0xFFFFu : (1u << left) - 1;
+            const __mmask16 low_mask = (__mmask16)spread_even(lanes & 0xFF);
+            const __mmask16 high_mask = (__mmask16)spread_even(lanes >> 8);
+            const __m512 x = _mm512_maskz_loadu_ps((__mmask16)lanes, in + t);
+            float *low = out + 2 * t, *high = out + 2 * t + 16;
+            _mm512_mask_storeu_ps(low, low_mask, _mm512_add_ps(
+                _mm512_maskz_loadu_ps(low_mask, low), _mm512_permutexvar_ps(low_index, x)));
+            if (high_mask) {
+                _mm512_mask_storeu_ps(high, high_mask, _mm512_add_ps(
+                    _mm512_maskz_loadu_ps(high_mask, high),
+                    _mm512_permutexvar_ps(high_index, x)));
+            }
+        }
+    }
+}
+
 // MARK: Row copies (packing)
 
 AVX512_TARGET void swiftcnn_copy_rows_avx512(
@@ -327,6 +364,16 @@ AVX2_TARGET void swiftcnn_interleave_avx2(
 }
 
 #else
+
+void swiftcnn_scatter_add_even_rows_avx512(
+    float *target, long target_step, const float *source, long source_step, long rows,
+    long count) {
+    for (long r = 0; r < rows; r++) {
+        for (long t = 0; t < count; t++) {
+            target[r * target_step + 2 * t] += source[r * source_step + t];
+        }
+    }
+}
 
 void swiftcnn_copy_rows_avx512(
     const float *source, long ld, long columns, long kc, int width, float *dest) {

@@ -1,3 +1,5 @@
+import CTensorKernels
+
 /// im2col and its adjoint col2im: the lowering that turns a convolution into a GEMM.
 ///
 /// For one sample, the im2col matrix has a row per kernel tap `(c, i, j)` (`C·KH·KW` rows,
@@ -36,6 +38,10 @@ extension ConvolutionGeometry {
             ? lower : Swift.max(lower, Swift.min(outputHeight, last / strideHeight + 1))
         return (lower, upper, offset)
     }
+
+    /// Whether col2im rows with horizontal stride 2 go through the AVX-512 C kernel (for
+    /// im2col, the C version of the gather measured slower than ``RowKernels/gatherEven``).
+    var evenRowsInC: Bool { BLAS.vectorLevel >= 2 }
 
     /// Whether a tap's valid pixels form one contiguous shifted range of the input plane.
     var hasShiftedRows: Bool {
@@ -152,6 +158,11 @@ extension ConvolutionGeometry {
                     var source = row + rows.lower * outW + cols.lower
                     var pixels = target + (rows.lower * strideHeight + rows.offset) * width
                         + cols.lower * strideWidth + cols.offset
+                    if strideWidth == 2, evenRowsInC {
+                        swiftcnn_scatter_add_even_rows_avx512(
+                            pixels, step, source, outW, rows.upper - rows.lower, count)
+                        continue
+                    }
                     for _ in rows.lower..<rows.upper {
                         if strideWidth == 1 {
                             RowKernels.add(source, into: pixels, count: count)

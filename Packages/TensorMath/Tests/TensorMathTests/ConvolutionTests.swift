@@ -183,6 +183,8 @@ private func message(of error: some Error) -> String { "\(error)" }
         (2, 64, 5, 23, 21, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
         (3, 60, 9, 11, 13, 3, 3, Size2D(1), Size2D(2), Size2D(2)),
         (3, 30, 4, 12, 11, 3, 5, Size2D(2, 1), Size2D(0), Size2D(1)),
+        // Stride-2 rows longer than a vector (35 output columns).
+        (2, 3, 4, 9, 70, 3, 3, Size2D(2), Size2D(1), Size2D(1)),
     ])
     func matchesDirectLoops(
         _ configuration: (Int, Int, Int, Int, Int, Int, Int, Size2D, Size2D, Size2D)

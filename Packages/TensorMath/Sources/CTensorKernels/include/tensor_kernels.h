@@ -44,6 +44,13 @@ void swiftcnn_sgemm_im2col(
     int level, long m, long first_column, long n, float alpha, const float *a, long lda,
     const swiftcnn_conv_shape *shape, const float *input, float beta, float *c, long ldc);
 
+/// col2im rows with horizontal stride 2, AVX-512 (level 2 only; the caller checks): for
+/// r < rows and t < count, `target[r·target_step + 2t] += source[r·source_step + t]`;
+/// touches nothing but those elements.
+void swiftcnn_scatter_add_even_rows_avx512(
+    float *target, long target_step, const float *source, long source_step, long rows,
+    long count);
+
 #ifdef __cplusplus
 }
 #endif
