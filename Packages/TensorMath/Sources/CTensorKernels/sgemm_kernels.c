@@ -146,8 +146,8 @@ AVX2_TARGET void swiftcnn_kernel_avx2(
 AVX512_TARGET int swiftcnn_pack_im2col_avx512(
     const swiftcnn_conv_shape *g, const float *input, long p0, long kc, long n0, long columns,
     float *dest) {
-    enum { MAX_TAPS = 16, NR = SWIFTCNN_NR_AVX512 };
-    if (g->kernel_height > MAX_TAPS || g->kernel_width > MAX_TAPS) return 0;
+    enum { MAX_TAPS = 16, MAX_STEPS = 256, NR = SWIFTCNN_NR_AVX512 };
+    if (g->kernel_height > MAX_TAPS || g->kernel_width > MAX_TAPS || kc > MAX_STEPS) return 0;
     const long plane = g->output_height * g->output_width;
     const long input_plane = g->height * g->width;
     const long taps = g->kernel_height * g->kernel_width;
@@ -163,9 +163,17 @@ AVX512_TARGET int swiftcnn_pack_im2col_avx512(
     int32_t origin[NR] __attribute__((aligned(64)));
     unsigned long long row_mask[MAX_TAPS] = {0}, column_mask[MAX_TAPS] = {0};
     for (long t = 0; t < NR; t++) origin[t] = 0;
+    // Column t is output pixel (oy, ox) of `sample`, stepped without divisions.
+    long sample = n0 / plane, oy = (n0 % plane) / g->output_width;
+    long ox = (n0 % plane) % g->output_width;
     for (long t = 0; t < columns; t++) {
-        const long n = n0 + t, sample = n / plane, pixel = n % plane;
-        const long oy = pixel / g->output_width, ox = pixel % g->output_width;
+        if (t > 0 && ++ox == g->output_width) {
+            ox = 0;
+            if (++oy == g->output_height) {
+                oy = 0;
+                sample++;
+            }
+        }
         const long iy0 = oy * g->stride_height - g->padding_height;
         const long ix0 = ox * g->stride_width - g->padding_width;
         origin[t] = (int32_t)((sample - first_sample) * g->sample_stride + iy0 * g->width + ix0);
@@ -220,32 +228,47 @@ AVX512_TARGET int swiftcnn_pack_im2col_avx512(
             t += length;
         }
     }
+    // Each step's tap (i, j) and input offset, then vector by vector, run by run, a tight
+    // loop over the steps.
+    long offsets[MAX_STEPS];
+    unsigned char tap_row[MAX_STEPS], tap_column[MAX_STEPS];
     long c = p0 / taps, i = (p0 % taps) / g->kernel_width, j = p0 % g->kernel_width;
     for (long p = 0; p < kc; p++) {
-        const long offset = c * input_plane + i * g->dilation_height * g->width
+        offsets[p] = c * input_plane + i * g->dilation_height * g->width
             + j * g->dilation_width;
-        const unsigned long long valid = row_mask[i] & column_mask[j];
-        float *target = dest + p * NR;
-        for (int v = 0; v < 3; v++) {
-            const __mmask16 mask = (__mmask16)(valid >> (16 * v));
-            __m512 x = _mm512_setzero_ps();
-            if (mask == 0) {
-                // All padding.
-            } else {
-                for (int q = 0; q < segment_count[v]; q++) {
-                    const __mmask16 lanes = mask & segment_lanes[v][q];
-                    if (!lanes) continue;
-                    x = _mm512_mask_loadu_ps(x, lanes, base + segment_origin[v][q] + offset);
-                }
-            }
-            _mm512_store_ps(target + 16 * v, x);
-        }
+        tap_row[p] = (unsigned char)i;
+        tap_column[p] = (unsigned char)j;
         if (++j == g->kernel_width) {
             j = 0;
             if (++i == g->kernel_height) {
                 i = 0;
                 c++;
             }
+        }
+    }
+    for (int v = 0; v < 3; v++) {
+        float *target = dest + 16 * v;
+        if (segment_count[v] <= 1) {
+            // The common case: one run (a zero mask reads nothing).
+            const __mmask16 run = segment_count[v] ? segment_lanes[v][0] : 0;
+            const float *start = base + (segment_count[v] ? segment_origin[v][0] : 0);
+            for (long p = 0; p < kc; p++) {
+                const __mmask16 mask = (__mmask16)(
+                    (row_mask[tap_row[p]] & column_mask[tap_column[p]]) >> (16 * v)) & run;
+                _mm512_store_ps(
+                    target + p * NR, _mm512_maskz_loadu_ps(mask, start + offsets[p]));
+            }
+            continue;
+        }
+        for (long p = 0; p < kc; p++) {
+            const __mmask16 mask = (__mmask16)(
+                (row_mask[tap_row[p]] & column_mask[tap_column[p]]) >> (16 * v));
+            __m512 x = _mm512_setzero_ps();
+            for (int q = 0; q < segment_count[v]; q++) {
+                x = _mm512_mask_loadu_ps(
+                    x, mask & segment_lanes[v][q], base + segment_origin[v][q] + offsets[p]);
+            }
+            _mm512_store_ps(target + p * NR, x);
         }
     }
     return 1;
