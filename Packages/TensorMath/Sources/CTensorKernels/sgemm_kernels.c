@@ -4,7 +4,7 @@
 // and masked off when storing.
 #include "sgemm_internal.h"
 
-#include <stdint.h>
+#include <string.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -382,8 +382,11 @@ AVX2_TARGET void swiftcnn_interleave_avx2(
         const float *line = source + r * ld;
         for (long p = 0; p < kc; p++) dest[p * width + r] = line[p];
     }
-    for (; r < width; r++) {
-        for (long p = 0; p < kc; p++) dest[p * width + r] = 0;
+    // Padding rows: a contiguous run at the end of every step.
+    if (r < width) {
+        for (long p = 0; p < kc; p++) {
+            memset(dest + p * width + r, 0, (size_t)(width - r) * sizeof(float));
+        }
     }
 }
 
