@@ -4,6 +4,7 @@
 // and masked off when storing.
 #include "sgemm_internal.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
