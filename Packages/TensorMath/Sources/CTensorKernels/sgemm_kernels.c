@@ -178,13 +178,16 @@ AVX512_TARGET int swiftcnn_pack_im2col_avx512(
         const long iy0 = oy * g->stride_height - g->padding_height;
         const long ix0 = ox * g->stride_width - g->padding_width;
         origin[t] = (int32_t)((sample - first_sample) * g->sample_stride + iy0 * g->width + ix0);
+        // Branch-free: (unsigned) x < n tests 0 ≤ x < n.
         for (long i = 0; i < g->kernel_height; i++) {
             const long iy = iy0 + i * g->dilation_height;
-            if (iy >= 0 && iy < g->height) row_mask[i] |= 1ULL << t;
+            row_mask[i] |= (unsigned long long)((unsigned long)iy < (unsigned long)g->height)
+                << t;
         }
         for (long j = 0; j < g->kernel_width; j++) {
             const long ix = ix0 + j * g->dilation_width;
-            if (ix >= 0 && ix < g->width) column_mask[j] |= 1ULL << t;
+            column_mask[j] |= (unsigned long long)((unsigned long)ix < (unsigned long)g->width)
+                << t;
         }
     }
     const float *base = input + first_sample * g->sample_stride;
