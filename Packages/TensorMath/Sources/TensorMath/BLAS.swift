@@ -11,12 +11,13 @@ import Darwin
 import CTensorKernels
 import Dispatch
 
-/// Single-precision matrix products through CBLAS: OpenBLAS on Linux, Accelerate on Apple
-/// platforms.
+/// Single-precision matrix products: TensorMath's own C kernels (`CTensorKernels`, AVX-512 or
+/// AVX2, chosen at run time; see ``vectorLevel``) on x86-64, CBLAS otherwise (OpenBLAS on
+/// Linux, Accelerate on Apple platforms).
 ///
 /// Results never depend on the number of threads. OpenBLAS's own threading splits work in
-/// ways that change the rounding with the thread count, so OpenBLAS always runs
-/// single-threaded here; ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``
+/// ways that change the rounding with the thread count, so every GEMM call here is
+/// single-threaded; ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``
 /// instead splits large products into blocks of rows or columns whose boundaries depend
 /// only on the sizes, and computes the blocks on ``threadCount`` threads. OpenBLAS picks its
 /// kernels for the processor, or those `OPENBLAS_CORETYPE` names; ``coreName`` reports which.

@@ -6,7 +6,8 @@
 /// `(input + 2·padding − dilation·(kernel − 1) − 1) / stride + 1`.
 ///
 /// Kernels: im2col plus one GEMM per group of samples (the im2col step is skipped for 1x1
-/// convolutions with stride 1 and no padding). Groups of samples run in parallel through
+/// convolutions with stride 1 and no padding; with AVX-512, the GEMM packs its panels straight
+/// from the input for horizontal stride 1 and patches of 128 or more). Groups of samples run in parallel through
 /// ``Parallel/forEach(_:minimumWorkPerThread:_:)``; their size depends only on the shapes, so
 /// results are bit-identical for any thread count.
 ///
