@@ -8,7 +8,7 @@ import Foundation
 struct Verdict: Codable, Equatable {
     /// `true` or `false` once two depths have both twins finished, else `nil`.
     var shows: Bool?
-    /// One line for people: `verdict: the degradation problem shows: …`.
+    /// One line for people: `verdict: the degradation problem and its cure both show: …`.
     var line: String
 
     /// The verdict on `networks`.
@@ -40,7 +40,11 @@ struct Verdict: Codable, Equatable {
                 + "(\(percent(resnetDeep)) vs \(percent(resnetShallow)))",
             "\(resnetBeatsPlain ? "below" : "not below") \(plainDeep)",
         ]
-        line = "verdict: the degradation problem \(shows == true ? "shows" : "does not show"): "
+        let outcome = shows == true
+            ? "the degradation problem and its cure both show"
+            : plainDegrades ? "the degradation problem shows, its cure does not fully show"
+            : "the degradation problem does not show"
+        line = "verdict: \(outcome): "
             + facts[0] + "; " + facts[1] + " and " + facts[2] + "."
     }
 }

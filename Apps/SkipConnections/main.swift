@@ -16,13 +16,15 @@ struct SkipConnectionsTool: ParsableCommand {
             layers plus identity shortcuts, zero-padded with stride where the shape changes) \
             with the same seed: the same initial weights, batch order and augmentation. SGD \
             with momentum 0.9, weight decay 1e-4, learning rate 0.1 divided by 10 at 50% and \
-            75% of the epochs, batch 128, random crops (padding 4) and flips, CIFAR-10 channel \
+            75% of the epochs, random crops (padding 4) and flips, CIFAR-10 channel \
             normalization.
             Default run (about 20 minutes on two cores): depths \(quickDepths), \
-            \(quick.epochs) epochs on \(quick.trainSubset ?? 0) training images, test error on \
-            \(quick.testSubset ?? 0) test images.
+            \(quick.epochs) epochs of batch \(quick.batchSize) on \(quick.trainSubset ?? 0) \
+            training images (the first \(quick.warmupEpochs) a linear warm-up from a tenth of \
+            the learning rate), test error on \(quick.testSubset ?? 0) test images.
             --full: the paper's schedule: all 50,000 training images, 164 epochs (64k \
-            iterations), learning rate divided by 10 at 32k and 48k iterations, depths \
+            iterations of batch 128), learning rate divided by 10 at 32k and 48k iterations, \
+            no warm-up, depths \
             20,32,44,56, every test image (days on two cores). Flags given with --full \
             override its values.
             Data: --data DIR, else $CIFAR10_DIR, else data/cifar10: DIR/train/<class>/ and \
@@ -134,7 +136,10 @@ struct SkipConnectionsTool: ParsableCommand {
         print(
             "\(settings.epochs) epochs of \(training.stepsPerEpoch) steps (batch "
                 + "\(settings.batchSize)), SGD momentum \(settings.momentum), weight decay "
-                + "\(settings.weightDecay), learning rate \(settings.learningRate) divided by 10 "
+                + "\(settings.weightDecay), "
+                + (settings.warmupEpochs > 0
+                    ? "\(settings.warmupEpochs)-epoch warm-up, " : "")
+                + "learning rate \(settings.learningRate) divided by 10 "
                 + "after steps " + milestones.map(String.init).joined(separator: " and ")
                 + ", seed \(settings.seed); results in \(output)")
         for depth in settings.depths {
