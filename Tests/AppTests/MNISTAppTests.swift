@@ -234,9 +234,7 @@ import Testing
     @Test(.enabled(if: ProcessInfo.processInfo.environment["DATASETS_DIR"] != nil))
     func bundledModelReaches99Point5PercentOnTheRealTestSet() throws {
         let data = ProcessInfo.processInfo.environment["DATASETS_DIR"]! + "/mnist"
-        let model = ClassifyTestSupport.buildFolder
-            .appendingPathComponent("SwiftCNN_ClassifyCommand.resources/Resources")
-            .appendingPathComponent("mnist-cnn.safetensors")
+        let model = ClassifyTestSupport.bundledModel
         let run = try Support.run(["evaluate", "--model", model.path, "--data", data])
         #expect(run.status == 0, "\(run.error)")
         #expect(run.output.contains("images: 10000"))
