@@ -26,7 +26,7 @@ struct Train: ParsableCommand {
 
     /// The training defaults of the app.
     static let defaults = TrainingDefaults(
-        epochs: 16, batchSize: 128, optimizer: .momentum, learningRate: 0.1,
+        epochs: 24, batchSize: 128, optimizer: .momentum, learningRate: 0.1,
         weightDecay: 5e-4, shift: 4, horizontalFlip: true, labelSmoothing: 0.1,
         validationSplit: 1000)
 
