@@ -94,20 +94,9 @@ struct Train: ParsableCommand {
         }
         guard try session.run() == .finished else { throw ExitCode(130) }
 
-        let report = try EvaluationReport(
-            model: session.model,
-            data: try FourClassData.load(data, split: .test, classes: classNames),
-            normalization: .cifar10, classNames: classNames, modelPath: output)
-        let command = (["four-class"] + CommandLine.arguments.dropFirst())
-            .joined(separator: " ")
-        try session.saveModel(
-            to: output, metrics: ["test_accuracy": report.accuracy, "test_loss": report.loss],
-            command: command)
-        print(String(format: "test loss: %.4f", report.loss))
-        print(String(
-            format: "saved %@ (%@ wall time)", output,
-            ProgressBar.duration(Date().timeIntervalSince(started))))
-        print(String(format: "accuracy: %.2f%%", report.accuracy * 100))
+        try session.evaluateAndSave(
+            testData: try FourClassData.load(data, split: .test, classes: classNames),
+            output: output, commandName: "four-class", started: started)
     }
 
     /// The network's description for `classCount` classes and the `--widths` flag.

@@ -94,18 +94,8 @@ struct Train: ParsableCommand {
         }
         guard try session.run() == .finished else { throw ExitCode(130) }
 
-        let report = try EvaluationReport(
-            model: session.model, data: try MNISTData.load(data, split: .test),
-            normalization: .mnist, classNames: MNISTData.template.classNames,
-            modelPath: output)
-        let command = (["mnist"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-        try session.saveModel(
-            to: output, metrics: ["test_accuracy": report.accuracy, "test_loss": report.loss],
-            command: command)
-        print(String(format: "test loss: %.4f", report.loss))
-        print(String(
-            format: "saved %@ (%@ wall time)", output,
-            ProgressBar.duration(Date().timeIntervalSince(started))))
-        print(String(format: "accuracy: %.2f%%", report.accuracy * 100))
+        try session.evaluateAndSave(
+            testData: try MNISTData.load(data, split: .test), output: output,
+            commandName: "mnist", started: started)
     }
 }
