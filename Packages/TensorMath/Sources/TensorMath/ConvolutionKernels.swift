@@ -11,6 +11,9 @@ enum ConvolutionKernels {
     static func forward(
         _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?
     ) -> Tensor {
+        if DirectConvolution.supports(g) {
+            return DirectConvolution(g).forward(input: input, weight: weight, bias: bias)
+        }
         let shape = [g.batch, g.outChannels, g.outputHeight, g.outputWidth]
         let count = g.batch * g.outputSample
         let plan = ConvolutionPlan(g)
@@ -115,6 +118,11 @@ enum ConvolutionKernels {
         _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, outputGradient: Tensor,
         needsInput: Bool
     ) -> (input: Tensor?, weight: Tensor, bias: Tensor) {
+        if DirectConvolution.supports(g) {
+            return DirectConvolution(g).backward(
+                input: input, weight: weight, outputGradient: outputGradient,
+                needsInput: needsInput)
+        }
         let plan = ConvolutionPlan(g)
         let (k, o) = (g.patchSize, g.outChannels)
         let groups = plan.groupCount

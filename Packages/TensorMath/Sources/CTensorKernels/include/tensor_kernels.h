@@ -4,6 +4,8 @@
 #ifndef SWIFTCNN_TENSOR_KERNELS_H
 #define SWIFTCNN_TENSOR_KERNELS_H
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -50,6 +52,74 @@ void swiftcnn_sgemm_im2col(
 void swiftcnn_scatter_add_even_rows_avx512(
     float *target, long target_step, const float *source, long source_step, long rows,
     long count);
+
+
+// MARK: Direct convolution (AVX-512)
+
+
+/// Output channels per register tile of the direct kernels (weights are packed in blocks of
+/// this many output channels).
+#define SWIFTCNN_DIRECT_BLOCK 8
+
+/// A convolution between planes that share one width, the form the direct kernels compute:
+/// `output[o][q] = bias[o] + Σ_c Σ_t w[o][c][t] · source[c][q + tap_offset[t]]` for every
+/// output pixel q = oy·width + ox of an `out_rows` x `width` plane, where tap t reads row
+/// oy + tap_row[t], column ox + tap_column[t] of a `source_rows` x `width` source plane (zero
+/// outside it). `tap_offset[t]` is that position's distance from q, plus where the tap's plane
+/// starts inside the channel (strided convolutions read one of several phase planes).
+typedef struct {
+    long width, out_rows, source_rows;
+    long channels, channel_stride;
+    long taps;
+    const long *tap_row, *tap_column, *tap_offset;
+} swiftcnn_direct_shape;
+
+/// The number of 16-pixel vectors of an output plane: ceil(out_rows·width / 16).
+long swiftcnn_direct_vector_count(const swiftcnn_direct_shape *shape);
+
+/// Fills `masks` [taps][vector count] with, for each tap and 16-pixel vector, the lanes whose
+/// source pixel lies inside the source plane (and whose pixel lies inside the output plane).
+void swiftcnn_direct_masks(const swiftcnn_direct_shape *shape, uint16_t *masks);
+
+/// Packs weights for the direct kernels: `dest` [ceil(outputs / 8)][taps][channels][8] with
+/// `dest[b][t][c][r] = weight[o·output_stride + c·channel_stride + tap_index[t]]` for
+/// o = 8b + r < outputs, zero beyond.
+void swiftcnn_direct_pack_weights(
+    long outputs, long channels, long taps, const float *weight, long output_stride,
+    long channel_stride, const long *tap_index, float *dest);
+
+/// Splits NCHW planes into stride phases: `dest[c][a·stride_width + b][y][x]` =
+/// `input[c][y·stride_height + a][x·stride_width + b]`, zero where that lies outside the
+/// `height` x `width` plane; each phase plane is `phase_rows` x `phase_width`.
+void swiftcnn_direct_split_phases(
+    const float *input, long channels, long height, long width, long stride_height,
+    long stride_width, long phase_rows, long phase_width, float *dest);
+
+/// The inverse of ``swiftcnn_direct_split_phases``: writes every pixel of the `height` x
+/// `width` planes of `output` from its phase plane.
+void swiftcnn_direct_merge_phases(
+    const float *phases, long channels, long height, long width, long stride_height,
+    long stride_width, long phase_rows, long phase_width, float *output);
+
+/// Direct forward kernel (level 2 only; the caller checks): for every output channel
+/// o < outputs and pixel vector in first_vector..<first_vector + vector_span,
+/// `output[o·output_stride + q]` = bias[o] (0 when `bias` is NULL) + the sum over taps (outer)
+/// and channels (inner). `packed` comes from ``swiftcnn_direct_pack_weights``; `source`
+/// points at channel 0 of one sample.
+void swiftcnn_direct_forward(
+    const swiftcnn_direct_shape *shape, const uint16_t *masks, long outputs,
+    const float *packed, const float *bias, const float *source, float *output,
+    long output_stride, long first_vector, long vector_span);
+
+/// Direct weight-gradient kernel (level 2 only): for o < outputs and k = c·taps + t,
+/// `dw[o·dw_stride + k]` (+)= the sum over `samples` samples (in order) of
+/// Σ_q gradient[o][q] · source[c][q + tap_offset[t]], with samples `source_sample` and
+/// `gradient_sample` apart and gradient channels `gradient_stride` apart. Overwrites unless
+/// `accumulate`. Each sum runs over 16 lanes, then across them, in a fixed order.
+void swiftcnn_direct_weight_gradient(
+    const swiftcnn_direct_shape *shape, const uint16_t *masks, long outputs, long samples,
+    const float *source, long source_sample, const float *gradient, long gradient_sample,
+    long gradient_stride, float *dw, long dw_stride, int accumulate);
 
 #ifdef __cplusplus
 }

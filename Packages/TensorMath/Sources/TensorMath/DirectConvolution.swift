@@ -1,0 +1,385 @@
+import CTensorKernels
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The direct convolution kernels (AVX-512, `conv_direct.c`): forward pass, weight gradient
+/// and input gradient computed straight from the input planes, without im2col matrices or
+/// packed GEMM panels.
+///
+/// They apply when the output is exactly as wide as the input divided by the horizontal
+/// stride ("same" convolutions at stride 1, halving ones at stride 2, any kernel, padding,
+/// dilation and height): output and source planes then share one width, so every tap is a
+/// fixed offset from the output pixel in the flattened plane. Strided convolutions first
+/// split the input into stride phases (one plane per row and column remainder), which turns
+/// them into stride-1 convolutions over those planes.
+///
+/// Every output element and weight-gradient element is summed in an order fixed by the
+/// shapes; the weight gradient is split into sample groups whose partial sums are added in
+/// group order, so results are bit-identical for any thread count.
+struct DirectConvolution {
+    let g: ConvolutionGeometry
+    /// Rows of each source plane: the input height, or the rows of a stride phase.
+    let sourceRows: Int
+    /// Scalars of one source channel (all its phase planes).
+    let sourceChannel: Int
+
+    /// Whether `g` runs on the direct kernels.
+    static func supports(_ g: ConvolutionGeometry) -> Bool {
+        isEnabled && BLAS.vectorLevel >= 2 && g.batch > 0 && g.channels > 0
+            && g.outChannels > 0 && g.outputPlane > 0
+            && g.width == g.strideWidth * g.outputWidth
+    }
+
+    /// False when the environment variable `SWIFTCNN_DIRECT_CONVOLUTION` is `0`, which sends
+    /// every convolution through im2col and GEMM (for comparisons).
+    static let isEnabled: Bool = {
+        guard let value = getenv("SWIFTCNN_DIRECT_CONVOLUTION") else { return true }
+        return String(cString: value) != "0"
+    }()
+
+    init(_ g: ConvolutionGeometry) {
+        self.g = g
+        sourceRows = (g.height + g.strideHeight - 1) / g.strideHeight
+        sourceChannel = g.strideHeight * g.strideWidth * sourceRows * g.outputWidth
+    }
+
+    var isStrided: Bool { g.strideHeight > 1 || g.strideWidth > 1 }
+
+    /// Kernel positions in raster order (`i·KW + j`).
+    private var allTaps: [(i: Int, j: Int)] {
+        (0..<g.kernelHeight).flatMap { i in (0..<g.kernelWidth).map { j in (i, j) } }
+    }
+
+    /// The source plane, row and column offset (in phase-plane units) that tap (i, j) reads
+    /// relative to an output pixel in the forward pass.
+    private func forwardTap(_ i: Int, _ j: Int) -> (phase: Int, row: Int, column: Int) {
+        let (a, dy) = Self.divide(i * g.dilationHeight - g.paddingHeight, by: g.strideHeight)
+        let (b, dx) = Self.divide(j * g.dilationWidth - g.paddingWidth, by: g.strideWidth)
+        return (a * g.strideWidth + b, dy, dx)
+    }
+
+    /// Floor division: `value = quotient·divisor + remainder` with `0 ≤ remainder < divisor`.
+    private static func divide(_ value: Int, by divisor: Int) -> (remainder: Int, quotient: Int) {
+        let remainder = ((value % divisor) + divisor) % divisor
+        return (remainder, (value - remainder) / divisor)
+    }
+
+    /// The forward pass's tap list over the (phase) planes of the input.
+    private var forwardTaps: TapList {
+        let plane = sourceRows * g.outputWidth
+        return TapList(
+            width: g.outputWidth, outRows: g.outputHeight, sourceRows: sourceRows,
+            channels: g.channels, channelStride: sourceChannel,
+            taps: allTaps.map { i, j in
+                let tap = forwardTap(i, j)
+                return (tap.row, tap.column, tap.phase * plane, i * g.kernelWidth + j)
+            })
+    }
+
+    // MARK: Forward
+
+    /// `[N, O, OH, OW]` = weight ⋆ input + bias.
+    func forward(input: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+        let taps = forwardTaps
+        let (o, k) = (g.outChannels, g.kernelHeight * g.kernelWidth)
+        let packed = taps.packWeights(
+            weight, outputs: o, outputStride: g.channels * k, channelStride: k)
+        defer { packed.release() }
+        let count = g.batch * g.outputSample
+        return Tensor(uncheckedShape: [g.batch, o, g.outputHeight, g.outputWidth], count: count) {
+            out in
+            guard let outBase = out.baseAddress else { return }
+            withSource(input) { source, sampleStride in
+                bias.withOptionalPointer { biasBase in
+                    taps.run(
+                        samples: g.batch, outputs: o, packed: packed.pointer, bias: biasBase,
+                        source: source, sourceSample: sampleStride, output: outBase,
+                        outputSample: g.outputSample)
+                }
+            }
+        }
+    }
+
+    /// Calls `body` with the input as the kernels read it (the tensor itself, or its stride
+    /// phases) and the distance between samples.
+    private func withSource<R>(
+        _ input: Tensor, _ body: (UnsafePointer<Float>, Int) -> R
+    ) -> R {
+        input.withUnsafeBufferPointer { x in
+            let base = x.baseAddress ?? BLAS.emptyOperand
+            guard isStrided else { return body(base, g.inputSample) }
+            let sample = g.channels * sourceChannel
+            let phases = ScratchBuffer(count: g.batch * sample)
+            defer { phases.release() }
+            Parallel.forEach(g.batch, minimumWorkPerThread: 4) { n in
+                swiftcnn_direct_split_phases(
+                    base + n * g.inputSample, g.channels, g.height, g.width, g.strideHeight,
+                    g.strideWidth, sourceRows, g.outputWidth, phases.pointer + n * sample)
+            }
+            return body(UnsafePointer(phases.pointer), sample)
+        }
+    }
+
+    // MARK: Backward
+
+    /// The input gradient (when `needsInput`), weight gradient and bias gradient.
+    func backward(
+        input: Tensor, weight: Tensor, outputGradient: Tensor, needsInput: Bool
+    ) -> (input: Tensor?, weight: Tensor, bias: Tensor) {
+        let (o, k) = (g.outChannels, g.patchSize)
+        let groups = Swift.min(g.batch, Self.maximumGroups)
+        let partialSize = o * k + o
+        let partials = ScratchBuffer(count: groups * partialSize)
+        defer { partials.release() }
+        let taps = forwardTaps
+        outputGradient.withUnsafeBufferPointer { dyBuffer in
+            let dy = dyBuffer.baseAddress ?? BLAS.emptyOperand
+            withSource(input) { source, sampleStride in
+                Parallel.forEach(groups) { group in
+                    let samples = (g.batch * group / groups)..<(g.batch * (group + 1) / groups)
+                    let partial = partials.pointer + group * partialSize
+                    taps.weightGradient(
+                        outputs: o, samples: samples.count,
+                        source: source + samples.lowerBound * sampleStride,
+                        sourceSample: sampleStride,
+                        gradient: dy + samples.lowerBound * g.outputSample,
+                        gradientSample: g.outputSample, gradientStride: g.outputPlane,
+                        into: partial)
+                    for channel in 0..<o {
+                        var sum: Float = 0
+                        for n in samples {
+                            sum += ConvolutionKernels.rowSum(
+                                dy + n * g.outputSample + channel * g.outputPlane,
+                                count: g.outputPlane)
+                        }
+                        partial[o * k + channel] = sum
+                    }
+                }
+            }
+        }
+        let weightGradient = Tensor(
+            uncheckedShape: [o, g.channels, g.kernelHeight, g.kernelWidth], count: o * k
+        ) { out in
+            Self.sumPartials(partials.pointer, stride: partialSize, groups: groups, into: out)
+        }
+        let biasGradient = Tensor(uncheckedShape: [o], count: o) { out in
+            Self.sumPartials(
+                partials.pointer + o * k, stride: partialSize, groups: groups, into: out)
+        }
+        let inputGradient = needsInput
+            ? self.inputGradient(weight: weight, outputGradient: outputGradient) : nil
+        return (inputGradient, weightGradient, biasGradient)
+    }
+
+    /// At most this many sample groups (and partial weight gradients) per backward call.
+    static let maximumGroups = 16
+
+    /// The input gradient: for each stride phase of the input, a stride-1 convolution of the
+    /// output gradient with the weight taps that land on that phase (flipped, transposed).
+    private func inputGradient(weight: Tensor, outputGradient: Tensor) -> Tensor {
+        let (sh, sw) = (g.strideHeight, g.strideWidth)
+        let plane = sourceRows * g.outputWidth
+        let k = g.kernelHeight * g.kernelWidth
+        // One tap list per phase (a, b): dX[s·y' + a][s·x' + b] reads dY[y' − dy][x' − dx].
+        var phaseTaps = [[(row: Int, column: Int, plane: Int, index: Int)]](
+            repeating: [], count: sh * sw)
+        for (i, j) in allTaps {
+            let tap = forwardTap(i, j)
+            phaseTaps[tap.phase].append((-tap.row, -tap.column, 0, i * g.kernelWidth + j))
+        }
+        let lists = phaseTaps.map { taps in
+            TapList(
+                width: g.outputWidth, outRows: isStrided ? sourceRows : g.height,
+                sourceRows: g.outputHeight, channels: g.outChannels,
+                channelStride: g.outputPlane, taps: taps)
+        }
+        let packed = lists.map {
+            $0.packWeights(
+                weight, outputs: g.channels, outputStride: k, channelStride: g.channels * k)
+        }
+        defer { for buffer in packed { buffer.release() } }
+        return Tensor(
+            uncheckedShape: [g.batch, g.channels, g.height, g.width], count: g.batch * g.inputSample
+        ) { out in
+            guard let outBase = out.baseAddress else { return }
+            outputGradient.withUnsafeBufferPointer { dyBuffer in
+                let dy = dyBuffer.baseAddress ?? BLAS.emptyOperand
+                guard isStrided else {
+                    return lists[0].run(
+                        samples: g.batch, outputs: g.channels, packed: packed[0].pointer,
+                        bias: nil, source: dy, sourceSample: g.outputSample, output: outBase,
+                        outputSample: g.inputSample)
+                }
+                let sample = g.channels * sourceChannel
+                let phases = ScratchBuffer(count: g.batch * sample)
+                defer { phases.release() }
+                for (phase, list) in lists.enumerated() {
+                    list.run(
+                        samples: g.batch, outputs: g.channels, packed: packed[phase].pointer,
+                        bias: nil, source: dy, sourceSample: g.outputSample,
+                        output: phases.pointer + phase * plane, outputSample: sample,
+                        outputStride: sourceChannel)
+                }
+                Parallel.forEach(g.batch, minimumWorkPerThread: 4) { n in
+                    swiftcnn_direct_merge_phases(
+                        phases.pointer + n * sample, g.channels, g.height, g.width, sh, sw,
+                        sourceRows, g.outputWidth, outBase + n * g.inputSample)
+                }
+            }
+        }
+    }
+
+    /// Adds `groups` partial sums `stride` apart, in group order, into `out`.
+    private static func sumPartials(
+        _ partials: UnsafePointer<Float>, stride: Int, groups: Int,
+        into out: UnsafeMutableBufferPointer<Float>
+    ) {
+        guard let base = out.baseAddress, out.count > 0 else { return }
+        base.update(from: partials, count: out.count)
+        for group in 1..<Swift.max(1, groups) {
+            RowKernels.add(partials + group * stride, into: base, count: out.count)
+        }
+    }
+}
+
+/// One plane-to-plane convolution in the direct kernels' terms: plane sizes and the taps
+/// (source row and column relative to the output pixel, start of the tap's source plane in
+/// the channel, and the tap's index in the weight's kernel), with their lane masks.
+struct TapList {
+    let width: Int, outRows: Int, sourceRows: Int, channels: Int, channelStride: Int
+    let rows: [Int], columns: [Int], offsets: [Int], indices: [Int]
+    let masks: [UInt16]
+    let vectors: Int
+
+    init(
+        width: Int, outRows: Int, sourceRows: Int, channels: Int, channelStride: Int,
+        taps: [(row: Int, column: Int, plane: Int, index: Int)]
+    ) {
+        self.width = width
+        self.outRows = outRows
+        self.sourceRows = sourceRows
+        self.channels = channels
+        self.channelStride = channelStride
+        rows = taps.map(\.row)
+        columns = taps.map(\.column)
+        offsets = taps.map { $0.plane + $0.row * width + $0.column }
+        indices = taps.map(\.index)
+        vectors = (outRows * width + 15) / 16
+        var masks = [UInt16](repeating: 0, count: taps.count * vectors)
+        let (rows, columns, offsets) = (rows, columns, offsets)
+        Self.withShape(
+            width: width, outRows: outRows, sourceRows: sourceRows, channels: channels,
+            channelStride: channelStride, rows: rows, columns: columns, offsets: offsets
+        ) { shape in
+            masks.withUnsafeMutableBufferPointer { swiftcnn_direct_masks(shape, $0.baseAddress) }
+        }
+        self.masks = masks
+    }
+
+    private static func withShape<R>(
+        width: Int, outRows: Int, sourceRows: Int, channels: Int, channelStride: Int,
+        rows: [Int], columns: [Int], offsets: [Int],
+        _ body: (UnsafePointer<swiftcnn_direct_shape>) -> R
+    ) -> R {
+        rows.withUnsafeBufferPointer { r in
+            columns.withUnsafeBufferPointer { c in
+                offsets.withUnsafeBufferPointer { o in
+                    var shape = swiftcnn_direct_shape(
+                        width: width, out_rows: outRows, source_rows: sourceRows,
+                        channels: channels, channel_stride: channelStride, taps: rows.count,
+                        tap_row: r.baseAddress, tap_column: c.baseAddress,
+                        tap_offset: o.baseAddress)
+                    return body(&shape)
+                }
+            }
+        }
+    }
+
+    /// Calls `body` with the C description and the masks.
+    func withShape<R>(
+        _ body: (UnsafePointer<swiftcnn_direct_shape>, UnsafePointer<UInt16>) -> R
+    ) -> R {
+        Self.withShape(
+            width: width, outRows: outRows, sourceRows: sourceRows, channels: channels,
+            channelStride: channelStride, rows: rows, columns: columns, offsets: offsets
+        ) { shape in
+            masks.withUnsafeBufferPointer { body(shape, $0.baseAddress ?? Self.noMask) }
+        }
+    }
+
+    private static let noMask: UnsafePointer<UInt16> = {
+        let pointer = UnsafeMutablePointer<UInt16>.allocate(capacity: 1)
+        pointer.initialize(to: 0)
+        return UnsafePointer(pointer)
+    }()
+
+    /// The weight packed for ``run``: output o, channel c, tap t reads
+    /// `weight[o·outputStride + c·channelStride + indices[t]]`. The caller releases it.
+    func packWeights(
+        _ weight: Tensor, outputs: Int, outputStride: Int, channelStride: Int
+    ) -> ScratchBuffer {
+        let block = Int(SWIFTCNN_DIRECT_BLOCK)
+        let blocks = (outputs + block - 1) / block
+        let packed = ScratchBuffer(count: blocks * indices.count * channels * block)
+        weight.withUnsafeBufferPointer { w in
+            indices.withUnsafeBufferPointer { index in
+                swiftcnn_direct_pack_weights(
+                    outputs, channels, indices.count, w.baseAddress ?? BLAS.emptyOperand,
+                    outputStride, channelStride, index.baseAddress, packed.pointer)
+            }
+        }
+        return packed
+    }
+
+    /// The forward kernel over `samples` samples, spread over the threads (by sample, and by
+    /// runs of pixel vectors when there are few samples; every element is computed the same
+    /// way whatever the split). Output channel o of sample n starts at
+    /// `output + n·outputSample + o·outputStride` (`outputStride` defaults to the plane).
+    func run(
+        samples: Int, outputs: Int, packed: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        source: UnsafePointer<Float>, sourceSample: Int, output: UnsafeMutablePointer<Float>,
+        outputSample: Int, outputStride: Int? = nil
+    ) {
+        let stride = outputStride ?? outRows * width
+        // Runs of 3·8 vectors when samples are few, so both cores get work.
+        let span = samples >= 8 ? vectors : 24
+        let runs = (vectors + span - 1) / span
+        let flops = 2 * outputs * channels * indices.count * Swift.min(span, vectors) * 16
+        withShape { shape, masks in
+            Parallel.forEach(
+                samples * runs, minimumWorkPerThread: Swift.max(1, (1 << 20) / Swift.max(1, flops))
+            ) { item in
+                let (n, run) = item.quotientAndRemainder(dividingBy: runs)
+                swiftcnn_direct_forward(
+                    shape, masks, outputs, packed, bias, source + n * sourceSample,
+                    output + n * outputSample, stride, run * span, span)
+            }
+        }
+    }
+
+    /// The weight gradient `[outputs, channels·taps]` of `samples` consecutive samples,
+    /// overwritten into `dw`, on the calling thread.
+    func weightGradient(
+        outputs: Int, samples: Int, source: UnsafePointer<Float>, sourceSample: Int,
+        gradient: UnsafePointer<Float>, gradientSample: Int, gradientStride: Int,
+        into dw: UnsafeMutablePointer<Float>
+    ) {
+        withShape { shape, masks in
+            swiftcnn_direct_weight_gradient(
+                shape, masks, outputs, samples, source, sourceSample, gradient, gradientSample,
+                gradientStride, dw, channels * indices.count, 0)
+        }
+    }
+}
+
+extension Optional where Wrapped == Tensor {
+    /// Calls `body` with the tensor's scalars, or `nil`.
+    func withOptionalPointer<R>(_ body: (UnsafePointer<Float>?) -> R) -> R {
+        guard let tensor = self else { return body(nil) }
+        return tensor.withUnsafeBufferPointer { body($0.baseAddress) }
+    }
+}
