@@ -9,8 +9,10 @@
 // The weight gradient uses the same addressing with the roles turned around: its tile holds
 // 8 output channels x 3 (channel, tap) pairs, each a 16-lane partial sum over pixels.
 #include "tensor_kernels.h"
+#include "sgemm_internal.h"
 
 #include <stdint.h>
+#include <string.h>
 
 enum { MR = SWIFTCNN_DIRECT_BLOCK, NV = 3, LANES = 16 };
 
@@ -57,7 +59,7 @@ void swiftcnn_direct_pack_weights(
     }
 }
 
-void swiftcnn_direct_split_phases(
+static void split_phases_scalar(
     const float *input, long channels, long height, long width, long stride_height,
     long stride_width, long phase_rows, long phase_width, float *dest) {
     const long plane = phase_rows * phase_width;
@@ -85,7 +87,7 @@ void swiftcnn_direct_split_phases(
     }
 }
 
-void swiftcnn_direct_merge_phases(
+static void merge_phases_scalar(
     const float *phases, long channels, long height, long width, long stride_height,
     long stride_width, long phase_rows, long phase_width, float *output) {
     const long plane = phase_rows * phase_width;
@@ -193,18 +195,112 @@ void swiftcnn_direct_forward(
     }
 }
 
+// MARK: Stride phases, AVX-512 (horizontal stride 2)
+
+/// Lanes 0, 2, …, 30 and 1, 3, …, 31 of two vectors, and the inverse interleaving.
+static const int32_t even_lanes[16] = {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
+static const int32_t odd_lanes[16] = {1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31};
+static const int32_t low_lanes[16] = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23};
+static const int32_t high_lanes[16] = {8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
+
+/// Splits one input row of `2·count` pixels into its even and odd pixels.
+AVX512_TARGET static void split_row_pairs(
+    const float *line, long count, float *even, float *odd) {
+    const __m512i ie = _mm512_loadu_si512(even_lanes), io = _mm512_loadu_si512(odd_lanes);
+    for (long x = 0; x < count; x += LANES) {
+        const long left = count - x;
+        const __mmask16 m = tail_mask(left);
+        const __m512 a = _mm512_maskz_loadu_ps(tail_mask(2 * left), line + 2 * x);
+        const __m512 b = _mm512_maskz_loadu_ps(tail_mask(2 * left - LANES), line + 2 * x + LANES);
+        _mm512_mask_storeu_ps(even + x, m, _mm512_permutex2var_ps(a, ie, b));
+        _mm512_mask_storeu_ps(odd + x, m, _mm512_permutex2var_ps(a, io, b));
+    }
+}
+
+/// Interleaves `count` even and `count` odd pixels into one row of `2·count`.
+AVX512_TARGET static void merge_row_pairs(
+    const float *even, const float *odd, long count, float *line) {
+    const __m512i il = _mm512_loadu_si512(low_lanes), ih = _mm512_loadu_si512(high_lanes);
+    for (long x = 0; x < count; x += LANES) {
+        const long left = count - x;
+        const __mmask16 m = tail_mask(left);
+        const __m512 e = _mm512_maskz_loadu_ps(m, even + x), o = _mm512_maskz_loadu_ps(m, odd + x);
+        _mm512_mask_storeu_ps(line + 2 * x, tail_mask(2 * left), _mm512_permutex2var_ps(e, il, o));
+        _mm512_mask_storeu_ps(
+            line + 2 * x + LANES, tail_mask(2 * left - LANES), _mm512_permutex2var_ps(e, ih, o));
+    }
+}
+
+AVX512_TARGET void swiftcnn_direct_split_phases(
+    const float *input, long channels, long height, long width, long stride_height,
+    long stride_width, long phase_rows, long phase_width, float *dest) {
+    if (stride_width > 2 || width != stride_width * phase_width) {
+        split_phases_scalar(input, channels, height, width, stride_height, stride_width,
+            phase_rows, phase_width, dest);
+        return;
+    }
+    const long plane = phase_rows * phase_width, phases = stride_height * stride_width;
+    for (long c = 0; c < channels; c++) {
+        for (long a = 0; a < stride_height; a++) {
+            float *target = dest + (c * phases + a * stride_width) * plane;
+            for (long y = 0; y < phase_rows; y++) {
+                const long iy = y * stride_height + a;
+                float *row = target + y * phase_width;
+                if (iy >= height) {
+                    memset(row, 0, (size_t)phase_width * sizeof(float));
+                    if (stride_width == 2) memset(row + plane, 0, (size_t)phase_width * sizeof(float));
+                    continue;
+                }
+                const float *line = input + (c * height + iy) * width;
+                if (stride_width == 2) split_row_pairs(line, phase_width, row, row + plane);
+                else memcpy(row, line, (size_t)width * sizeof(float));
+            }
+        }
+    }
+}
+
+AVX512_TARGET void swiftcnn_direct_merge_phases(
+    const float *phases, long channels, long height, long width, long stride_height,
+    long stride_width, long phase_rows, long phase_width, float *output) {
+    if (stride_width > 2 || width != stride_width * phase_width) {
+        merge_phases_scalar(phases, channels, height, width, stride_height, stride_width,
+            phase_rows, phase_width, output);
+        return;
+    }
+    const long plane = phase_rows * phase_width, count = stride_height * stride_width;
+    for (long c = 0; c < channels; c++) {
+        for (long iy = 0; iy < height; iy++) {
+            const long a = iy % stride_height, y = iy / stride_height;
+            const float *row = phases + (c * count + a * stride_width) * plane + y * phase_width;
+            float *line = output + (c * height + iy) * width;
+            if (stride_width == 2) merge_row_pairs(row, row + plane, phase_width, line);
+            else memcpy(line, row, (size_t)width * sizeof(float));
+        }
+    }
+}
+
 // MARK: Weight gradient
 
-/// One tile of the weight gradient: `mr` output channels x `kn` consecutive (channel, tap)
-/// pairs starting at k0 = c·taps + t, summed over every pixel of `samples` samples.
+/// Vectors of pixels a weight-gradient tile sums in registers before saving its 16-lane
+/// partial sums: samples are taken in chunks of about this many vectors, so that a chunk's
+/// output gradient (8 channels) stays in L1 while every (channel, tap) pair reads it.
+enum { CHUNK_VECTORS = 32 };
+
+/// One tile of the weight gradient over a chunk of `samples` samples: `mr` output channels x
+/// `kn` consecutive (channel, tap) pairs k0 = c·taps + t. The 16-lane partial sums live in
+/// `partial` ([k][MR][16]); `first` starts them at zero.
 AVX512_TARGET INLINE void gradient_tile(
     const int mr, const int kn, const swiftcnn_direct_shape *g, const uint16_t *masks,
     long vectors, long k0, long samples, const float *source, long source_sample,
-    const float *gradient, long gradient_sample, long gradient_stride, float *dw,
-    long dw_stride, int accumulate) {
+    const float *gradient, long gradient_sample, long gradient_stride, float *partial,
+    int first) {
     __m512 acc[MR][NV];
-    for (int r = 0; r < mr; r++)
-        for (int j = 0; j < kn; j++) acc[r][j] = _mm512_setzero_ps();
+    for (int r = 0; r < mr; r++) {
+        for (int j = 0; j < kn; j++) {
+            acc[r][j] = first ? _mm512_setzero_ps()
+                : _mm512_load_ps(partial + ((k0 + j) * MR + r) * LANES);
+        }
+    }
     const long pixels = g->out_rows * g->width;
     long offset[NV];
     const uint16_t *mask_row[NV];
@@ -231,9 +327,7 @@ AVX512_TARGET INLINE void gradient_tile(
     }
     for (int r = 0; r < mr; r++) {
         for (int j = 0; j < kn; j++) {
-            const float sum = _mm512_reduce_add_ps(acc[r][j]);
-            float *target = dw + r * dw_stride + k0 + j;
-            *target = accumulate ? *target + sum : sum;
+            _mm512_store_ps(partial + ((k0 + j) * MR + r) * LANES, acc[r][j]);
         }
     }
 }
@@ -241,14 +335,14 @@ AVX512_TARGET INLINE void gradient_tile(
 #define GRADIENT_CASE(MRV, KNV)                                                             \
     case (MRV) * 4 + (KNV):                                                                \
         gradient_tile(MRV, KNV, g, masks, vectors, k, samples, source, source_sample,       \
-            gradient, gradient_sample, gradient_stride, dw, dw_stride, accumulate);         \
+            gradient, gradient_sample, gradient_stride, partial, first);                    \
         break;
 #define GRADIENT_ROW(MRV) GRADIENT_CASE(MRV, 1) GRADIENT_CASE(MRV, 2) GRADIENT_CASE(MRV, 3)
 
 AVX512_TARGET static void gradient_dispatch(
     int mr, int kn, const swiftcnn_direct_shape *g, const uint16_t *masks, long vectors,
     long k, long samples, const float *source, long source_sample, const float *gradient,
-    long gradient_sample, long gradient_stride, float *dw, long dw_stride, int accumulate) {
+    long gradient_sample, long gradient_stride, float *partial, int first) {
     switch (mr * 4 + kn) {
         GRADIENT_ROW(8) GRADIENT_ROW(7) GRADIENT_ROW(6) GRADIENT_ROW(5)
         GRADIENT_ROW(4) GRADIENT_ROW(3) GRADIENT_ROW(2) GRADIENT_ROW(1)
@@ -256,23 +350,52 @@ AVX512_TARGET static void gradient_dispatch(
     }
 }
 
-void swiftcnn_direct_weight_gradient(
+AVX512_TARGET void swiftcnn_direct_weight_gradient(
     const swiftcnn_direct_shape *g, const uint16_t *masks, long outputs, long samples,
     const float *source, long source_sample, const float *gradient, long gradient_sample,
     long gradient_stride, float *dw, long dw_stride, int accumulate) {
     const long vectors = vector_count(g), patch = g->channels * g->taps;
+    float *partial = swiftcnn_thread_buffer(SWIFTCNN_BUFFER_DIRECT, (size_t)(patch * MR * LANES));
+    if (partial == NULL || samples <= 0) return;
+    long chunk = (CHUNK_VECTORS + vectors - 1) / vectors;
+    if (chunk > samples) chunk = samples;
     for (long o = 0; o < outputs; o += MR) {
         const int mr = (int)(outputs - o < MR ? outputs - o : MR);
-        for (long k = 0; k < patch; k += NV) {
-            const int kn = (int)(patch - k < NV ? patch - k : NV);
-            gradient_dispatch(mr, kn, g, masks, vectors, k, samples, source, source_sample,
-                gradient + o * gradient_stride, gradient_sample, gradient_stride,
-                dw + o * dw_stride, dw_stride, accumulate);
+        for (long n = 0; n < samples; n += chunk) {
+            const long count = samples - n < chunk ? samples - n : chunk;
+            for (long k = 0; k < patch; k += NV) {
+                const int kn = (int)(patch - k < NV ? patch - k : NV);
+                gradient_dispatch(mr, kn, g, masks, vectors, k, count,
+                    source + n * source_sample, source_sample,
+                    gradient + n * gradient_sample + o * gradient_stride, gradient_sample,
+                    gradient_stride, partial, n == 0);
+            }
+        }
+        for (int r = 0; r < mr; r++) {
+            float *row = dw + (o + r) * dw_stride;
+            for (long k = 0; k < patch; k++) {
+                const float sum = _mm512_reduce_add_ps(_mm512_load_ps(partial + (k * MR + r) * LANES));
+                row[k] = accumulate ? row[k] + sum : sum;
+            }
         }
     }
 }
 
 #else
+
+void swiftcnn_direct_split_phases(
+    const float *input, long channels, long height, long width, long stride_height,
+    long stride_width, long phase_rows, long phase_width, float *dest) {
+    split_phases_scalar(input, channels, height, width, stride_height, stride_width,
+        phase_rows, phase_width, dest);
+}
+
+void swiftcnn_direct_merge_phases(
+    const float *phases, long channels, long height, long width, long stride_height,
+    long stride_width, long phase_rows, long phase_width, float *output) {
+    merge_phases_scalar(phases, channels, height, width, stride_height, stride_width,
+        phase_rows, phase_width, output);
+}
 
 void swiftcnn_direct_forward(
     const swiftcnn_direct_shape *g, const uint16_t *masks, long outputs, const float *packed,

@@ -9,7 +9,6 @@
 #include "tensor_kernels.h"
 #include "sgemm_internal.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,43 +49,6 @@ static kernel_info kernel_for(int level) {
         info.nr = SWIFTCNN_NR_SCALAR;
     }
     return info;
-}
-
-// MARK: Per-thread packing memory
-
-static pthread_key_t buffer_key;
-static pthread_once_t buffer_once = PTHREAD_ONCE_INIT;
-
-typedef struct {
-    float *data;
-    size_t capacity;
-} pack_buffer;
-
-static void free_buffer(void *raw) {
-    pack_buffer *buffer = raw;
-    free(buffer->data);
-    free(buffer);
-}
-
-static void make_buffer_key(void) { pthread_key_create(&buffer_key, free_buffer); }
-
-/// The calling thread's packing memory, at least `count` floats, 64-byte aligned (NULL when
-/// out of memory). Kept for the thread's life, freed when it exits.
-static float *thread_buffer(size_t count) {
-    pthread_once(&buffer_once, make_buffer_key);
-    pack_buffer *buffer = pthread_getspecific(buffer_key);
-    if (buffer == NULL) {
-        buffer = calloc(1, sizeof(pack_buffer));
-        if (buffer == NULL) return NULL;
-        pthread_setspecific(buffer_key, buffer);
-    }
-    if (buffer->capacity < count) {
-        free(buffer->data);
-        size_t bytes = (count * sizeof(float) + 63) / 64 * 64;
-        buffer->data = aligned_alloc(64, bytes);
-        buffer->capacity = buffer->data ? count : 0;
-    }
-    return buffer->data;
 }
 
 // MARK: Packing
@@ -286,7 +248,7 @@ static void gemm(
     const long mcb = block_size(m, MC_MAX, info.mr);
     // B panels start 64-byte aligned (the kernels use aligned loads): a multiple of 16 floats.
     const long b_offset = (mcb * kcb + 15) / 16 * 16;
-    float *packed_a = thread_buffer((size_t)(b_offset + ncb * kcb));
+    float *packed_a = swiftcnn_thread_buffer(SWIFTCNN_BUFFER_GEMM, (size_t)(b_offset + ncb * kcb));
     if (packed_a == NULL) return;
     float *packed_b = packed_a + b_offset;
     for (long jc = 0; jc < n; jc += ncb) {

@@ -45,6 +45,17 @@ void swiftcnn_copy_rows_scalar(
 
 #include "tensor_kernels.h"
 
+#include <stddef.h>
+
+/// Per-thread scratch memory, one buffer per slot so that kernels using different slots never
+/// share one.
+enum { SWIFTCNN_BUFFER_GEMM = 0, SWIFTCNN_BUFFER_DIRECT = 1, SWIFTCNN_BUFFER_SLOTS = 2 };
+
+/// The calling thread's buffer for `slot`, at least `count` floats, 64-byte aligned (NULL
+/// when out of memory). Kept for the thread's life (contents are not preserved when it
+/// grows), freed when the thread exits.
+float *swiftcnn_thread_buffer(int slot, size_t count);
+
 /// Packs an NR-wide (48) AVX-512 B panel of the im2col matrix straight from the input with
 /// masked loads: k steps p0..<p0+kc, columns n0..<n0+columns (≤ 48). Only for horizontal
 /// stride 1; returns 0 (packing nothing) for others, for kernels larger than 16x16 or when

@@ -93,35 +93,45 @@ struct DirectConvolution {
         return Tensor(uncheckedShape: [g.batch, o, g.outputHeight, g.outputWidth], count: count) {
             out in
             guard let outBase = out.baseAddress else { return }
-            withSource(input) { source, sampleStride in
+            input.withUnsafeBufferPointer { x in
+                let source = x.baseAddress ?? BLAS.emptyOperand
                 bias.withOptionalPointer { biasBase in
-                    taps.run(
-                        samples: g.batch, outputs: o, packed: packed.pointer, bias: biasBase,
-                        source: source, sourceSample: sampleStride, output: outBase,
-                        outputSample: g.outputSample)
+                    guard isStrided else {
+                        return taps.run(
+                            samples: g.batch, outputs: o, packed: packed.pointer,
+                            bias: biasBase, source: source, sourceSample: g.inputSample,
+                            output: outBase, outputSample: g.outputSample)
+                    }
+                    // Each sample's phases are split just before use, so they stay in cache.
+                    Parallel.forEach(g.batch) { n in
+                        withPhases(of: source + n * g.inputSample, samples: 1) { phases in
+                            taps.forward(
+                                outputs: o, packed: packed.pointer, bias: biasBase,
+                                source: phases, output: outBase + n * g.outputSample,
+                                outputStride: g.outputPlane)
+                        }
+                    }
                 }
             }
         }
     }
 
-    /// Calls `body` with the input as the kernels read it (the tensor itself, or its stride
-    /// phases) and the distance between samples.
-    private func withSource<R>(
-        _ input: Tensor, _ body: (UnsafePointer<Float>, Int) -> R
+    /// Scalars of one sample's stride phases.
+    private var phaseSample: Int { g.channels * sourceChannel }
+
+    /// Calls `body` with the stride phases of `samples` consecutive input samples, split into
+    /// a scratch buffer (`phaseSample` apart).
+    private func withPhases<R>(
+        of input: UnsafePointer<Float>, samples: Int, _ body: (UnsafePointer<Float>) -> R
     ) -> R {
-        input.withUnsafeBufferPointer { x in
-            let base = x.baseAddress ?? BLAS.emptyOperand
-            guard isStrided else { return body(base, g.inputSample) }
-            let sample = g.channels * sourceChannel
-            let phases = ScratchBuffer(count: g.batch * sample)
-            defer { phases.release() }
-            Parallel.forEach(g.batch, minimumWorkPerThread: 4) { n in
-                swiftcnn_direct_split_phases(
-                    base + n * g.inputSample, g.channels, g.height, g.width, g.strideHeight,
-                    g.strideWidth, sourceRows, g.outputWidth, phases.pointer + n * sample)
-            }
-            return body(UnsafePointer(phases.pointer), sample)
+        let phases = ScratchBuffer(count: samples * phaseSample)
+        defer { phases.release() }
+        for n in 0..<samples {
+            swiftcnn_direct_split_phases(
+                input + n * g.inputSample, g.channels, g.height, g.width, g.strideHeight,
+                g.strideWidth, sourceRows, g.outputWidth, phases.pointer + n * phaseSample)
         }
+        return body(UnsafePointer(phases.pointer))
     }
 
     // MARK: Backward
@@ -136,19 +146,29 @@ struct DirectConvolution {
         let partials = ScratchBuffer(count: groups * partialSize)
         defer { partials.release() }
         let taps = forwardTaps
-        outputGradient.withUnsafeBufferPointer { dyBuffer in
-            let dy = dyBuffer.baseAddress ?? BLAS.emptyOperand
-            withSource(input) { source, sampleStride in
+        input.withUnsafeBufferPointer { x in
+            outputGradient.withUnsafeBufferPointer { dyBuffer in
+                let source = x.baseAddress ?? BLAS.emptyOperand
+                let dy = dyBuffer.baseAddress ?? BLAS.emptyOperand
                 Parallel.forEach(groups) { group in
                     let samples = (g.batch * group / groups)..<(g.batch * (group + 1) / groups)
                     let partial = partials.pointer + group * partialSize
-                    taps.weightGradient(
-                        outputs: o, samples: samples.count,
-                        source: source + samples.lowerBound * sampleStride,
-                        sourceSample: sampleStride,
-                        gradient: dy + samples.lowerBound * g.outputSample,
-                        gradientSample: g.outputSample, gradientStride: g.outputPlane,
-                        into: partial)
+                    let gradient = dy + samples.lowerBound * g.outputSample
+                    let first = source + samples.lowerBound * g.inputSample
+                    func weightGradient(source: UnsafePointer<Float>, sampleStride: Int) {
+                        taps.weightGradient(
+                            outputs: o, samples: samples.count, source: source,
+                            sourceSample: sampleStride, gradient: gradient,
+                            gradientSample: g.outputSample, gradientStride: g.outputPlane,
+                            into: partial)
+                    }
+                    if isStrided {
+                        withPhases(of: first, samples: samples.count) { phases in
+                            weightGradient(source: phases, sampleStride: phaseSample)
+                        }
+                    } else {
+                        weightGradient(source: first, sampleStride: g.inputSample)
+                    }
                     for channel in 0..<o {
                         var sum: Float = 0
                         for n in samples {
@@ -214,20 +234,19 @@ struct DirectConvolution {
                         bias: nil, source: dy, sourceSample: g.outputSample, output: outBase,
                         outputSample: g.inputSample)
                 }
-                let sample = g.channels * sourceChannel
-                let phases = ScratchBuffer(count: g.batch * sample)
-                defer { phases.release() }
-                for (phase, list) in lists.enumerated() {
-                    list.run(
-                        samples: g.batch, outputs: g.channels, packed: packed[phase].pointer,
-                        bias: nil, source: dy, sourceSample: g.outputSample,
-                        output: phases.pointer + phase * plane, outputSample: sample,
-                        outputStride: sourceChannel)
-                }
-                Parallel.forEach(g.batch, minimumWorkPerThread: 4) { n in
+                // Per sample: every phase of its gradient, then the phases merged into dX.
+                Parallel.forEach(g.batch) { n in
+                    let phases = ScratchBuffer(count: phaseSample)
+                    defer { phases.release() }
+                    for (phase, list) in lists.enumerated() {
+                        list.forward(
+                            outputs: g.channels, packed: packed[phase].pointer, bias: nil,
+                            source: dy + n * g.outputSample,
+                            output: phases.pointer + phase * plane, outputStride: sourceChannel)
+                    }
                     swiftcnn_direct_merge_phases(
-                        phases.pointer + n * sample, g.channels, g.height, g.width, sh, sw,
-                        sourceRows, g.outputWidth, outBase + n * g.inputSample)
+                        phases.pointer, g.channels, g.height, g.width, sh, sw, sourceRows,
+                        g.outputWidth, outBase + n * g.inputSample)
                 }
             }
         }
@@ -358,6 +377,17 @@ struct TapList {
                     shape, masks, outputs, packed, bias, source + n * sourceSample,
                     output + n * outputSample, stride, run * span, span)
             }
+        }
+    }
+
+    /// The forward kernel over every pixel of one sample, on the calling thread.
+    func forward(
+        outputs: Int, packed: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        source: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, outputStride: Int
+    ) {
+        withShape { shape, masks in
+            swiftcnn_direct_forward(
+                shape, masks, outputs, packed, bias, source, output, outputStride, 0, vectors)
         }
     }
 

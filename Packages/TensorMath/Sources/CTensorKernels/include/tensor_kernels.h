@@ -90,7 +90,8 @@ void swiftcnn_direct_pack_weights(
 
 /// Splits NCHW planes into stride phases: `dest[c][a·stride_width + b][y][x]` =
 /// `input[c][y·stride_height + a][x·stride_width + b]`, zero where that lies outside the
-/// `height` x `width` plane; each phase plane is `phase_rows` x `phase_width`.
+/// `height` x `width` plane; each phase plane is `phase_rows` x `phase_width`. Level 2 only
+/// (the caller checks), like the other direct kernels.
 void swiftcnn_direct_split_phases(
     const float *input, long channels, long height, long width, long stride_height,
     long stride_width, long phase_rows, long phase_width, float *dest);
