@@ -185,6 +185,21 @@ private func message(of error: some Error) -> String { "\(error)" }
         (3, 30, 4, 12, 11, 3, 5, Size2D(2, 1), Size2D(0), Size2D(1)),
         // Stride-2 rows longer than a vector (35 output columns).
         (2, 3, 4, 9, 70, 3, 3, Size2D(2), Size2D(1), Size2D(1)),
+        // The AVX-512 direct kernels (output width = input width / stride): output channels
+        // beyond one block of 8 and not a multiple of it, stride phases with odd heights,
+        // strides (2, 1), (1, 2) and 3, dilation, one-sided padding, a 7x7 stem, a strided
+        // 1x1 kernel, and single samples whose planes are split over the threads.
+        (3, 9, 17, 8, 8, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
+        (2, 5, 11, 7, 8, 3, 3, Size2D(2), Size2D(1), Size2D(1)),
+        (2, 4, 3, 9, 6, 3, 3, Size2D(2, 1), Size2D(1), Size2D(1)),
+        (2, 3, 9, 6, 10, 3, 3, Size2D(1, 2), Size2D(1), Size2D(1)),
+        (2, 3, 4, 10, 9, 3, 3, Size2D(3), Size2D(1), Size2D(1)),
+        (2, 3, 5, 10, 10, 3, 3, Size2D(1), Size2D(2), Size2D(2)),
+        (2, 3, 4, 8, 9, 3, 3, Size2D(1), Size2D(0, 1), Size2D(1)),
+        (2, 3, 8, 32, 32, 7, 7, Size2D(2), Size2D(3), Size2D(1)),
+        (3, 6, 10, 8, 8, 1, 1, Size2D(2), Size2D(0), Size2D(1)),
+        (1, 3, 10, 40, 40, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
+        (1, 4, 6, 40, 40, 3, 3, Size2D(2), Size2D(1), Size2D(1)),
     ])
     func matchesDirectLoops(
         _ configuration: (Int, Int, Int, Int, Int, Int, Int, Size2D, Size2D, Size2D)
