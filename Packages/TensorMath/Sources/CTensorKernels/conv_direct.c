@@ -281,70 +281,97 @@ AVX512_TARGET void swiftcnn_direct_merge_phases(
 
 // MARK: Weight gradient
 
-/// Vectors of pixels a weight-gradient tile sums in registers before saving its 16-lane
-/// partial sums: samples are taken in chunks of about this many vectors, so that a chunk's
-/// output gradient (8 channels) stays in L1 while every (channel, tap) pair reads it.
-enum { CHUNK_VECTORS = 32 };
+enum {
+    /// Output channels x (channel, tap) pairs per weight-gradient register tile: 24
+    /// accumulators, 4 output-gradient vectors and one input vector in flight.
+    GR = 4, GK = 6,
+    /// Vectors of pixels a tile sums in registers before saving its 16-lane partial sums:
+    /// samples are taken in chunks of about this many vectors, so that a chunk's output
+    /// gradient stays in L1 while every (channel, tap) pair reads it.
+    CHUNK_VECTORS = 32,
+};
 
 /// One tile of the weight gradient over a chunk of `samples` samples: `mr` output channels x
-/// `kn` consecutive (channel, tap) pairs k0 = c·taps + t. The 16-lane partial sums live in
-/// `partial` ([k][MR][16]); `first` starts them at zero.
+/// `nc` channels c0.. x `nj` taps t0.. (all in one kernel row, so they share their masks
+/// across the channels). The 16-lane partial sums live in `partial` ([k][GR][16],
+/// k = c·taps + t); `first` starts them at zero. `vmasks` is the mask table transposed
+/// ([vector][tap]).
 AVX512_TARGET INLINE void gradient_tile(
-    const int mr, const int kn, const swiftcnn_direct_shape *g, const uint16_t *masks,
-    long vectors, long k0, long samples, const float *source, long source_sample,
-    const float *gradient, long gradient_sample, long gradient_stride, float *partial,
-    int first) {
-    __m512 acc[MR][NV];
+    const int mr, const int nc, const int nj, const swiftcnn_direct_shape *g,
+    const uint16_t *vmasks, long vectors, long c0, long t0, long samples, const float *source,
+    long source_sample, const float *gradient, long gradient_sample, long gradient_stride,
+    float *partial, int first) {
+    __m512 acc[GR][GK];
+    const long taps = g->taps;
     for (int r = 0; r < mr; r++) {
-        for (int j = 0; j < kn; j++) {
-            acc[r][j] = first ? _mm512_setzero_ps()
-                : _mm512_load_ps(partial + ((k0 + j) * MR + r) * LANES);
+        for (int a = 0; a < nc; a++) {
+            for (int b = 0; b < nj; b++) {
+                const long k = (c0 + a) * taps + t0 + b;
+                acc[r][a * nj + b] = first ? _mm512_setzero_ps()
+                    : _mm512_load_ps(partial + (k * GR + r) * LANES);
+            }
         }
     }
     const long pixels = g->out_rows * g->width;
-    long offset[NV];
-    const uint16_t *mask_row[NV];
-    for (int j = 0; j < kn; j++) {
-        const long k = k0 + j, c = k / g->taps, t = k % g->taps;
-        offset[j] = c * g->channel_stride + g->tap_offset[t];
-        mask_row[j] = masks + t * vectors;
-    }
+    long offset[GK];
+    for (int a = 0; a < nc; a++)
+        for (int b = 0; b < nj; b++)
+            offset[a * nj + b] = (c0 + a) * g->channel_stride + g->tap_offset[t0 + b];
+    const long whole = pixels / LANES;
     for (long n = 0; n < samples; n++) {
         const float *src = source + n * source_sample;
         const float *dy = gradient + n * gradient_sample;
-        for (long v = 0; v < vectors; v++) {
+        const uint16_t *m = vmasks + t0;
+        for (long v = 0; v < vectors; v++, m += taps) {
             const long q = v * LANES;
-            const __mmask16 tail = tail_mask(pixels - q);
-            __m512 x[NV];
-            for (int j = 0; j < kn; j++) {
-                x[j] = _mm512_maskz_loadu_ps(mask_row[j][v], src + offset[j] + q);
+            __m512 d[GR];
+            if (v < whole) {
+                for (int r = 0; r < mr; r++) d[r] = _mm512_loadu_ps(dy + r * gradient_stride + q);
+            } else {
+                const __mmask16 tail = tail_mask(pixels - q);
+                for (int r = 0; r < mr; r++) {
+                    d[r] = _mm512_maskz_loadu_ps(tail, dy + r * gradient_stride + q);
+                }
             }
-            for (int r = 0; r < mr; r++) {
-                const __m512 d = _mm512_maskz_loadu_ps(tail, dy + r * gradient_stride + q);
-                for (int j = 0; j < kn; j++) acc[r][j] = _mm512_fmadd_ps(d, x[j], acc[r][j]);
+            for (int b = 0; b < nj; b++) {
+                const __mmask16 mb = m[b];
+                for (int a = 0; a < nc; a++) {
+                    const __m512 x = _mm512_maskz_loadu_ps(mb, src + offset[a * nj + b] + q);
+                    for (int r = 0; r < mr; r++) {
+                        acc[r][a * nj + b] = _mm512_fmadd_ps(d[r], x, acc[r][a * nj + b]);
+                    }
+                }
             }
         }
     }
     for (int r = 0; r < mr; r++) {
-        for (int j = 0; j < kn; j++) {
-            _mm512_store_ps(partial + ((k0 + j) * MR + r) * LANES, acc[r][j]);
+        for (int a = 0; a < nc; a++) {
+            for (int b = 0; b < nj; b++) {
+                const long k = (c0 + a) * taps + t0 + b;
+                _mm512_store_ps(partial + (k * GR + r) * LANES, acc[r][a * nj + b]);
+            }
         }
     }
 }
 
-#define GRADIENT_CASE(MRV, KNV)                                                             \
-    case (MRV) * 4 + (KNV):                                                                \
-        gradient_tile(MRV, KNV, g, masks, vectors, k, samples, source, source_sample,       \
-            gradient, gradient_sample, gradient_stride, partial, first);                    \
+#define GRADIENT_CASE(MRV, NCV, NJV)                                                        \
+    case ((MRV) * 8 + (NCV)) * 8 + (NJV):                                                  \
+        gradient_tile(MRV, NCV, NJV, g, vmasks, vectors, c, t, samples, source,             \
+            source_sample, gradient, gradient_sample, gradient_stride, partial, first);     \
         break;
-#define GRADIENT_ROW(MRV) GRADIENT_CASE(MRV, 1) GRADIENT_CASE(MRV, 2) GRADIENT_CASE(MRV, 3)
+#define GRADIENT_ROW(MRV)                                                                   \
+    GRADIENT_CASE(MRV, 1, 1) GRADIENT_CASE(MRV, 1, 2) GRADIENT_CASE(MRV, 1, 3)              \
+    GRADIENT_CASE(MRV, 1, 4) GRADIENT_CASE(MRV, 1, 5) GRADIENT_CASE(MRV, 1, 6)              \
+    GRADIENT_CASE(MRV, 2, 1) GRADIENT_CASE(MRV, 2, 2) GRADIENT_CASE(MRV, 2, 3)              \
+    GRADIENT_CASE(MRV, 3, 1) GRADIENT_CASE(MRV, 3, 2) GRADIENT_CASE(MRV, 4, 1)              \
+    GRADIENT_CASE(MRV, 5, 1) GRADIENT_CASE(MRV, 6, 1)
 
 AVX512_TARGET static void gradient_dispatch(
-    int mr, int kn, const swiftcnn_direct_shape *g, const uint16_t *masks, long vectors,
-    long k, long samples, const float *source, long source_sample, const float *gradient,
-    long gradient_sample, long gradient_stride, float *partial, int first) {
-    switch (mr * 4 + kn) {
-        GRADIENT_ROW(8) GRADIENT_ROW(7) GRADIENT_ROW(6) GRADIENT_ROW(5)
+    int mr, int nc, int nj, const swiftcnn_direct_shape *g, const uint16_t *vmasks,
+    long vectors, long c, long t, long samples, const float *source, long source_sample,
+    const float *gradient, long gradient_sample, long gradient_stride, float *partial,
+    int first) {
+    switch ((mr * 8 + nc) * 8 + nj) {
         GRADIENT_ROW(4) GRADIENT_ROW(3) GRADIENT_ROW(2) GRADIENT_ROW(1)
     default: break;
     }
@@ -353,29 +380,48 @@ AVX512_TARGET static void gradient_dispatch(
 AVX512_TARGET void swiftcnn_direct_weight_gradient(
     const swiftcnn_direct_shape *g, const uint16_t *masks, long outputs, long samples,
     const float *source, long source_sample, const float *gradient, long gradient_sample,
-    long gradient_stride, float *dw, long dw_stride, int accumulate) {
-    const long vectors = vector_count(g), patch = g->channels * g->taps;
-    float *partial = swiftcnn_thread_buffer(SWIFTCNN_BUFFER_DIRECT, (size_t)(patch * MR * LANES));
-    if (partial == NULL || samples <= 0) return;
+    long gradient_stride, float *dw, long dw_stride, int accumulate, long kernel_width) {
+    const long vectors = vector_count(g), taps = g->taps, channels = g->channels;
+    const long patch = channels * taps;
+    // Partial sums, then the mask table transposed to [vector][tap].
+    const long partial_size = (patch * GR * LANES + 15) / 16 * 16;
+    float *buffer = swiftcnn_thread_buffer(
+        SWIFTCNN_BUFFER_DIRECT, (size_t)(partial_size + (vectors * taps + 1) / 2));
+    if (buffer == NULL || samples <= 0) return;
+    float *partial = buffer;
+    uint16_t *vmasks = (uint16_t *)(buffer + partial_size);
+    for (long t = 0; t < taps; t++)
+        for (long v = 0; v < vectors; v++) vmasks[v * taps + t] = masks[t * vectors + v];
+    // Tiles: runs of at most GK taps of one kernel row, times as many channels as fit.
+    const long row = kernel_width > 0 && taps % kernel_width == 0 ? kernel_width : taps;
+    const long row_tiles = (row + GK - 1) / GK;
     long chunk = (CHUNK_VECTORS + vectors - 1) / vectors;
     if (chunk > samples) chunk = samples;
-    for (long o = 0; o < outputs; o += MR) {
-        const int mr = (int)(outputs - o < MR ? outputs - o : MR);
+    for (long o = 0; o < outputs; o += GR) {
+        const int mr = (int)(outputs - o < GR ? outputs - o : GR);
         for (long n = 0; n < samples; n += chunk) {
             const long count = samples - n < chunk ? samples - n : chunk;
-            for (long k = 0; k < patch; k += NV) {
-                const int kn = (int)(patch - k < NV ? patch - k : NV);
-                gradient_dispatch(mr, kn, g, masks, vectors, k, count,
-                    source + n * source_sample, source_sample,
-                    gradient + n * gradient_sample + o * gradient_stride, gradient_sample,
-                    gradient_stride, partial, n == 0);
+            for (long t_row = 0; t_row < taps; t_row += row) {
+                for (long tile = 0; tile < row_tiles; tile++) {
+                    const long t = t_row + row * tile / row_tiles;
+                    const int nj = (int)(t_row + row * (tile + 1) / row_tiles - t);
+                    const long group = GK / nj;
+                    for (long c = 0; c < channels; c += group) {
+                        const int nc = (int)(channels - c < group ? channels - c : group);
+                        gradient_dispatch(mr, nc, nj, g, vmasks, vectors, c, t, count,
+                            source + n * source_sample, source_sample,
+                            gradient + n * gradient_sample + o * gradient_stride,
+                            gradient_sample, gradient_stride, partial, n == 0);
+                    }
+                }
             }
         }
         for (int r = 0; r < mr; r++) {
-            float *row = dw + (o + r) * dw_stride;
+            float *out = dw + (o + r) * dw_stride;
             for (long k = 0; k < patch; k++) {
-                const float sum = _mm512_reduce_add_ps(_mm512_load_ps(partial + (k * MR + r) * LANES));
-                row[k] = accumulate ? row[k] + sum : sum;
+                const float sum =
+                    _mm512_reduce_add_ps(_mm512_load_ps(partial + (k * GR + r) * LANES));
+                out[k] = accumulate ? out[k] + sum : sum;
             }
         }
     }
@@ -405,6 +451,6 @@ void swiftcnn_direct_forward(
 void swiftcnn_direct_weight_gradient(
     const swiftcnn_direct_shape *g, const uint16_t *masks, long outputs, long samples,
     const float *source, long source_sample, const float *gradient, long gradient_sample,
-    long gradient_stride, float *dw, long dw_stride, int accumulate) {}
+    long gradient_stride, float *dw, long dw_stride, int accumulate, long kernel_width) {}
 
 #endif

@@ -157,7 +157,8 @@ struct DirectConvolution {
                     let first = source + samples.lowerBound * g.inputSample
                     func weightGradient(source: UnsafePointer<Float>, sampleStride: Int) {
                         taps.weightGradient(
-                            outputs: o, samples: samples.count, source: source,
+                            outputs: o, kernelWidth: g.kernelWidth, samples: samples.count,
+                            source: source,
                             sourceSample: sampleStride, gradient: gradient,
                             gradientSample: g.outputSample, gradientStride: g.outputPlane,
                             into: partial)
@@ -394,14 +395,14 @@ struct TapList {
     /// The weight gradient `[outputs, channels·taps]` of `samples` consecutive samples,
     /// overwritten into `dw`, on the calling thread.
     func weightGradient(
-        outputs: Int, samples: Int, source: UnsafePointer<Float>, sourceSample: Int,
+        outputs: Int, kernelWidth: Int, samples: Int, source: UnsafePointer<Float>, sourceSample: Int,
         gradient: UnsafePointer<Float>, gradientSample: Int, gradientStride: Int,
         into dw: UnsafeMutablePointer<Float>
     ) {
         withShape { shape, masks in
             swiftcnn_direct_weight_gradient(
                 shape, masks, outputs, samples, source, sourceSample, gradient, gradientSample,
-                gradientStride, dw, channels * indices.count, 0)
+                gradientStride, dw, channels * indices.count, 0, kernelWidth)
         }
     }
 }

@@ -116,11 +116,13 @@ void swiftcnn_direct_forward(
 /// `dw[o·dw_stride + k]` (+)= the sum over `samples` samples (in order) of
 /// Σ_q gradient[o][q] · source[c][q + tap_offset[t]], with samples `source_sample` and
 /// `gradient_sample` apart and gradient channels `gradient_stride` apart. Overwrites unless
-/// `accumulate`. Each sum runs over 16 lanes, then across them, in a fixed order.
+/// `accumulate`. Taps come in kernel rows of `kernel_width` (raster order), which lets one
+/// register tile share its masks across channels. Each sum runs over 16 lanes, then across
+/// them, in a fixed order.
 void swiftcnn_direct_weight_gradient(
     const swiftcnn_direct_shape *shape, const uint16_t *masks, long outputs, long samples,
     const float *source, long source_sample, const float *gradient, long gradient_sample,
-    long gradient_stride, float *dw, long dw_stride, int accumulate);
+    long gradient_stride, float *dw, long dw_stride, int accumulate, long kernel_width);
 
 #ifdef __cplusplus
 }
