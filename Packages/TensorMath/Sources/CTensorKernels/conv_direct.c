@@ -121,56 +121,72 @@ static inline __mmask16 tail_mask(long left) {
 
 // MARK: Forward
 
-/// One tile: `mr` output channels x `nv` vectors starting at vector v0.
+/// Where one vector of a forward tile reads and writes: its sample's source at the vector's
+/// first pixel, its output likewise, its column of the mask table and the pixels left in
+/// its plane from its first one. Tiles may span samples.
+typedef struct {
+    const float *source;
+    float *output;
+    const uint16_t *masks;
+    long left;
+} forward_vector;
+
+/// One tile: `mr` output channels x `nv` vectors.
 AVX512_TARGET INLINE void forward_tile(
-    const int mr, const int nv, const swiftcnn_direct_shape *g, const uint16_t *masks,
-    long vectors, long v0, const float *packed, const float *bias, const float *source,
-    float *output, long output_stride) {
+    const int mr, const int nv, const swiftcnn_direct_shape *g, long vectors,
+    const forward_vector *vec, const float *packed, const float *bias, long output_stride) {
     __m512 acc[MR][NV];
     for (int r = 0; r < mr; r++) {
         const __m512 start = bias ? _mm512_set1_ps(bias[r]) : _mm512_setzero_ps();
         for (int v = 0; v < nv; v++) acc[r][v] = start;
     }
-    const long q0 = v0 * LANES, channels = g->channels, cs = g->channel_stride;
+    const long channels = g->channels, cs = g->channel_stride;
     for (long t = 0; t < g->taps; t++) {
-        const uint16_t *m = masks + t * vectors + v0;
-        const __mmask16 m0 = m[0], m1 = nv > 1 ? m[1] : 0, m2 = nv > 2 ? m[2] : 0;
-        const float *s = source + q0 + g->tap_offset[t];
+        const long offset = g->tap_offset[t];
+        const __mmask16 m0 = vec[0].masks[t * vectors];
+        const __mmask16 m1 = nv > 1 ? vec[1].masks[t * vectors] : 0;
+        const __mmask16 m2 = nv > 2 ? vec[2].masks[t * vectors] : 0;
+        const float *s0 = vec[0].source + offset;
+        const float *s1 = nv > 1 ? vec[1].source + offset : s0;
+        const float *s2 = nv > 2 ? vec[2].source + offset : s0;
         const float *w = packed + t * channels * MR;
         for (long c = 0; c < channels; c++) {
             __m512 x[NV];
-            x[0] = _mm512_maskz_loadu_ps(m0, s);
-            if (nv > 1) x[1] = _mm512_maskz_loadu_ps(m1, s + LANES);
-            if (nv > 2) x[2] = _mm512_maskz_loadu_ps(m2, s + 2 * LANES);
+            x[0] = _mm512_maskz_loadu_ps(m0, s0);
+            if (nv > 1) x[1] = _mm512_maskz_loadu_ps(m1, s1);
+            if (nv > 2) x[2] = _mm512_maskz_loadu_ps(m2, s2);
             for (int r = 0; r < mr; r++) {
                 const __m512 a = _mm512_set1_ps(w[r]);
                 for (int v = 0; v < nv; v++) acc[r][v] = _mm512_fmadd_ps(a, x[v], acc[r][v]);
             }
-            s += cs;
+            s0 += cs;
+            s1 += cs;
+            s2 += cs;
             w += MR;
         }
     }
-    const long pixels = g->out_rows * g->width;
+    __mmask16 store[NV];
+    float *out[NV];
+    for (int v = 0; v < nv; v++) {
+        store[v] = tail_mask(vec[v].left);
+        out[v] = vec[v].output;
+    }
     for (int r = 0; r < mr; r++) {
-        float *row = output + r * output_stride + q0;
         for (int v = 0; v < nv; v++) {
-            const long left = pixels - q0 - v * LANES;
-            if (left >= LANES) _mm512_storeu_ps(row + v * LANES, acc[r][v]);
-            else _mm512_mask_storeu_ps(row + v * LANES, tail_mask(left), acc[r][v]);
+            _mm512_mask_storeu_ps(out[v] + r * output_stride, store[v], acc[r][v]);
         }
     }
 }
 
 #define FORWARD_CASE(MRV, NVV)                                                              \
     case (MRV) * 4 + (NVV):                                                                \
-        forward_tile(MRV, NVV, g, masks, vectors, v, packed, bias, source, output, ostride); \
+        forward_tile(MRV, NVV, g, vectors, vec, packed, bias, output_stride);               \
         break;
 #define FORWARD_ROW(MRV) FORWARD_CASE(MRV, 1) FORWARD_CASE(MRV, 2) FORWARD_CASE(MRV, 3)
 
 AVX512_TARGET static void forward_dispatch(
-    int mr, int nv, const swiftcnn_direct_shape *g, const uint16_t *masks, long vectors,
-    long v, const float *packed, const float *bias, const float *source, float *output,
-    long ostride) {
+    int mr, int nv, const swiftcnn_direct_shape *g, long vectors, const forward_vector *vec,
+    const float *packed, const float *bias, long output_stride) {
     switch (mr * 4 + nv) {
         FORWARD_ROW(8) FORWARD_ROW(7) FORWARD_ROW(6) FORWARD_ROW(5)
         FORWARD_ROW(4) FORWARD_ROW(3) FORWARD_ROW(2) FORWARD_ROW(1)
@@ -180,17 +196,29 @@ AVX512_TARGET static void forward_dispatch(
 
 void swiftcnn_direct_forward(
     const swiftcnn_direct_shape *g, const uint16_t *masks, long outputs, const float *packed,
-    const float *bias, const float *source, float *output, long output_stride,
-    long first_vector, long vector_span) {
-    const long vectors = vector_count(g);
-    const long end = first_vector + vector_span < vectors ? first_vector + vector_span : vectors;
+    const float *bias, const float *source, long source_sample, float *output,
+    long output_sample, long output_stride, long first_unit, long unit_count) {
+    const long vectors = vector_count(g), pixels = g->out_rows * g->width;
     const long block_size = g->taps * g->channels * MR;
-    for (long v = first_vector; v < end; v += NV) {
-        const int nv = (int)(end - v < NV ? end - v : NV);
+    for (long u = first_unit; u < first_unit + unit_count; u += NV) {
+        const int nv = (int)(first_unit + unit_count - u < NV ? first_unit + unit_count - u : NV);
+        forward_vector vec[NV];
+        for (int i = 0; i < nv; i++) {
+            const long n = (u + i) / vectors, v = (u + i) % vectors;
+            vec[i].source = source + n * source_sample + v * LANES;
+            vec[i].output = output + n * output_sample + v * LANES;
+            vec[i].masks = masks + v;
+            vec[i].left = pixels - v * LANES;
+        }
         for (long o = 0; o < outputs; o += MR) {
             const int mr = (int)(outputs - o < MR ? outputs - o : MR);
-            forward_dispatch(mr, nv, g, masks, vectors, v, packed + (o / MR) * block_size,
-                bias ? bias + o : NULL, source, output + o * output_stride, output_stride);
+            forward_vector shifted[NV];
+            for (int i = 0; i < nv; i++) {
+                shifted[i] = vec[i];
+                shifted[i].output += o * output_stride;
+            }
+            forward_dispatch(mr, nv, g, vectors, shifted, packed + (o / MR) * block_size,
+                bias ? bias + o : NULL, output_stride);
         }
     }
 }
@@ -445,8 +473,8 @@ void swiftcnn_direct_merge_phases(
 
 void swiftcnn_direct_forward(
     const swiftcnn_direct_shape *g, const uint16_t *masks, long outputs, const float *packed,
-    const float *bias, const float *source, float *output, long output_stride,
-    long first_vector, long vector_span) {}
+    const float *bias, const float *source, long source_sample, float *output,
+    long output_sample, long output_stride, long first_unit, long unit_count) {}
 
 void swiftcnn_direct_weight_gradient(
     const swiftcnn_direct_shape *g, const uint16_t *masks, long outputs, long samples,

@@ -102,18 +102,31 @@ struct DirectConvolution {
                             bias: biasBase, source: source, sourceSample: g.inputSample,
                             output: outBase, outputSample: g.outputSample)
                     }
-                    // Each sample's phases are split just before use, so they stay in cache.
-                    Parallel.forEach(g.batch) { n in
-                        withPhases(of: source + n * g.inputSample, samples: 1) { phases in
+                    // Phases are split a few samples at a time, just before use, so they
+                    // stay in cache.
+                    let chunk = phaseChunk(vectors: taps.vectors)
+                    Parallel.forEach((g.batch + chunk - 1) / chunk) { item in
+                        let samples = (item * chunk)..<Swift.min(g.batch, (item + 1) * chunk)
+                        withPhases(
+                            of: source + samples.lowerBound * g.inputSample,
+                            samples: samples.count
+                        ) { phases in
                             taps.forward(
-                                outputs: o, packed: packed.pointer, bias: biasBase,
-                                source: phases, output: outBase + n * g.outputSample,
-                                outputStride: g.outputPlane)
+                                samples: samples.count, outputs: o, packed: packed.pointer,
+                                bias: biasBase, source: phases, sourceSample: phaseSample,
+                                output: outBase + samples.lowerBound * g.outputSample,
+                                outputSample: g.outputSample, outputStride: g.outputPlane)
                         }
                     }
                 }
             }
         }
+    }
+
+    /// Samples whose stride phases are split and computed together: enough for a few
+    /// register tiles of 3 vectors when planes are small.
+    private func phaseChunk(vectors: Int) -> Int {
+        Swift.max(1, Swift.min(8, 24 / Swift.max(1, vectors)))
     }
 
     /// Scalars of one sample's stride phases.
@@ -141,7 +154,11 @@ struct DirectConvolution {
         input: Tensor, weight: Tensor, outputGradient: Tensor, needsInput: Bool
     ) -> (input: Tensor?, weight: Tensor, bias: Tensor) {
         let (o, k) = (g.outChannels, g.patchSize)
-        let groups = Swift.min(g.batch, Self.maximumGroups)
+        // Groups of at least about 128 pixel vectors, so that the final sums across lanes
+        // stay cheap next to the products.
+        let vectors = (g.outputPlane + 15) / 16
+        let groups = Swift.max(
+            1, Swift.min(g.batch, Self.maximumGroups, g.batch * vectors / Self.groupVectors))
         let partialSize = o * k + o
         let partials = ScratchBuffer(count: groups * partialSize)
         defer { partials.release() }
@@ -198,6 +215,8 @@ struct DirectConvolution {
 
     /// At most this many sample groups (and partial weight gradients) per backward call.
     static let maximumGroups = 16
+    /// Pixel vectors a weight-gradient group aims for at least.
+    static let groupVectors = 128
 
     /// The input gradient: for each stride phase of the input, a stride-1 convolution of the
     /// output gradient with the weight taps that land on that phase (flipped, transposed).
@@ -235,19 +254,27 @@ struct DirectConvolution {
                         bias: nil, source: dy, sourceSample: g.outputSample, output: outBase,
                         outputSample: g.inputSample)
                 }
-                // Per sample: every phase of its gradient, then the phases merged into dX.
-                Parallel.forEach(g.batch) { n in
-                    let phases = ScratchBuffer(count: phaseSample)
+                // Per chunk of samples: every phase of their gradient, then the phases merged
+                // into dX.
+                let chunk = phaseChunk(vectors: lists[0].vectors)
+                Parallel.forEach((g.batch + chunk - 1) / chunk) { item in
+                    let samples = (item * chunk)..<Swift.min(g.batch, (item + 1) * chunk)
+                    let phases = ScratchBuffer(count: samples.count * phaseSample)
                     defer { phases.release() }
                     for (phase, list) in lists.enumerated() {
                         list.forward(
-                            outputs: g.channels, packed: packed[phase].pointer, bias: nil,
-                            source: dy + n * g.outputSample,
-                            output: phases.pointer + phase * plane, outputStride: sourceChannel)
+                            samples: samples.count, outputs: g.channels,
+                            packed: packed[phase].pointer, bias: nil,
+                            source: dy + samples.lowerBound * g.outputSample,
+                            sourceSample: g.outputSample,
+                            output: phases.pointer + phase * plane, outputSample: phaseSample,
+                            outputStride: sourceChannel)
                     }
-                    swiftcnn_direct_merge_phases(
-                        phases.pointer, g.channels, g.height, g.width, sh, sw, sourceRows,
-                        g.outputWidth, outBase + n * g.inputSample)
+                    for (slot, n) in samples.enumerated() {
+                        swiftcnn_direct_merge_phases(
+                            phases.pointer + slot * phaseSample, g.channels, g.height, g.width,
+                            sh, sw, sourceRows, g.outputWidth, outBase + n * g.inputSample)
+                    }
                 }
             }
         }
@@ -355,40 +382,43 @@ struct TapList {
         return packed
     }
 
-    /// The forward kernel over `samples` samples, spread over the threads (by sample, and by
-    /// runs of pixel vectors when there are few samples; every element is computed the same
-    /// way whatever the split). Output channel o of sample n starts at
-    /// `output + n·outputSample + o·outputStride` (`outputStride` defaults to the plane).
+    /// The forward kernel over `samples` samples, spread over the threads in runs of pixel
+    /// vectors (every element is computed the same way whatever the split). Output channel o
+    /// of sample n starts at `output + n·outputSample + o·outputStride` (`outputStride`
+    /// defaults to the plane).
     func run(
         samples: Int, outputs: Int, packed: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         source: UnsafePointer<Float>, sourceSample: Int, output: UnsafeMutablePointer<Float>,
         outputSample: Int, outputStride: Int? = nil
     ) {
         let stride = outputStride ?? outRows * width
-        // Runs of 3·8 vectors when samples are few, so both cores get work.
-        let span = samples >= 8 ? vectors : 24
-        let runs = (vectors + span - 1) / span
-        let flops = 2 * outputs * channels * indices.count * Swift.min(span, vectors) * 16
+        // About 16 runs, each a multiple of the 3-vector register tile.
+        let units = samples * vectors
+        let span = Swift.max(3, (units / 16 + 2) / 3 * 3)
+        let runs = (units + span - 1) / span
+        let flops = 2 * outputs * channels * indices.count * span * 16
         withShape { shape, masks in
             Parallel.forEach(
-                samples * runs, minimumWorkPerThread: Swift.max(1, (1 << 20) / Swift.max(1, flops))
-            ) { item in
-                let (n, run) = item.quotientAndRemainder(dividingBy: runs)
+                runs, minimumWorkPerThread: Swift.max(1, (1 << 20) / Swift.max(1, flops))
+            ) { run in
+                let first = run * span
                 swiftcnn_direct_forward(
-                    shape, masks, outputs, packed, bias, source + n * sourceSample,
-                    output + n * outputSample, stride, run * span, span)
+                    shape, masks, outputs, packed, bias, source, sourceSample, output,
+                    outputSample, stride, first, Swift.min(span, units - first))
             }
         }
     }
 
-    /// The forward kernel over every pixel of one sample, on the calling thread.
+    /// The forward kernel over every pixel of `samples` samples, on the calling thread.
     func forward(
-        outputs: Int, packed: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-        source: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, outputStride: Int
+        samples: Int, outputs: Int, packed: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        source: UnsafePointer<Float>, sourceSample: Int, output: UnsafeMutablePointer<Float>,
+        outputSample: Int, outputStride: Int
     ) {
         withShape { shape, masks in
             swiftcnn_direct_forward(
-                shape, masks, outputs, packed, bias, source, output, outputStride, 0, vectors)
+                shape, masks, outputs, packed, bias, source, sourceSample, output, outputSample,
+                outputStride, 0, samples * vectors)
         }
     }
 

@@ -103,14 +103,16 @@ void swiftcnn_direct_merge_phases(
     long stride_width, long phase_rows, long phase_width, float *output);
 
 /// Direct forward kernel (level 2 only; the caller checks): for every output channel
-/// o < outputs and pixel vector in first_vector..<first_vector + vector_span,
-/// `output[o·output_stride + q]` = bias[o] (0 when `bias` is NULL) + the sum over taps (outer)
-/// and channels (inner). `packed` comes from ``swiftcnn_direct_pack_weights``; `source`
-/// points at channel 0 of one sample.
+/// o < outputs and every unit u in first_unit..<first_unit + unit_count, where unit
+/// u = n·V + v is 16-pixel vector v (of V per plane) of sample n,
+/// `output[n·output_sample + o·output_stride + q]` = bias[o] (0 when `bias` is NULL) + the
+/// sum over taps (outer) and channels (inner). Register tiles may span samples. `packed`
+/// comes from ``swiftcnn_direct_pack_weights``; sample n's channel 0 is at
+/// `source + n·source_sample`.
 void swiftcnn_direct_forward(
     const swiftcnn_direct_shape *shape, const uint16_t *masks, long outputs,
-    const float *packed, const float *bias, const float *source, float *output,
-    long output_stride, long first_vector, long vector_span);
+    const float *packed, const float *bias, const float *source, long source_sample,
+    float *output, long output_sample, long output_stride, long first_unit, long unit_count);
 
 /// Direct weight-gradient kernel (level 2 only): for o < outputs and k = c·taps + t,
 /// `dw[o·dw_stride + k]` (+)= the sum over `samples` samples (in order) of
