@@ -10,28 +10,37 @@ import Darwin
 /// and input gradient computed straight from the input planes, without im2col matrices or
 /// packed GEMM panels.
 ///
-/// They apply when the output is exactly as wide as the input divided by the horizontal
-/// stride ("same" convolutions at stride 1, halving ones at stride 2, any kernel, padding,
-/// dilation and height): output and source planes then share one width, so every tap is a
-/// fixed offset from the output pixel in the flattened plane. Strided convolutions first
-/// split the input into stride phases (one plane per row and column remainder), which turns
-/// them into stride-1 convolutions over those planes.
+/// The kernels need output and source planes of one width (the *pitch*), so that every tap
+/// is a fixed offset from the output pixel in the flattened plane. "Same" convolutions at
+/// stride 1 have that already. Others are brought to it a few samples at a time, just before
+/// use (so the copies stay in cache): strided convolutions split the input into stride
+/// phases (one plane per row and column remainder), which turns them into stride-1
+/// convolutions over those planes; planes narrower than the pitch get zero columns; outputs
+/// narrower than the pitch are computed at the pitch and their extra columns dropped.
 ///
 /// Every output element and weight-gradient element is summed in an order fixed by the
 /// shapes; the weight gradient is split into sample groups whose partial sums are added in
 /// group order, so results are bit-identical for any thread count.
 struct DirectConvolution {
     let g: ConvolutionGeometry
+    /// The width of every plane the kernels see: the wider of the output and a source plane.
+    let pitch: Int
     /// Rows of each source plane: the input height, or the rows of a stride phase.
     let sourceRows: Int
     /// Scalars of one source channel (all its phase planes).
     let sourceChannel: Int
 
-    /// Whether `g` runs on the direct kernels.
+    /// Whether `g` runs on the direct kernels: at most a third of the work is spent on
+    /// columns beyond the output's.
     static func supports(_ g: ConvolutionGeometry) -> Bool {
-        isEnabled && BLAS.vectorLevel >= 2 && g.batch > 0 && g.channels > 0
-            && g.outChannels > 0 && g.outputPlane > 0
-            && g.width == g.strideWidth * g.outputWidth
+        guard isEnabled, BLAS.vectorLevel >= 2, g.batch > 0, g.channels > 0, g.outChannels > 0,
+            g.outputPlane > 0
+        else { return false }
+        return 2 * pitch(g) <= 3 * g.outputWidth
+    }
+
+    private static func pitch(_ g: ConvolutionGeometry) -> Int {
+        Swift.max(g.outputWidth, (g.width + g.strideWidth - 1) / g.strideWidth)
     }
 
     /// False when the environment variable `SWIFTCNN_DIRECT_CONVOLUTION` is `0`, which sends
@@ -43,11 +52,17 @@ struct DirectConvolution {
 
     init(_ g: ConvolutionGeometry) {
         self.g = g
+        pitch = Self.pitch(g)
         sourceRows = (g.height + g.strideHeight - 1) / g.strideHeight
-        sourceChannel = g.strideHeight * g.strideWidth * sourceRows * g.outputWidth
+        sourceChannel = g.strideHeight * g.strideWidth * sourceRows * pitch
     }
 
-    var isStrided: Bool { g.strideHeight > 1 || g.strideWidth > 1 }
+    /// Whether the kernels read a copy of the input (stride phases or extra columns).
+    var copiesInput: Bool { g.strideHeight > 1 || g.strideWidth > 1 || g.width != pitch }
+    /// Whether outputs (and output gradients) are staged at the pitch.
+    var stagesOutput: Bool { g.outputWidth != pitch }
+    /// Scalars of one output channel at the pitch.
+    var stagedPlane: Int { g.outputHeight * pitch }
 
     /// Kernel positions in raster order (`i·KW + j`).
     private var allTaps: [(i: Int, j: Int)] {
@@ -70,14 +85,27 @@ struct DirectConvolution {
 
     /// The forward pass's tap list over the (phase) planes of the input.
     private var forwardTaps: TapList {
-        let plane = sourceRows * g.outputWidth
+        let plane = sourceRows * pitch
         return TapList(
-            width: g.outputWidth, outRows: g.outputHeight, sourceRows: sourceRows,
+            width: pitch, outRows: g.outputHeight, sourceRows: sourceRows,
             channels: g.channels, channelStride: sourceChannel,
             taps: allTaps.map { i, j in
                 let tap = forwardTap(i, j)
                 return (tap.row, tap.column, tap.phase * plane, i * g.kernelWidth + j)
             })
+    }
+
+    /// Samples brought to the pitch and computed together: enough for a few register tiles
+    /// of 3 vectors when planes are small.
+    private func chunk(vectors: Int) -> Int {
+        Swift.max(1, Swift.min(8, 24 / Swift.max(1, vectors)))
+    }
+
+    /// Calls `body` for consecutive chunks of samples, in parallel.
+    private func forEachChunk(of size: Int, _ body: (Range<Int>) -> Void) {
+        Parallel.forEach((g.batch + size - 1) / size) { item in
+            body((item * size)..<Swift.min(g.batch, (item + 1) * size))
+        }
     }
 
     // MARK: Forward
@@ -96,26 +124,23 @@ struct DirectConvolution {
             input.withUnsafeBufferPointer { x in
                 let source = x.baseAddress ?? BLAS.emptyOperand
                 bias.withOptionalPointer { biasBase in
-                    guard isStrided else {
+                    guard copiesInput || stagesOutput else {
                         return taps.run(
                             samples: g.batch, outputs: o, packed: packed.pointer,
                             bias: biasBase, source: source, sourceSample: g.inputSample,
                             output: outBase, outputSample: g.outputSample)
                     }
-                    // Phases are split a few samples at a time, just before use, so they
-                    // stay in cache.
-                    let chunk = phaseChunk(vectors: taps.vectors)
-                    Parallel.forEach((g.batch + chunk - 1) / chunk) { item in
-                        let samples = (item * chunk)..<Swift.min(g.batch, (item + 1) * chunk)
-                        withPhases(
-                            of: source + samples.lowerBound * g.inputSample,
-                            samples: samples.count
-                        ) { phases in
-                            taps.forward(
-                                samples: samples.count, outputs: o, packed: packed.pointer,
-                                bias: biasBase, source: phases, sourceSample: phaseSample,
-                                output: outBase + samples.lowerBound * g.outputSample,
-                                outputSample: g.outputSample, outputStride: g.outputPlane)
+                    forEachChunk(of: chunk(vectors: taps.vectors)) { samples in
+                        let first = source + samples.lowerBound * g.inputSample
+                        let target = outBase + samples.lowerBound * g.outputSample
+                        withSource(first, samples: samples.count) { source, sourceSample in
+                            withOutput(target, samples: samples.count, channels: o) { output in
+                                taps.forward(
+                                    samples: samples.count, outputs: o, packed: packed.pointer,
+                                    bias: biasBase, source: source, sourceSample: sourceSample,
+                                    output: output, outputSample: o * stagedPlane,
+                                    outputStride: stagedPlane)
+                            }
                         }
                     }
                 }
@@ -123,28 +148,64 @@ struct DirectConvolution {
         }
     }
 
-    /// Samples whose stride phases are split and computed together: enough for a few
-    /// register tiles of 3 vectors when planes are small.
-    private func phaseChunk(vectors: Int) -> Int {
-        Swift.max(1, Swift.min(8, 24 / Swift.max(1, vectors)))
-    }
+    /// Scalars of one sample's copy at the pitch.
+    private var sourceSample: Int { g.channels * sourceChannel }
 
-    /// Scalars of one sample's stride phases.
-    private var phaseSample: Int { g.channels * sourceChannel }
-
-    /// Calls `body` with the stride phases of `samples` consecutive input samples, split into
-    /// a scratch buffer (`phaseSample` apart).
-    private func withPhases<R>(
-        of input: UnsafePointer<Float>, samples: Int, _ body: (UnsafePointer<Float>) -> R
+    /// Calls `body` with `samples` consecutive input samples as the kernels read them (the
+    /// input itself, or a copy split into phases and widened to the pitch) and the distance
+    /// between samples.
+    private func withSource<R>(
+        _ input: UnsafePointer<Float>, samples: Int, _ body: (UnsafePointer<Float>, Int) -> R
     ) -> R {
-        let phases = ScratchBuffer(count: samples * phaseSample)
-        defer { phases.release() }
+        guard copiesInput else { return body(input, g.inputSample) }
+        let copy = ScratchBuffer(count: samples * sourceSample)
+        defer { copy.release() }
         for n in 0..<samples {
             swiftcnn_direct_split_phases(
                 input + n * g.inputSample, g.channels, g.height, g.width, g.strideHeight,
-                g.strideWidth, sourceRows, g.outputWidth, phases.pointer + n * phaseSample)
+                g.strideWidth, sourceRows, pitch, copy.pointer + n * sourceSample)
         }
-        return body(UnsafePointer(phases.pointer))
+        return body(UnsafePointer(copy.pointer), sourceSample)
+    }
+
+    /// Calls `body` with where the kernels write `samples` samples of `channels` planes at the
+    /// pitch: `output` itself, or a staging area whose planes are then narrowed into it.
+    private func withOutput(
+        _ output: UnsafeMutablePointer<Float>, samples: Int, channels: Int,
+        _ body: (UnsafeMutablePointer<Float>) -> Void
+    ) {
+        guard stagesOutput else { return body(output) }
+        let staging = ScratchBuffer(count: samples * channels * stagedPlane)
+        defer { staging.release() }
+        body(staging.pointer)
+        for plane in 0..<(samples * channels) {
+            for row in 0..<g.outputHeight {
+                (output + plane * g.outputPlane + row * g.outputWidth).update(
+                    from: staging.pointer + plane * stagedPlane + row * pitch,
+                    count: g.outputWidth)
+            }
+        }
+    }
+
+    /// Calls `body` with `samples` consecutive output-gradient samples at the pitch (zero
+    /// beyond the output's columns) and the distance between their samples.
+    private func withGradient<R>(
+        _ gradient: UnsafePointer<Float>, samples: Int, _ body: (UnsafePointer<Float>, Int) -> R
+    ) -> R {
+        let o = g.outChannels
+        guard stagesOutput else { return body(gradient, g.outputSample) }
+        let wide = ScratchBuffer(count: samples * o * stagedPlane)
+        defer { wide.release() }
+        for plane in 0..<(samples * o) {
+            for row in 0..<g.outputHeight {
+                let target = wide.pointer + plane * stagedPlane + row * pitch
+                target.update(
+                    from: gradient + plane * g.outputPlane + row * g.outputWidth,
+                    count: g.outputWidth)
+                (target + g.outputWidth).update(repeating: 0, count: pitch - g.outputWidth)
+            }
+        }
+        return body(UnsafePointer(wide.pointer), o * stagedPlane)
     }
 
     // MARK: Backward
@@ -154,15 +215,14 @@ struct DirectConvolution {
         input: Tensor, weight: Tensor, outputGradient: Tensor, needsInput: Bool
     ) -> (input: Tensor?, weight: Tensor, bias: Tensor) {
         let (o, k) = (g.outChannels, g.patchSize)
+        let taps = forwardTaps
         // Groups of at least about 128 pixel vectors, so that the final sums across lanes
         // stay cheap next to the products.
-        let vectors = (g.outputPlane + 15) / 16
         let groups = Swift.max(
-            1, Swift.min(g.batch, Self.maximumGroups, g.batch * vectors / Self.groupVectors))
+            1, Swift.min(g.batch, Self.maximumGroups, g.batch * taps.vectors / Self.groupVectors))
         let partialSize = o * k + o
         let partials = ScratchBuffer(count: groups * partialSize)
         defer { partials.release() }
-        let taps = forwardTaps
         input.withUnsafeBufferPointer { x in
             outputGradient.withUnsafeBufferPointer { dyBuffer in
                 let source = x.baseAddress ?? BLAS.emptyOperand
@@ -170,22 +230,18 @@ struct DirectConvolution {
                 Parallel.forEach(groups) { group in
                     let samples = (g.batch * group / groups)..<(g.batch * (group + 1) / groups)
                     let partial = partials.pointer + group * partialSize
-                    let gradient = dy + samples.lowerBound * g.outputSample
-                    let first = source + samples.lowerBound * g.inputSample
-                    func weightGradient(source: UnsafePointer<Float>, sampleStride: Int) {
-                        taps.weightGradient(
-                            outputs: o, kernelWidth: g.kernelWidth, samples: samples.count,
-                            source: source,
-                            sourceSample: sampleStride, gradient: gradient,
-                            gradientSample: g.outputSample, gradientStride: g.outputPlane,
-                            into: partial)
-                    }
-                    if isStrided {
-                        withPhases(of: first, samples: samples.count) { phases in
-                            weightGradient(source: phases, sampleStride: phaseSample)
+                    withSource(
+                        source + samples.lowerBound * g.inputSample, samples: samples.count
+                    ) { source, sourceSample in
+                        withGradient(
+                            dy + samples.lowerBound * g.outputSample, samples: samples.count
+                        ) { gradient, gradientSample in
+                            taps.weightGradient(
+                                outputs: o, kernelWidth: g.kernelWidth, samples: samples.count,
+                                source: source, sourceSample: sourceSample, gradient: gradient,
+                                gradientSample: gradientSample, gradientStride: stagedPlane,
+                                into: partial)
                         }
-                    } else {
-                        weightGradient(source: first, sampleStride: g.inputSample)
                     }
                     for channel in 0..<o {
                         var sum: Float = 0
@@ -219,10 +275,11 @@ struct DirectConvolution {
     static let groupVectors = 128
 
     /// The input gradient: for each stride phase of the input, a stride-1 convolution of the
-    /// output gradient with the weight taps that land on that phase (flipped, transposed).
+    /// output gradient (at the pitch) with the weight taps that land on that phase (flipped,
+    /// transposed), then the phases merged into dX.
     private func inputGradient(weight: Tensor, outputGradient: Tensor) -> Tensor {
         let (sh, sw) = (g.strideHeight, g.strideWidth)
-        let plane = sourceRows * g.outputWidth
+        let plane = sourceRows * pitch
         let k = g.kernelHeight * g.kernelWidth
         // One tap list per phase (a, b): dX[s·y' + a][s·x' + b] reads dY[y' − dy][x' − dx].
         var phaseTaps = [[(row: Int, column: Int, plane: Int, index: Int)]](
@@ -233,9 +290,8 @@ struct DirectConvolution {
         }
         let lists = phaseTaps.map { taps in
             TapList(
-                width: g.outputWidth, outRows: isStrided ? sourceRows : g.height,
-                sourceRows: g.outputHeight, channels: g.outChannels,
-                channelStride: g.outputPlane, taps: taps)
+                width: pitch, outRows: sourceRows, sourceRows: g.outputHeight,
+                channels: g.outChannels, channelStride: stagedPlane, taps: taps)
         }
         let packed = lists.map {
             $0.packWeights(
@@ -248,7 +304,7 @@ struct DirectConvolution {
             guard let outBase = out.baseAddress else { return }
             outputGradient.withUnsafeBufferPointer { dyBuffer in
                 let dy = dyBuffer.baseAddress ?? BLAS.emptyOperand
-                guard isStrided else {
+                guard copiesInput || stagesOutput else {
                     return lists[0].run(
                         samples: g.batch, outputs: g.channels, packed: packed[0].pointer,
                         bias: nil, source: dy, sourceSample: g.outputSample, output: outBase,
@@ -256,24 +312,34 @@ struct DirectConvolution {
                 }
                 // Per chunk of samples: every phase of their gradient, then the phases merged
                 // into dX.
-                let chunk = phaseChunk(vectors: lists[0].vectors)
-                Parallel.forEach((g.batch + chunk - 1) / chunk) { item in
-                    let samples = (item * chunk)..<Swift.min(g.batch, (item + 1) * chunk)
-                    let phases = ScratchBuffer(count: samples.count * phaseSample)
-                    defer { phases.release() }
-                    for (phase, list) in lists.enumerated() {
-                        list.forward(
-                            samples: samples.count, outputs: g.channels,
-                            packed: packed[phase].pointer, bias: nil,
-                            source: dy + samples.lowerBound * g.outputSample,
-                            sourceSample: g.outputSample,
-                            output: phases.pointer + phase * plane, outputSample: phaseSample,
-                            outputStride: sourceChannel)
-                    }
-                    for (slot, n) in samples.enumerated() {
-                        swiftcnn_direct_merge_phases(
-                            phases.pointer + slot * phaseSample, g.channels, g.height, g.width,
-                            sh, sw, sourceRows, g.outputWidth, outBase + n * g.inputSample)
+                forEachChunk(of: chunk(vectors: lists[0].vectors)) { samples in
+                    withGradient(
+                        dy + samples.lowerBound * g.outputSample, samples: samples.count
+                    ) { gradient, gradientSample in
+                        guard copiesInput else {
+                            // Only the output is narrower than the pitch: dX directly.
+                            return lists[0].forward(
+                                samples: samples.count, outputs: g.channels,
+                                packed: packed[0].pointer, bias: nil, source: gradient,
+                                sourceSample: gradientSample,
+                                output: outBase + samples.lowerBound * g.inputSample,
+                                outputSample: g.inputSample, outputStride: g.inputPlane)
+                        }
+                        let phases = ScratchBuffer(count: samples.count * sourceSample)
+                        defer { phases.release() }
+                        for (phase, list) in lists.enumerated() {
+                            list.forward(
+                                samples: samples.count, outputs: g.channels,
+                                packed: packed[phase].pointer, bias: nil, source: gradient,
+                                sourceSample: gradientSample,
+                                output: phases.pointer + phase * plane,
+                                outputSample: sourceSample, outputStride: sourceChannel)
+                        }
+                        for (slot, n) in samples.enumerated() {
+                            swiftcnn_direct_merge_phases(
+                                phases.pointer + slot * sourceSample, g.channels, g.height,
+                                g.width, sh, sw, sourceRows, pitch, outBase + n * g.inputSample)
+                        }
                     }
                 }
             }

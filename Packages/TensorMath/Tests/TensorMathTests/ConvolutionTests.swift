@@ -200,6 +200,12 @@ private func message(of error: some Error) -> String { "\(error)" }
         (3, 6, 10, 8, 8, 1, 1, Size2D(2), Size2D(0), Size2D(1)),
         (1, 3, 10, 40, 40, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
         (1, 4, 6, 40, 40, 3, 3, Size2D(2), Size2D(1), Size2D(1)),
+        // Direct kernels at a pitch wider than the output (LeNet's valid conv2) or than the
+        // input ("full" padding, odd widths at stride 2).
+        (3, 6, 16, 14, 14, 5, 5, Size2D(1), Size2D(0), Size2D(1)),
+        (2, 3, 5, 6, 6, 3, 3, Size2D(1), Size2D(2), Size2D(1)),
+        (2, 4, 9, 7, 7, 3, 3, Size2D(2), Size2D(1), Size2D(1)),
+        (2, 3, 4, 9, 7, 3, 3, Size2D(2), Size2D(2), Size2D(1)),
     ])
     func matchesDirectLoops(
         _ configuration: (Int, Int, Int, Int, Int, Int, Int, Size2D, Size2D, Size2D)
