@@ -5,11 +5,13 @@
 /// carry over unchanged. The output size along each axis is
 /// `(input + 2·padding − dilation·(kernel − 1) − 1) / stride + 1`.
 ///
-/// Kernels: im2col plus one GEMM per group of samples (the im2col step is skipped for 1x1
-/// convolutions with stride 1 and no padding; with AVX-512, the GEMM packs its panels straight
-/// from the input for horizontal stride 1 and patches of 128 or more). Groups of samples run in parallel through
-/// ``Parallel/forEach(_:minimumWorkPerThread:_:)``; their size depends only on the shapes, so
-/// results are bit-identical for any thread count.
+/// Kernels: with AVX-512, direct kernels that read the input planes without im2col or packing
+/// (forward, weight gradient and input gradient; strided convolutions through stride phases,
+/// see `DirectConvolution`), for every convolution whose output is at least two thirds as
+/// wide as the input divided by the stride. Otherwise im2col plus one GEMM per group of
+/// samples (the im2col step is skipped for 1x1 convolutions with stride 1 and no padding).
+/// Work runs on every core through ``Parallel/forEach(_:minimumWorkPerThread:_:)``, split in
+/// ways that depend only on the shapes, so results are bit-identical for any thread count.
 ///
 /// ```swift
 /// let conv = Convolution2D(padding: 1)

@@ -1,6 +1,7 @@
 import CTensorKernels
 
-/// The convolution kernels behind ``Convolution2D``: im2col plus GEMM over groups of samples.
+/// The convolution kernels behind ``Convolution2D``: ``DirectConvolution`` when it supports
+/// the shape (AVX-512), otherwise im2col plus GEMM over groups of samples.
 ///
 /// Work is split by a ``ConvolutionPlan`` that depends only on the shapes: samples form
 /// chunks (one GEMM each), chunks form groups (one parallel task each, run in order inside
