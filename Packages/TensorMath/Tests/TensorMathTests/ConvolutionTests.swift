@@ -206,6 +206,14 @@ private func message(of error: some Error) -> String { "\(error)" }
         (2, 3, 5, 6, 6, 3, 3, Size2D(1), Size2D(2), Size2D(1)),
         (2, 4, 9, 7, 7, 3, 3, Size2D(2), Size2D(1), Size2D(1)),
         (2, 3, 4, 9, 7, 3, 3, Size2D(2), Size2D(2), Size2D(1)),
+        // The weight gradient with output channels in the vectors (32 or more): a partial
+        // vector of channels, a 5x5 kernel at stride 2, a strided 1x1 kernel, vertical
+        // dilation with unequal strides and padding, and channels beyond one tile.
+        (2, 5, 33, 9, 8, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
+        (2, 3, 40, 11, 11, 5, 5, Size2D(2), Size2D(2), Size2D(1)),
+        (3, 4, 32, 8, 8, 1, 1, Size2D(2), Size2D(0), Size2D(1)),
+        (2, 6, 48, 10, 7, 3, 3, Size2D(2, 1), Size2D(0, 1), Size2D(2, 1)),
+        (2, 19, 64, 6, 6, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
     ])
     func matchesDirectLoops(
         _ configuration: (Int, Int, Int, Int, Int, Int, Int, Size2D, Size2D, Size2D)

@@ -126,6 +126,46 @@ void swiftcnn_direct_weight_gradient(
     const float *source, long source_sample, const float *gradient, long gradient_sample,
     long gradient_stride, float *dw, long dw_stride, int accumulate, long kernel_width);
 
+// MARK: Weight gradient with output channels in the vectors (AVX-512)
+
+/// Copies `planes` planes of `rows` x `width` into zero-bordered planes of `padded_rows` x
+/// `padded_width`, each plane's pixel (y, x) landing at (top + y, left + x).
+void swiftcnn_pad_planes(
+    const float *source, long planes, long rows, long width, long top, long left,
+    long padded_rows, long padded_width, float *dest);
+
+/// `dest[q·padded_channels + c]` = `source[c·pixels + q]` for c < channels, zero for
+/// channels ≤ c < padded_channels: planes to pixel-major order.
+void swiftcnn_transpose_planes(
+    const float *source, long channels, long pixels, long padded_channels, float *dest);
+
+/// The sizes ``swiftcnn_weight_gradient_wide`` needs: the input channels and kernel, the
+/// output plane, strides, vertical dilation, the zero-bordered input planes, and the output
+/// channels in 16-lane vectors.
+typedef struct {
+    long channels, kernel_height, kernel_width;
+    long out_rows, out_width;
+    long stride_height, stride_width, dilation_height;
+    long padded_rows, padded_width;
+    long output_vectors;
+} swiftcnn_wide_gradient_shape;
+
+/// Whether ``swiftcnn_weight_gradient_wide`` handles a kernel width and horizontal dilation
+/// (1, 3 or 5 taps, no horizontal dilation).
+int swiftcnn_weight_gradient_wide_supports(long kernel_width, long dilation_width);
+
+/// Weight gradient (level 2 only), transposed: for k = (c·KH + i)·KW + j and o < 16·V,
+/// `dwt[k·16V + o]` (+)= Σ over `samples` samples (in order) and output pixels (oy, ox) (in
+/// order) of `gradient_t[n][oy·OW + ox][o]` · `padded[n][c][oy·sh + i·dh][ox·sw + j]`.
+/// `padded` holds each sample's zero-bordered input planes (``swiftcnn_pad_planes``),
+/// `padded_sample` apart; `zero` is one zero plane of the same size; `gradient_t` holds each
+/// sample's output gradient in pixel-major order with 16V channels
+/// (``swiftcnn_transpose_planes``). Overwrites unless `accumulate`.
+void swiftcnn_weight_gradient_wide(
+    const swiftcnn_wide_gradient_shape *shape, long samples, const float *padded,
+    long padded_sample, const float *zero, const float *gradient_t, long gradient_t_sample,
+    float *dwt, int accumulate);
+
 #ifdef __cplusplus
 }
 #endif
