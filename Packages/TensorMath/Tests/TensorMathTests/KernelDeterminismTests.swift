@@ -26,6 +26,10 @@ import TensorMath
             ([13, 4, 12, 12], [6, 4, 3, 3], Convolution2D(stride: 2, padding: 1)),
             ([37, 5, 7, 7], [4, 5, 1, 1], Convolution2D()),
             ([6, 2, 30, 30], [3, 2, 5, 3], Convolution2D(padding: Size2D(2, 1), dilation: 2)),
+            // The direct kernels: tiles spanning samples and several weight-gradient groups
+            // with output channels in the vectors; stride phases at a wider pitch.
+            ([70, 6, 8, 8], [36, 6, 3, 3], Convolution2D(padding: 1)),
+            ([33, 8, 9, 9], [32, 8, 3, 3], Convolution2D(stride: 2, padding: 1)),
         ]
         for (shape, weightShape, conv) in configurations {
             let x = try Tensor.uniform(shape, low: -1, high: 1, using: &generator)
