@@ -1,3 +1,5 @@
+import CTensorKernels
+
 /// Two-dimensional max, average or sum pooling over NCHW tensors, forward and backward,
 /// with PyTorch's semantics (`torch.nn.functional.max_pool2d` and `avg_pool2d`).
 ///
@@ -164,6 +166,12 @@ public struct Pooling2D: Hashable, Sendable {
         let outputHeight: Int, outputWidth: Int
         let kernel: Size2D, stride: Size2D, padding: Size2D
 
+        /// A 2x2 kernel at stride 2 without padding whose windows all lie inside the input.
+        var isFullTwoByTwo: Bool {
+            kernel == Size2D(2) && stride == Size2D(2) && padding == Size2D(0)
+                && 2 * outputHeight <= height && 2 * outputWidth <= width
+        }
+
         init(_ pooling: Pooling2D, inputShape shape: [Int], operation: String) throws {
             guard shape.count == 4 else {
                 throw TensorError.invalidShape(
@@ -220,6 +228,11 @@ public struct Pooling2D: Hashable, Sendable {
         _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
         indices: UnsafeMutablePointer<Int32>, _ g: Geometry
     ) {
+        if g.isFullTwoByTwo && BLAS.vectorLevel >= 2 {
+            // The common 2x2, stride-2 layer: AVX-512, same results (ties and NaN included).
+            return swiftcnn_max_pool_2x2(
+                x, g.width, g.outputHeight, g.outputWidth, y, indices)
+        }
         for oh in 0..<g.outputHeight {
             let rows = g.rows(oh).range
             for ow in 0..<g.outputWidth {

@@ -129,6 +129,43 @@ import TensorMathTesting
         }
     }
 
+    /// 2x2 max pooling at stride 2 (an AVX-512 kernel of its own) against direct loops with
+    /// PyTorch's rule, on values with ties, NaN and -infinity, rows longer than a vector and
+    /// odd sizes (the last row and column left out), with and without ceil mode.
+    @Test(arguments: [false, true])
+    func twoByTwoMaxPoolingMatchesDirectLoops(ceilMode: Bool) throws {
+        let (n, c, h, w) = (2, 3, 9, 35)
+        var values = (0..<(n * c * h * w)).map { Float(($0 * 7) % 5) }
+        for i in stride(from: 3, to: values.count, by: 17) { values[i] = .nan }
+        for i in stride(from: 5, to: values.count, by: 23) { values[i] = -.infinity }
+        let x = try Tensor(shape: [n, c, h, w], scalars: values)
+        let pool = Pooling2D(kind: .max, kernelSize: 2, stride: 2, ceilMode: ceilMode)
+        let (y, argmax) = try pool.forward(x)
+        let (oh, ow) = ceilMode ? ((h + 1) / 2, (w + 1) / 2) : (h / 2, w / 2)
+        #expect(y.shape == [n, c, oh, ow])
+        let indices = try #require(argmax)
+        for plane in 0..<(n * c) {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    var best = -Float.infinity, bestIndex = 2 * oy * w + 2 * ox
+                    for yy in (2 * oy)..<min(h, 2 * oy + 2) {
+                        for xx in (2 * ox)..<min(w, 2 * ox + 2) {
+                            let value = values[plane * h * w + yy * w + xx]
+                            if value > best || value.isNaN {
+                                best = value
+                                bestIndex = yy * w + xx
+                            }
+                        }
+                    }
+                    let at = (plane * oh + oy) * ow + ox
+                    let got = y.scalars[at]
+                    #expect(got == best || (got.isNaN && best.isNaN))
+                    #expect(Int(indices[at]) == bestIndex)
+                }
+            }
+        }
+    }
+
     @Test func batchedPoolingEqualsPerSamplePooling() throws {
         // Planes are pooled in parallel; pooling each sample alone gives identical bits.
         var g = Xoshiro256(seed: 23)

@@ -166,6 +166,13 @@ void swiftcnn_weight_gradient_wide(
     long padded_sample, const float *zero, const float *gradient_t, long gradient_t_sample,
     float *dwt, int accumulate);
 
+/// 2x2 max pooling with stride 2 of one plane (level 2 only; the caller checks): for
+/// oy < out_rows and ox < out_width (2·out_rows and 2·out_width at most the plane's height and
+/// `width`), `y[oy·out_width + ox]` is the window's maximum and `indices[…]` its flat index
+/// in the plane. Windows are read row by row: the first maximum wins ties, the last NaN wins.
+void swiftcnn_max_pool_2x2(
+    const float *x, long width, long out_rows, long out_width, float *y, int32_t *indices);
+
 #ifdef __cplusplus
 }
 #endif
