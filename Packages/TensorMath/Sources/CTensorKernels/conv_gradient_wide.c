@@ -28,7 +28,7 @@ void swiftcnn_pad_planes(
     }
 }
 
-void swiftcnn_transpose_planes(
+static void transpose_planes_scalar(
     const float *source, long channels, long pixels, long padded_channels, float *dest) {
     // Blocks of 16 pixels x every channel, so that writes stay within a few cache lines.
     for (long q0 = 0; q0 < pixels; q0 += 16) {
@@ -50,6 +50,63 @@ void swiftcnn_transpose_planes(
 #define INLINE static inline __attribute__((always_inline))
 
 enum { LANES = 16, MAX_OV = 4, MAX_NC = 8, MAX_KW = 5 };
+
+static inline __mmask16 lanes_below(long count) {
+    return count >= LANES ? (__mmask16)0xFFFF : count <= 0 ? 0 : (__mmask16)((1u << count) - 1);
+}
+
+/// Transposes a 16 x 16 block in registers: row r, lane l becomes row l, lane r.
+AVX512_TARGET static inline void transpose16(__m512 r[16]) {
+    __m512 t[16];
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    // Within each 128-bit lane: rows 4i..4i+3 of one column per vector.
+    for (int i = 0; i < 4; i++) {
+        r[4 * i] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], 0x44);
+        r[4 * i + 1] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], 0xEE);
+        r[4 * i + 2] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0x44);
+        r[4 * i + 3] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0xEE);
+    }
+    // Gather the 128-bit lanes: vector k of group i holds column 4·lane + k of rows 4i..4i+3.
+    for (int k = 0; k < 4; k++) {
+        t[k] = _mm512_shuffle_f32x4(r[k], r[4 + k], 0x88);
+        t[4 + k] = _mm512_shuffle_f32x4(r[k], r[4 + k], 0xDD);
+        t[8 + k] = _mm512_shuffle_f32x4(r[8 + k], r[12 + k], 0x88);
+        t[12 + k] = _mm512_shuffle_f32x4(r[8 + k], r[12 + k], 0xDD);
+    }
+    for (int k = 0; k < 4; k++) {
+        r[k] = _mm512_shuffle_f32x4(t[k], t[8 + k], 0x88);
+        r[8 + k] = _mm512_shuffle_f32x4(t[k], t[8 + k], 0xDD);
+        r[4 + k] = _mm512_shuffle_f32x4(t[4 + k], t[12 + k], 0x88);
+        r[12 + k] = _mm512_shuffle_f32x4(t[4 + k], t[12 + k], 0xDD);
+    }
+}
+
+AVX512_TARGET void swiftcnn_transpose_planes(
+    const float *source, long channels, long pixels, long padded_channels, float *dest) {
+    if (padded_channels % LANES != 0) {
+        transpose_planes_scalar(source, channels, pixels, padded_channels, dest);
+        return;
+    }
+    for (long q0 = 0; q0 < pixels; q0 += LANES) {
+        const __mmask16 columns = lanes_below(pixels - q0);
+        const long rows_out = pixels - q0 < LANES ? pixels - q0 : LANES;
+        for (long c0 = 0; c0 < padded_channels; c0 += LANES) {
+            __m512 r[16];
+            for (int i = 0; i < 16; i++) {
+                r[i] = c0 + i < channels
+                    ? _mm512_maskz_loadu_ps(columns, source + (c0 + i) * pixels + q0)
+                    : _mm512_setzero_ps();
+            }
+            transpose16(r);
+            for (long i = 0; i < rows_out; i++) {
+                _mm512_storeu_ps(dest + (q0 + i) * padded_channels + c0, r[i]);
+            }
+        }
+    }
+}
 
 /// Channels per tile for `ov` output vectors and `kw` taps: about 24 accumulators.
 static inline int tile_channels(int ov, int kw) {
@@ -154,6 +211,11 @@ AVX512_TARGET void swiftcnn_weight_gradient_wide(
 }
 
 #else
+
+void swiftcnn_transpose_planes(
+    const float *source, long channels, long pixels, long padded_channels, float *dest) {
+    transpose_planes_scalar(source, channels, pixels, padded_channels, dest);
+}
 
 int swiftcnn_weight_gradient_wide_supports(long kernel_width, long dilation_width) {
     return 0;

@@ -135,7 +135,8 @@ void swiftcnn_pad_planes(
     long padded_rows, long padded_width, float *dest);
 
 /// `dest[q·padded_channels + c]` = `source[c·pixels + q]` for c < channels, zero for
-/// channels ≤ c < padded_channels: planes to pixel-major order.
+/// channels ≤ c < padded_channels: planes to pixel-major order (16 x 16 blocks transposed in
+/// registers; level 2 only, the caller checks).
 void swiftcnn_transpose_planes(
     const float *source, long channels, long pixels, long padded_channels, float *dest);
 
