@@ -229,7 +229,8 @@ void swiftcnn_direct_forward(
 static const int32_t even_lanes[16] = {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
 static const int32_t odd_lanes[16] = {1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31};
 static const int32_t low_lanes[16] = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23};
-static const int32_t high_lanes[16] = {8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
+static const int32_t high_lanes[16] = {
+    8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
 
 /// Splits one input row of `2·count` pixels into its even and odd pixels.
 AVX512_TARGET static void split_row_pairs(
@@ -276,7 +277,9 @@ AVX512_TARGET void swiftcnn_direct_split_phases(
                 float *row = target + y * phase_width;
                 if (iy >= height) {
                     memset(row, 0, (size_t)phase_width * sizeof(float));
-                    if (stride_width == 2) memset(row + plane, 0, (size_t)phase_width * sizeof(float));
+                    if (stride_width == 2) {
+                        memset(row + plane, 0, (size_t)phase_width * sizeof(float));
+                    }
                     continue;
                 }
                 const float *line = input + (c * height + iy) * width;

@@ -356,7 +356,7 @@ enum ConvolutionKernels {
     }
 
     /// Adds `groups` partial sums `stride` apart, in group order, into `out`.
-    private static func sumPartials(
+    static func sumPartials(
         _ partials: UnsafePointer<Float>, stride: Int, groups: Int,
         into out: UnsafeMutableBufferPointer<Float>
     ) {

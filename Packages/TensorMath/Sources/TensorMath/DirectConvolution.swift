@@ -263,10 +263,11 @@ struct DirectConvolution {
         let weightGradient = Tensor(
             uncheckedShape: [o, g.channels, g.kernelHeight, g.kernelWidth], count: o * k
         ) { out in
-            Self.sumPartials(partials.pointer, stride: partialSize, groups: groups, into: out)
+            ConvolutionKernels.sumPartials(
+                partials.pointer, stride: partialSize, groups: groups, into: out)
         }
         let biasGradient = Tensor(uncheckedShape: [o], count: o) { out in
-            Self.sumPartials(
+            ConvolutionKernels.sumPartials(
                 partials.pointer + o * k, stride: partialSize, groups: groups, into: out)
         }
         let inputGradient = needsInput
@@ -331,7 +332,9 @@ struct DirectConvolution {
                 transposedSample, dwt.pointer, start == samples.lowerBound ? 0 : 1)
         }
         for row in 0..<k {
-            for column in 0..<o { partial[column * k + row] = dwt.pointer[row * vectors * 16 + column] }
+            for column in 0..<o {
+                partial[column * k + row] = dwt.pointer[row * vectors * 16 + column]
+            }
         }
     }
 
@@ -409,18 +412,6 @@ struct DirectConvolution {
                     }
                 }
             }
-        }
-    }
-
-    /// Adds `groups` partial sums `stride` apart, in group order, into `out`.
-    private static func sumPartials(
-        _ partials: UnsafePointer<Float>, stride: Int, groups: Int,
-        into out: UnsafeMutableBufferPointer<Float>
-    ) {
-        guard let base = out.baseAddress, out.count > 0 else { return }
-        base.update(from: partials, count: out.count)
-        for group in 1..<Swift.max(1, groups) {
-            RowKernels.add(partials + group * stride, into: base, count: out.count)
         }
     }
 }
@@ -557,7 +548,8 @@ struct TapList {
     /// The weight gradient `[outputs, channels·taps]` of `samples` consecutive samples,
     /// overwritten into `dw`, on the calling thread.
     func weightGradient(
-        outputs: Int, kernelWidth: Int, samples: Int, source: UnsafePointer<Float>, sourceSample: Int,
+        outputs: Int, kernelWidth: Int, samples: Int, source: UnsafePointer<Float>,
+        sourceSample: Int,
         gradient: UnsafePointer<Float>, gradientSample: Int, gradientStride: Int,
         into dw: UnsafeMutablePointer<Float>
     ) {
