@@ -35,7 +35,7 @@ struct ExperimentSettings: Codable, Equatable {
     /// Random horizontal flips.
     var horizontalFlip: Bool
 
-    /// The default run: about 20 minutes on two cores for plain and residual networks of 20
+    /// The default run: about 12 minutes on two cores for plain and residual networks of 20
     /// and 56 layers: 14 epochs of 80 steps (1,120 per network) of batch 64 on 5,120 training
     /// images (512 per class, so every batch is full), a one-epoch warm-up, the learning rate
     /// divided by 10 after epochs 7 and 11, the test error on 1,000 test images after every

@@ -18,7 +18,7 @@ struct SkipConnectionsTool: ParsableCommand {
             with momentum 0.9, weight decay 1e-4, learning rate 0.1 divided by 10 at 50% and \
             75% of the epochs, random crops (padding 4) and flips, CIFAR-10 channel \
             normalization.
-            Default run (about 20 minutes on two cores): depths \(quickDepths), \
+            Default run (about 12 minutes on two cores): depths \(quickDepths), \
             \(quick.epochs) epochs of batch \(quick.batchSize) on \(quick.trainSubset ?? 0) \
             training images (the first \(quick.warmupEpochs) a linear warm-up from a tenth of \
             the learning rate), test error on \(quick.testSubset ?? 0) test images.
