@@ -214,6 +214,10 @@ private func message(of error: some Error) -> String { "\(error)" }
         (3, 4, 32, 8, 8, 1, 1, Size2D(2), Size2D(0), Size2D(1)),
         (2, 6, 48, 10, 7, 3, 3, Size2D(2, 1), Size2D(0, 1), Size2D(2, 1)),
         (2, 19, 64, 6, 6, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
+        // Column-shifted copies (stride 1, output narrower than the input): dilation and
+        // padding along the rows only, and a valid 5x5 with many output channels.
+        (2, 4, 5, 12, 13, 3, 3, Size2D(1), Size2D(1, 0), Size2D(1, 2)),
+        (2, 3, 40, 11, 11, 5, 5, Size2D(1), Size2D(0), Size2D(1)),
     ])
     func matchesDirectLoops(
         _ configuration: (Int, Int, Int, Int, Int, Int, Int, Size2D, Size2D, Size2D)
