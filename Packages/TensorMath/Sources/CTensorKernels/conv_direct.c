@@ -109,29 +109,6 @@ static void merge_phases_scalar(
     }
 }
 
-void swiftcnn_direct_shift_columns(
-    const float *input, long channels, long height, long width, long kernel_width,
-    long dilation, long padding, long out_width, float *dest) {
-    for (long c = 0; c < channels; c++) {
-        for (long j = 0; j < kernel_width; j++) {
-            const long shift = j * dilation - padding;
-            // Output columns x with 0 ≤ x + shift < width.
-            long lower = shift < 0 ? -shift : 0, upper = width - shift;
-            if (upper > out_width) upper = out_width;
-            if (lower > out_width) lower = out_width;
-            if (upper < lower) upper = lower;
-            for (long y = 0; y < height; y++) {
-                const float *line = input + (c * height + y) * width;
-                float *row = dest + ((c * kernel_width + j) * height + y) * out_width;
-                for (long x = 0; x < lower; x++) row[x] = 0.0f;
-                memcpy(row + lower, line + lower + shift,
-                    (size_t)(upper - lower) * sizeof(float));
-                for (long x = upper; x < out_width; x++) row[x] = 0.0f;
-            }
-        }
-    }
-}
-
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 

@@ -37,15 +37,6 @@ struct DirectConvolution {
             g.outputPlane > 0
         else { return false }
         return 2 * pitch(g) <= 3 * g.outputWidth
-            || (shiftsColumns(g) && g.outputPlane >= 16)
-    }
-
-    /// Stride-1 convolutions narrower than their input (valid convolutions such as LeNet's
-    /// conv2) read, in the forward pass and the weight gradient, one copy of the input per
-    /// kernel column, shifted by that column and cut to the output's width: every tap is then
-    /// a row offset in one of those planes, and no lane is wasted.
-    private static func shiftsColumns(_ g: ConvolutionGeometry) -> Bool {
-        g.strideHeight == 1 && g.strideWidth == 1 && g.outputWidth < g.width
     }
 
     private static func pitch(_ g: ConvolutionGeometry) -> Int {
@@ -73,15 +64,6 @@ struct DirectConvolution {
     /// Scalars of one output channel at the pitch.
     var stagedPlane: Int { g.outputHeight * pitch }
 
-    /// Whether the forward pass and weight gradient read column-shifted copies of the input.
-    var shiftsColumns: Bool { Self.shiftsColumns(g) }
-    /// Whether the forward pass reads a copy of the input.
-    var forwardCopies: Bool { shiftsColumns || copiesInput }
-    /// Whether the forward pass stages its output (and the weight gradient widens dY).
-    var forwardStages: Bool { !shiftsColumns && stagesOutput }
-    /// Scalars of one output channel as the forward kernels write it.
-    var forwardPlane: Int { shiftsColumns ? g.outputPlane : stagedPlane }
-
     /// Kernel positions in raster order (`i·KW + j`).
     private var allTaps: [(i: Int, j: Int)] {
         (0..<g.kernelHeight).flatMap { i in (0..<g.kernelWidth).map { j in (i, j) } }
@@ -103,15 +85,6 @@ struct DirectConvolution {
 
     /// The forward pass's tap list over the (phase) planes of the input.
     private var forwardTaps: TapList {
-        if shiftsColumns {
-            let plane = g.height * g.outputWidth
-            return TapList(
-                width: g.outputWidth, outRows: g.outputHeight, sourceRows: g.height,
-                channels: g.channels, channelStride: g.kernelWidth * plane,
-                taps: allTaps.map { i, j in
-                    (i * g.dilationHeight - g.paddingHeight, 0, j * plane, i * g.kernelWidth + j)
-                })
-        }
         let plane = sourceRows * pitch
         return TapList(
             width: pitch, outRows: g.outputHeight, sourceRows: sourceRows,
@@ -151,7 +124,7 @@ struct DirectConvolution {
             input.withUnsafeBufferPointer { x in
                 let source = x.baseAddress ?? BLAS.emptyOperand
                 bias.withOptionalPointer { biasBase in
-                    guard forwardCopies || forwardStages else {
+                    guard copiesInput || stagesOutput else {
                         return taps.run(
                             samples: g.batch, outputs: o, packed: packed.pointer,
                             bias: biasBase, source: source, sourceSample: g.inputSample,
@@ -160,14 +133,13 @@ struct DirectConvolution {
                     forEachChunk(of: chunk(vectors: taps.vectors)) { samples in
                         let first = source + samples.lowerBound * g.inputSample
                         let target = outBase + samples.lowerBound * g.outputSample
-                        withForwardSource(first, samples: samples.count) {
-                            source, sourceSample in
+                        withSource(first, samples: samples.count) { source, sourceSample in
                             withOutput(target, samples: samples.count, channels: o) { output in
                                 taps.forward(
                                     samples: samples.count, outputs: o, packed: packed.pointer,
                                     bias: biasBase, source: source, sourceSample: sourceSample,
-                                    output: output, outputSample: o * forwardPlane,
-                                    outputStride: forwardPlane)
+                                    output: output, outputSample: o * stagedPlane,
+                                    outputStride: stagedPlane)
                             }
                         }
                     }
@@ -196,30 +168,13 @@ struct DirectConvolution {
         return body(UnsafePointer(copy.pointer), sourceSample)
     }
 
-    /// Calls `body` with `samples` consecutive input samples as the forward kernels read them
-    /// (column-shifted copies, or what ``withSource`` gives) and the distance between samples.
-    private func withForwardSource<R>(
-        _ input: UnsafePointer<Float>, samples: Int, _ body: (UnsafePointer<Float>, Int) -> R
-    ) -> R {
-        guard shiftsColumns else { return withSource(input, samples: samples, body) }
-        let sample = g.channels * g.kernelWidth * g.height * g.outputWidth
-        let copy = ScratchBuffer(count: samples * sample)
-        defer { copy.release() }
-        for n in 0..<samples {
-            swiftcnn_direct_shift_columns(
-                input + n * g.inputSample, g.channels, g.height, g.width, g.kernelWidth,
-                g.dilationWidth, g.paddingWidth, g.outputWidth, copy.pointer + n * sample)
-        }
-        return body(UnsafePointer(copy.pointer), sample)
-    }
-
     /// Calls `body` with where the kernels write `samples` samples of `channels` planes at the
     /// pitch: `output` itself, or a staging area whose planes are then narrowed into it.
     private func withOutput(
         _ output: UnsafeMutablePointer<Float>, samples: Int, channels: Int,
         _ body: (UnsafeMutablePointer<Float>) -> Void
     ) {
-        guard forwardStages else { return body(output) }
+        guard stagesOutput else { return body(output) }
         let staging = ScratchBuffer(count: samples * channels * stagedPlane)
         defer { staging.release() }
         body(staging.pointer)
@@ -232,14 +187,13 @@ struct DirectConvolution {
         }
     }
 
-    /// Calls `body` with `samples` consecutive output-gradient samples, widened to the pitch
-    /// (zero beyond the output's columns) when `widen`, and the distance between samples.
+    /// Calls `body` with `samples` consecutive output-gradient samples at the pitch (zero
+    /// beyond the output's columns) and the distance between their samples.
     private func withGradient<R>(
-        _ gradient: UnsafePointer<Float>, samples: Int, widen: Bool,
-        _ body: (UnsafePointer<Float>, Int) -> R
+        _ gradient: UnsafePointer<Float>, samples: Int, _ body: (UnsafePointer<Float>, Int) -> R
     ) -> R {
         let o = g.outChannels
-        guard widen else { return body(gradient, g.outputSample) }
+        guard stagesOutput else { return body(gradient, g.outputSample) }
         let wide = ScratchBuffer(count: samples * o * stagedPlane)
         defer { wide.release() }
         for plane in 0..<(samples * o) {
@@ -280,21 +234,19 @@ struct DirectConvolution {
                         wideWeightGradient(
                             input: source, gradient: dy, samples: samples, into: partial)
                     } else {
-                        withForwardSource(
-                            source + samples.lowerBound * g.inputSample, samples: samples.count
-                        ) { source, sourceSample in
-                            withGradient(
-                                dy + samples.lowerBound * g.outputSample, samples: samples.count,
-                                widen: forwardStages
-                            ) { gradient, gradientSample in
-                                taps.weightGradient(
-                                    outputs: o, kernelWidth: g.kernelWidth,
-                                    samples: samples.count, source: source,
-                                    sourceSample: sourceSample, gradient: gradient,
-                                    gradientSample: gradientSample, gradientStride: forwardPlane,
-                                    into: partial)
-                            }
+                        withSource(
+                        source + samples.lowerBound * g.inputSample, samples: samples.count
+                    ) { source, sourceSample in
+                        withGradient(
+                            dy + samples.lowerBound * g.outputSample, samples: samples.count
+                        ) { gradient, gradientSample in
+                            taps.weightGradient(
+                                outputs: o, kernelWidth: g.kernelWidth, samples: samples.count,
+                                source: source, sourceSample: sourceSample, gradient: gradient,
+                                gradientSample: gradientSample, gradientStride: stagedPlane,
+                                into: partial)
                         }
+                    }
                     }
                     for channel in 0..<o {
                         var sum: Float = 0
@@ -431,8 +383,7 @@ struct DirectConvolution {
                 // into dX.
                 forEachChunk(of: chunk(vectors: lists[0].vectors)) { samples in
                     withGradient(
-                        dy + samples.lowerBound * g.outputSample, samples: samples.count,
-                        widen: stagesOutput
+                        dy + samples.lowerBound * g.outputSample, samples: samples.count
                     ) { gradient, gradientSample in
                         guard copiesInput else {
                             // Only the output is narrower than the pitch: dX directly.

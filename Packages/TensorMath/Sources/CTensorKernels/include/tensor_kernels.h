@@ -102,13 +102,6 @@ void swiftcnn_direct_merge_phases(
     const float *phases, long channels, long height, long width, long stride_height,
     long stride_width, long phase_rows, long phase_width, float *output);
 
-/// Column-shifted copies of NCHW planes, one per kernel column j: `dest[c][j][y][x]` =
-/// `input[c][y][x + j·dilation − padding]` (zero outside the row) for x < out_width. Over
-/// these planes every tap of a stride-1 convolution is a row offset.
-void swiftcnn_direct_shift_columns(
-    const float *input, long channels, long height, long width, long kernel_width,
-    long dilation, long padding, long out_width, float *dest);
-
 /// Direct forward kernel (level 2 only; the caller checks): for every output channel
 /// o < outputs and every unit u in first_unit..<first_unit + unit_count, where unit
 /// u = n·V + v is 16-pixel vector v (of V per plane) of sample n,
