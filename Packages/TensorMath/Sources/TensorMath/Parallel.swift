@@ -30,12 +30,20 @@ public enum Parallel {
         }
         // Contiguous blocks, one per thread; each index is still processed exactly once
         // by `body`, so the thread count does not change any result.
-        withoutActuallyEscaping(body) { body in
-            DispatchQueue.concurrentPerform(iterations: threads) { t in
-                let start = count * t / threads, end = count * (t + 1) / threads
-                for i in start..<end { body(i) }
-            }
+        let share: (Int) -> Void = { t in
+            let start = count * t / threads, end = count * (t + 1) / threads
+            for i in start..<end { body(i) }
         }
+        #if os(Linux)
+        // The GEMM's spinning workers: waking a sleeping Dispatch thread costs about as much
+        // as a small layer's whole kernel. A nested call (or one made while another thread
+        // holds the workers) runs its blocks on the calling thread.
+        BLASWorkers.shared.run(threads: threads, share)
+        #else
+        withoutActuallyEscaping(share) { share in
+            DispatchQueue.concurrentPerform(iterations: threads, execute: share)
+        }
+        #endif
     }
 }
 
