@@ -71,7 +71,8 @@ private struct Tracer {
             container = true
             var x = input
             for (name, child) in sequential.children {
-                x = try visit(child, input: x, path: Tracer.join(path, name), depth: childDepth)
+                x = try visit(
+                    child, input: x, path: LayerWalk.join(path, name), depth: childDepth)
             }
             output = x
         } else if let residual = layer as? Residual {
@@ -80,7 +81,7 @@ private struct Tracer {
         } else {
             container = false
             do { output = try layer.forward(input) } catch {
-                throw Tracer.wrap(error, path: path, layer: layer)
+                throw LayerWalk.wrap(error, path: path, layer: layer)
             }
         }
         steps.append(
@@ -94,51 +95,10 @@ private struct Tracer {
     mutating func visitResidual(
         _ residual: Residual, input: Tensor, path: String, depth: Int
     ) throws -> Tensor {
-        let main: Tensor
-        if let body = residual.body as? Sequential {
-            var x = input
-            for (name, child) in body.children {
-                x = try visit(child, input: x, path: Tracer.join(path, name), depth: depth)
-            }
-            main = x
-        } else {
-            main = try visit(
-                residual.body, input: input, path: Tracer.join(path, "body"), depth: depth)
-        }
-        let side: Tensor
-        switch residual.shortcut {
-        case .identity:
-            side = input
-        case let .zeroPadIdentity(stride, outputChannels):
-            do {
-                side = try Residual.zeroPadForward(
-                    input, stride: stride, outputChannels: outputChannels)
-            } catch {
-                throw Tracer.wrap(error, path: path, layer: residual)
-            }
-        case let .projection(shortcut):
-            side = try visit(
-                shortcut, input: input, path: Tracer.join(path, "shortcut"), depth: depth)
-        }
-        guard main.shape == side.shape else {
-            throw Tracer.wrap(
-                NeuralNetError.invalidInput(
-                    layer: "Residual",
-                    reason: "body output \(main.shape) and shortcut output \(side.shape) differ "
-                        + "(input \(input.shape))"),
-                path: path, layer: residual)
+        let (main, side) = try LayerWalk.branches(of: residual, input: input, path: path) {
+            try visit($0, input: $1, path: $2, depth: depth)
         }
         let sum = try main + side
         return residual.finalReLU ? sum.relu() : sum
-    }
-
-    static func join(_ prefix: String, _ name: String) -> String {
-        prefix.isEmpty ? name : "\(prefix).\(name)"
-    }
-
-    /// Wraps `error` with the full dotted `path` (extending a path a nested layer added).
-    static func wrap(_ error: Error, path: String, layer: Layer) -> Error {
-        guard !path.isEmpty else { return error }
-        return NeuralNetError.wrapping(error, child: path, layer: layer)
     }
 }

@@ -153,10 +153,6 @@ private struct Walker {
 
     static func typeName(_ layer: Layer) -> String { String(describing: type(of: layer)) }
 
-    static func join(_ prefix: String, _ name: String) -> String {
-        prefix.isEmpty ? name : "\(prefix).\(name)"
-    }
-
     /// Runs a container's children (Sequential: in order; Residual: body, shortcut, sum),
     /// adding their rows under `prefix`.
     mutating func visitChildren(
@@ -165,44 +161,16 @@ private struct Walker {
         if let sequential = layer as? Sequential {
             var x = input
             for (name, child) in sequential.children {
-                x = try visit(child, input: x, path: Walker.join(prefix, name), depth: depth)
+                x = try visit(child, input: x, path: LayerWalk.join(prefix, name), depth: depth)
             }
             return x
         }
         guard let residual = layer as? Residual else {
             return try visit(layer, input: input, path: prefix, depth: depth)
         }
-        let main: Tensor
-        if residual.body is Sequential {
-            main = try visitChildren(of: residual.body, input: input, prefix: prefix, depth: depth)
-        } else {
-            main = try visit(
-                residual.body, input: input, path: Walker.join(prefix, "body"), depth: depth)
-        }
-        let side: Tensor
-        switch residual.shortcut {
-        case .identity:
-            side = input
-        case let .zeroPadIdentity(stride, outputChannels):
-            do {
-                side = try Residual.zeroPadForward(
-                    input, stride: stride, outputChannels: outputChannels)
-            } catch {
-                throw Walker.wrap(error, path: prefix, layer: residual)
-            }
-        case let .projection(shortcut):
-            side = try visit(
-                shortcut, input: input, path: Walker.join(prefix, "shortcut"), depth: depth)
-        }
-        guard main.shape == side.shape else {
-            throw Walker.wrap(
-                NeuralNetError.invalidInput(
-                    layer: "Residual",
-                    reason: "body output \(main.shape) and shortcut output \(side.shape) differ "
-                        + "(input \(input.shape))"),
-                path: prefix, layer: residual)
-        }
-        return main
+        return try LayerWalk.branches(of: residual, input: input, path: prefix) {
+            try visit($0, input: $1, path: $2, depth: depth)
+        }.main
     }
 
     /// Adds `layer`'s row (and its children's, for a container) and returns its output.
@@ -221,17 +189,11 @@ private struct Walker {
             output = try visitChildren(of: layer, input: input, prefix: path, depth: depth + 1)
         } else {
             do { output = try layer.forward(input) } catch {
-                throw Walker.wrap(error, path: path, layer: layer)
+                throw LayerWalk.wrap(error, path: path, layer: layer)
             }
         }
         rows[index].outputShape = output.shape
         rows[index].flops = layer.forwardFLOPs(inputShape: input.shape, outputShape: output.shape)
         return output
-    }
-
-    /// Wraps `error` with the full dotted `path` (extending a path a nested layer added).
-    static func wrap(_ error: Error, path: String, layer: Layer) -> Error {
-        guard !path.isEmpty else { return error }
-        return NeuralNetError.wrapping(error, child: path, layer: layer)
     }
 }
