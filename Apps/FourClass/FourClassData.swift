@@ -63,14 +63,7 @@ enum FourClassData {
         if let empty = zip(listing.classNames, listing.classCounts()).first(where: { $0.1 == 0 }) {
             throw AppError("\(folder)/\(empty.0) holds no images")
         }
-        let (dataset, failures) = listing.loadAll(size: Size2D(side, side))
-        guard failures.isEmpty else {
-            let shown = failures.prefix(3).map { "  \($0)" }.joined(separator: "\n")
-            throw AppError(
-                "\(failures.count) of \(listing.count) images in \(folder) cannot be used:\n"
-                    + shown + (failures.count > 3 ? "\n  …" : ""))
-        }
-        return dataset
+        return try listing.loadAllForTraining(size: Size2D(side, side), place: folder)
     }
 
     /// `data` reordered round-robin over its classes (the first image of each class, then the

@@ -72,13 +72,6 @@ struct ExperimentData {
                 "no images in \(listing.root)"
                     + (subset.map { " for a subset of \($0) (too small for the classes)" } ?? ""))
         }
-        let (dataset, failures) = chosen.loadAll(size: Size2D(side, side))
-        guard failures.isEmpty else {
-            let shown = failures.prefix(3).map { "  \($0)" }.joined(separator: "\n")
-            throw AppError(
-                "\(failures.count) of \(chosen.count) images in \(listing.root) cannot be used:\n"
-                    + shown + (failures.count > 3 ? "\n  …" : ""))
-        }
-        return dataset
+        return try chosen.loadAllForTraining(size: Size2D(side, side), place: listing.root)
     }
 }

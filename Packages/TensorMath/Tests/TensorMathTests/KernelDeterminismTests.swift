@@ -31,16 +31,7 @@ import TensorMath
             ([70, 6, 8, 8], [36, 6, 3, 3], Convolution2D(padding: 1)),
             ([33, 8, 9, 9], [32, 8, 3, 3], Convolution2D(stride: 2, padding: 1)),
         ]
-        for (shape, weightShape, conv) in configurations {
-            let x = try Tensor.uniform(shape, low: -1, high: 1, using: &generator)
-            let w = try Tensor.uniform(weightShape, low: -1, high: 1, using: &generator)
-            let bias = try Tensor.uniform([weightShape[0]], low: -1, high: 1, using: &generator)
-            let y = try conv.forward(input: x, weight: w, bias: bias)
-            let dy = try Tensor.uniform(y.shape, low: -1, high: 1, using: &generator)
-            let g = try conv.backward(input: x, weight: w, outputGradient: dy)
-            results += [y, g.weight, g.bias]
-            if let dx = g.input { results.append(dx) }
-        }
+        results += try convolutionResults(configurations, using: &generator)
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for tensor in results {
             for value in tensor.scalars {
@@ -123,4 +114,25 @@ extension Tensor {
     fileprivate func reshapedForTest(_ shape: [Int]) throws -> Tensor {
         try Tensor(shape: shape, scalars: Array(scalars.prefix(shape.reduce(1, *))))
     }
+}
+
+/// The forward output and every gradient of each convolution configuration (input and weight
+/// shapes, hyper-parameters), on uniform random operands: what the determinism and level tests
+/// compare.
+func convolutionResults(
+    _ configurations: [(shape: [Int], weight: [Int], conv: Convolution2D)],
+    using generator: inout Xoshiro256
+) throws -> [Tensor] {
+    var results: [Tensor] = []
+    for (shape, weightShape, conv) in configurations {
+        let x = try Tensor.uniform(shape, low: -1, high: 1, using: &generator)
+        let w = try Tensor.uniform(weightShape, low: -1, high: 1, using: &generator)
+        let bias = try Tensor.uniform([weightShape[0]], low: -1, high: 1, using: &generator)
+        let y = try conv.forward(input: x, weight: w, bias: bias)
+        let dy = try Tensor.uniform(y.shape, low: -1, high: 1, using: &generator)
+        let g = try conv.backward(input: x, weight: w, outputGradient: dy)
+        results += [y, g.weight, g.bias]
+        if let dx = g.input { results.append(dx) }
+    }
+    return results
 }

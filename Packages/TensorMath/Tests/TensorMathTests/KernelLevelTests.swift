@@ -138,16 +138,7 @@ import TensorMathTesting
             ([4, 6, 15, 14], [10, 6, 3, 3], Convolution2D(stride: 2, padding: 1)),
             ([3, 5, 9, 9], [4, 5, 1, 1], Convolution2D()),
         ]
-        for (shape, weightShape, conv) in configurations {
-            let x = try Tensor.uniform(shape, low: -1, high: 1, using: &generator)
-            let w = try Tensor.uniform(weightShape, low: -1, high: 1, using: &generator)
-            let bias = try Tensor.uniform([weightShape[0]], low: -1, high: 1, using: &generator)
-            let y = try conv.forward(input: x, weight: w, bias: bias)
-            let dy = try Tensor.uniform(y.shape, low: -1, high: 1, using: &generator)
-            let g = try conv.backward(input: x, weight: w, outputGradient: dy)
-            results += [y, g.weight, g.bias]
-            if let dx = g.input { results.append(dx) }
-        }
+        results += try convolutionResults(configurations, using: &generator)
         return results
     }
 
