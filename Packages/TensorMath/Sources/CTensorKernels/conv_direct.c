@@ -110,14 +110,7 @@ static void merge_phases_scalar(
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-
-#define AVX512_TARGET __attribute__((target("avx512f,avx512vl,fma")))
-#define INLINE static inline __attribute__((always_inline))
-
-static inline __mmask16 tail_mask(long left) {
-    return left >= LANES ? (__mmask16)0xFFFF : left <= 0 ? 0 : (__mmask16)((1u << left) - 1);
-}
+#include "avx512_support.h"
 
 // MARK: Forward
 
@@ -168,7 +161,7 @@ AVX512_TARGET INLINE void forward_tile(
     __mmask16 store[NV];
     float *out[NV];
     for (int v = 0; v < nv; v++) {
-        store[v] = tail_mask(vec[v].left);
+        store[v] = swiftcnn_lanes_below(vec[v].left);
         out[v] = vec[v].output;
     }
     for (int r = 0; r < mr; r++) {
@@ -238,9 +231,11 @@ AVX512_TARGET static void split_row_pairs(
     const __m512i ie = _mm512_loadu_si512(even_lanes), io = _mm512_loadu_si512(odd_lanes);
     for (long x = 0; x < count; x += LANES) {
         const long left = count - x;
-        const __mmask16 m = tail_mask(left);
-        const __m512 a = _mm512_maskz_loadu_ps(tail_mask(2 * left), line + 2 * x);
-        const __m512 b = _mm512_maskz_loadu_ps(tail_mask(2 * left - LANES), line + 2 * x + LANES);
+        const __mmask16 m = swiftcnn_lanes_below(left);
+        const __mmask16 low = swiftcnn_lanes_below(2 * left);
+        const __mmask16 high = swiftcnn_lanes_below(2 * left - LANES);
+        const __m512 a = _mm512_maskz_loadu_ps(low, line + 2 * x);
+        const __m512 b = _mm512_maskz_loadu_ps(high, line + 2 * x + LANES);
         _mm512_mask_storeu_ps(even + x, m, _mm512_permutex2var_ps(a, ie, b));
         _mm512_mask_storeu_ps(odd + x, m, _mm512_permutex2var_ps(a, io, b));
     }
@@ -252,11 +247,12 @@ AVX512_TARGET static void merge_row_pairs(
     const __m512i il = _mm512_loadu_si512(low_lanes), ih = _mm512_loadu_si512(high_lanes);
     for (long x = 0; x < count; x += LANES) {
         const long left = count - x;
-        const __mmask16 m = tail_mask(left);
+        const __mmask16 m = swiftcnn_lanes_below(left);
         const __m512 e = _mm512_maskz_loadu_ps(m, even + x), o = _mm512_maskz_loadu_ps(m, odd + x);
-        _mm512_mask_storeu_ps(line + 2 * x, tail_mask(2 * left), _mm512_permutex2var_ps(e, il, o));
-        _mm512_mask_storeu_ps(
-            line + 2 * x + LANES, tail_mask(2 * left - LANES), _mm512_permutex2var_ps(e, ih, o));
+        const __mmask16 low = swiftcnn_lanes_below(2 * left);
+        const __mmask16 high = swiftcnn_lanes_below(2 * left - LANES);
+        _mm512_mask_storeu_ps(line + 2 * x, low, _mm512_permutex2var_ps(e, il, o));
+        _mm512_mask_storeu_ps(line + 2 * x + LANES, high, _mm512_permutex2var_ps(e, ih, o));
     }
 }
 
@@ -359,7 +355,7 @@ AVX512_TARGET INLINE void gradient_tile(
             if (v < whole) {
                 for (int r = 0; r < mr; r++) d[r] = _mm512_loadu_ps(dy + r * gradient_stride + q);
             } else {
-                const __mmask16 tail = tail_mask(pixels - q);
+                const __mmask16 tail = swiftcnn_lanes_below(pixels - q);
                 for (int r = 0; r < mr; r++) {
                     d[r] = _mm512_maskz_loadu_ps(tail, dy + r * gradient_stride + q);
                 }

@@ -1,10 +1,10 @@
 // Convolution weight gradient with output channels in the vectors (AVX-512), for layers with
-// many output channels: dWᵀ[c, i, j][o] = Σ_n Σ_(oy, ox) dYᵀ[n][oy, ox][o] · Xp[n][c][oy·sh +
-// i·dh][ox·sw + j], where Xp is the input with its zero padding written out and dYᵀ the output
-// gradient transposed to pixel-major order. Each pixel is one step of a register tile of
-// (16-channel vectors of o) x (channels c) x (taps j of one kernel row): the tile loads its
-// dYᵀ vectors once per pixel and broadcasts input pixels straight from Xp, so it needs no
-// masks, no packing and no sums across lanes.
+// many output channels: dWᵀ[c, i, j][o] = Σ_n Σ_(oy, ox) dYᵀ[n][oy, ox][o] ·
+// Xp[n][c][oy·sh + i·dh][ox·sw + j], where Xp is the input with its zero padding written out
+// and dYᵀ the output gradient transposed to pixel-major order. Each pixel is one step of a
+// register tile of (16-channel vectors of o) x (channels c) x (taps j of one kernel row): the
+// tile loads its dYᵀ vectors once per pixel and broadcasts input pixels straight from Xp, so
+// it needs no masks, no packing and no sums across lanes.
 #include "tensor_kernels.h"
 
 #include <string.h>
@@ -44,16 +44,9 @@ static void transpose_planes_scalar(
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-
-#define AVX512_TARGET __attribute__((target("avx512f,avx512vl,fma")))
-#define INLINE static inline __attribute__((always_inline))
+#include "avx512_support.h"
 
 enum { LANES = 16, MAX_OV = 4, MAX_NC = 8, MAX_KW = 5 };
-
-static inline __mmask16 lanes_below(long count) {
-    return count >= LANES ? (__mmask16)0xFFFF : count <= 0 ? 0 : (__mmask16)((1u << count) - 1);
-}
 
 /// Transposes a 16 x 16 block in registers: row r, lane l becomes row l, lane r.
 AVX512_TARGET static inline void transpose16(__m512 r[16]) {
@@ -91,7 +84,7 @@ AVX512_TARGET void swiftcnn_transpose_planes(
         return;
     }
     for (long q0 = 0; q0 < pixels; q0 += LANES) {
-        const __mmask16 columns = lanes_below(pixels - q0);
+        const __mmask16 columns = swiftcnn_lanes_below(pixels - q0);
         const long rows_out = pixels - q0 < LANES ? pixels - q0 : LANES;
         for (long c0 = 0; c0 < padded_channels; c0 += LANES) {
             __m512 r[16];

@@ -2,13 +2,7 @@
 #include "tensor_kernels.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-
-#define AVX512_TARGET __attribute__((target("avx512f,avx512vl,fma")))
-
-static inline __mmask16 lanes_below(long count) {
-    return count >= 16 ? (__mmask16)0xFFFF : count <= 0 ? 0 : (__mmask16)((1u << count) - 1);
-}
+#include "avx512_support.h"
 
 static const int32_t even_lanes[16] = {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
 static const int32_t odd_lanes[16] = {1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31};
@@ -30,8 +24,9 @@ AVX512_TARGET void swiftcnn_max_pool_2x2(
         const float *top = x + 2 * oy * width, *bottom = top + width;
         for (long ox = 0; ox < out_width; ox += 16) {
             const long count = out_width - ox;
-            const __mmask16 store = lanes_below(count);
-            const __mmask16 low = lanes_below(2 * count), high = lanes_below(2 * count - 16);
+            const __mmask16 store = swiftcnn_lanes_below(count);
+            const __mmask16 low = swiftcnn_lanes_below(2 * count);
+            const __mmask16 high = swiftcnn_lanes_below(2 * count - 16);
             const __m512 t0 = _mm512_maskz_loadu_ps(low, top + 2 * ox);
             const __m512 t1 = _mm512_maskz_loadu_ps(high, top + 2 * ox + 16);
             const __m512 b0 = _mm512_maskz_loadu_ps(low, bottom + 2 * ox);

@@ -8,11 +8,9 @@
 #include <string.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
+#include "avx512_support.h"
 
-#define AVX512_TARGET __attribute__((target("avx512f,avx512vl,fma")))
 #define AVX2_TARGET __attribute__((target("avx2,fma")))
-#define INLINE static inline __attribute__((always_inline))
 
 // MARK: AVX-512, 8 rows x 48 columns
 

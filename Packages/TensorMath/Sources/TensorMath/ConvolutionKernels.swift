@@ -22,13 +22,13 @@ enum ConvolutionKernels {
             guard count > 0, let outBase = out.baseAddress else { return }
             input.withUnsafeBufferPointer { x in
                 weight.withUnsafeBufferPointer { w in
-                    withOptionalBuffer(bias) { b in
+                    bias.withOptionalPointer { biasBase in
                         let xBase = x.baseAddress ?? BLAS.emptyOperand
                         let wBase = w.baseAddress ?? BLAS.emptyOperand
                         plan.run { group, parallel in
                             forward(
                                 g, plan: plan, group: group, parallel: parallel,
-                                input: xBase, weight: wBase, bias: b?.baseAddress,
+                                input: xBase, weight: wBase, bias: biasBase,
                                 output: outBase)
                         }
                     }
@@ -384,13 +384,6 @@ enum ConvolutionKernels {
             i += 1
         }
         return sum
-    }
-
-    private static func withOptionalBuffer<R>(
-        _ tensor: Tensor?, _ body: (UnsafeBufferPointer<Float>?) -> R
-    ) -> R {
-        guard let tensor else { return body(nil) }
-        return tensor.withUnsafeBufferPointer { body($0) }
     }
 }
 
