@@ -1,7 +1,8 @@
 import TensorMath
 
-/// One mini-batch from a ``BatchLoader``.
-public struct Batch: Sendable {
+/// One mini-batch from a ``BatchLoader``; a `LabeledBatch`, so a `NeuralNet.Trainer` trains on
+/// a loader's epochs directly.
+public struct Batch: LabeledBatch, Sendable {
     /// The images, `[N, channels, height, width]`, normalized.
     public let images: Tensor
     /// The N labels, in the same order.

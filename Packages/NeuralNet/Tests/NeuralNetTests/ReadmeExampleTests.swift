@@ -6,13 +6,13 @@ import Testing
 @Test func readmeExampleTrainsASmallCNN() throws {
     // Synthetic data: 8x8 images whose bright half (left or right) is the label.
     var data = Xoshiro256(seed: 1)
-    let batches: [(images: Tensor, labels: [Int])] = try (0..<20).map { _ in
+    let batches: [TensorBatch] = try (0..<20).map { _ in
         let labels = (0..<32).map { _ in Int(data.next() % 2) }
         var images = try Tensor.uniform([32, 1, 8, 8], low: 0, high: 0.5, using: &data)
         for (n, label) in labels.enumerated() {
             for y in 0..<8 { for x in 0..<4 { images[n, 0, y, x + 4 * label] += 0.5 } }
         }
-        return (images, labels)
+        return TensorBatch(images: images, labels: labels)
     }
 
     // --- README example begins ---
@@ -23,7 +23,8 @@ import Testing
         try Linear(inputSize: 8 * 4 * 4, outputSize: 2, generator: &g))
     print(try ModelSummary(model, inputShape: [1, 8, 8]))
     let trainer = Trainer(model: model, optimizer: try SGD(model, learningRate: 0.1, momentum: 0.9))
-    try trainer.fit(epochs: 3, training: { _ in batches }, onEpoch: { print($0) })
+    try trainer.fit(
+        epochs: 3, training: { _ in batches }, hooks: TrainingHooks(onEpoch: { print($0) }))
     let result = try trainer.evaluate(batches)
     print("accuracy: \(result.accuracy)")
     // --- README example ends ---

@@ -39,6 +39,15 @@ public struct ClassificationLoss: CustomStringConvertible {
         try evaluate(output, labels, true)
     }
 
+    /// The loss alone, without its gradient: what evaluation needs (the built-in losses then
+    /// skip the gradient's work).
+    /// - Parameters:
+    ///   - output: The model output, shape `[N, C]`.
+    ///   - labels: `N` class indices.
+    public func value(_ output: Tensor, labels: [Int]) throws -> Float {
+        try evaluate(output, labels, false).value
+    }
+
     public var description: String { name }
 
     /// Softmax cross-entropy on logits

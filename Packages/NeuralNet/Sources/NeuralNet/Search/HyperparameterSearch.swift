@@ -42,7 +42,7 @@ public struct HyperparameterSearch: Sendable {
     /// The seed of random sampling and of the per-trial seeds.
     public var seed: UInt64
     /// Early stopping applied to each trial (a fresh copy per trial) by
-    /// ``TrialContext/fit(_:epochs:training:validation:onBatch:onEpoch:)``; `nil` trains every
+    /// ``TrialContext/fit(_:epochs:training:validation:hooks:)``; `nil` trains every
     /// trial for all its epochs.
     public var earlyStopping: EarlyStopping?
 
@@ -144,25 +144,20 @@ public struct TrialContext: Sendable {
     /// Trains with `trainer` for up to `epochs` epochs with the search's early stopping on the
     /// objective, and scores the trial with the objective's best value over the epochs (the
     /// weights early stopping restores).
-    /// - Throws: As ``Trainer/fit(epochs:training:validation:onBatch:onEpoch:)``; also
+    /// - Throws: As ``Trainer/fit(epochs:training:validation:hooks:)``; also
     ///   ``NeuralNetError/invalidConfiguration(_:)`` if no epoch was trained or the objective
     ///   needs a validation set that was not given.
     public func fit<Training: Sequence, Validation: Sequence>(
         _ trainer: Trainer, epochs: Int, training: (Int) throws -> Training,
-        validation: (() throws -> Validation)?,
-        onBatch: (BatchProgress) throws -> Void = { _ in },
-        onEpoch: (EpochSummary) throws -> Void = { _ in }
+        validation: (() throws -> Validation)?, hooks: TrainingHooks = TrainingHooks()
     ) throws -> TrialOutcome
-    where Training.Element == (images: Tensor, labels: [Int]),
-        Validation.Element == (images: Tensor, labels: [Int])
-    {
+    where Training.Element: LabeledBatch, Validation.Element: LabeledBatch {
         try require(validation != nil || !objective.needsValidation,
                     "TrialContext.fit: the objective \(objective.rawValue) needs validation data")
         trainer.earlyStopping = earlyStopping
         trainer.monitor = objective
         let history = try trainer.fit(
-            epochs: epochs, training: training, validation: validation, onBatch: onBatch,
-            onEpoch: onEpoch)
+            epochs: epochs, training: training, validation: validation, hooks: hooks)
         let values = history.compactMap { $0.value(of: objective) }
         guard let first = values.first else {
             throw NeuralNetError.invalidConfiguration("TrialContext.fit: no epoch was trained")

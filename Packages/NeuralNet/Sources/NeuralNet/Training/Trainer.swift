@@ -1,9 +1,9 @@
 import TensorMath
 
-/// The training loop the apps share: epochs over batches of `(images, labels)`, forward, loss,
-/// backward, optimizer step, learning-rate schedule, running loss and accuracy, throughput,
-/// validation in inference mode, early stopping, and callbacks for progress bars, logs and
-/// checkpoints.
+/// The one training loop: epochs over labelled batches, forward, loss, backward, optimizer
+/// step, learning-rate schedule, running loss and accuracy, throughput, validation in inference
+/// mode, early stopping, and ``TrainingHooks`` for progress bars, interruption, logs, plots and
+/// checkpoints. The apps, the hyper-parameter search and library users all train through it.
 ///
 /// ```swift
 /// let model = Sequential(
@@ -15,13 +15,16 @@ import TensorMath
 /// let history = try trainer.fit(
 ///     epochs: epochs, training: { epoch in loader.batches(epoch: epoch) },
 ///     validation: { validationLoader.batches(epoch: 0) },
-///     onBatch: { progress in bar.update(progress) },
-///     onEpoch: { summary in print(summary.metrics) })
+///     hooks: TrainingHooks(
+///         onBatch: { progress in bar.update(progress) },
+///         onEpoch: { summary in print(summary.metrics) }))
 /// ```
 ///
-/// Batches come from any `Sequence` of `(images: Tensor, labels: [Int])`; the model's output
-/// must be `[N, C]` scores. The trainer's ``state`` (position, running totals, history) plus
-/// the optimizer's and early stopping's state make a checkpoint (``snapshot()``), from which
+/// Batches come from any `Sequence` of ``TensorMath/LabeledBatch`` values (`Datasets.Batch`
+/// from a loader, or ``TensorMath/TensorBatch`` for tensors made in memory): images `[N, ...]`
+/// and `N` labels; the model's output must be `[N, C]` scores. The trainer's ``state``
+/// (position, running totals, history) plus the optimizer's, early stopping's and the random
+/// generators' state make a ``TrainingSnapshot`` (``snapshot(generators:)``), from which
 /// ``restore(_:)`` resumes bit-identically, even in the middle of an epoch.
 public final class Trainer {
     /// When a learning-rate schedule advances.
@@ -42,7 +45,7 @@ public final class Trainer {
     public var schedule: LearningRateSchedule?
     /// Whether ``schedule`` is called per batch (default) or per epoch.
     public var scheduleUnit: ScheduleUnit
-    /// Early stopping, checked by ``fit(epochs:training:validation:onBatch:onEpoch:)`` after each
+    /// Early stopping, checked by ``fit(epochs:training:validation:hooks:)`` after each
     /// epoch on ``monitor``.
     public var earlyStopping: EarlyStopping?
     /// The metric early stopping watches; default the validation loss.
@@ -50,7 +53,7 @@ public final class Trainer {
     /// The position, running totals and history.
     public var state = TrainerState()
     /// Set to true (from a callback, or between calls) to stop after the current batch;
-    /// ``fit(epochs:training:validation:onBatch:onEpoch:)`` clears it when it starts.
+    /// ``fit(epochs:training:validation:hooks:)`` clears it when it starts.
     public var stopRequested = false
 
     /// Creates a trainer.
@@ -86,7 +89,7 @@ public final class Trainer {
     ///   or a model error; ``TrainingError/nonFiniteLoss(epoch:batch:learningRate:)`` (epoch
     ///   and batch from ``state``) if the loss is not finite, in which case nothing is updated.
     public func trainStep(images: Tensor, labels: [Int]) throws -> (loss: Double, correct: Int) {
-        try checkBatch(images, labels, operation: "Trainer.trainStep")
+        try checkLabeledBatch(images, labels, operation: "Trainer.trainStep")
         if !model.isTraining { model.setTraining(true) }
         if let schedule { optimizer.learningRate = schedule.learningRate(at: scheduleStep) }
         optimizer.zeroGradients()
@@ -106,15 +109,17 @@ public final class Trainer {
     /// first ``TrainerState/batchCursor`` batches when resuming mid-epoch.
     ///
     /// When the sequence ends, the epoch's summary is appended to the history and the epoch
-    /// counter advances. If ``stopRequested`` is set during the epoch, training stops after
-    /// the current batch and the epoch stays in progress (resumable).
-    /// - Parameter onBatch: Called after every batch.
+    /// counter advances. If ``stopRequested`` is set or `hooks.shouldStop` answers true during
+    /// the epoch, training stops after the current batch and the epoch stays in progress
+    /// (resumable).
+    /// - Parameter hooks: `onBatch` and `shouldStop` are called after every batch (the other
+    ///   hooks belong to ``fit(epochs:training:validation:hooks:)``).
     /// - Returns: The finished epoch's summary, or `nil` if stopped mid-epoch.
     /// - Throws: As ``trainStep(images:labels:)``, and whatever `onBatch` throws.
     @discardableResult
     public func trainEpoch<Batches: Sequence>(
-        _ batches: Batches, onBatch: (BatchProgress) throws -> Void = { _ in }
-    ) throws -> EpochSummary? where Batches.Element == (images: Tensor, labels: [Int]) {
+        _ batches: Batches, hooks: TrainingHooks = TrainingHooks()
+    ) throws -> EpochSummary? where Batches.Element: LabeledBatch {
         let expected = batches.underestimatedCount > 0 ? batches.underestimatedCount : nil
         let skip = state.batchCursor
         let clock = ContinuousClock()
@@ -130,7 +135,7 @@ public final class Trainer {
             state.epochCorrect += correct
             state.epochSamples += count
             state.epochSeconds += seconds(elapsed)
-            try onBatch(BatchProgress(
+            try hooks.onBatch(BatchProgress(
                 epoch: state.epoch, batch: index, expectedBatchCount: expected,
                 globalStep: state.globalStep, loss: batchLoss,
                 accuracy: count > 0 ? Double(correct) / Double(count) : 0,
@@ -139,6 +144,7 @@ public final class Trainer {
                 learningRate: optimizer.learningRate, samples: state.epochSamples,
                 imagesPerSecond: state.epochSeconds > 0
                     ? Double(state.epochSamples) / state.epochSeconds : 0))
+            if hooks.shouldStop() { stopRequested = true }
             if stopRequested { return nil }
         }
         let samples = max(state.epochSamples, 1)
@@ -153,68 +159,41 @@ public final class Trainer {
         return summary
     }
 
-    /// Evaluates the model in inference mode (no caching, dropout off, batch norm running
-    /// statistics), restoring the previous mode afterwards.
+    /// Evaluates the model with the trainer's ``loss`` in inference mode (see
+    /// ``Evaluation/init(model:batches:loss:topK:classCount:)``), restoring the previous mode
+    /// afterwards.
     /// - Parameters:
     ///   - batches: The data, in any batch size.
     ///   - topK: Values of `k` for which top-k accuracy is also measured; default none.
     /// - Throws: ``NeuralNetError`` for a malformed batch or a model error.
     public func evaluate<Batches: Sequence>(_ batches: Batches, topK: [Int] = []) throws
-        -> Evaluation where Batches.Element == (images: Tensor, labels: [Int])
+        -> Evaluation where Batches.Element: LabeledBatch
     {
-        let wasTraining = model.isTraining
-        if wasTraining { model.setTraining(false) }
-        defer { if wasTraining { model.setTraining(true) } }
-        var lossSum = 0.0
-        var predictions: [Int] = [], labels: [Int] = []
-        var topCorrect = [Int: Int]()
-        for batch in batches {
-            try checkBatch(batch.images, batch.labels, operation: "Trainer.evaluate")
-            let output = try model.forward(batch.images)
-            let result = try loss.evaluate(output, batch.labels, false)
-            lossSum += Double(result.value) * Double(batch.labels.count)
-            predictions += try Metrics.predictions(output)
-            labels += batch.labels
-            for k in topK {
-                topCorrect[k, default: 0] += try Metrics.topKCorrectCount(
-                    output, labels: batch.labels, k: k)
-            }
-        }
-        let count = labels.count
-        let correct = zip(predictions, labels).filter { $0 == $1 }.count
-        let denominator = Double(max(count, 1))
-        return Evaluation(
-            loss: lossSum / denominator, accuracy: Double(correct) / denominator, count: count,
-            predictions: predictions, labels: labels,
-            topKAccuracy: topCorrect.mapValues { Double($0) / denominator })
+        try Evaluation(model: model, batches: batches, loss: loss, topK: topK)
     }
 
     /// Trains until `epochs` epochs are finished (counting those already in ``state``, so a
     /// restored trainer continues where it stopped), evaluating on the validation set after
-    /// each epoch and applying early stopping.
+    /// each epoch and applying early stopping. This is the one training loop: the apps, the
+    /// hyper-parameter search and library users all run it, adding their work through `hooks`.
     ///
     /// - Parameters:
     ///   - epochs: The total number of epochs of the run.
     ///   - training: The training batches of an epoch, given its number (shuffle by epoch).
     ///   - validation: The validation batches, or `nil` for none.
-    ///   - onBatch: Called after every training batch.
-    ///   - onEpoch: Called after every epoch with its summary (validation included), after
-    ///     early stopping has seen it: the place to log and write checkpoints. Setting
-    ///     ``stopRequested`` there ends the run.
+    ///   - hooks: Progress, interruption and per-epoch work (see ``TrainingHooks``). Setting
+    ///     ``stopRequested`` from a hook also ends the run.
     /// - Returns: The history of all finished epochs.
     /// - Throws: ``NeuralNetError/invalidConfiguration(_:)`` for an invalid ``schedule``, or if
     ///   early stopping monitors a validation metric without a validation set or its mode
-    ///   disagrees with the metric's; otherwise as ``trainEpoch(_:onBatch:)`` and
-    ///   ``evaluate(_:topK:)``.
+    ///   disagrees with the metric's; otherwise as ``trainEpoch(_:hooks:)`` and
+    ///   ``evaluate(_:topK:)``, and whatever a hook throws.
     @discardableResult
     public func fit<Training: Sequence, Validation: Sequence>(
         epochs: Int, training: (Int) throws -> Training, validation: (() throws -> Validation)?,
-        onBatch: (BatchProgress) throws -> Void = { _ in },
-        onEpoch: (EpochSummary) throws -> Void = { _ in }
+        hooks: TrainingHooks = TrainingHooks()
     ) throws -> [EpochSummary]
-    where Training.Element == (images: Tensor, labels: [Int]),
-        Validation.Element == (images: Tensor, labels: [Int])
-    {
+    where Training.Element: LabeledBatch, Validation.Element: LabeledBatch {
         try schedule?.validate()
         if let earlyStopping {
             try require(
@@ -226,9 +205,9 @@ public final class Trainer {
         }
         stopRequested = false
         while state.epoch < epochs, !stopRequested, !(earlyStopping?.shouldStop ?? false) {
-            guard var summary = try trainEpoch(try training(state.epoch), onBatch: onBatch) else {
-                break
-            }
+            let batches = try training(state.epoch)
+            try hooks.onEpochStart(state.epoch)
+            guard var summary = try trainEpoch(batches, hooks: hooks) else { break }
             if let validation {
                 let result = try evaluate(try validation())
                 summary.validationLoss = result.loss
@@ -243,30 +222,18 @@ public final class Trainer {
                 }
                 earlyStopping = stopper
             }
-            try onEpoch(summary)
+            try hooks.onEpoch(summary)
         }
         return state.history
     }
 
-    /// ``fit(epochs:training:validation:onBatch:onEpoch:)`` without a validation set.
+    /// ``fit(epochs:training:validation:hooks:)`` without a validation set.
     @discardableResult
     public func fit<Training: Sequence>(
-        epochs: Int, training: (Int) throws -> Training,
-        onBatch: (BatchProgress) throws -> Void = { _ in },
-        onEpoch: (EpochSummary) throws -> Void = { _ in }
-    ) throws -> [EpochSummary] where Training.Element == (images: Tensor, labels: [Int]) {
-        let none: (() throws -> Training)? = nil
-        return try fit(
-            epochs: epochs, training: training, validation: none, onBatch: onBatch,
-            onEpoch: onEpoch)
-    }
-
-    private func checkBatch(_ images: Tensor, _ labels: [Int], operation: String) throws {
-        guard images.rank >= 1, images.shape[0] == labels.count, !labels.isEmpty else {
-            throw NeuralNetError.invalidInput(
-                layer: operation,
-                reason: "a batch of images \(images.shape) with \(labels.count) labels")
-        }
+        epochs: Int, training: (Int) throws -> Training, hooks: TrainingHooks = TrainingHooks()
+    ) throws -> [EpochSummary] where Training.Element: LabeledBatch {
+        let none: (() throws -> [TensorBatch])? = nil
+        return try fit(epochs: epochs, training: training, validation: none, hooks: hooks)
     }
 
     private func seconds(_ duration: Duration) -> Double {

@@ -32,7 +32,7 @@ func patternBatches(
         let tensor = try! Tensor(
             shape: [end - start, 1, side, side],
             scalars: Array(images[start * side * side..<end * side * side]))
-        return (tensor, Array(labels[start..<end]))
+        return TensorBatch(images: tensor, labels: Array(labels[start..<end]))
     }
 }
 
@@ -63,7 +63,7 @@ func digitBatches(count: Int, batchSize: Int = 32, seed: UInt64) -> [Batch] {
         let end = min(start + batchSize, count)
         let tensor = try! Tensor(
             shape: [end - start, 1, 28, 28], scalars: Array(images[start * 784..<end * 784]))
-        return (tensor, Array(labels[start..<end]))
+        return TensorBatch(images: tensor, labels: Array(labels[start..<end]))
     }
 }
 

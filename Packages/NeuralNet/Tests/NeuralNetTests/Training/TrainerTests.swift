@@ -35,7 +35,8 @@ struct TrainerTests {
         var summaries: [EpochSummary] = []
         try trainer.fit(
             epochs: 2, training: { _ in training }, validation: { validation },
-            onBatch: { progress.append($0) }, onEpoch: { summaries.append($0) })
+            hooks: TrainingHooks(
+                onBatch: { progress.append($0) }, onEpoch: { summaries.append($0) }))
         #expect(progress.count == 2 * training.count)
         #expect(progress.map(\.globalStep) == Array(1...16))
         #expect(progress[0].expectedBatchCount == training.count)
@@ -62,9 +63,9 @@ struct TrainerTests {
             model: model, optimizer: try SGD(model, learningRate: 1),
             schedule: .exponential(initial: 0.1, gamma: 0.5), scheduleUnit: .epoch)
         var rates: [Float] = []
-        try trainer.fit(epochs: 3, training: { _ in training }, onBatch: {
-            rates.append($0.learningRate)
-        })
+        try trainer.fit(
+            epochs: 3, training: { _ in training },
+            hooks: TrainingHooks(onBatch: { rates.append($0.learningRate) }))
         #expect(Set(rates[0..<8]) == [0.1])
         #expect(Set(rates[8..<16]) == [0.05])
         #expect(Set(rates[16..<24]) == [0.025])
@@ -108,7 +109,7 @@ struct TrainerTests {
         let interrupted = try makeTrainer(seed: 7)
         try interrupted.fit(
             epochs: 3, training: { _ in training }, validation: { validation },
-            onBatch: { if $0.globalStep == 11 { interrupted.stopRequested = true } })
+            hooks: TrainingHooks(shouldStop: { interrupted.state.globalStep == 11 }))
         #expect(interrupted.state.epoch == 1 && interrupted.state.batchCursor == 3)
         let snapshot = interrupted.snapshot()
         let json = try JSONEncoder().encode(snapshot.scalars)

@@ -82,7 +82,7 @@ final class TestDense: Layer {
     }
 }
 
-typealias Batch = (images: Tensor, labels: [Int])
+typealias Batch = TensorBatch
 
 /// Gaussian blobs: `classCount ≤ 2·dimensions` well-separated centres in `dimensions`
 /// dimensions, `perClass` samples each, shuffled, as batches of `batchSize`.
@@ -106,7 +106,7 @@ func blobBatches(
     return stride(from: 0, to: samples.count, by: batchSize).map { start in
         let slice = samples[start..<min(start + batchSize, samples.count)]
         let images = try! Tensor(shape: [slice.count, dimensions], scalars: slice.flatMap(\.0))
-        return (images, slice.map(\.1))
+        return TensorBatch(images: images, labels: slice.map(\.1))
     }
 }
 
