@@ -11,8 +11,9 @@ import Foundation
 ///
 /// ```swift
 /// let configuration: JSONValue = ["channels": [6, 16], "dropout": 0.5]
-/// let typed = try JSONValue(encoding: LeNetConfiguration(classes: 10))
-/// let back = try typed.decode(as: LeNetConfiguration.self)
+/// struct Settings: Codable { var classes = 10 }
+/// let typed = try JSONValue(encoding: Settings())
+/// let back = try typed.decode(as: Settings.self)
 /// ```
 public enum JSONValue: Codable, Equatable, Sendable {
     /// `null`.

@@ -2,29 +2,49 @@ import Foundation
 import TensorMath
 
 /// Everything needed to resume an interrupted training run, in one safetensors file: the
-/// model's weights, the optimizer's tensors, any extra tensors, and the ``TrainingState``
-/// (position, random generators, schedule, early stopping, metric history).
+/// model's weights, the optimizer's tensors, any extra tensors, and one versioned JSON document
+/// holding the run's scalar state.
 ///
 /// Layout: tensors are stored under the prefixes `model.`, `optimizer.` and `extra.`
-/// (`model.features.0.weight`, `optimizer.features.0.weight.momentum`); the state is JSON under
-/// ``MetadataKey/trainingState``; a ``ModelDescription``, if given, is stored as in a model
-/// file, so a checkpoint can also be inspected like one. Writes are atomic: an interrupted save
-/// leaves the previous checkpoint intact. Every tensor bit and every field reads back exactly.
+/// (`model.features.0.weight`, `optimizer.exp_avg.features.0.weight`); the document is JSON
+/// under ``MetadataKey/document``:
+///
+/// ```json
+/// {"format_version": 2, "state": {…}, "user_info": {"session": {…}}}
+/// ```
+///
+/// `state` is the trainer's scalar state, whose schema belongs to the trainer that wrote it
+/// (NeuralNet's `TrainingSnapshot.Scalars`: position, history, optimizer scalars, early
+/// stopping, random generators); the `CheckpointedTraining` package writes and reads it.
+/// `user_info` is anything else the writer keeps by name (an app's run configuration). A
+/// ``ModelDescription``, if given, is stored as in a model file, so a checkpoint can also be
+/// inspected like one. Writes are atomic: an interrupted save leaves the previous checkpoint
+/// intact. Every tensor bit and every number reads back exactly.
+///
+/// Files of format 1 (written before the document existed, with the state under
+/// `swiftcnn.training_state`) are read and converted; other versions are refused with an
+/// error naming the file and the version.
 ///
 /// ```swift
 /// let checkpoint = TrainingCheckpoint(
-///     modelState: model.stateDictionary, optimizerState: optimizer.stateTensors,
-///     trainingState: TrainingState(epoch: 3, batchCursor: 120, globalStep: 1_920,
-///                                  generators: ["shuffle": GeneratorState(shuffleRNG)]))
+///     modelState: model.stateDictionary, optimizerState: optimizer.stateTensors(),
+///     state: try JSONValue(encoding: scalars), userInfo: ["note": "first run"])
 /// try checkpoint.write(to: url)
 /// let resumed = try TrainingCheckpoint(contentsOf: url)
 /// ```
 public struct TrainingCheckpoint: Equatable, Sendable {
     /// The metadata keys of a checkpoint (besides ``ModelDescription/MetadataKey``).
     public enum MetadataKey {
-        /// The ``TrainingState`` as JSON.
-        public static let trainingState = "swiftcnn.training_state"
+        /// The versioned JSON document.
+        public static let document = "swiftcnn.training_checkpoint"
+        /// Where format 1 kept its state (read for conversion only).
+        public static let formatOneState = "swiftcnn.training_state"
     }
+
+    /// The format this version writes.
+    public static let formatVersion = 2
+    /// The formats this version reads.
+    public static let readableVersions = 1...2
 
     /// The prefix of the model's tensors in the file: `model.`.
     public static let modelPrefix = "model."
@@ -38,33 +58,40 @@ public struct TrainingCheckpoint: Equatable, Sendable {
     /// The optimizer's per-parameter tensors (momentum, Adam moments) under names its
     /// implementation chooses.
     public var optimizerState: [String: Tensor]
-    /// Other tensors (the best weights kept for early stopping, a data permutation).
+    /// Other tensors (the best weights kept for early stopping).
     public var extraTensors: [String: Tensor]
-    /// The scalar state of the run.
-    public var trainingState: TrainingState
-    /// The model's description, if the trainer supplies it.
+    /// The trainer's scalar state; its schema belongs to the trainer that wrote it.
+    public var state: JSONValue
+    /// Anything else the writer keeps, by name.
+    public var userInfo: [String: JSONValue]
+    /// The model's description, if the writer supplies it.
     public var modelDescription: ModelDescription?
+    /// The format of the file this checkpoint was read from (``formatVersion`` for a new one).
+    public var sourceFormatVersion: Int
 
     /// Creates a checkpoint.
     /// - Parameters:
     ///   - optimizerState: Defaults to none.
     ///   - extraTensors: Defaults to none.
+    ///   - userInfo: Defaults to none.
     ///   - modelDescription: Defaults to `nil`.
     public init(
         modelState: [String: Tensor], optimizerState: [String: Tensor] = [:],
-        extraTensors: [String: Tensor] = [:], trainingState: TrainingState,
-        modelDescription: ModelDescription? = nil
+        extraTensors: [String: Tensor] = [:], state: JSONValue,
+        userInfo: [String: JSONValue] = [:], modelDescription: ModelDescription? = nil
     ) {
         self.modelState = modelState
         self.optimizerState = optimizerState
         self.extraTensors = extraTensors
-        self.trainingState = trainingState
+        self.state = state
+        self.userInfo = userInfo
         self.modelDescription = modelDescription
+        self.sourceFormatVersion = Self.formatVersion
     }
 
-    /// Writes the checkpoint to `url` atomically.
+    /// Writes the checkpoint to `url` atomically, in format ``formatVersion``.
     /// - Throws: ``CheckpointError/invalidArgument(operation:reason:)`` for an empty tensor
-    ///   name or a state that does not encode, or
+    ///   name or a document that does not encode, or
     ///   ``CheckpointError/fileSystem(path:operation:message:)``.
     public func write(to url: URL) throws {
         var tensors: [String: Tensor] = [:]
@@ -85,17 +112,19 @@ public struct TrainingCheckpoint: Equatable, Sendable {
         var metadata = try modelDescription?.metadata() ?? [:]
         metadata[ModelDescription.MetadataKey.formatVersion] =
             String(ModelDescription.formatVersion)
-        metadata[MetadataKey.trainingState] = try MetadataJSON.string(
-            trainingState, key: MetadataKey.trainingState)
+        metadata[MetadataKey.document] = try MetadataJSON.string(
+            Document(formatVersion: Self.formatVersion, state: state, userInfo: userInfo),
+            key: MetadataKey.document)
         try SafeTensorsFile.write(tensors, metadata: metadata, to: url)
     }
 
-    /// Reads a checkpoint that ``write(to:)`` wrote.
+    /// Reads a checkpoint that ``write(to:)`` wrote (or a format-1 file).
     /// - Throws: The errors of ``SafeTensorsFile/init(contentsOf:readMode:)``;
-    ///   ``CheckpointError/missingMetadata(path:key:)`` for a file without training state;
-    ///   ``CheckpointError/invalidMetadata(path:key:reason:)`` for a state that does not
-    ///   decode; ``CheckpointError/tensorSetMismatch(path:mismatch:)`` listing tensors outside
-    ///   the three prefixes.
+    ///   ``CheckpointError/missingMetadata(path:key:)`` for a file that is not a training
+    ///   checkpoint; ``CheckpointError/invalidMetadata(path:key:reason:)`` for a document that
+    ///   does not decode or a format this version does not read (naming the version);
+    ///   ``CheckpointError/tensorSetMismatch(path:mismatch:)`` listing tensors outside the
+    ///   three prefixes.
     public init(contentsOf url: URL) throws {
         try self.init(file: SafeTensorsFile(contentsOf: url))
     }
@@ -103,9 +132,7 @@ public struct TrainingCheckpoint: Equatable, Sendable {
     /// Reads a checkpoint from an opened file.
     /// - Throws: The errors of ``init(contentsOf:)``.
     public init(file: SafeTensorsFile) throws {
-        let state = try MetadataJSON.value(
-            TrainingState.self, key: MetadataKey.trainingState, in: file.metadata,
-            path: file.path)
+        let document = try Self.document(in: file)
         let description = file.metadata[ModelDescription.MetadataKey.architecture] == nil
             ? nil : try file.modelDescription()
         var model: [String: Tensor] = [:], optimizer: [String: Tensor] = [:]
@@ -128,6 +155,52 @@ public struct TrainingCheckpoint: Equatable, Sendable {
         }
         self.init(
             modelState: model, optimizerState: optimizer, extraTensors: extra,
-            trainingState: state, modelDescription: description)
+            state: document.state, userInfo: document.userInfo, modelDescription: description)
+        self.sourceFormatVersion = document.formatVersion
+    }
+
+    /// The JSON document under ``MetadataKey/document``.
+    struct Document: Codable {
+        var formatVersion: Int
+        var state: JSONValue
+        var userInfo: [String: JSONValue]
+
+        init(formatVersion: Int, state: JSONValue, userInfo: [String: JSONValue]) {
+            self.formatVersion = formatVersion
+            self.state = state
+            self.userInfo = userInfo
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case formatVersion = "format_version", state, userInfo = "user_info"
+        }
+
+        init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            formatVersion = try c.decode(Int.self, forKey: .formatVersion)
+            guard formatVersion == TrainingCheckpoint.formatVersion else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .formatVersion, in: c,
+                    debugDescription: "training-checkpoint format \(formatVersion) is not one "
+                        + "this version reads (formats \(TrainingCheckpoint.readableVersions)); "
+                        + "it was written by another version of SwiftCNN")
+            }
+            state = try c.decode(JSONValue.self, forKey: .state)
+            userInfo = try c.decodeIfPresent([String: JSONValue].self, forKey: .userInfo) ?? [:]
+        }
+    }
+
+    /// The file's document: format 2 as stored, format 1 converted.
+    private static func document(in file: SafeTensorsFile) throws -> Document {
+        if file.metadata[MetadataKey.document] == nil,
+           file.metadata[MetadataKey.formatOneState] != nil
+        {
+            let old = try MetadataJSON.value(
+                JSONValue.self, key: MetadataKey.formatOneState, in: file.metadata,
+                path: file.path)
+            return try FormatOne.convert(old, path: file.path)
+        }
+        return try MetadataJSON.value(
+            Document.self, key: MetadataKey.document, in: file.metadata, path: file.path)
     }
 }

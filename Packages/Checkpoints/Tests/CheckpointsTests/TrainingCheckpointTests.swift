@@ -20,26 +20,21 @@ import Testing
         return try Tensor(shape: shape, scalars: scalars)
     }
 
+    /// A trainer's scalar state as a typed value, the way a trainer stores its own schema.
+    struct RunState: Codable, Equatable {
+        var epoch: Int
+        var globalStep: Int
+        var learningRate: Double
+        var history: [Double]
+        var words: [String]
+    }
+
+    static let runState = RunState(
+        epoch: 3, globalStep: 2_461, learningRate: 0.012_345_678_9, history: awkwardDoubles,
+        words: ["18446744073709551615", "7"])
+
     static func checkpoint() throws -> TrainingCheckpoint {
-        var shuffle = Xoshiro256(seed: 42)
-        for _ in 0..<17 { _ = shuffle.next() }
-        let state = TrainingState(
-            epoch: 3, batchCursor: 117, globalStep: 2_461, scheduleStep: 2_461,
-            learningRate: 0.012_345_678_9,
-            generators: [
-                "shuffle": GeneratorState(shuffle),
-                "dropout": GeneratorState(algorithm: "xoshiro256**", words: [.max, 0, 1, 1 << 63]),
-            ],
-            earlyStopping: EarlyStoppingState(
-                metric: "validation_loss", goal: .minimize, patience: 5, bestValue: 0.031_25,
-                bestEpoch: 2, epochsWithoutImprovement: 1),
-            history: Self.awkwardDoubles.enumerated().map { index, value in
-                MetricRecord(
-                    epoch: index, values: ["train_loss": value, "accuracy": 1 / Double(index + 1)])
-            },
-            optimizer: ["kind": "adam", "step": 2_461, "betas": [0.9, 0.999]],
-            extras: ["note": "resumed twice", "flags": [true, false, nil]])
-        return TrainingCheckpoint(
+        TrainingCheckpoint(
             modelState: [
                 "features.0.weight": try randomTensor([6, 1, 5, 5], seed: 1),
                 "features.0.bias": try randomTensor([6], seed: 2),
@@ -52,7 +47,8 @@ import Testing
                 "step": Tensor(scalar: 2461),
             ],
             extraTensors: ["best.classifier.weight": try randomTensor([10, 84], seed: 7)],
-            trainingState: state,
+            state: try JSONValue(encoding: runState),
+            userInfo: ["note": "resumed twice", "flags": [true, false, nil]],
             modelDescription: try ModelDescriptionTests.lenetDescription())
     }
 
@@ -76,50 +72,12 @@ import Testing
         expectSameBits(original.optimizerState, loaded.optimizerState)
         expectSameBits(original.extraTensors, loaded.extraTensors)
         #expect(loaded.modelDescription == original.modelDescription)
-
-        let (a, b) = (original.trainingState, loaded.trainingState)
-        #expect(
-            b.epoch == 3 && b.batchCursor == 117 && b.globalStep == 2_461 && b.scheduleStep == 2_461
-        )
-        #expect(b.learningRate?.bitPattern == a.learningRate?.bitPattern)
-        #expect(b.generators == a.generators)
-        #expect(b.earlyStopping == a.earlyStopping)
-        #expect(b.optimizer == a.optimizer && b.extras == a.extras)
-        #expect(b.history.count == a.history.count)
-        for (x, y) in zip(a.history, b.history) {
-            #expect(x.epoch == y.epoch)
-            #expect(
-                x.values.mapValues(\.bitPattern) == y.values.mapValues(\.bitPattern),
-                "epoch \(x.epoch)")
-        }
-        // NaN aside, the whole state compares equal.
-        var withoutNaN = a
-        var loadedWithoutNaN = b
-        withoutNaN.history.removeAll { $0.values.values.contains(where: \.isNaN) }
-        loadedWithoutNaN.history.removeAll { $0.values.values.contains(where: \.isNaN) }
-        #expect(withoutNaN == loadedWithoutNaN)
-    }
-
-    @Test func aRestoredGeneratorContinuesTheSameSequence() throws {
-        var generator = Xoshiro256(seed: 2025)
-        for _ in 0..<1000 { _ = generator.next() }
-        let data = try JSONEncoder().encode(GeneratorState(generator))
-        var restored = try JSONDecoder().decode(GeneratorState.self, from: data).makeXoshiro256()
-        #expect((0..<100).map { _ in restored.next() } == (0..<100).map { _ in generator.next() })
-        #expect(throws: CheckpointError.self) {
-            try GeneratorState(algorithm: "xoshiro256**", words: [0, 0, 0, 0]).makeXoshiro256()
-        }
-        #expect(throws: CheckpointError.self) {
-            try GeneratorState(algorithm: "pcg", words: [1, 2, 3, 4]).makeXoshiro256()
-        }
-    }
-
-    @Test func stateWordsAreStoredAsDecimalStrings() throws {
-        let json = String(
-            decoding: try JSONEncoder().encode(
-                GeneratorState(algorithm: "xoshiro256**", words: [.max, 7])),
-            as: UTF8.self)
-        #expect(json.contains(#"["18446744073709551615","7"]"#))
+        #expect(loaded.userInfo == original.userInfo)
+        #expect(loaded.sourceFormatVersion == TrainingCheckpoint.formatVersion)
+        let state = try loaded.state.decode(as: RunState.self)
+        #expect(state.epoch == 3 && state.globalStep == 2_461 && state.words == Self.runState.words)
+        #expect(state.learningRate.bitPattern == Self.runState.learningRate.bitPattern)
+        #expect(state.history.map(\.bitPattern) == Self.runState.history.map(\.bitPattern))
     }
 
     @Test func theFileIsOneSafetensorsFileWithPrefixedTensors() throws {
@@ -132,9 +90,9 @@ import Testing
         #expect(file.names.contains("model.features.0.weight"))
         #expect(file.names.contains("optimizer.step"))
         #expect(file.names.contains("extra.best.classifier.weight"))
-        #expect(
-            file.metadata[TrainingCheckpoint.MetadataKey.trainingState]?.contains(
-                #""batch_cursor":117"#) == true)
+        let document = try #require(file.metadata[TrainingCheckpoint.MetadataKey.document])
+        #expect(document.hasPrefix(#"{"format_version":2,"state":{"#))
+        #expect(document.contains(#""globalStep":2461"#))
         // A checkpoint is also inspectable as a model file.
         #expect(try file.modelDescription().architecture.name == "lenet5")
     }
@@ -144,7 +102,7 @@ import Testing
         defer { folder.cleanUp() }
         let url = folder.file("small.safetensors")
         let checkpoint = TrainingCheckpoint(
-            modelState: ["w": Tensor([1, 2])], trainingState: TrainingState())
+            modelState: ["w": Tensor([1, 2])], state: ["epoch": 0])
         try checkpoint.write(to: url)
         #expect(try TrainingCheckpoint(contentsOf: url) == checkpoint)
     }
@@ -154,15 +112,15 @@ import Testing
         let error = try #require(throws: CheckpointError.self) {
             try TrainingCheckpoint(contentsOf: plain)
         }
-        #expect(error == .missingMetadata(path: plain.path, key: "swiftcnn.training_state"))
+        #expect(error == .missingMetadata(path: plain.path, key: "swiftcnn.training_checkpoint"))
 
         let folder = try TemporaryFolder()
         defer { folder.cleanUp() }
         let stray = folder.file("stray.safetensors")
-        let state = String(decoding: try JSONEncoder().encode(TrainingState()), as: UTF8.self)
         try SafeTensorsFile.write(
             ["model.w": Tensor([1]), "w": Tensor([2])],
-            metadata: [TrainingCheckpoint.MetadataKey.trainingState: state], to: stray)
+            metadata: [TrainingCheckpoint.MetadataKey.document: #"{"format_version":2,"state":{}}"#],
+            to: stray)
         let strayError = try #require(throws: CheckpointError.self) {
             try TrainingCheckpoint(contentsOf: stray)
         }
@@ -172,13 +130,13 @@ import Testing
         let broken = folder.file("broken.safetensors")
         try SafeTensorsFile.write(
             ["model.w": Tensor([1])],
-            metadata: [TrainingCheckpoint.MetadataKey.trainingState: #"{"epoch":"x"}"#],
+            metadata: [TrainingCheckpoint.MetadataKey.document: #"{"format_version":"x"}"#],
             to: broken)
         let brokenError = try #require(throws: CheckpointError.self) {
             try TrainingCheckpoint(contentsOf: broken)
         }
         #expect(brokenError.caseName == "invalidMetadata")
-        #expect(brokenError.description.contains("swiftcnn.training_state"))
+        #expect(brokenError.description.contains("swiftcnn.training_checkpoint"))
     }
 
     @Test func aFailedCheckpointSaveKeepsThePreviousCheckpoint() throws {
@@ -186,12 +144,56 @@ import Testing
         defer { folder.cleanUp() }
         let url = folder.file("c.safetensors")
         let first = TrainingCheckpoint(
-            modelState: ["w": Tensor([1])], trainingState: TrainingState(epoch: 1))
+            modelState: ["w": Tensor([1])], state: ["epoch": 1])
         try first.write(to: url)
         let bad = TrainingCheckpoint(
-            modelState: ["": Tensor([2])], trainingState: TrainingState(epoch: 2))
+            modelState: ["": Tensor([2])], state: ["epoch": 2])
         #expect(throws: CheckpointError.self) { try bad.write(to: url) }
         #expect(try TrainingCheckpoint(contentsOf: url) == first)
         #expect(try folder.contents() == ["c.safetensors"])
+    }
+
+    @Test func aFormatThisVersionDoesNotReadIsRefusedNamingTheVersion() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanUp() }
+        let future = folder.file("future.safetensors")
+        try SafeTensorsFile.write(
+            ["model.w": Tensor([1])],
+            metadata: [TrainingCheckpoint.MetadataKey.document: #"{"format_version":3,"state":{}}"#],
+            to: future)
+        let error = try #require(throws: CheckpointError.self) {
+            try TrainingCheckpoint(contentsOf: future)
+        }
+        #expect(error.caseName == "invalidMetadata")
+        #expect(error.description.contains(future.path))
+        #expect(error.description.contains("training-checkpoint format 3"))
+    }
+
+    @Test func formatOneFilesAreConverted() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanUp() }
+        // The layout format 1 wrote: position fields, generators, and the trainer's state and
+        // the app's configuration in extras.
+        let formatOne = #"""
+            {"batch_cursor":3,"epoch":1,"extras":{"session":"{\"epochs\":3}","trainer":            {"optimizer":{"learningRate":0.5,"optimizer":"SGD","stepCount":11},            "trainer":{"epoch":1}}},"generators":{"layer.classifier.0":            {"algorithm":"xoshiro256**","words":["1","2","3","4"]}},"global_step":11,            "history":[],"schedule_step":11}
+            """#
+        let url = folder.file("old.safetensors")
+        try SafeTensorsFile.write(
+            ["model.w": Tensor([1])],
+            metadata: [TrainingCheckpoint.MetadataKey.formatOneState: formatOne], to: url)
+        let checkpoint = try TrainingCheckpoint(contentsOf: url)
+        #expect(checkpoint.sourceFormatVersion == 1)
+        #expect(checkpoint.userInfo == ["session": #"{"epochs":3}"#])
+        #expect(checkpoint.state["optimizer"]?["stepCount"] == 11)
+        #expect(checkpoint.state["generators"]?["layer.classifier.0"]?["words"] == ["1", "2", "3", "4"])
+
+        let bare = folder.file("bare.safetensors")
+        try SafeTensorsFile.write(
+            ["model.w": Tensor([1])],
+            metadata: [TrainingCheckpoint.MetadataKey.formatOneState: #"{"epoch":0}"#], to: bare)
+        let error = try #require(throws: CheckpointError.self) {
+            try TrainingCheckpoint(contentsOf: bare)
+        }
+        #expect(error.description.contains("format 1"))
     }
 }
