@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Checkpoints", targets: ["Checkpoints"]),
+        .library(name: "CheckpointedTraining", targets: ["CheckpointedTraining"]),
         .library(name: "ImageModels", targets: ["ImageModels"]),
         .executable(name: "mnist", targets: ["MNISTCommand"]),
         .executable(name: "classify", targets: ["ClassifyCommand"]),
@@ -64,6 +65,11 @@ let package = Package(
             name: "Checkpoints", dependencies: ["TensorMath"],
             path: "Packages/Checkpoints/Sources/Checkpoints"
         ),
+        // Packages/CheckpointedTraining
+        .target(
+            name: "CheckpointedTraining", dependencies: ["TensorMath", "NeuralNet", "Checkpoints"],
+            path: "Packages/CheckpointedTraining/Sources/CheckpointedTraining"
+        ),
         // Apps
         .target(
             name: "ImageModels",
@@ -73,7 +79,8 @@ let package = Package(
         .target(
             name: "AppSupport",
             dependencies: [
-                "TensorMath", "NeuralNet", "Datasets", "Checkpoints", "ImageModels",
+                "TensorMath", "NeuralNet", "Datasets", "Checkpoints", "CheckpointedTraining",
+                "ImageModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Apps/AppSupport"

@@ -31,7 +31,8 @@ public struct EvaluationReport: Encodable, Equatable, Sendable {
     /// Precision, recall, F1 and support per class.
     public var classes: [ConfusionMatrix.ClassReport] { matrix.classReports }
 
-    /// Evaluates `model` (in inference mode, restored afterwards) on every sample of `data`.
+    /// Evaluates `model` (in inference mode, restored afterwards) on every sample of `data`
+    /// with NeuralNet's one evaluation loop (``NeuralNet/Evaluation``).
     /// - Parameters:
     ///   - normalization: Applied to the images, as in training.
     ///   - classNames: The model's classes; the data's labels index them.
@@ -43,32 +44,21 @@ public struct EvaluationReport: Encodable, Equatable, Sendable {
         model network: Layer, data: any LabeledImageSource, normalization: Normalization,
         classNames: [String], modelPath: String, batchSize: Int = 500
     ) throws {
-        let wasTraining = network.isTraining
-        if wasTraining { network.setTraining(false) }
-        defer { if wasTraining { network.setTraining(true) } }
         let loader = try BatchLoader(
             source: data, batchSize: batchSize, shuffle: false, normalization: normalization)
-        var matrix = ConfusionMatrix(classNames: classNames)
-        var lossSum = 0.0
-        for batch in loader.batches(epoch: 0) {
-            let scores = try network.forward(batch.images)
-            guard scores.shape == [batch.count, classNames.count] else {
-                throw AppError(
-                    "the model gives scores of shape \(scores.shape) for a batch of "
-                        + "\(batch.count); expected [\(batch.count), \(classNames.count)]")
-            }
-            do {
-                try matrix.add(scores: scores, labels: batch.labels)
-            } catch {
-                throw AppError("the data's labels do not fit the model's classes: \(error)")
-            }
-            let loss = try Loss.softmaxCrossEntropy(logits: scores, labels: batch.labels)
-            lossSum += Double(loss.value) * Double(batch.count)
+        let matrix: ConfusionMatrix
+        let evaluation: Evaluation
+        do {
+            evaluation = try Evaluation(
+                model: network, batches: loader.batches(epoch: 0), classCount: classNames.count)
+            matrix = try evaluation.confusionMatrix(classNames: classNames)
+        } catch let error as NeuralNetError {
+            throw AppError("\(modelPath): \(error)")
         }
         self.model = modelPath
         self.images = matrix.total
         self.accuracy = matrix.accuracy
-        self.loss = matrix.total > 0 ? lossSum / Double(matrix.total) : 0
+        self.loss = evaluation.loss
         self.matrix = matrix
     }
 

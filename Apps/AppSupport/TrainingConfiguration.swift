@@ -4,7 +4,8 @@ import NeuralNet
 
 /// Everything that defines a training run, so that a checkpoint can resume it exactly and a
 /// model file can say how it was made. Stored in every training checkpoint (as JSON in the
-/// training state's `extras["session"]`).
+/// checkpoint's `user_info["session"]`; the seed is a string so that every 64-bit value
+/// survives).
 public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// The network: a registered architecture name and its configuration (``ImageModels``'
     /// `ModelRegistry` builds it).
@@ -91,24 +92,6 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
                 initial: learningRate, minimum: learningRate / 100, period: total - warmup)
             return warmup > 0
                 ? .linearWarmup(steps: warmup, startFactor: 0.1, then: cosine) : cosine
-        }
-    }
-
-    /// The configuration as JSON text (the form checkpoints store; the seed is a string so
-    /// that every 64-bit value survives).
-    public func jsonText() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
-
-    /// Decodes ``jsonText()``.
-    /// - Throws: ``AppError`` if the text is not a configuration.
-    public init(jsonText: String) throws {
-        do {
-            self = try JSONDecoder().decode(Self.self, from: Data(jsonText.utf8))
-        } catch {
-            throw AppError("the stored training configuration does not decode: \(error)")
         }
     }
 

@@ -1,3 +1,4 @@
+import CheckpointedTraining
 import Checkpoints
 import Datasets
 import Foundation
@@ -5,7 +6,8 @@ import ImageModels
 import NeuralNet
 import TensorMath
 
-/// A training run as the apps do it, from data to a self-describing model file:
+/// A training run as the apps do it, from data to a self-describing model file. It is a thin
+/// user of ``NeuralNet/Trainer`` (the one training loop) that adds, through its hooks:
 ///
 /// - a seeded validation split (after an optional `trainSubset`);
 /// - the network built by `ModelRegistry` from the configuration's architecture, seeded;
@@ -19,8 +21,8 @@ import TensorMath
 /// - after every epoch, a training checkpoint (weights, optimizer state, schedule position,
 ///   random generators, early stopping, history and the configuration) written atomically;
 ///   Ctrl-C stops after the current batch and saves one too;
-/// - `resume`: a new session continues a checkpoint's run exactly (bit for bit the same
-///   model as an uninterrupted run);
+/// - `resume`: a new session continues a ``SavedRun`` exactly (bit for bit the same model as
+///   an uninterrupted run);
 /// - ``saveModel(to:metrics:command:)``: the weights with a `ModelDescription`.
 ///
 /// ```swift
@@ -66,7 +68,7 @@ public final class TrainingSession {
         case interrupted
     }
 
-    /// The `extras` key of the checkpoint's training state that holds the configuration.
+    /// The checkpoint's `user_info` key that holds the configuration.
     public static let configurationKey = "session"
 
     /// The run's configuration.
@@ -96,14 +98,14 @@ public final class TrainingSession {
     /// Prepares a run: splits `data`, builds the network, optimizer and trainer, and, with
     /// `resume`, restores the checkpoint's run into them.
     /// - Parameters:
-    ///   - configuration: The run (for a resumed run, the checkpoint's, see
-    ///     ``storedConfiguration(at:)``).
+    ///   - configuration: The run (for a resumed run, the checkpoint's
+    ///     ``SavedRun/configuration``, perhaps with more epochs).
     ///   - data: The whole training set (the split and subset come from `configuration`).
     ///   - normalization: Applied to every batch.
     ///   - template: The model file's classes, input and preprocessing.
     ///   - checkpointPath: Where the checkpoint is written after every epoch.
     ///   - logPath: The JSON-lines log (rewritten from the run's history at the start).
-    ///   - resume: A checkpoint of this run to continue; default none.
+    ///   - resume: The saved run to continue; default none.
     ///   - plotPath: Where to write the training curves (PNG) at the start and after every
     ///     epoch; default none.
     /// - Throws: ``AppError`` for a configuration that does not fit the data (an empty
@@ -112,7 +114,7 @@ public final class TrainingSession {
     public init(
         configuration: TrainingConfiguration, data: any LabeledImageSource,
         normalization: Normalization, template: ModelTemplate, checkpointPath: String,
-        logPath: String, resume: String? = nil, plotPath: String? = nil
+        logPath: String, resume: SavedRun? = nil, plotPath: String? = nil
     ) throws {
         let available = min(configuration.trainSubset ?? data.count, data.count)
         let split = ValidationSplit(
@@ -151,33 +153,11 @@ public final class TrainingSession {
         self.isResumed = resume != nil
         if let resume {
             do {
-                try TrainingCheckpoint(contentsOf: URL(fileURLWithPath: resume))
-                    .restore(into: trainer)
+                try resume.checkpoint.restore(into: trainer)
             } catch {
-                throw AppError("cannot resume from \(resume): \(error)")
+                throw AppError("cannot resume from \(resume.path): \(error)")
             }
         }
-    }
-
-    /// The configuration and the number of finished epochs stored in a checkpoint written by
-    /// a session.
-    /// - Throws: ``AppError`` naming the file if it is unreadable or was not written by a
-    ///   session.
-    public static func storedConfiguration(at path: String) throws
-        -> (configuration: TrainingConfiguration, finishedEpochs: Int)
-    {
-        let checkpoint: TrainingCheckpoint
-        do {
-            checkpoint = try TrainingCheckpoint(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw AppError("cannot read the checkpoint \(path): \(error)")
-        }
-        guard case let .string(text)? = checkpoint.trainingState.extras[configurationKey] else {
-            throw AppError(
-                "\(path) is a training checkpoint without a session configuration "
-                    + "(extras.\(configurationKey)); it was not written by a training command")
-        }
-        return (try TrainingConfiguration(jsonText: text), checkpoint.trainingState.epoch)
     }
 
     /// The number of optimizer steps per epoch.
@@ -191,7 +171,7 @@ public final class TrainingSession {
     ///   `print`.
     /// - Throws: The trainer's errors (a non-finite loss names the epoch and batch);
     ///   ``AppError`` if the log, the plot or a checkpoint cannot be written.
-    public func run(output: (String) -> Void = { print($0) }) throws -> Outcome {
+    public func run(output: @escaping (String) -> Void = { print($0) }) throws -> Outcome {
         let epochs = configuration.epochs
         let log = try JSONLinesLog(path: logPath, truncate: true)
         for summary in trainer.state.history { try log.append(EpochLogRecord(summary)) }
@@ -213,26 +193,12 @@ public final class TrainingSession {
             try BatchLoader(
                 source: $0, batchSize: 500, shuffle: false, normalization: normalization)
         }
-        InterruptSignal.install()
-        var bar: ProgressBar?
-        let steps = stepsPerEpoch
-        let validation: (() throws -> [(images: Tensor, labels: [Int])])? =
-            validationLoader.map { loader in { Self.tuples(loader.batches(epoch: 0)) } }
+        let console = TrainingConsole(stepsPerEpoch: stepsPerEpoch) { "epoch \($0 + 1)/\(epochs)" }
+        defer { console.finish() }
         try trainer.fit(
-            epochs: epochs,
-            training: { epoch in
-                bar = ProgressBar(total: steps, label: "epoch \(epoch + 1)/\(epochs)")
-                return loader.batches(epoch: epoch).lazy.map {
-                    (images: $0.images, labels: $0.labels)
-                }
-            },
-            validation: validation,
-            onBatch: { progress in
-                bar?.update(progress)
-                if InterruptSignal.isRequested { self.trainer.stopRequested = true }
-            },
-            onEpoch: { summary in
-                bar?.finish()
+            epochs: epochs, training: { loader.batches(epoch: $0) },
+            validation: validationLoader.map { loader in { loader.batches(epoch: 0) } },
+            hooks: console.hooks.followed(by: TrainingHooks(onEpoch: { summary in
                 try log.append(EpochLogRecord(summary))
                 try self.writeCheckpoint()
                 try self.writePlot()
@@ -241,15 +207,15 @@ public final class TrainingSession {
                     let best = self.trainer.earlyStopping?.state.bestEpoch.map { $0 + 1 }
                     output("early stopping: restored the weights of epoch \(best ?? 0)")
                 }
-            })
-        bar?.finish()
+            })))
+        console.finish()
         let complete = trainer.state.epoch >= epochs
             || (trainer.earlyStopping?.shouldStop ?? false)
-        if InterruptSignal.isRequested && !complete {
+        if console.isInterrupted && !complete {
             try writeCheckpoint()
             output(
                 "interrupted at epoch \(trainer.state.epoch + 1), batch "
-                    + "\(trainer.state.batchCursor)/\(steps); continue with "
+                    + "\(trainer.state.batchCursor)/\(stepsPerEpoch); continue with "
                     + "--resume \(checkpointPath)")
             return .interrupted
         }
@@ -271,11 +237,10 @@ public final class TrainingSession {
     /// - Throws: ``AppError`` naming the path.
     public func writeCheckpoint() throws {
         do {
-            var checkpoint = try TrainingCheckpoint(
-                trainer: trainer, modelDescription: try modelDescription(metrics: [:], command: ""))
-            checkpoint.trainingState.extras[Self.configurationKey] =
-                .string(try configuration.jsonText())
-            try checkpoint.write(to: URL(fileURLWithPath: checkpointPath))
+            try trainer.saveCheckpoint(
+                to: URL(fileURLWithPath: checkpointPath),
+                userInfo: [Self.configurationKey: try JSONValue(encoding: configuration)],
+                modelDescription: try modelDescription(metrics: [:], command: ""))
         } catch {
             throw AppError("cannot write the checkpoint \(checkpointPath): \(error)")
         }
@@ -334,10 +299,5 @@ public final class TrainingSession {
         text += String(
             format: "  %.1f s  %.0f img/s", summary.seconds, summary.imagesPerSecond)
         return text
-    }
-
-    /// The batches of an epoch as the trainer takes them.
-    static func tuples(_ epoch: BatchLoader.Epoch) -> [(images: Tensor, labels: [Int])] {
-        epoch.map { (images: $0.images, labels: $0.labels) }
     }
 }

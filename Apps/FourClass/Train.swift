@@ -49,21 +49,21 @@ struct Train: ParsableCommand {
         let started = Date()
         var configuration: TrainingConfiguration
         var classNames = try FourClassData.classes(classes)
-        if let resume = options.resume {
-            let stored = try TrainingSession.storedConfiguration(at: resume)
+        let saved = try options.resume.map(SavedRun.init(path:))
+        if let saved {
             if classes != nil || widths != nil || convolutions != nil {
                 throw ValidationError(
                     "--resume continues the saved run with its own classes and widths; "
                         + "leave out --classes, --widths and --convolutions")
             }
-            let network = try stored.configuration.architecture.configuration
+            let network = try saved.configuration.architecture.configuration
                 .decode(as: FourClassNet.Configuration.self)
-            classNames = try Self.storedClasses(resume) ?? classNames
+            classNames = saved.classNames ?? classNames
             guard network.classCount == classNames.count else {
-                throw AppError("\(resume) holds a network of \(network.classCount) classes")
+                throw AppError("\(saved.path) holds a network of \(network.classCount) classes")
             }
             configuration = try options.resumedConfiguration(
-                stored: stored.configuration, finishedEpochs: stored.finishedEpochs)
+                stored: saved.configuration, finishedEpochs: saved.finishedEpochs)
         } else {
             configuration = TrainingConfiguration(
                 architecture: try architecture(classCount: classNames.count), epochs: 1,
@@ -72,7 +72,7 @@ struct Train: ParsableCommand {
         }
         let trainingData = try FourClassData.load(data, split: .train, classes: classNames)
         classNames = trainingData.classNames
-        if options.resume == nil {
+        if saved == nil {
             configuration = options.configuration(
                 architecture: configuration.architecture, defaults: Self.defaults,
                 trainingCount: trainingData.count)
@@ -83,7 +83,7 @@ struct Train: ParsableCommand {
             configuration: configuration,
             data: try FourClassData.interleavedByClass(trainingData), normalization: .cifar10,
             template: template, checkpointPath: options.checkpoint ?? output + ".checkpoint",
-            logPath: options.log ?? output + ".log.jsonl", resume: options.resume,
+            logPath: options.log ?? output + ".log.jsonl", resume: saved,
             plotPath: options.plot)
         if !session.isResumed {
             print(
@@ -123,11 +123,5 @@ struct Train: ParsableCommand {
             network.convolutions = values.map { $0! }
         }
         return try ModelRegistry.architecture(FourClassNet.self, configuration: network)
-    }
-
-    /// The class names stored in a checkpoint's model description, if it has one.
-    private static func storedClasses(_ path: String) throws -> [String]? {
-        let checkpoint = try TrainingCheckpoint(contentsOf: URL(fileURLWithPath: path))
-        return checkpoint.modelDescription?.classNames
     }
 }

@@ -60,17 +60,17 @@ struct Train: ParsableCommand {
         let started = Date()
         let trainingData = try MNISTData.load(data, split: .train)
         var configuration: TrainingConfiguration
-        if let resume = options.resume {
-            let stored = try TrainingSession.storedConfiguration(at: resume)
+        let saved = try options.resume.map(SavedRun.init(path:))
+        if let saved {
             if let architecture, try architecture.description().name.lowercased()
-                != stored.configuration.architecture.name.lowercased()
+                != saved.configuration.architecture.name.lowercased()
             {
                 throw ValidationError(
                     "--architecture \(architecture.rawValue) differs from the checkpoint's "
-                        + stored.configuration.architecture.name)
+                        + saved.configuration.architecture.name)
             }
             configuration = try options.resumedConfiguration(
-                stored: stored.configuration, finishedEpochs: stored.finishedEpochs)
+                stored: saved.configuration, finishedEpochs: saved.finishedEpochs)
         } else {
             let architecture = architecture ?? .cnn
             configuration = options.configuration(
@@ -83,7 +83,7 @@ struct Train: ParsableCommand {
             configuration: configuration, data: trainingData, normalization: .mnist,
             template: MNISTData.template, checkpointPath: options.checkpoint
                 ?? output + ".checkpoint",
-            logPath: options.log ?? output + ".log.jsonl", resume: options.resume,
+            logPath: options.log ?? output + ".log.jsonl", resume: saved,
             plotPath: options.plot)
         if !session.isResumed {
             print(

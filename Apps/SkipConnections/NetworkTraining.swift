@@ -5,7 +5,8 @@ import ImageModels
 import NeuralNet
 import TensorMath
 
-/// Trains one network of the experiment: built by the model registry from its
+/// Trains one network of the experiment, a thin user of ``NeuralNet/Trainer``: built by the
+/// model registry from its
 /// ``CIFARResNet/Configuration`` with the run's seed (so a plain network and its residual twin
 /// start from the same weights), SGD with momentum and weight decay, the step schedule, batches
 /// from a loader seeded alike (same order and augmentation for every network), and the test
@@ -28,8 +29,8 @@ struct NetworkTraining {
     /// - Throws: ``AppError`` for a loss that is no longer finite (naming the network); the
     ///   builder's, loader's and trainer's errors.
     func run(
-        depth: Int, residual: Bool, output: (String) -> Void = { print($0) },
-        onEpoch: (NetworkRun) throws -> Void = { _ in }
+        depth: Int, residual: Bool, output: @escaping (String) -> Void = { print($0) },
+        onEpoch: @escaping (NetworkRun) throws -> Void = { _ in }
     ) throws -> NetworkRun {
         let started = Date()
         let configuration = CIFARResNet.Configuration(
@@ -56,28 +57,15 @@ struct NetworkTraining {
             name: configuration.name, depth: depth, residual: residual,
             parameters: model.parameterCount, epochs: [], complete: false, seconds: 0)
         let epochs = settings.epochs
-        let steps = stepsPerEpoch
-        var bar: ProgressBar?
-        InterruptSignal.install()
+        let console = TrainingConsole(stepsPerEpoch: stepsPerEpoch) {
+            "\(configuration.name) epoch \($0 + 1)/\(epochs)"
+        }
+        defer { console.finish() }
         do {
             try trainer.fit(
-                epochs: epochs,
-                training: { epoch in
-                    bar = ProgressBar(
-                        total: steps, label: "\(configuration.name) epoch \(epoch + 1)/\(epochs)")
-                    return loader.batches(epoch: epoch).lazy.map {
-                        (images: $0.images, labels: $0.labels)
-                    }
-                },
-                validation: {
-                    testLoader.batches(epoch: 0).map { (images: $0.images, labels: $0.labels) }
-                },
-                onBatch: { progress in
-                    bar?.update(progress)
-                    if InterruptSignal.isRequested { trainer.stopRequested = true }
-                },
-                onEpoch: { summary in
-                    bar?.finish()
+                epochs: epochs, training: { loader.batches(epoch: $0) },
+                validation: { testLoader.batches(epoch: 0) },
+                hooks: console.hooks.followed(by: TrainingHooks(onEpoch: { summary in
                     let epoch = NetworkRun.Epoch(
                         epoch: summary.epoch + 1,
                         learningRate: Double("\(summary.learningRate)") ?? 0,
@@ -89,12 +77,10 @@ struct NetworkTraining {
                     result.seconds = Date().timeIntervalSince(started)
                     output(Self.line(result.name, epoch, epochs: epochs))
                     try onEpoch(result)
-                })
+                })))
         } catch let error as TrainingError {
-            bar?.finish()
             throw AppError("\(configuration.name): \(error)")
         }
-        bar?.finish()
         result.complete = trainer.state.epoch >= epochs
         result.seconds = Date().timeIntervalSince(started)
         return result

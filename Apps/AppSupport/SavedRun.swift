@@ -1,0 +1,53 @@
+import Checkpoints
+import CheckpointedTraining
+import Foundation
+
+/// A training checkpoint written by a ``TrainingSession``, read once for a resume: the run's
+/// configuration, how far it got, the model's classes, and the checkpoint to restore.
+public struct SavedRun {
+    /// The checkpoint's path, as given.
+    public let path: String
+    /// The checkpoint (tensors and state), restored into the session's trainer.
+    public let checkpoint: TrainingCheckpoint
+    /// The run's configuration, as the session stored it.
+    public let configuration: TrainingConfiguration
+    /// The epochs already finished.
+    public let finishedEpochs: Int
+
+    /// The class names of the checkpoint's model description, if it has one.
+    public var classNames: [String]? { checkpoint.modelDescription?.classNames }
+
+    /// Reads the checkpoint at `path`.
+    /// - Throws: ``AppError`` naming the file if it is unreadable, is not a training
+    ///   checkpoint, or was not written by a training command.
+    public init(path: String) throws {
+        self.path = path
+        do {
+            checkpoint = try TrainingCheckpoint(contentsOf: URL(fileURLWithPath: path))
+            finishedEpochs = try checkpoint.snapshot().scalars.trainer.epoch
+        } catch {
+            throw AppError("cannot read the checkpoint \(path): \(error)")
+        }
+        let stored: JSONValue
+        switch checkpoint.userInfo[TrainingSession.configurationKey] {
+        case let .string(text)?:  // format 1 kept the configuration as JSON text
+            guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+            else {
+                throw AppError("\(path): the stored training configuration is not JSON")
+            }
+            stored = value
+        case let value?:
+            stored = value
+        case nil:
+            throw AppError(
+                "\(path) is a training checkpoint without a session configuration "
+                    + "(user_info.\(TrainingSession.configurationKey)); it was not written by a "
+                    + "training command")
+        }
+        do {
+            configuration = try stored.decode(as: TrainingConfiguration.self)
+        } catch {
+            throw AppError("\(path): the stored training configuration does not decode: \(error)")
+        }
+    }
+}
