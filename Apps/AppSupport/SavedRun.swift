@@ -28,17 +28,14 @@ public struct SavedRun {
         } catch {
             throw AppError("cannot read the checkpoint \(path): \(error)")
         }
-        let stored: JSONValue
-        switch checkpoint.userInfo[TrainingSession.configurationKey] {
-        case let .string(text)?:  // format 1 kept the configuration as JSON text
-            guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-            else {
-                throw AppError("\(path): the stored training configuration is not JSON")
-            }
-            stored = value
-        case let value?:
-            stored = value
-        case nil:
+        guard checkpoint.sourceFormatVersion == TrainingCheckpoint.formatVersion else {
+            throw AppError(
+                "\(path) is a training checkpoint of format \(checkpoint.sourceFormatVersion), "
+                    + "written by an earlier SwiftCNN whose run configuration this version does "
+                    + "not read; start the run again (its weights load as a model with the "
+                    + "CheckpointedTraining library)")
+        }
+        guard let stored = checkpoint.userInfo[TrainingSession.configurationKey] else {
             throw AppError(
                 "\(path) is a training checkpoint without a session configuration "
                     + "(user_info.\(TrainingSession.configurationKey)); it was not written by a "

@@ -3,82 +3,67 @@ import Foundation
 import NeuralNet
 
 /// Everything that defines a training run, so that a checkpoint can resume it exactly and a
-/// model file can say how it was made. Stored in every training checkpoint (as JSON in the
-/// checkpoint's `user_info["session"]`; the seed is a string so that every 64-bit value
-/// survives).
+/// model file can say how it was made: the network, the ``TrainingSettings``, and what they
+/// resolve to for the data at hand (the validation count and the learning rate per step).
+/// Stored in every training checkpoint, as JSON under the checkpoint's
+/// `user_info["session"]`.
+///
+/// The settings read through the configuration: `configuration.batchSize` is
+/// `configuration.settings.batchSize`.
+@dynamicMemberLookup
 public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// The network: a registered architecture name and its configuration (``ImageModels``'
     /// `ModelRegistry` builds it).
     public var architecture: ModelDescription.Architecture
-    /// The total number of epochs.
-    public var epochs: Int
-    /// Samples per mini-batch (the last batch of an epoch may be smaller).
-    public var batchSize: Int
-    /// The optimizer.
-    public var optimizer: OptimizerChoice
-    /// The peak learning rate.
-    public var learningRate: Float
-    /// The optimizer's weight decay.
-    public var weightDecay: Float
-    /// The learning rate per optimizer step; built by ``makeSchedule(kind:stepsPerEpoch:)``
-    /// at the start of a run and kept unchanged when a resumed run is extended.
-    public var schedule: LearningRateSchedule
-    /// The seed of the initialization, the validation split, shuffling, augmentation and
-    /// dropout.
-    public var seed: UInt64
-    /// Train on the first N training samples only (`nil`: all).
-    public var trainSubset: Int?
-    /// The number of training samples held out for validation.
+    /// The run's settings.
+    public var settings: TrainingSettings
+    /// The number of training samples held out for validation (``TrainingSettings/validationSplit``
+    /// resolved for the training images).
     public var validationCount: Int
-    /// Zero padding of the random-shift augmentation (0: none).
-    public var augmentationPadding: Int
-    /// Random horizontal flips (never for digits).
-    public var horizontalFlip: Bool
-    /// Epochs without validation-loss improvement before stopping (`nil`: no early stopping).
-    /// The best weights are restored when it stops.
-    public var patience: Int?
-    /// Label smoothing of the cross-entropy, in [0, 1).
-    public var labelSmoothing: Float
+    /// The learning rate per optimizer step (``TrainingSettings/schedule`` resolved for the
+    /// run's length); kept unchanged when a resumed run is extended.
+    public var learningRates: LearningRateSchedule
 
-    /// Creates a configuration; see the properties for the meaning of each value.
+    /// Creates a configuration from resolved values.
     public init(
-        architecture: ModelDescription.Architecture, epochs: Int, batchSize: Int,
-        optimizer: OptimizerChoice, learningRate: Float, weightDecay: Float = 0,
-        schedule: LearningRateSchedule, seed: UInt64, trainSubset: Int? = nil,
-        validationCount: Int, augmentationPadding: Int = 0, horizontalFlip: Bool = false,
-        patience: Int? = nil, labelSmoothing: Float = 0
+        architecture: ModelDescription.Architecture, settings: TrainingSettings,
+        validationCount: Int, learningRates: LearningRateSchedule
     ) {
         self.architecture = architecture
-        self.epochs = epochs
-        self.batchSize = batchSize
-        self.optimizer = optimizer
-        self.learningRate = learningRate
-        self.weightDecay = weightDecay
-        self.schedule = schedule
-        self.seed = seed
-        self.trainSubset = trainSubset
+        self.settings = settings
         self.validationCount = validationCount
-        self.augmentationPadding = augmentationPadding
-        self.horizontalFlip = horizontalFlip
-        self.patience = patience
-        self.labelSmoothing = labelSmoothing
+        self.learningRates = learningRates
     }
 
-    /// The learning-rate schedules a command offers (`--schedule`).
-    public enum ScheduleKind: String, Codable, CaseIterable, Sendable {
-        /// Cosine decay from the learning rate to 1% of it over the run, after a one-epoch
-        /// linear warm-up.
-        case cosine
-        /// The one-cycle policy (Smith & Topin, 2017) over the run.
-        case onecycle
-        /// The learning rate throughout.
-        case constant
+    /// The configuration of `settings` for a training set of `trainingCount` images (before
+    /// ``TrainingSettings/trainSubset``).
+    public init(
+        architecture: ModelDescription.Architecture, settings: TrainingSettings,
+        trainingCount: Int
+    ) {
+        let available = min(settings.trainSubset ?? trainingCount, trainingCount)
+        let validationCount = ValidationSplit.validationCount(
+            settings.validationSplit, of: available)
+        let stepsPerEpoch = max(
+            1, (available - validationCount + settings.batchSize - 1) / settings.batchSize)
+        self.init(
+            architecture: architecture, settings: settings, validationCount: validationCount,
+            learningRates: Self.makeSchedule(
+                settings.schedule, learningRate: settings.learningRate, epochs: settings.epochs,
+                stepsPerEpoch: stepsPerEpoch))
     }
 
-    /// The schedule of `kind` for ``learningRate`` over ``epochs`` epochs of
-    /// `stepsPerEpoch` steps.
+    /// A setting, read or written through the configuration.
+    public subscript<T>(dynamicMember keyPath: WritableKeyPath<TrainingSettings, T>) -> T {
+        get { settings[keyPath: keyPath] }
+        set { settings[keyPath: keyPath] = newValue }
+    }
+
+    /// The schedule of `kind` for `learningRate` over `epochs` epochs of `stepsPerEpoch`
+    /// steps.
     public static func makeSchedule(
-        _ kind: ScheduleKind, learningRate: Float, epochs: Int, stepsPerEpoch: Int
+        _ kind: TrainingSettings.ScheduleKind, learningRate: Float, epochs: Int,
+        stepsPerEpoch: Int
     ) -> LearningRateSchedule {
         let total = max(1, epochs * stepsPerEpoch)
         switch kind {
@@ -96,51 +81,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case architecture, epochs, batchSize = "batch_size", optimizer
-        case learningRate = "learning_rate", weightDecay = "weight_decay", schedule, seed
-        case trainSubset = "train_subset", validationCount = "validation_count"
-        case augmentationPadding = "augmentation_padding", horizontalFlip = "horizontal_flip"
-        case patience, labelSmoothing = "label_smoothing"
-    }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        architecture = try c.decode(ModelDescription.Architecture.self, forKey: .architecture)
-        epochs = try c.decode(Int.self, forKey: .epochs)
-        batchSize = try c.decode(Int.self, forKey: .batchSize)
-        optimizer = try c.decode(OptimizerChoice.self, forKey: .optimizer)
-        learningRate = try c.decode(Float.self, forKey: .learningRate)
-        weightDecay = try c.decodeIfPresent(Float.self, forKey: .weightDecay) ?? 0
-        schedule = try c.decode(LearningRateSchedule.self, forKey: .schedule)
-        let seedText = try c.decode(String.self, forKey: .seed)
-        guard let seed = UInt64(seedText) else {
-            throw DecodingError.dataCorruptedError(
-                forKey: .seed, in: c, debugDescription: "seed \(seedText) is not a UInt64")
-        }
-        self.seed = seed
-        trainSubset = try c.decodeIfPresent(Int.self, forKey: .trainSubset)
-        validationCount = try c.decode(Int.self, forKey: .validationCount)
-        augmentationPadding = try c.decodeIfPresent(Int.self, forKey: .augmentationPadding) ?? 0
-        horizontalFlip = try c.decodeIfPresent(Bool.self, forKey: .horizontalFlip) ?? false
-        patience = try c.decodeIfPresent(Int.self, forKey: .patience)
-        labelSmoothing = try c.decodeIfPresent(Float.self, forKey: .labelSmoothing) ?? 0
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(architecture, forKey: .architecture)
-        try c.encode(epochs, forKey: .epochs)
-        try c.encode(batchSize, forKey: .batchSize)
-        try c.encode(optimizer, forKey: .optimizer)
-        try c.encode(learningRate, forKey: .learningRate)
-        try c.encode(weightDecay, forKey: .weightDecay)
-        try c.encode(schedule, forKey: .schedule)
-        try c.encode(String(seed), forKey: .seed)
-        try c.encodeIfPresent(trainSubset, forKey: .trainSubset)
-        try c.encode(validationCount, forKey: .validationCount)
-        try c.encode(augmentationPadding, forKey: .augmentationPadding)
-        try c.encode(horizontalFlip, forKey: .horizontalFlip)
-        try c.encodeIfPresent(patience, forKey: .patience)
-        try c.encode(labelSmoothing, forKey: .labelSmoothing)
+        case architecture, settings, validationCount = "validation_count"
+        case learningRates = "learning_rates"
     }
 }

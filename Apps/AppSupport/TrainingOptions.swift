@@ -1,12 +1,13 @@
 import ArgumentParser
 import Checkpoints
 
-extension TrainingConfiguration.ScheduleKind: ExpressibleByArgument {}
+extension TrainingSettings.ScheduleKind: ExpressibleByArgument {}
 
-/// The flags every training command shares, for `@OptionGroup var options: TrainingOptions`.
-/// Values left out take the app's ``TrainingDefaults`` (which may depend on the
-/// architecture); with `--resume` they come from the checkpoint, and only `--epochs` may
-/// change (extend) the saved run.
+/// The flags every training command shares, for `@OptionGroup var options: TrainingOptions`:
+/// one flag per ``TrainingSettings`` field (bar the app's own horizontal flips) plus the files.
+/// Values left out take the app's default settings (which may depend on the architecture);
+/// with `--resume` they come from the checkpoint, and only `--epochs` may change (extend) the
+/// saved run.
 public struct TrainingOptions: ParsableArguments {
     /// `--epochs N`: total epochs of the run.
     @Option(help: .init("Total epochs of the run.", valueName: "N")) public var epochs: Int?
@@ -24,7 +25,7 @@ public struct TrainingOptions: ParsableArguments {
     @Option(help: .init(
         "Learning-rate schedule (cosine: 1-epoch warm-up, then down to 1%).",
         valueName: "SCHEDULE"))
-    public var schedule: TrainingConfiguration.ScheduleKind?
+    public var schedule: TrainingSettings.ScheduleKind?
     /// `--seed S`.
     @Option(help: .init(
         "Seed of initialization, validation split, shuffling, augmentation, dropout.",
@@ -94,62 +95,59 @@ public struct TrainingOptions: ParsableArguments {
         try check((trainSubset ?? 1) >= 1, "--train-subset must be at least 1")
     }
 
-    /// The configuration of a new run on `trainingCount` training images (before
-    /// ``trainSubset``), with every absent flag taken from `defaults`. The default validation
-    /// split holds out at most a fifth of the images.
+    /// The flags given, each with the setting it sets.
+    private var flags: [SettingFlag] {
+        [
+            SettingFlag("--epochs", epochs, \.epochs),
+            SettingFlag("--batch-size", batchSize, \.batchSize),
+            SettingFlag("--learning-rate", learningRate, \.learningRate),
+            SettingFlag("--optimizer", optimizer, \.optimizer),
+            SettingFlag("--weight-decay", weightDecay, \.weightDecay),
+            SettingFlag("--schedule", schedule, \.schedule),
+            SettingFlag("--seed", seed, \.seed),
+            SettingFlag("--shift", shift, \.shift),
+            SettingFlag("--label-smoothing", labelSmoothing, \.labelSmoothing),
+            SettingFlag("--validation-split", validationSplit, \.validationSplit),
+            SettingFlag("--patience", patience, \.patience),
+            SettingFlag("--train-subset", trainSubset.map { Optional($0) }, \.trainSubset),
+        ].compactMap { $0 }
+    }
+
+    /// `defaults` with every flag given laid over it. Without `--validation-split`, the
+    /// default split holds out at most a fifth of the `trainingCount` images (after
+    /// `--train-subset`), resolved here to a count.
+    public func settings(over defaults: TrainingSettings, trainingCount: Int) -> TrainingSettings {
+        var settings = defaults
+        for flag in flags { flag.apply(&settings) }
+        if validationSplit == nil {
+            let available = min(settings.trainSubset ?? trainingCount, trainingCount)
+            let count = ValidationSplit.validationCount(settings.validationSplit, of: available)
+            settings.validationSplit = Double(min(count, available / 5))
+        }
+        return settings
+    }
+
+    /// The configuration of a new run of `architecture` on `trainingCount` training images
+    /// (before ``trainSubset``): ``settings(over:trainingCount:)`` resolved.
     public func configuration(
-        architecture: ModelDescription.Architecture, defaults: TrainingDefaults,
+        architecture: ModelDescription.Architecture, defaults: TrainingSettings,
         trainingCount: Int
     ) -> TrainingConfiguration {
-        let subset = trainSubset.map { min($0, trainingCount) }
-        let available = subset ?? trainingCount
-        var validationCount = ValidationSplit.validationCount(
-            validationSplit ?? defaults.validationSplit, of: available)
-        if validationSplit == nil { validationCount = min(validationCount, available / 5) }
-        let batchSize = batchSize ?? defaults.batchSize
-        let epochs = epochs ?? defaults.epochs
-        let learningRate = learningRate ?? defaults.learningRate
-        let stepsPerEpoch = max(1, (available - validationCount + batchSize - 1) / batchSize)
-        let patience = patience ?? defaults.patience
-        return TrainingConfiguration(
-            architecture: architecture, epochs: epochs, batchSize: batchSize,
-            optimizer: optimizer ?? defaults.optimizer, learningRate: learningRate,
-            weightDecay: weightDecay ?? defaults.weightDecay,
-            schedule: TrainingConfiguration.makeSchedule(
-                schedule ?? defaults.schedule, learningRate: learningRate, epochs: epochs,
-                stepsPerEpoch: stepsPerEpoch),
-            seed: seed ?? defaults.seed, trainSubset: subset, validationCount: validationCount,
-            augmentationPadding: shift ?? defaults.shift, horizontalFlip: defaults.horizontalFlip,
-            patience: patience > 0 ? patience : nil,
-            labelSmoothing: labelSmoothing ?? defaults.labelSmoothing)
+        TrainingConfiguration(
+            architecture: architecture,
+            settings: settings(over: defaults, trainingCount: trainingCount),
+            trainingCount: trainingCount)
     }
 
     /// The configuration of a resumed run: `stored` (from the checkpoint) with ``epochs`` if
     /// given.
-    /// - Throws: `ValidationError` if a flag that defines the run (batch size, learning
-    ///   rate, optimizer, weight decay, schedule, seed, shift, label smoothing, validation
-    ///   split, patience, train subset) was given with a value other than the stored one, or
-    ///   ``epochs`` is below the epochs already finished.
+    /// - Throws: `ValidationError` if a flag other than `--epochs` was given with a value
+    ///   other than the stored one, or ``epochs`` is below the epochs already finished.
     public func resumedConfiguration(
         stored: TrainingConfiguration, finishedEpochs: Int
     ) throws -> TrainingConfiguration {
-        var differing: [String] = []
-        func compare<T: Equatable>(_ given: T?, _ saved: T, _ flag: String) {
-            if let given, given != saved { differing.append("\(flag) \(given) (saved \(saved))") }
-        }
-        compare(batchSize, stored.batchSize, "--batch-size")
-        compare(learningRate, stored.learningRate, "--learning-rate")
-        compare(optimizer, stored.optimizer, "--optimizer")
-        compare(weightDecay, stored.weightDecay, "--weight-decay")
-        compare(seed, stored.seed, "--seed")
-        compare(shift, stored.augmentationPadding, "--shift")
-        compare(labelSmoothing, stored.labelSmoothing, "--label-smoothing")
-        compare(patience, stored.patience ?? 0, "--patience")
-        if let trainSubset, trainSubset != stored.trainSubset {
-            differing.append("--train-subset \(trainSubset)")
-        }
-        if schedule != nil { differing.append("--schedule") }
-        if validationSplit != nil { differing.append("--validation-split") }
+        let differing = flags.filter { $0.name != "--epochs" }
+            .compactMap { $0.difference(stored.settings) }
         guard differing.isEmpty else {
             throw ValidationError(
                 "--resume continues the saved run with its own configuration; only --epochs "
@@ -164,5 +162,29 @@ public struct TrainingOptions: ParsableArguments {
             configuration.epochs = epochs
         }
         return configuration
+    }
+}
+
+/// A flag that was given, and the ``TrainingSettings`` field it sets.
+private struct SettingFlag {
+    let name: String
+    let apply: (inout TrainingSettings) -> Void
+    let difference: (TrainingSettings) -> String?
+
+    init?<T: Equatable>(_ name: String, _ value: T?, _ field: WritableKeyPath<TrainingSettings, T>) {
+        guard let value else { return nil }
+        self.name = name
+        apply = { $0[keyPath: field] = value }
+        difference = { saved in
+            saved[keyPath: field] == value
+                ? nil : "\(name) \(Self.text(value)) (saved \(Self.text(saved[keyPath: field])))"
+        }
+    }
+
+    /// A value as the user wrote it: optionals unwrapped, `none` for nil.
+    private static func text(_ value: Any) -> String {
+        let mirror = Mirror(reflecting: value)
+        guard mirror.displayStyle == .optional else { return "\(value)" }
+        return mirror.children.first.map { "\($0.value)" } ?? "none"
     }
 }

@@ -125,7 +125,7 @@ public final class TrainingSession {
                 "no training images left: \(available) available, "
                     + "\(configuration.validationCount) held out for validation")
         }
-        guard configuration.patience == nil || !split.validationIndices.isEmpty else {
+        guard configuration.patience == 0 || !split.validationIndices.isEmpty else {
             throw AppError("early stopping (--patience) needs a validation split")
         }
         self.configuration = configuration
@@ -145,10 +145,12 @@ public final class TrainingSession {
         self.trainer = Trainer(
             model: model, optimizer: optimizer,
             loss: .softmaxCrossEntropy(labelSmoothing: configuration.labelSmoothing),
-            schedule: configuration.schedule, scheduleUnit: .batch,
-            earlyStopping: try configuration.patience.map {
-                try EarlyStopping(patience: $0, minDelta: 0, mode: .minimize, restoreBest: true)
-            },
+            schedule: configuration.learningRates, scheduleUnit: .batch,
+            earlyStopping: configuration.patience > 0
+                ? try EarlyStopping(
+                    patience: configuration.patience, minDelta: 0, mode: .minimize,
+                    restoreBest: true)
+                : nil,
             monitor: .validationLoss)
         self.isResumed = resume != nil
         if let resume {
@@ -186,7 +188,7 @@ public final class TrainingSession {
             source: trainingSet, batchSize: configuration.batchSize, shuffle: true,
             seed: configuration.seed,
             augmentation: Augmentation(
-                cropPadding: configuration.augmentationPadding,
+                cropPadding: configuration.shift,
                 horizontalFlip: configuration.horizontalFlip),
             normalization: normalization)
         let validationLoader = try validationSet.map {

@@ -25,7 +25,7 @@ struct Train: ParsableCommand {
             """)
 
     /// The training defaults of the app.
-    static let defaults = TrainingDefaults(
+    static let defaults = TrainingSettings(
         epochs: 24, batchSize: 128, optimizer: .momentum, learningRate: 0.1,
         weightDecay: 5e-4, shift: 4, horizontalFlip: true, labelSmoothing: 0.1,
         validationSplit: 1000)
@@ -47,7 +47,6 @@ struct Train: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        var configuration: TrainingConfiguration
         var classNames = try FourClassData.classes(classes)
         let saved = try options.resume.map(SavedRun.init(path:))
         if let saved {
@@ -62,21 +61,15 @@ struct Train: ParsableCommand {
             guard network.classCount == classNames.count else {
                 throw AppError("\(saved.path) holds a network of \(network.classCount) classes")
             }
-            configuration = try options.resumedConfiguration(
-                stored: saved.configuration, finishedEpochs: saved.finishedEpochs)
-        } else {
-            configuration = TrainingConfiguration(
-                architecture: try architecture(classCount: classNames.count), epochs: 1,
-                batchSize: 1, optimizer: .sgd, learningRate: 1, schedule: .constant(1), seed: 0,
-                validationCount: 0)
         }
         let trainingData = try FourClassData.load(data, split: .train, classes: classNames)
         classNames = trainingData.classNames
-        if saved == nil {
-            configuration = options.configuration(
-                architecture: configuration.architecture, defaults: Self.defaults,
-                trainingCount: trainingData.count)
-        }
+        let configuration = try saved.map {
+            try options.resumedConfiguration(
+                stored: $0.configuration, finishedEpochs: $0.finishedEpochs)
+        } ?? options.configuration(
+            architecture: try architecture(classCount: classNames.count),
+            defaults: Self.defaults, trainingCount: trainingData.count)
         let output = options.output ?? "four-class.safetensors"
         let template = FourClassData.template(classes: classNames)
         let session = try TrainingSession(

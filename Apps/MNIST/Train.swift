@@ -35,13 +35,13 @@ struct Train: ParsableCommand {
         }
 
         /// The training defaults of the architecture.
-        var defaults: TrainingDefaults {
+        var defaults: TrainingSettings {
             switch self {
             case .lenet5:
-                return TrainingDefaults(
+                return TrainingSettings(
                     epochs: 10, batchSize: 64, optimizer: .adam, learningRate: 0.002, shift: 1)
             case .cnn:
-                return TrainingDefaults(
+                return TrainingSettings(
                     epochs: 15, batchSize: 128, optimizer: .adamw, learningRate: 0.003,
                     weightDecay: 0.05, shift: 2)
             }

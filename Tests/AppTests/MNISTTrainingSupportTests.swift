@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test func trainingOptionsFillDefaultsAndGuardResumedRuns() throws {
-        let defaults = TrainingDefaults(
+        let defaults = TrainingSettings(
             epochs: 15, batchSize: 128, optimizer: .adamw, learningRate: 0.003, shift: 2)
         let architecture = ModelDescription.Architecture(name: "cnn")
         let options = try TrainingOptions.parse(["--epochs", "4", "--seed", "18446744073709551615"])
@@ -77,14 +77,15 @@ import Testing
             architecture: architecture, defaults: defaults, trainingCount: 60000)
         #expect(configuration.epochs == 4)
         #expect(configuration.batchSize == 128 && configuration.optimizer == .adamw)
-        #expect(configuration.augmentationPadding == 2 && configuration.patience == nil)
+        #expect(configuration.shift == 2 && configuration.patience == 0)
         #expect(configuration.validationCount == 5000)
         #expect(configuration.seed == UInt64.max)
         // The cosine schedule warms up for one epoch of 432 steps, then decays to 1%.
         let steps = (55000 + 127) / 128
-        #expect(configuration.schedule.learningRate(at: 0) == 0.0003)
-        #expect(abs(configuration.schedule.learningRate(at: steps) - 0.003) < 1e-7)
-        #expect(abs(configuration.schedule.learningRate(at: 4 * steps) - 0.00003) < 1e-7)
+        #expect(configuration.schedule == .cosine)
+        #expect(configuration.learningRates.learningRate(at: 0) == 0.0003)
+        #expect(abs(configuration.learningRates.learningRate(at: steps) - 0.003) < 1e-7)
+        #expect(abs(configuration.learningRates.learningRate(at: 4 * steps) - 0.00003) < 1e-7)
 
         // A small subset holds out at most a fifth by default.
         let small = try TrainingOptions.parse(["--train-subset", "1000"]).configuration(
@@ -92,25 +93,28 @@ import Testing
         #expect(small.trainSubset == 1000 && small.validationCount == 200)
 
         // The configuration survives its JSON form, the 64-bit seed included.
-        var big = configuration
-        big.seed = .max
-        #expect(try JSONValue(encoding: big).decode(as: TrainingConfiguration.self) == big)
+        let json = try JSONValue(encoding: configuration)
+        #expect(json["settings"]?["seed"] == "18446744073709551615")
+        #expect(try json.decode(as: TrainingConfiguration.self) == configuration)
 
         // Resuming: --epochs may extend the run; other differing flags are refused.
         let extended = try TrainingOptions.parse(["--epochs", "6"])
             .resumedConfiguration(stored: configuration, finishedEpochs: 4)
-        #expect(extended.epochs == 6 && extended.schedule == configuration.schedule)
-        #expect(throws: ValidationError.self) {
-            try TrainingOptions.parse(["--learning-rate", "0.1"])
+        #expect(extended.epochs == 6 && extended.learningRates == configuration.learningRates)
+        let refusal = try #require(throws: ValidationError.self) {
+            try TrainingOptions.parse(["--learning-rate", "0.1", "--train-subset", "100"])
                 .resumedConfiguration(stored: configuration, finishedEpochs: 4)
         }
+        #expect(refusal.message.hasSuffix(
+            "Leave out: --learning-rate 0.1 (saved 0.003), --train-subset 100 (saved none)"))
         #expect(throws: ValidationError.self) {
             try TrainingOptions.parse(["--epochs", "3"])
                 .resumedConfiguration(stored: configuration, finishedEpochs: 4)
         }
         // Repeating the stored values is allowed.
         #expect(throws: Never.self) {
-            try TrainingOptions.parse(["--batch-size", "128", "--optimizer", "adamw"])
+            try TrainingOptions.parse(
+                ["--batch-size", "128", "--optimizer", "adamw", "--schedule", "cosine"])
                 .resumedConfiguration(stored: configuration, finishedEpochs: 4)
         }
         #expect(throws: (any Error).self) { try TrainingOptions.parse(["--epochs", "0"]) }
