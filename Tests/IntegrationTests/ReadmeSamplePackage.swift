@@ -28,7 +28,7 @@ struct ReadmeSamplePackage {
 
     /// `Package.swift`.
     var manifest: String {
-        let identity = root.lastPathComponent
+        let identity = root.lastPathComponent.lowercased()
         let products = libraries.map { ".product(name: \"\($0)\", package: \"\(identity)\")" }
         let targets = readmes.map { readme in
             let name = Self.targetName(readme: readme)
