@@ -2,7 +2,9 @@
 // SwiftCNN: the root manifest. It vends every library under Packages/ as a product, so another
 // project can depend on this repository by URL (SwiftPM cannot depend on a sub-folder), and it
 // builds the apps and the end-to-end tests. Each package under Packages/ also has a manifest of
-// its own, so `cd Packages/X && swift test` works alone.
+// its own, so `cd Packages/X && swift test` works alone; SwiftPM forbids `path:` dependencies in
+// a package depended on by URL, hence the copies here. Tests/IntegrationTests/ManifestDriftTests
+// fails when they differ from the packages' manifests.
 import PackageDescription
 
 let tensorMath = "Packages/TensorMath/Sources"
@@ -12,6 +14,7 @@ let package = Package(
     name: "SwiftCNN",
     products: [
         .library(name: "TensorMath", targets: ["TensorMath"]),
+        .library(name: "TensorMathTesting", targets: ["TensorMathTesting"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Checkpoints", targets: ["Checkpoints"]),

@@ -1,5 +1,6 @@
 // swift-tools-version:6.0
-// TensorMath: tensors, arithmetic, reductions, GEMM (CBLAS) and convolution kernels.
+// TensorMath: tensors, arithmetic, reductions, GEMM and convolution kernels (C, AVX-512/AVX2;
+// OpenBLAS or Accelerate for GEMM only at vector level 0, on CPUs without AVX2).
 import PackageDescription
 
 let package = Package(

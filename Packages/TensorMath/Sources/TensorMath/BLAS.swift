@@ -11,16 +11,19 @@ import Darwin
 import CTensorKernels
 import Dispatch
 
-/// Single-precision matrix products: TensorMath's own C kernels (`CTensorKernels`, AVX-512 or
-/// AVX2, chosen at run time; see ``vectorLevel``) on x86-64, CBLAS otherwise (OpenBLAS on
-/// Linux, Accelerate on Apple platforms).
+/// Single-precision matrix products. At ``vectorLevel`` 1 or 2 (x86-64 with AVX2 and FMA, or
+/// AVX-512F) they run on TensorMath's own C kernels (`CTensorKernels`: AVX2 6x16 or AVX-512
+/// 8x48 micro-kernels, chosen at run time). Only at level 0 (any other CPU, such as ARM64, or
+/// `SWIFTCNN_VECTOR_LEVEL=0`) do they go through CBLAS: OpenBLAS on Linux, Accelerate on
+/// Apple platforms. OpenBLAS is linked on Linux at every level, but computes nothing else.
 ///
 /// Results never depend on the number of threads. OpenBLAS's own threading splits work in
-/// ways that change the rounding with the thread count, so every GEMM call here is
-/// single-threaded; ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``
+/// ways that change the rounding with the thread count, so every GEMM call here, C kernel or
+/// CBLAS, is single-threaded; ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``
 /// instead splits large products into blocks of rows or columns whose boundaries depend
-/// only on the sizes, and computes the blocks on ``threadCount`` threads. OpenBLAS picks its
-/// kernels for the processor, or those `OPENBLAS_CORETYPE` names; ``coreName`` reports which.
+/// only on the sizes, and computes the blocks on ``threadCount`` threads. At level 0, OpenBLAS
+/// picks its kernels for the processor, or those `OPENBLAS_CORETYPE` names; ``coreName``
+/// reports which.
 public enum BLAS {
     /// C = alpha·op(A)·op(B) + beta·C on row-major raw buffers.
     ///
@@ -87,8 +90,9 @@ public enum BLAS {
         set { settings.withLock { $0.threadCount = max(1, newValue) } }
     }
 
-    /// The vector level of TensorMath's own C kernels (`CTensorKernels`): 2 AVX-512, 1 AVX2
-    /// with FMA, 0 none (GEMMs then go through CBLAS and convolutions through im2col).
+    /// The vector level of TensorMath's own C kernels (`CTensorKernels`): 2 AVX-512F, 1 AVX2
+    /// with FMA, 0 none (every CPU that is not x86-64, such as ARM64, and x86-64 without AVX2
+    /// and FMA); at level 0 GEMMs go through CBLAS and convolutions through im2col.
     ///
     /// The widest level the processor runs, lowered by the environment variable
     /// `SWIFTCNN_VECTOR_LEVEL` (`0`, `1` or `2`), read once per process. Results are
@@ -96,8 +100,9 @@ public enum BLAS {
     /// between levels.
     public static let vectorLevel = Int(swiftcnn_vector_level())
 
-    /// The name of the kernels in use: OpenBLAS's core name (for example "Haswell" or
-    /// "SkylakeX"), or "Accelerate".
+    /// The CBLAS kernels that serve GEMMs at ``vectorLevel`` 0: OpenBLAS's core name (for
+    /// example "Haswell" or "SkylakeX"), or "Accelerate". At levels 1 and 2 they are not used
+    /// (the C kernels are), but the name is still reported.
     public static var coreName: String {
         #if canImport(Accelerate)
         return "Accelerate"
@@ -108,8 +113,9 @@ public enum BLAS {
         #endif
     }
 
-    /// One single-threaded GEMM on the calling thread, unsplit: for kernels that already run
-    /// on every core through ``Parallel/forEach(_:minimumWorkPerThread:_:)``.
+    /// One single-threaded GEMM on the calling thread, unsplit (C kernels at ``vectorLevel``
+    /// 1 or 2, CBLAS at 0): for kernels that already run on every core through
+    /// ``Parallel/forEach(_:minimumWorkPerThread:_:)``.
     static func sgemmOnCallingThread(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,

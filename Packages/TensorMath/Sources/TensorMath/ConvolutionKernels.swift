@@ -199,8 +199,9 @@ enum ConvolutionKernels {
     static let implicitIm2colMinimumPatch = 128
 
     /// Whether the backward pass computes the weight gradient transposed, `[K, O]` = col·dYᵀ:
-    /// OpenBLAS runs that shape faster than dY·colᵀ (`[O, K]`, few rows); the C kernels
-    /// prefer `[O, K]`, whose B operand is the long side.
+    /// at vector level 0, where CBLAS computes it, since OpenBLAS runs that shape faster than
+    /// dY·colᵀ (`[O, K]`, few rows); the C kernels prefer `[O, K]`, whose B operand is the
+    /// long side.
     static let weightGradientIsTransposed = BLAS.vectorLevel == 0
 
     /// One group of the backward pass: its partial weight gradient (`[K, O]` when

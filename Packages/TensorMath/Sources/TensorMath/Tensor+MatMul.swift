@@ -131,7 +131,9 @@ extension Tensor {
         }
     }
 
-    /// Throws unless every GEMM dimension fits CBLAS's 32-bit integers.
+    /// Throws unless every GEMM dimension fits CBLAS's 32-bit integers (CBLAS runs at vector
+    /// level 0 only, but the limit holds at every level, so what is accepted does not depend
+    /// on the CPU).
     static func checkBLASSizes(_ sizes: [Int], operation: String, shapes: [[Int]]) throws {
         guard sizes.allSatisfy({ $0 <= Int(Int32.max) }) else {
             throw TensorError.invalidArgument(
@@ -142,7 +144,8 @@ extension Tensor {
 }
 
 extension BLAS {
-    /// A valid pointer for empty operands (CBLAS never reads it when a dimension is 0).
+    /// A valid pointer for empty operands (neither CBLAS nor the C kernels read it when a
+    /// dimension is 0).
     static let emptyOperand: UnsafePointer<Float> = {
         let pointer = UnsafeMutablePointer<Float>.allocate(capacity: 1)
         pointer.initialize(to: 0)
