@@ -145,16 +145,20 @@ import Testing
         process.executableURL = try ClassifyTestSupport.executable("skip-connections")
         process.arguments = ["--data", data.path, "--depths", "8,14", "--epochs", "400",
                              "--output", output] + Self.quick
-        process.standardOutput = FileHandle.nullDevice
+        let pipe = Pipe()
+        process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Ctrl-C once the first epoch's results are written.
-        let deadline = Date().addingTimeInterval(30)
-        while !FileManager.default.fileExists(atPath: output + "/results.json"),
-            Date() < deadline, process.isRunning
-        {
-            Thread.sleep(forTimeInterval: 0.02)
+        // Ctrl-C once the second epoch's line is printed: the results of the first are then
+        // on disk (they are written after each epoch's line). Reading blocks until the line
+        // comes or the process ends, so no clock is involved.
+        var printed = ""
+        while !printed.contains("epoch   2/400") {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }  // the process ended
+            printed += String(decoding: chunk, as: UTF8.self)
         }
+        #expect(printed.contains("epoch   2/400"), "\(printed)")
         process.interrupt()
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)
