@@ -1,7 +1,7 @@
 import Checkpoints
 import Datasets
 import Foundation
-import ImageModels
+import ImageClassification
 import NeuralNet
 import TensorMath
 

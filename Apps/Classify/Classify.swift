@@ -2,7 +2,7 @@ import AppSupport
 import ArgumentParser
 import Datasets
 import Foundation
-import ImageModels
+import ImageClassification
 import TensorMath
 
 /// The `classify` command: `classify [--model FILE] [--top K] [--json] IMAGE...`, or

@@ -3,6 +3,7 @@ import ArgumentParser
 import Checkpoints
 import Datasets
 import Foundation
+import ImageClassification
 import ImageModels
 
 /// `four-class train`: trains an image classifier on the chosen class folders (default bird,

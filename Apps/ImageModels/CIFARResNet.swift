@@ -150,5 +150,3 @@ public enum CIFARResNet {
         }
     }
 }
-
-extension CIFARResNet: RegisteredArchitecture {}

@@ -99,5 +99,3 @@ public enum FourClassNet {
         ])
     }
 }
-
-extension FourClassNet: RegisteredArchitecture {}

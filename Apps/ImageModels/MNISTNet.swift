@@ -71,5 +71,3 @@ public enum MNISTNet {
         ])
     }
 }
-
-extension MNISTNet: RegisteredArchitecture {}

@@ -1,6 +1,5 @@
 import Datasets
 import Foundation
-import ImageModels
 import NeuralNet
 import TensorMath
 
@@ -66,8 +65,9 @@ public struct NetworkVisualization {
     ///   - imagePath: The image's path, for the legend.
     ///   - classifier: The model.
     ///   - directory: The output folder.
-    /// - Throws: ``AppError`` naming the folder or file that could not be written; the
-    ///   classifier's errors (an empty image, a network that does not fit its description).
+    /// - Throws: ``ImageClassifierError/cannotWrite(path:message:)`` naming the folder or file
+    ///   that could not be written; the classifier's errors (an empty image, a network that does
+    ///   not fit its description).
     public static func write(
         image: Image, imagePath: String, classifier: ImageClassifier, to directory: String
     ) throws -> NetworkVisualization {
@@ -77,7 +77,8 @@ public struct NetworkVisualization {
         guard let prediction = classifier.ranked(
             try classifier.probabilities(forInput: input), top: 1
         ).first?.first else {
-            throw AppError("\(classifier.source): the model gives no prediction")
+            throw ImageClassifierError.incompatibleModel(
+                path: classifier.source, reason: "the model gives no prediction")
         }
         let trace = try classifier.network.forwardTrace(input)
         try createDirectory(directory)
@@ -89,7 +90,8 @@ public struct NetworkVisualization {
             file.height = picture.height
             let path = (directory as NSString).appendingPathComponent(file.name)
             do { try picture.write(to: path, as: .png) } catch {
-                throw AppError("cannot write \(path): \(error)")
+                throw ImageClassifierError.cannotWrite(
+                    path: path, message: "cannot write \(path): \(error)")
             }
             files.append(file)
         }
@@ -155,7 +157,9 @@ public struct NetworkVisualization {
         do {
             try Data(legend.utf8).write(to: URL(fileURLWithPath: legendPath), options: .atomic)
         } catch {
-            throw AppError("cannot write \(legendPath): \(error.localizedDescription)")
+            throw ImageClassifierError.cannotWrite(
+                path: legendPath,
+                message: "cannot write \(legendPath): \(error.localizedDescription)")
         }
         return NetworkVisualization(
             directory: directory, files: files, prediction: prediction, legend: legend)
@@ -187,7 +191,9 @@ public struct NetworkVisualization {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder) {
             guard isFolder.boolValue else {
-                throw AppError("cannot write into \(directory): it is a file, not a folder")
+                throw ImageClassifierError.cannotWrite(
+                    path: directory,
+                    message: "cannot write into \(directory): it is a file, not a folder")
             }
             return
         }
@@ -195,7 +201,9 @@ public struct NetworkVisualization {
             try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw AppError("cannot create the folder \(directory): \(error.localizedDescription)")
+            throw ImageClassifierError.cannotWrite(
+                path: directory,
+                message: "cannot create the folder \(directory): \(error.localizedDescription)")
         }
     }
 

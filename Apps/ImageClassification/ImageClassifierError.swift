@@ -1,5 +1,6 @@
-/// The errors of the model registry, ``ImageClassifier`` and ``PreprocessingPipeline``. Each
-/// description names the file or architecture and what is wrong.
+/// The errors of the model registry, ``ImageClassifier``, ``PreprocessingPipeline``,
+/// ``NetworkVisualization`` and ``FeatureMapGrid``. Each description names the file or
+/// architecture and what is wrong.
 public enum ImageClassifierError: Error, Equatable, CustomStringConvertible, Sendable {
     /// A model file names an architecture that ``ModelRegistry`` does not know.
     case unknownArchitecture(name: String, known: [String])
@@ -10,6 +11,9 @@ public enum ImageClassifierError: Error, Equatable, CustomStringConvertible, Sen
     case incompatibleModel(path: String, reason: String)
     /// A caller-supplied argument is invalid; names the operation.
     case invalidArgument(operation: String, reason: String)
+    /// An output file or folder (of ``NetworkVisualization``) cannot be written or created;
+    /// `message` is the whole sentence, naming `path`.
+    case cannotWrite(path: String, message: String)
 
     public var description: String {
         switch self {
@@ -22,6 +26,8 @@ public enum ImageClassifierError: Error, Equatable, CustomStringConvertible, Sen
             return "\(path): \(reason)"
         case let .invalidArgument(operation, reason):
             return "\(operation): \(reason)"
+        case let .cannotWrite(_, message):
+            return message
         }
     }
 }

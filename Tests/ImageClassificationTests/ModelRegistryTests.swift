@@ -1,6 +1,7 @@
 import Checkpoints
 import Datasets
 import Foundation
+import ImageClassification
 import ImageModels
 import NeuralNet
 import TensorMath
@@ -9,7 +10,7 @@ import Testing
 /// A fresh temporary file path ending in `.safetensors`.
 private func temporaryModelURL() -> URL {
     FileManager.default.temporaryDirectory.appendingPathComponent(
-        "ImageModelsTests-\(UUID().uuidString).safetensors")
+        "ImageClassificationTests-\(UUID().uuidString).safetensors")
 }
 
 private let digitClasses = (0...9).map(String.init)

@@ -1,6 +1,6 @@
 import Checkpoints
 import Datasets
-import ImageModels
+import ImageClassification
 import Testing
 
 /// A `width × height` grey image of `paper` with `ink` rectangles (x, y, width, height).

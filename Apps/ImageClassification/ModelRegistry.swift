@@ -1,12 +1,14 @@
 import Checkpoints
+import ImageModels
 import NeuralNet
 import TensorMath
 
 /// An architecture the model registry can build: a name stored in model files, a configuration
 /// type stored beside it, and a builder.
 ///
-/// ``LeNet5`` and ``MLP`` conform; a new architecture conforms with an empty extension when its
-/// builder has this shape, then takes one line in ``ModelRegistry/architectures``.
+/// Every network of the model zoo (`ImageModels`) conforms below; a new architecture conforms
+/// with an empty extension when its builder has this shape, then takes one line in
+/// ``ModelRegistry/architectures``.
 public protocol RegisteredArchitecture {
     /// The configuration the builder takes, stored as JSON in model files; decoding it must give
     /// every missing field its default.
@@ -23,6 +25,9 @@ public protocol RegisteredArchitecture {
 
 extension LeNet5: RegisteredArchitecture {}
 extension MLP: RegisteredArchitecture {}
+extension MNISTNet: RegisteredArchitecture {}
+extension FourClassNet: RegisteredArchitecture {}
+extension CIFARResNet: RegisteredArchitecture {}
 
 /// The architectures the apps know by name: from a model file's
 /// ``Checkpoints/ModelDescription/Architecture`` (a name and a JSON configuration) to a freshly
