@@ -276,10 +276,7 @@ import Testing
         let data = try JSONEncoder().encode(configuration)
         #expect(try JSONDecoder().decode(CIFARResNet.Configuration.self, from: data)
             == configuration)
-        let partial = try JSONDecoder().decode(
-            CIFARResNet.Configuration.self, from: Data(#"{"depth":32}"#.utf8))
-        #expect(partial == CIFARResNet.Configuration(depth: 32))
-        #expect(partial.name == "resnet-32")
+        #expect(CIFARResNet.Configuration(depth: 32).name == "resnet-32")
         #expect(configuration.name == "plain-14")
         #expect(throws: NeuralNetError.self) { try Self.model(depth: 21) }
     }

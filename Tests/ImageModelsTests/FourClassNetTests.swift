@@ -87,11 +87,6 @@ import Testing
             widths: [16, 32], convolutions: [2, 1], dropout: 0.3, classCount: 3)
         let data = try JSONEncoder().encode(custom)
         #expect(try JSONDecoder().decode(FourClassNet.Configuration.self, from: data) == custom)
-        // Missing fields take their defaults.
-        let partial = try JSONDecoder().decode(
-            FourClassNet.Configuration.self, from: Data(#"{"classCount": 5}"#.utf8))
-        #expect(partial.widths == [32, 64, 128, 256] && partial.convolutions == [1, 2, 2, 1])
-        #expect(partial.classCount == 5)
         for bad in [
             FourClassNet.Configuration(widths: []),
             FourClassNet.Configuration(widths: [8, 0], convolutions: [1, 1]),
