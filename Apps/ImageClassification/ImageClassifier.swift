@@ -29,12 +29,19 @@ public final class ImageClassifier {
 
     /// Wraps a network and its description; puts the network in inference mode.
     /// - Parameter source: Names the model in errors; default `"<model>"`.
-    /// - Throws: ``ImageClassifierError/invalidArgument(operation:reason:)`` if the
+    /// - Throws: ``ImageClassifierError/incompatibleModel(path:reason:)`` naming `source` and
+    ///   the method for a preprocessing method that ``PreprocessingPipeline`` does not
+    ///   implement; ``ImageClassifierError/invalidArgument(operation:reason:)`` if the
     ///   description's preprocessing does not fit its input.
     public init(network: Layer, description: ModelDescription, source: String = "<model>")
         throws
     {
-        self.pipeline = try PreprocessingPipeline(description)
+        do {
+            self.pipeline = try PreprocessingPipeline(description)
+        } catch let error as ImageClassifierError {
+            guard case .unknownPreprocessingMethod = error else { throw error }
+            throw ImageClassifierError.incompatibleModel(path: source, reason: "\(error)")
+        }
         self.modelDescription = description
         self.network = network
         self.source = source
@@ -46,8 +53,8 @@ public final class ImageClassifier {
     /// present with its shape, nothing else).
     /// - Throws: ``Checkpoints/CheckpointError`` naming the file (unreadable, not safetensors,
     ///   missing or invalid metadata, missing, unexpected or mis-shaped tensors);
-    ///   ``ImageClassifierError`` for an unknown architecture or a bad configuration, with the
-    ///   file's path.
+    ///   ``ImageClassifierError`` for an unknown architecture, a bad configuration or an
+    ///   unknown preprocessing method, with the file's path.
     public convenience init(contentsOf url: URL) throws {
         let file = try SafeTensorsFile(contentsOf: url)
         let description = try file.modelDescription()

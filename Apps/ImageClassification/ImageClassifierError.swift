@@ -9,6 +9,10 @@ public enum ImageClassifierError: Error, Equatable, CustomStringConvertible, Sen
     /// A model file's weights or description do not fit the network it describes (its output
     /// has another number of classes than the class names, say).
     case incompatibleModel(path: String, reason: String)
+    /// A model's preprocessing method (an open key in model files) is not one that
+    /// ``PreprocessingPipeline`` implements; ``ImageClassifier`` reports it as
+    /// ``incompatibleModel(path:reason:)`` naming the model file.
+    case unknownPreprocessingMethod(method: String, known: [String])
     /// A caller-supplied argument is invalid; names the operation.
     case invalidArgument(operation: String, reason: String)
     /// An output file or folder (of ``NetworkVisualization``) cannot be written or created;
@@ -22,6 +26,9 @@ public enum ImageClassifierError: Error, Equatable, CustomStringConvertible, Sen
                 + known.joined(separator: ", ") + ")"
         case let .invalidConfiguration(architecture, reason):
             return "invalid configuration of \(architecture): \(reason)"
+        case let .unknownPreprocessingMethod(method, known):
+            return "unknown preprocessing method \"\(method)\" (this build knows "
+                + known.joined(separator: ", ") + ")"
         case let .incompatibleModel(path, reason):
             return "\(path): \(reason)"
         case let .invalidArgument(operation, reason):
