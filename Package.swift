@@ -98,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "ClassifyCommand",
             dependencies: [
-                "AppSupport", "ImageClassification", "Datasets", "Checkpoints", "TensorMath",
+                "ImageClassification",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Apps/Classify",

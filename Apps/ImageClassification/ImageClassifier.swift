@@ -13,7 +13,15 @@ import TensorMath
 /// let image = try Image(contentsOf: "seven.png")
 /// let best = try classifier.predictions(for: [image], top: 3)[0]
 /// print(best[0].className, best[0].probability)          // 7 0.992
+///
+/// for file in try classifier.classify(files: ["seven.png", "missing.png"], top: 3) {
+///     print(file.path, (try? file.result.get())?.first?.className ?? "unreadable")
+/// }
 /// ```
+///
+/// ``classify(files:top:tracing:_:)`` decodes files with a result per file (a bad file does
+/// not stop the others) and runs them in batches; ``trace(_:)`` records every layer's output
+/// of one image, which ``NetworkVisualization`` draws.
 public final class ImageClassifier {
     /// The model file's description: architecture, classes, input, preprocessing, provenance.
     public let modelDescription: ModelDescription
@@ -82,7 +90,11 @@ public final class ImageClassifier {
     ///   output is not one score per class; the network's errors for an input of the wrong
     ///   shape.
     public func probabilities(forInput input: Tensor) throws -> Tensor {
-        let logits = try network.forward(input)
+        try probabilities(fromLogits: network.forward(input), input: input)
+    }
+
+    /// The softmax of the network's `logits` for `input`, checked to hold one score per class.
+    func probabilities(fromLogits logits: Tensor, input: Tensor) throws -> Tensor {
         let n = input.shape.first ?? 0
         guard logits.shape == [n, classNames.count] else {
             throw ImageClassifierError.incompatibleModel(
