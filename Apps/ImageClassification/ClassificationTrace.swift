@@ -13,11 +13,4 @@ public struct ClassificationTrace {
     public let layers: LayerTrace
     /// The class probabilities, `[1, classes]`: the softmax of the logits.
     public let probabilities: Tensor
-
-    /// Creates a trace.
-    public init(input: Tensor, layers: LayerTrace, probabilities: Tensor) {
-        self.input = input
-        self.layers = layers
-        self.probabilities = probabilities
-    }
 }
