@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "Checkpoints", targets: ["Checkpoints"]),
         .library(name: "CheckpointedTraining", targets: ["CheckpointedTraining"]),
         .library(name: "ImageModels", targets: ["ImageModels"]),
+        .library(name: "ImageClassification", targets: ["ImageClassification"]),
         .executable(name: "mnist", targets: ["MNISTCommand"]),
         .executable(name: "classify", targets: ["ClassifyCommand"]),
         .executable(name: "four-class", targets: ["FourClassCommand"]),
@@ -74,16 +75,22 @@ let package = Package(
             path: "Packages/CheckpointedTraining/Sources/CheckpointedTraining"
         ),
         // Apps
+        // The model zoo: networks only, no image codecs or model files.
         .target(
-            name: "ImageModels",
-            dependencies: ["TensorMath", "NeuralNet", "Datasets", "Checkpoints"],
+            name: "ImageModels", dependencies: ["TensorMath", "NeuralNet"],
             path: "Apps/ImageModels"
+        ),
+        // The inference runtime: registry, preprocessing, classifier, visualization.
+        .target(
+            name: "ImageClassification",
+            dependencies: ["ImageModels", "NeuralNet", "Datasets", "Checkpoints", "TensorMath"],
+            path: "Apps/ImageClassification"
         ),
         .target(
             name: "AppSupport",
             dependencies: [
                 "TensorMath", "NeuralNet", "Datasets", "Checkpoints", "CheckpointedTraining",
-                "ImageModels",
+                "ImageClassification",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Apps/AppSupport"
@@ -91,7 +98,8 @@ let package = Package(
         .executableTarget(
             name: "MNISTCommand",
             dependencies: [
-                "AppSupport", "ImageModels", "NeuralNet", "Datasets", "Checkpoints", "TensorMath",
+                "AppSupport", "ImageModels", "ImageClassification", "NeuralNet", "Datasets",
+                "Checkpoints", "TensorMath",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Apps/MNIST"
@@ -99,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "ClassifyCommand",
             dependencies: [
-                "AppSupport", "ImageModels", "Datasets", "Checkpoints", "TensorMath",
+                "ImageClassification",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Apps/Classify",
@@ -108,7 +116,8 @@ let package = Package(
         .executableTarget(
             name: "FourClassCommand",
             dependencies: [
-                "AppSupport", "ImageModels", "NeuralNet", "Datasets", "Checkpoints", "TensorMath",
+                "AppSupport", "ImageModels", "ImageClassification", "NeuralNet", "Datasets",
+                "Checkpoints", "TensorMath",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Apps/FourClass"
@@ -116,7 +125,8 @@ let package = Package(
         .executableTarget(
             name: "SkipConnectionsCommand",
             dependencies: [
-                "AppSupport", "ImageModels", "NeuralNet", "Datasets", "Checkpoints", "TensorMath",
+                "AppSupport", "ImageModels", "ImageClassification", "NeuralNet", "Datasets",
+                "Checkpoints", "TensorMath",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Apps/SkipConnections"
@@ -133,8 +143,19 @@ let package = Package(
             path: "Tests/ImageModelsTests"
         ),
         .testTarget(
+            name: "ImageClassificationTests",
+            dependencies: [
+                "ImageClassification", "ImageModels", "NeuralNet", "Datasets", "Checkpoints",
+                "TensorMath",
+            ],
+            path: "Tests/ImageClassificationTests"
+        ),
+        .testTarget(
             name: "AppTests",
-            dependencies: ["AppSupport", "ImageModels", "Datasets", "Checkpoints", "TensorMath"],
+            dependencies: [
+                "AppSupport", "ImageModels", "ImageClassification", "Datasets", "Checkpoints",
+                "TensorMath",
+            ],
             path: "Tests/AppTests"
         ),
         // End-to-end tests of the packages working together and of the apps.

@@ -14,9 +14,8 @@
 ///   ``EpochLogRecord`` (one JSON object per epoch), ``EvaluationReport`` (accuracy,
 ///   confusion matrix, per-class precision and recall, as text or JSON).
 /// - Pictures: ``LinePlot`` (panels of curves, written as PNG with a built-in bitmap font and
-///   as SVG), ``TrainingCurvesPlot`` (loss and accuracy per epoch, `--plot`),
-///   ``FeatureMapGrid`` and ``NetworkVisualization`` (what each layer sees,
-///   `classify --visualize`).
+///   as SVG), ``TrainingCurvesPlot`` (loss and accuracy per epoch, `--plot`). What each layer
+///   sees (`classify --visualize`) is drawn by `ImageClassification`.
 public enum AppSupportInfo {
     /// The library's name.
     public static let name = "AppSupport"

@@ -2,7 +2,7 @@ import CheckpointedTraining
 import Checkpoints
 import Datasets
 import Foundation
-import ImageModels
+import ImageClassification
 import NeuralNet
 import TensorMath
 

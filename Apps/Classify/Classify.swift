@@ -1,9 +1,6 @@
-import AppSupport
 import ArgumentParser
-import Datasets
 import Foundation
-import ImageModels
-import TensorMath
+import ImageClassification
 
 /// The `classify` command: `classify [--model FILE] [--top K] [--json] IMAGE...`, or
 /// `classify --visualize DIR IMAGE` to also draw what each layer sees.
@@ -82,6 +79,8 @@ struct Classify: ParsableCommand {
     }
 
     /// Loads the model, classifies every image, prints the results; returns the exit status.
+    /// With `--visualize`, the one image's classification is traced and its pictures drawn
+    /// from that trace (decoded, prepared and run through the network once).
     func classifyAll() -> Int32 {
         let classifier: ImageClassifier
         do {
@@ -92,55 +91,39 @@ struct Classify: ParsableCommand {
         }
         var report = ClassifyReport(json: json)
         var failed = false
-        // Decode and prepare each file at once (keeping only the small prepared images), then
-        // run the network on batches.
-        let batchSize = 64
-        var start = 0
-        while start < images.count {
-            let paths = images[start..<min(images.count, start + batchSize)]
-            let prepared = Self.prepare(Array(paths), with: classifier.pipeline)
-            let good = prepared.compactMap { try? $0.get() }
-            var rankings: [[ClassPrediction]] = []
-            if !good.isEmpty {
-                do {
-                    let input = try Image.tensor(
-                        stacking: good, normalization: classifier.pipeline.normalization)
-                    rankings = classifier.ranked(
-                        try classifier.probabilities(forInput: input), top: top)
-                } catch {
-                    Standard.error("classify: \(error)")
-                    return 1
-                }
-            }
-            var next = rankings.makeIterator()
-            for (path, outcome) in zip(paths, prepared) {
-                switch outcome {
-                case .success:
-                    if let ranking = next.next() { report.add(path: path, ranking: ranking) }
+        var trace: ClassificationTrace?
+        do {
+            try classifier.classify(files: images, top: top, tracing: visualize != nil) { file in
+                switch file.result {
+                case .success(let ranking):
+                    report.add(path: file.path, ranking: ranking)
                 case .failure(let error):
                     failed = true
-                    report.add(path: path, error: "\(error)")
+                    report.add(path: file.path, error: "\(error)")
                 }
+                trace = file.trace ?? trace
             }
-            start += batchSize
+        } catch {
+            Standard.error("classify: \(error)")
+            return 1
         }
         report.finish()
         if failed { return 1 }
-        if let visualize, let path = images.first {
-            return Self.visualize(path, with: classifier, into: visualize, json: json)
+        if let visualize, let trace, let path = images.first {
+            return Self.visualize(trace, of: path, with: classifier, into: visualize, json: json)
         }
         return 0
     }
 
-    /// Writes the pictures of what each layer sees for the image at `path` into `directory`;
+    /// Writes the pictures of what each layer saw of the image at `path` into `directory`;
     /// says where on standard output (standard error with `--json`); returns the exit status.
     static func visualize(
-        _ path: String, with classifier: ImageClassifier, into directory: String, json: Bool
+        _ trace: ClassificationTrace, of path: String, with classifier: ImageClassifier,
+        into directory: String, json: Bool
     ) -> Int32 {
         do {
             let result = try NetworkVisualization.write(
-                image: try Image(contentsOf: path), imagePath: path, classifier: classifier,
-                to: directory)
+                trace, imagePath: path, classifier: classifier, to: directory)
             let note = "wrote \(result.files.count) pictures and "
                 + "\(NetworkVisualization.legendName) to \(directory)"
             if json { Standard.error(note) } else { print(note) }
@@ -149,21 +132,6 @@ struct Classify: ParsableCommand {
             Standard.error("classify: \(error)")
             return 1
         }
-    }
-
-    /// Decodes and prepares each file, on both cores (each result lands at its file's index).
-    static func prepare(_ paths: [String], with pipeline: PreprocessingPipeline)
-        -> [Result<Image, Error>]
-    {
-        var results = [Result<Image, Error>](
-            repeating: .failure(CancellationError()), count: paths.count)
-        results.withUnsafeMutableBufferPointer { buffer in
-            let out = buffer
-            Parallel.forEach(paths.count) { i in
-                out[i] = Result { try pipeline.preparedImage(Image(contentsOf: paths[i])) }
-            }
-        }
-        return results
     }
 
     /// The model file to load: `--model`, or the bundled model.

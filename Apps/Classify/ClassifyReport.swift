@@ -1,5 +1,5 @@
 import Foundation
-import ImageModels
+import ImageClassification
 
 /// The results of one `classify` run, printed as text lines as they come or as one JSON array
 /// at the end; errors always go to standard error too, naming the file.

@@ -2,7 +2,7 @@ import AppSupport
 import ArgumentParser
 import Datasets
 import Foundation
-import ImageModels
+import ImageClassification
 
 /// `four-class evaluate`: test-set accuracy, confusion matrix and per-class precision and
 /// recall of a model file, on the test folders of the model's own classes.

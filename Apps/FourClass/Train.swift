@@ -3,6 +3,7 @@ import ArgumentParser
 import Checkpoints
 import Datasets
 import Foundation
+import ImageClassification
 import ImageModels
 
 /// `four-class train`: trains an image classifier on the chosen class folders (default bird,
@@ -55,8 +56,8 @@ struct Train: ParsableCommand {
                     "--resume continues the saved run with its own classes and widths; "
                         + "leave out --classes, --widths and --convolutions")
             }
-            let network = try saved.configuration.architecture.configuration
-                .decode(as: FourClassNet.Configuration.self)
+            let network = try ModelRegistry.configuration(
+                FourClassNet.self, of: saved.configuration.architecture)
             classNames = saved.classNames ?? classNames
             guard network.classCount == classNames.count else {
                 throw AppError("\(saved.path) holds a network of \(network.classCount) classes")

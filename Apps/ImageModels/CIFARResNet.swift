@@ -23,7 +23,8 @@ import TensorMath
 /// weights are drawn from He's normal initialization `N(0, 2 / fanIn)`, the linear bias is
 /// zero, batch norms start at weight 1 and bias 0.
 public enum CIFARResNet {
-    /// The stored configuration; missing fields decode to their defaults.
+    /// The network's options, stored in model files as JSON (`ImageClassification`'s registry
+    /// gives missing fields the defaults below).
     public struct Configuration: Codable, Equatable, Sendable {
         /// The number of weighted layers, `6n + 2` with `n ≥ 1` (8, 14, 20, 32, 44, 56, 110,
         /// …). Default 20.
@@ -48,18 +49,6 @@ public enum CIFARResNet {
             self.width = width
             self.inputChannels = inputChannels
             self.classCount = classCount
-        }
-
-        public init(from decoder: Decoder) throws {
-            let defaults = Configuration()
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            depth = try c.decodeIfPresent(Int.self, forKey: .depth) ?? defaults.depth
-            residual = try c.decodeIfPresent(Bool.self, forKey: .residual) ?? defaults.residual
-            width = try c.decodeIfPresent(Int.self, forKey: .width) ?? defaults.width
-            inputChannels = try c.decodeIfPresent(Int.self, forKey: .inputChannels)
-                ?? defaults.inputChannels
-            classCount = try c.decodeIfPresent(Int.self, forKey: .classCount)
-                ?? defaults.classCount
         }
 
         /// `resnet-20` or `plain-20`, the network's name in reports.
@@ -150,5 +139,3 @@ public enum CIFARResNet {
         }
     }
 }
-
-extension CIFARResNet: RegisteredArchitecture {}

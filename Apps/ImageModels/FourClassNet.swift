@@ -12,7 +12,8 @@ import TensorMath
 /// one convolution at full resolution and the width where the maps are small (as ResNet-9
 /// style fast CIFAR nets do): 574,628 parameters, 33.8 M multiply-adds per 32x32 image.
 public enum FourClassNet {
-    /// The stored configuration; missing fields decode to their defaults.
+    /// The network's options, stored in model files as JSON (`ImageClassification`'s registry
+    /// gives missing fields the defaults below).
     public struct Configuration: Codable, Equatable, Sendable {
         /// Channels of each stage. Default `[32, 64, 128, 256]`.
         public var widths: [Int] = [32, 64, 128, 256]
@@ -36,19 +37,6 @@ public enum FourClassNet {
             self.dropout = dropout
             self.inputChannels = inputChannels
             self.classCount = classCount
-        }
-
-        public init(from decoder: Decoder) throws {
-            let defaults = Configuration()
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            widths = try c.decodeIfPresent([Int].self, forKey: .widths) ?? defaults.widths
-            convolutions = try c.decodeIfPresent([Int].self, forKey: .convolutions)
-                ?? defaults.convolutions
-            dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? defaults.dropout
-            inputChannels = try c.decodeIfPresent(Int.self, forKey: .inputChannels)
-                ?? defaults.inputChannels
-            classCount = try c.decodeIfPresent(Int.self, forKey: .classCount)
-                ?? defaults.classCount
         }
     }
 
@@ -99,5 +87,3 @@ public enum FourClassNet {
         ])
     }
 }
-
-extension FourClassNet: RegisteredArchitecture {}

@@ -28,7 +28,8 @@ public enum LeNet5 {
     /// The architecture's name in model files.
     public static let architecture = "LeNet5"
 
-    /// LeNet-5's options; stored in model files, so every field has a default when decoding.
+    /// LeNet-5's options, stored in model files as JSON (`ImageClassification`'s registry gives
+    /// missing fields the initializer's defaults).
     public struct Configuration: Codable, Hashable, Sendable {
         /// The pooling layers' kind.
         public enum Pooling: String, Codable, CaseIterable, Sendable {
@@ -63,24 +64,9 @@ public enum LeNet5 {
             self.classCount = classCount
         }
 
+        /// The JSON keys of model files.
         private enum CodingKeys: String, CodingKey {
             case activation, pooling, inputChannels, inputSize, classCount
-        }
-
-        /// Decodes a configuration; missing fields take their defaults.
-        public init(from decoder: Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            let defaults = Configuration()
-            activation = try container.decodeIfPresent(Activation.self, forKey: .activation)
-                ?? defaults.activation
-            pooling = try container.decodeIfPresent(Pooling.self, forKey: .pooling)
-                ?? defaults.pooling
-            inputChannels = try container.decodeIfPresent(Int.self, forKey: .inputChannels)
-                ?? defaults.inputChannels
-            inputSize = try container.decodeIfPresent(Int.self, forKey: .inputSize)
-                ?? defaults.inputSize
-            classCount = try container.decodeIfPresent(Int.self, forKey: .classCount)
-                ?? defaults.classCount
         }
 
         /// The first convolution's padding on each side.

@@ -21,7 +21,8 @@ public enum MLP {
     /// The architecture's name in model files.
     public static let architecture = "MLP"
 
-    /// The MLP's options; stored in model files, so every field has a default when decoding.
+    /// The MLP's options, stored in model files as JSON (`ImageClassification`'s registry gives
+    /// missing fields the initializer's defaults).
     public struct Configuration: Codable, Hashable, Sendable {
         /// The input shape of one sample; default `[1, 28, 28]` (flattened to 784).
         public var inputShape: [Int]
@@ -46,24 +47,9 @@ public enum MLP {
             self.dropout = dropout
         }
 
+        /// The JSON keys of model files.
         private enum CodingKeys: String, CodingKey {
             case inputShape, hiddenSizes, classCount, activation, dropout
-        }
-
-        /// Decodes a configuration; missing fields take their defaults.
-        public init(from decoder: Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            let defaults = Configuration()
-            inputShape = try container.decodeIfPresent([Int].self, forKey: .inputShape)
-                ?? defaults.inputShape
-            hiddenSizes = try container.decodeIfPresent([Int].self, forKey: .hiddenSizes)
-                ?? defaults.hiddenSizes
-            classCount = try container.decodeIfPresent(Int.self, forKey: .classCount)
-                ?? defaults.classCount
-            activation = try container.decodeIfPresent(Activation.self, forKey: .activation)
-                ?? defaults.activation
-            dropout = try container.decodeIfPresent(Float.self, forKey: .dropout)
-                ?? defaults.dropout
         }
     }
 

@@ -8,7 +8,8 @@ import TensorMath
 /// `width` channels, the same with `2·width` channels, then dropout → linear 128 → ReLU →
 /// dropout → linear `classCount`. Input `[N, 1, 28, 28]`.
 public enum MNISTNet {
-    /// The stored configuration; missing fields decode to their defaults.
+    /// The network's options, stored in model files as JSON (`ImageClassification`'s registry
+    /// gives missing fields the defaults below).
     public struct Configuration: Codable, Equatable, Sendable {
         /// Channels of the first stage; the second has twice as many. Default 16.
         public var width: Int = 16
@@ -26,14 +27,6 @@ public enum MNISTNet {
             self.hiddenUnits = hiddenUnits
             self.dropout = dropout
             self.classCount = classCount
-        }
-
-        public init(from decoder: Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            width = try c.decodeIfPresent(Int.self, forKey: .width) ?? 16
-            hiddenUnits = try c.decodeIfPresent(Int.self, forKey: .hiddenUnits) ?? 128
-            dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? 0.25
-            classCount = try c.decodeIfPresent(Int.self, forKey: .classCount) ?? 10
         }
     }
 
@@ -71,5 +64,3 @@ public enum MNISTNet {
         ])
     }
 }
-
-extension MNISTNet: RegisteredArchitecture {}

@@ -2,7 +2,7 @@ import AppSupport
 import ArgumentParser
 import Datasets
 import Foundation
-import ImageModels
+import ImageClassification
 
 /// `mnist evaluate`: test-set accuracy, confusion matrix and per-class precision and recall.
 struct Evaluate: ParsableCommand {

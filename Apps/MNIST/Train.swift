@@ -3,6 +3,7 @@ import ArgumentParser
 import Checkpoints
 import Datasets
 import Foundation
+import ImageClassification
 import ImageModels
 
 /// `mnist train`: trains a digit classifier on the 60,000 training images less a seeded

@@ -1,6 +1,7 @@
 import AppSupport
 import Datasets
 import Foundation
+import ImageClassification
 import ImageModels
 import NeuralNet
 import TensorMath

@@ -1,5 +1,6 @@
 import Checkpoints
 import Foundation
+import ImageClassification
 import ImageModels
 import Testing
 

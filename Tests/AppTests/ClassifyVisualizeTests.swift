@@ -1,8 +1,7 @@
-import AppSupport
 import Checkpoints
 import Datasets
 import Foundation
-import ImageModels
+import ImageClassification
 import NeuralNet
 import TensorMath
 import Testing

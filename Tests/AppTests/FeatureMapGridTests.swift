@@ -1,5 +1,5 @@
-import AppSupport
 import Datasets
+import ImageClassification
 import TensorMath
 import Testing
 
@@ -53,17 +53,21 @@ import Testing
         let big = try FeatureMapGrid.upscaled(image, by: 3)
         #expect(big.width == 6 && big.height == 3)
         #expect(Array(big.pixels.prefix(6)) == [10, 10, 10, 200, 200, 200])
-        #expect(throws: AppError.self) { try FeatureMapGrid.upscaled(image, by: 0) }
+        #expect(throws: ImageClassifierError.self) {
+            try FeatureMapGrid.upscaled(image, by: 0)
+        }
     }
 
     @Test func wrongShapesAreErrorsNamingTheShape() throws {
         let flat = try Tensor.zeros([4, 10])
-        let error = #expect(throws: AppError.self) {
+        let error = #expect(throws: ImageClassifierError.self) {
             try FeatureMapGrid.image(featureMaps: flat, scale: 1)
         }
         #expect(error?.description.contains("[4, 10]") == true)
-        #expect(throws: AppError.self) { try FeatureMapGrid.image(filters: flat, scale: 1) }
-        #expect(throws: AppError.self) {
+        #expect(throws: ImageClassifierError.self) {
+            try FeatureMapGrid.image(filters: flat, scale: 1)
+        }
+        #expect(throws: ImageClassifierError.self) {
             try FeatureMapGrid.image(featureMaps: try Tensor.zeros([2, 3, 3]), scale: 0)
         }
     }

@@ -6,7 +6,7 @@ import Testing
 
 /// The CIFAR ResNets and their plain twins (He et al. 2015): the paper's parameter counts,
 /// torchvision names, shapes, depth validation, the twins' identical layers and initial
-/// weights, He initialization, the registry, and a PyTorch golden forward and backward of the
+/// weights, He initialization, the configuration, and a PyTorch golden forward and backward of the
 /// depth-8 networks (CIFARResNetGoldenFixture.swift, written by
 /// Tools/reference/cifar_resnet_golden.py).
 @Suite struct CIFARResNetTests {
@@ -271,25 +271,13 @@ import Testing
                 "input gradient probe \(inputProbe), PyTorch \(reference)")
     }
 
-    @Test func registeredAndConfigurable() throws {
-        #expect(ModelRegistry.names.contains("CIFARResNet"))
+    @Test func configurable() throws {
         let configuration = CIFARResNet.Configuration(depth: 14, residual: false)
-        let architecture = try ModelRegistry.architecture(
-            CIFARResNet.self, configuration: configuration)
-        let built = try ModelRegistry.makeModel(architecture, seed: 5)
-        #expect(built.parameterCount == (try Self.model(depth: 14, residual: false))
-            .parameterCount)
-        #expect(built.stateDictionary == (try Self.model(depth: 14, residual: false, seed: 5))
-            .stateDictionary)
-        #expect(try architecture.configuration.decode(as: CIFARResNet.Configuration.self)
+        let data = try JSONEncoder().encode(configuration)
+        #expect(try JSONDecoder().decode(CIFARResNet.Configuration.self, from: data)
             == configuration)
-        let partial = try JSONDecoder().decode(
-            CIFARResNet.Configuration.self, from: Data(#"{"depth":32}"#.utf8))
-        #expect(partial == CIFARResNet.Configuration(depth: 32))
-        #expect(partial.name == "resnet-32")
+        #expect(CIFARResNet.Configuration(depth: 32).name == "resnet-32")
         #expect(configuration.name == "plain-14")
-        let bad = try ModelRegistry.architecture(
-            CIFARResNet.self, configuration: CIFARResNet.Configuration(depth: 21))
-        #expect(throws: NeuralNetError.self) { try ModelRegistry.makeModel(bad) }
+        #expect(throws: NeuralNetError.self) { try Self.model(depth: 21) }
     }
 }

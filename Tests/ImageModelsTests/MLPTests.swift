@@ -39,8 +39,6 @@ import Testing
         let configuration = MLP.Configuration(hiddenSizes: [100], dropout: 0.2)
         let data = try JSONEncoder().encode(configuration)
         #expect(try JSONDecoder().decode(MLP.Configuration.self, from: data) == configuration)
-        #expect(try JSONDecoder().decode(MLP.Configuration.self, from: Data("{}".utf8))
-            == MLP.Configuration())
         var generator = Xoshiro256(seed: 3)
         #expect(throws: NeuralNetError.self) {
             try MLP.makeModel(MLP.Configuration(hiddenSizes: [0]), generator: &generator)

@@ -9,7 +9,7 @@ image the way `classify` does (PIL decoding; background from the border, alpha c
 grey, inverted to light-on-black, contrast stretched, cropped to the ink, scaled into a 20x20
 box with area averaging, centred by centre of mass in 28x28; or a plain resize for `resize`
 models), and prints `file: 7 (99.2%)` lines. The preprocessing follows
-Apps/ImageModels/PreprocessingPipeline*.swift closely but is not bit-identical (PIL's box
+Apps/ImageClassification/PreprocessingPipeline*.swift closely but is not bit-identical (PIL's box
 filter and rounding).
 
 Timing, process start included (the figure the README compares with `classify`):
@@ -105,7 +105,7 @@ class MNISTNet(nn.Module):
 ARCHITECTURES = {"lenet5": LeNet5, "mlp": MLP, "cnn": MNISTNet}
 
 
-# MARK: preprocessing (Apps/ImageModels/PreprocessingPipeline*.swift)
+# MARK: preprocessing (Apps/ImageClassification/PreprocessingPipeline*.swift)
 
 INK_MARGIN = 24
 

@@ -88,6 +88,23 @@ import Testing
         #expect(description.provenance == nil)
     }
 
+    /// The preprocessing method is an open key: a method this library has never heard of reads
+    /// and writes back unchanged (the inference runtime decides whether it can run it).
+    @Test func anyPreprocessingMethodReadsAndWritesBack() throws {
+        var metadata = try Self.lenetDescription().metadata()
+        let key = ModelDescription.MetadataKey.preprocessing
+        metadata[key] = #"{"mean":[0.5],"method":"center-crop","std":[0.25]}"#
+        let description = try ModelDescription(metadata: metadata)
+        #expect(description.preprocessing.method == "center-crop")
+        #expect(description.preprocessing.method.rawValue == "center-crop")
+        #expect(description.preprocessing.method != .resize)
+        #expect(try description.metadata()[key] == metadata[key])
+        // The known methods keep their JSON names.
+        #expect(ModelDescription.Preprocessing.Method.mnistCentering.rawValue == "mnist-centering")
+        #expect(ModelDescription.Preprocessing.Method.resize == "resize")
+        #expect("\(ModelDescription.Preprocessing.Method.mnistCentering)" == "mnist-centering")
+    }
+
     @Test func aPlainPyTorchFileFailsOnlyWhenTheDescriptionIsAskedFor() throws {
         let file = try SafeTensorsFile(contentsOf: try fixture("torch_f32_plain.safetensors"))
         #expect(try file.tensors().count == TorchGolden.f32Tensors.count)
@@ -112,10 +129,7 @@ import Testing
                 "per channel"
             ),
             ("swiftcnn.preprocessing", #"{"method":"resize","mean":[0.1],"std":[0]}"#, "positive"),
-            (
-                "swiftcnn.preprocessing", #"{"method":"crop","mean":[0.1],"std":[1]}"#,
-                "swiftcnn.preprocessing"
-            ),
+            ("swiftcnn.preprocessing", #"{"method":7,"mean":[0.1],"std":[1]}"#, "method"),
             ("swiftcnn.class_names", #"["a","a"]"#, "repeated"),
             ("swiftcnn.class_names", "[]", "no class names"),
             ("swiftcnn.architecture", #"{"configuration":{}}"#, "missing field \"name\""),

@@ -13,7 +13,15 @@ import TensorMath
 /// let image = try Image(contentsOf: "seven.png")
 /// let best = try classifier.predictions(for: [image], top: 3)[0]
 /// print(best[0].className, best[0].probability)          // 7 0.992
+///
+/// for file in try classifier.classify(files: ["seven.png", "missing.png"], top: 3) {
+///     print(file.path, (try? file.result.get())?.first?.className ?? "unreadable")
+/// }
 /// ```
+///
+/// ``classify(files:top:tracing:_:)`` decodes files with a result per file (a bad file does
+/// not stop the others) and runs them in batches; ``trace(_:)`` records every layer's output
+/// of one image, which ``NetworkVisualization`` draws.
 public final class ImageClassifier {
     /// The model file's description: architecture, classes, input, preprocessing, provenance.
     public let modelDescription: ModelDescription
@@ -29,12 +37,19 @@ public final class ImageClassifier {
 
     /// Wraps a network and its description; puts the network in inference mode.
     /// - Parameter source: Names the model in errors; default `"<model>"`.
-    /// - Throws: ``ImageClassifierError/invalidArgument(operation:reason:)`` if the
+    /// - Throws: ``ImageClassifierError/incompatibleModel(path:reason:)`` naming `source` and
+    ///   the method for a preprocessing method that ``PreprocessingPipeline`` does not
+    ///   implement; ``ImageClassifierError/invalidArgument(operation:reason:)`` if the
     ///   description's preprocessing does not fit its input.
     public init(network: Layer, description: ModelDescription, source: String = "<model>")
         throws
     {
-        self.pipeline = try PreprocessingPipeline(description)
+        do {
+            self.pipeline = try PreprocessingPipeline(description)
+        } catch let error as ImageClassifierError {
+            guard case .unknownPreprocessingMethod = error else { throw error }
+            throw ImageClassifierError.incompatibleModel(path: source, reason: "\(error)")
+        }
         self.modelDescription = description
         self.network = network
         self.source = source
@@ -46,8 +61,8 @@ public final class ImageClassifier {
     /// present with its shape, nothing else).
     /// - Throws: ``Checkpoints/CheckpointError`` naming the file (unreadable, not safetensors,
     ///   missing or invalid metadata, missing, unexpected or mis-shaped tensors);
-    ///   ``ImageClassifierError`` for an unknown architecture or a bad configuration, with the
-    ///   file's path.
+    ///   ``ImageClassifierError`` for an unknown architecture, a bad configuration or an
+    ///   unknown preprocessing method, with the file's path.
     public convenience init(contentsOf url: URL) throws {
         let file = try SafeTensorsFile(contentsOf: url)
         let description = try file.modelDescription()
@@ -75,7 +90,11 @@ public final class ImageClassifier {
     ///   output is not one score per class; the network's errors for an input of the wrong
     ///   shape.
     public func probabilities(forInput input: Tensor) throws -> Tensor {
-        let logits = try network.forward(input)
+        try probabilities(fromLogits: network.forward(input), input: input)
+    }
+
+    /// The softmax of the network's `logits` for `input`, checked to hold one score per class.
+    func probabilities(fromLogits logits: Tensor, input: Tensor) throws -> Tensor {
         let n = input.shape.first ?? 0
         guard logits.shape == [n, classNames.count] else {
             throw ImageClassifierError.incompatibleModel(

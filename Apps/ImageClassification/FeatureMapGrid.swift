@@ -15,7 +15,7 @@ import TensorMath
 /// ```
 public enum FeatureMapGrid {
     /// The colour between and around tiles.
-    public static let gapColor = PlotColor(red: 70, green: 110, blue: 160)
+    public static let gapColor = Color(red: 70, green: 110, blue: 160)
     /// The largest grid drawn, in pixels.
     public static let maximumPixels = 1 << 26
 
@@ -47,15 +47,14 @@ public enum FeatureMapGrid {
     ///   - gap: The width of the lines between tiles; default 2.
     /// - Returns: An RGB image of ``layout(count:tileWidth:tileHeight:gap:)``'s size for C
     ///   tiles of `W·scale × H·scale`.
-    /// - Throws: ``AppError`` for another shape, a scale below 1, a negative gap, or a grid
-    ///   above ``maximumPixels``.
+    /// - Throws: ``ImageClassifierError/invalidArgument(operation:reason:)`` for another shape,
+    ///   a scale below 1, a negative gap, or a grid above ``maximumPixels``.
     public static func image(featureMaps: Tensor, scale: Int, gap: Int = 2) throws -> Image {
         var shape = featureMaps.shape
         if shape.count == 4 && shape[0] == 1 { shape.removeFirst() }
         guard shape.count == 3, shape.allSatisfy({ $0 > 0 }) else {
-            throw AppError(
-                "FeatureMapGrid: feature maps must be [C, H, W] or [1, C, H, W], got "
-                    + "\(featureMaps.shape)")
+            throw invalid(
+                "feature maps must be [C, H, W] or [1, C, H, W], got \(featureMaps.shape)")
         }
         let (channels, height, width) = (shape[0], shape[1], shape[2])
         return try featureMaps.withUnsafeBufferPointer { values in
@@ -77,13 +76,12 @@ public enum FeatureMapGrid {
     ///   - filters: A convolution weight `[O, I, KH, KW]`.
     ///   - scale: The enlargement, at least 1.
     ///   - gap: The width of the lines between tiles; default 2.
-    /// - Throws: ``AppError`` for another shape, a scale below 1, a negative gap, or a grid
-    ///   above ``maximumPixels``.
+    /// - Throws: ``ImageClassifierError/invalidArgument(operation:reason:)`` for another shape,
+    ///   a scale below 1, a negative gap, or a grid above ``maximumPixels``.
     public static func image(filters: Tensor, scale: Int, gap: Int = 2) throws -> Image {
         let shape = filters.shape
         guard shape.count == 4, shape.allSatisfy({ $0 > 0 }) else {
-            throw AppError(
-                "FeatureMapGrid: filters must be [O, I, KH, KW], got \(filters.shape)")
+            throw invalid("filters must be [O, I, KH, KW], got \(filters.shape)")
         }
         let (outputs, inputs, height, width) = (shape[0], shape[1], shape[2], shape[3])
         let plane = height * width
@@ -114,12 +112,13 @@ public enum FeatureMapGrid {
     }
 
     /// `image` enlarged `scale` times with nearest neighbour (each pixel becomes a square).
-    /// - Throws: ``AppError`` for a scale below 1 or a result above ``maximumPixels``.
+    /// - Throws: ``ImageClassifierError/invalidArgument(operation:reason:)`` for a scale below 1
+    ///   or a result above ``maximumPixels``.
     public static func upscaled(_ image: Image, by scale: Int) throws -> Image {
-        guard scale >= 1 else { throw AppError("FeatureMapGrid: scale \(scale) is below 1") }
+        guard scale >= 1 else { throw invalid("scale \(scale) is below 1") }
         let width = image.width * scale, height = image.height * scale
         guard width * height <= maximumPixels else {
-            throw AppError("FeatureMapGrid: a \(width)x\(height) image is too large")
+            throw invalid("a \(width)x\(height) image is too large")
         }
         let c = image.channels, source = image.pixels
         var pixels = [UInt8](repeating: 0, count: width * height * c)
@@ -131,6 +130,11 @@ public enum FeatureMapGrid {
             }
         }
         return try Image(width: width, height: height, format: image.format, pixels: pixels)
+    }
+
+    /// The error of a bad argument: `FeatureMapGrid: reason`.
+    static func invalid(_ reason: String) -> ImageClassifierError {
+        .invalidArgument(operation: "FeatureMapGrid", reason: reason)
     }
 
     /// One tile's values: one plane (grey) or three (RGB) of `width × height` values, and the
@@ -175,7 +179,7 @@ public enum FeatureMapGrid {
         columns fixedColumns: Int? = nil, tile: (Int) -> Tile
     ) throws -> Image {
         guard scale >= 1, gap >= 0 else {
-            throw AppError("FeatureMapGrid: scale \(scale) must be ≥ 1 and gap \(gap) ≥ 0")
+            throw invalid("scale \(scale) must be ≥ 1 and gap \(gap) ≥ 0")
         }
         let tileW = tileWidth * scale, tileH = tileHeight * scale
         var (columns, rows, width, height) = layout(
@@ -189,9 +193,7 @@ public enum FeatureMapGrid {
         guard width.multipliedReportingOverflow(by: height).partialValue <= maximumPixels,
             width <= maximumPixels, height <= maximumPixels
         else {
-            throw AppError(
-                "FeatureMapGrid: a grid of \(count) tiles of \(tileW)x\(tileH) pixels is too "
-                    + "large")
+            throw invalid("a grid of \(count) tiles of \(tileW)x\(tileH) pixels is too large")
         }
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
         for i in 0..<(width * height) {

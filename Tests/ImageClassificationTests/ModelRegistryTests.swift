@@ -1,6 +1,7 @@
 import Checkpoints
 import Datasets
 import Foundation
+import ImageClassification
 import ImageModels
 import NeuralNet
 import TensorMath
@@ -9,7 +10,7 @@ import Testing
 /// A fresh temporary file path ending in `.safetensors`.
 private func temporaryModelURL() -> URL {
     FileManager.default.temporaryDirectory.appendingPathComponent(
-        "ImageModelsTests-\(UUID().uuidString).safetensors")
+        "ImageClassificationTests-\(UUID().uuidString).safetensors")
 }
 
 private let digitClasses = (0...9).map(String.init)
@@ -72,7 +73,8 @@ private func randomInput(shape: [Int] = [2, 1, 28, 28], seed: UInt64 = 5) throws
 @Suite struct ImageClassifierTests {
     /// Builds a LeNet-5, saves it, and returns the network and the file.
     private func savedLeNet(
-        classNames: [String] = digitClasses, dropping: String? = nil
+        classNames: [String] = digitClasses, dropping: String? = nil,
+        preprocessing: ModelDescription.Preprocessing = mnistPreprocessing
     ) throws -> (Layer, URL) {
         let architecture = try ModelRegistry.architecture(LeNet5.self, configuration: .init())
         let network = try ModelRegistry.makeModel(architecture, seed: 42)
@@ -83,7 +85,7 @@ private func randomInput(shape: [Int] = [2, 1, 28, 28], seed: UInt64 = 5) throws
             weights,
             description: ModelDescription(
                 architecture: architecture, classNames: classNames, input: mnistInput,
-                preprocessing: mnistPreprocessing),
+                preprocessing: preprocessing),
             to: url)
         return (network, url)
     }
@@ -146,6 +148,21 @@ private func randomInput(shape: [Int] = [2, 1, 28, 28], seed: UInt64 = 5) throws
         } catch let error as ImageClassifierError {
             #expect("\(error)".contains("3 classes"))
         }
+    }
+
+    @Test func unknownPreprocessingMethodNamesTheMethodAndTheFile() throws {
+        var preprocessing = mnistPreprocessing
+        preprocessing.method = "center-crop"
+        let (_, url) = try savedLeNet(preprocessing: preprocessing)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let error = #expect(throws: ImageClassifierError.self) {
+            try ImageClassifier(contentsOf: url)
+        }
+        #expect(
+            error == .incompatibleModel(
+                path: url.path,
+                reason: #"unknown preprocessing method "center-crop" (this build knows "#
+                    + "mnist-centering, resize)"))
     }
 
     @Test func unknownArchitectureNamesTheFile() throws {

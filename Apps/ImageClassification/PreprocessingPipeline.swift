@@ -11,6 +11,10 @@ import TensorMath
 /// let input = try pipeline.tensor(for: [try Image(contentsOf: "seven.jpg")])   // [1, 1, 28, 28]
 /// ```
 ///
+/// The model file names the geometric method, an open key
+/// (``Checkpoints/ModelDescription/Preprocessing/Method``); the pipeline implements these two
+/// (``methods``) and refuses any other:
+///
 /// - ``ModelDescription/Preprocessing/Method/mnistCentering``: the way MNIST itself was made
 ///   (see ``digitImage(_:)`` and ``centeredDigit(_:width:height:)``): the background is decided
 ///   from the image, transparency composited onto it, the image turned grey and, for dark ink
@@ -28,13 +32,20 @@ public struct PreprocessingPipeline: Equatable, Sendable {
     /// The normalization applied when images become tensors.
     public let normalization: Normalization
 
+    /// The geometric methods the pipeline implements.
+    public static let methods: [ModelDescription.Preprocessing.Method] = [.mnistCentering, .resize]
+
     /// Creates the pipeline of a model's input and preprocessing.
-    /// - Throws: ``ImageClassifierError/invalidArgument(operation:reason:)`` if the statistics
-    ///   do not give one finite mean and one positive standard deviation per channel, or a
-    ///   side is outside `1...ModelDescription.Input.maximumSide`.
+    /// - Throws: ``ImageClassifierError/unknownPreprocessingMethod(method:known:)`` for a method
+    ///   not in ``methods``; ``ImageClassifierError/invalidArgument(operation:reason:)`` if the
+    ///   statistics do not give one finite mean and one positive standard deviation per
+    ///   channel, or a side is outside `1...ModelDescription.Input.maximumSide`.
     public init(input: ModelDescription.Input, preprocessing: ModelDescription.Preprocessing)
         throws
     {
+        guard Self.methods.contains(preprocessing.method) else {
+            throw Self.unknown(preprocessing.method)
+        }
         let operation = "PreprocessingPipeline"
         let sides = 1...ModelDescription.Input.maximumSide
         guard sides.contains(input.width), sides.contains(input.height) else {
@@ -87,7 +98,14 @@ public struct PreprocessingPipeline: Equatable, Sendable {
             return try converted.resized(
                 width: input.width, height: input.height,
                 method: shrinking ? .area : .bilinear)
+        default:
+            throw Self.unknown(preprocessing.method)  // refused by init already
         }
+    }
+
+    /// The error for a method the pipeline does not implement.
+    static func unknown(_ method: ModelDescription.Preprocessing.Method) -> ImageClassifierError {
+        .unknownPreprocessingMethod(method: method.rawValue, known: methods.map(\.rawValue))
     }
 
     /// The model's input for a batch of images: `[images.count, channels, height, width]`,

@@ -1,6 +1,6 @@
 import Checkpoints
 import Datasets
-import ImageModels
+import ImageClassification
 import Testing
 
 /// A `width × height` grey image of `paper` with `ink` rectangles (x, y, width, height).
@@ -166,6 +166,19 @@ private func nonZeroBox(_ image: Image) -> (width: Int, height: Int)? {
         #expect(try pipeline.preparedImage(grey).format == .rgb)
         let clear = try Image(width: 8, height: 8, format: .rgba, filledWith: 0)
         #expect(try pipeline.preparedImage(clear).pixels.allSatisfy { $0 == 255 })
+    }
+
+    @Test func refusesAMethodItDoesNotImplementNamingIt() {
+        let error = #expect(throws: ImageClassifierError.self) {
+            try PreprocessingPipeline(
+                input: .init(height: 8, width: 8, colorMode: .rgb),
+                preprocessing: .init(
+                    method: "center-crop", mean: [0, 0, 0], standardDeviation: [1, 1, 1]))
+        }
+        #expect(
+            error == .unknownPreprocessingMethod(
+                method: "center-crop", known: ["mnist-centering", "resize"]))
+        #expect(PreprocessingPipeline.methods == [.mnistCentering, .resize])
     }
 
     @Test func refusesStatisticsThatDoNotFitTheChannels() {

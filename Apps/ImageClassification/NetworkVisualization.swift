@@ -1,6 +1,5 @@
 import Datasets
 import Foundation
-import ImageModels
 import NeuralNet
 import TensorMath
 
@@ -27,6 +26,10 @@ import TensorMath
 ///     classifier: classifier, to: "seven-layers")
 /// print(result.prediction.className, result.files.count)
 /// ```
+///
+/// The pictures come from one recorded forward pass (``ClassificationTrace``): a trace made
+/// while classifying (``ImageClassifier/classify(files:top:tracing:_:)`` with `tracing`) is
+/// drawn with ``write(_:imagePath:classifier:to:)`` without running the network again.
 public struct NetworkVisualization {
     /// One file written.
     public struct File: Equatable, Sendable {
@@ -59,27 +62,44 @@ public struct NetworkVisualization {
     /// The name of the legend file.
     public static let legendName = "legend.txt"
 
-    /// Runs `classifier` on `image` and writes the pictures and the legend into `directory`
-    /// (created with its parents if missing; existing files of the same names are replaced).
+    /// Runs `classifier` on `image` once (``ImageClassifier/trace(_:)``) and writes the
+    /// pictures and the legend into `directory` (see ``write(_:imagePath:classifier:to:)``).
     /// - Parameters:
     ///   - image: The decoded image, before preprocessing.
     ///   - imagePath: The image's path, for the legend.
     ///   - classifier: The model.
     ///   - directory: The output folder.
-    /// - Throws: ``AppError`` naming the folder or file that could not be written; the
-    ///   classifier's errors (an empty image, a network that does not fit its description).
+    /// - Throws: The classifier's errors (an empty image, a network that does not fit its
+    ///   description), and those of ``write(_:imagePath:classifier:to:)``.
     public static func write(
         image: Image, imagePath: String, classifier: ImageClassifier, to directory: String
     ) throws -> NetworkVisualization {
+        try write(
+            classifier.trace(image), imagePath: imagePath, classifier: classifier, to: directory)
+    }
+
+    /// Writes the pictures of one image's recorded forward pass, and the legend with its top
+    /// prediction, into `directory` (created with its parents if missing; existing files of
+    /// the same names are replaced). Nothing runs the network again.
+    /// - Parameters:
+    ///   - trace: The image's trace by `classifier` (``ImageClassifier/trace(_:)``, or
+    ///     ``FileClassification/trace`` from a classification with `tracing`).
+    ///   - imagePath: The image's path, for the legend.
+    ///   - classifier: The model that made the trace.
+    ///   - directory: The output folder.
+    /// - Throws: ``ImageClassifierError/cannotWrite(path:message:)`` naming the folder or file
+    ///   that could not be written; ``ImageClassifierError/incompatibleModel(path:reason:)`` if
+    ///   the trace holds no prediction.
+    public static func write(
+        _ trace: ClassificationTrace, imagePath: String, classifier: ImageClassifier,
+        to directory: String
+    ) throws -> NetworkVisualization {
         let pipeline = classifier.pipeline
-        let prepared = try pipeline.preparedImage(image)
-        let input = try prepared.tensor(normalization: pipeline.normalization)
-        guard let prediction = classifier.ranked(
-            try classifier.probabilities(forInput: input), top: 1
-        ).first?.first else {
-            throw AppError("\(classifier.source): the model gives no prediction")
+        let input = trace.input
+        guard let prediction = classifier.ranked(trace.probabilities, top: 1).first?.first else {
+            throw ImageClassifierError.incompatibleModel(
+                path: classifier.source, reason: "the model gives no prediction")
         }
-        let trace = try classifier.network.forwardTrace(input)
         try createDirectory(directory)
 
         var files: [File] = []
@@ -89,7 +109,8 @@ public struct NetworkVisualization {
             file.height = picture.height
             let path = (directory as NSString).appendingPathComponent(file.name)
             do { try picture.write(to: path, as: .png) } catch {
-                throw AppError("cannot write \(path): \(error)")
+                throw ImageClassifierError.cannotWrite(
+                    path: path, message: "cannot write \(path): \(error)")
             }
             files.append(file)
         }
@@ -108,7 +129,7 @@ public struct NetworkVisualization {
                     + "de-normalized to pixels, enlarged \(inputScale)x"))
 
         // The first convolution's filters.
-        if let first = trace.steps.first(where: { $0.layer is Conv2D }),
+        if let first = trace.layers.steps.first(where: { $0.layer is Conv2D }),
             let convolution = first.layer as? Conv2D
         {
             let weight = convolution.weight.value
@@ -130,7 +151,7 @@ public struct NetworkVisualization {
 
         // The feature maps, in the order the network computes them.
         var index = 1
-        for step in trace.steps {
+        for step in trace.layers.steps {
             guard let kind = kind(of: step.layer), step.output.rank == 4,
                 step.output.shape[0] == 1, step.output.shape[2] * step.output.shape[3] > 1
             else { continue }
@@ -155,7 +176,9 @@ public struct NetworkVisualization {
         do {
             try Data(legend.utf8).write(to: URL(fileURLWithPath: legendPath), options: .atomic)
         } catch {
-            throw AppError("cannot write \(legendPath): \(error.localizedDescription)")
+            throw ImageClassifierError.cannotWrite(
+                path: legendPath,
+                message: "cannot write \(legendPath): \(error.localizedDescription)")
         }
         return NetworkVisualization(
             directory: directory, files: files, prediction: prediction, legend: legend)
@@ -187,7 +210,9 @@ public struct NetworkVisualization {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder) {
             guard isFolder.boolValue else {
-                throw AppError("cannot write into \(directory): it is a file, not a folder")
+                throw ImageClassifierError.cannotWrite(
+                    path: directory,
+                    message: "cannot write into \(directory): it is a file, not a folder")
             }
             return
         }
@@ -195,7 +220,9 @@ public struct NetworkVisualization {
             try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw AppError("cannot create the folder \(directory): \(error.localizedDescription)")
+            throw ImageClassifierError.cannotWrite(
+                path: directory,
+                message: "cannot create the folder \(directory): \(error.localizedDescription)")
         }
     }
 

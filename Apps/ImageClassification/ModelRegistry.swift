@@ -1,28 +1,7 @@
 import Checkpoints
+import ImageModels
 import NeuralNet
 import TensorMath
-
-/// An architecture the model registry can build: a name stored in model files, a configuration
-/// type stored beside it, and a builder.
-///
-/// ``LeNet5`` and ``MLP`` conform; a new architecture conforms with an empty extension when its
-/// builder has this shape, then takes one line in ``ModelRegistry/architectures``.
-public protocol RegisteredArchitecture {
-    /// The configuration the builder takes, stored as JSON in model files; decoding it must give
-    /// every missing field its default.
-    associatedtype Configuration: Codable
-
-    /// The architecture's name in model files (matched without regard to case).
-    static var architecture: String { get }
-
-    /// Builds the network with its initialization drawn from `generator`.
-    static func makeModel<G: RandomNumberGenerator>(
-        _ configuration: Configuration, generator: inout G
-    ) throws -> Sequential
-}
-
-extension LeNet5: RegisteredArchitecture {}
-extension MLP: RegisteredArchitecture {}
 
 /// The architectures the apps know by name: from a model file's
 /// ``Checkpoints/ModelDescription/Architecture`` (a name and a JSON configuration) to a freshly
@@ -51,12 +30,12 @@ public enum ModelRegistry {
             self.build = build
         }
 
-        /// Registers a ``RegisteredArchitecture`` under its own name.
+        /// Registers a ``RegisteredArchitecture`` under its own name; its stored configuration
+        /// is read by ``ModelRegistry/configuration(_:of:)``.
         public init<A: RegisteredArchitecture>(_ architecture: A.Type) {
             self.init(name: A.architecture) { json, generator in
-                let configuration = try ModelRegistry.decode(
-                    json, as: A.Configuration.self, architecture: A.architecture)
-                return try A.makeModel(configuration, generator: &generator)
+                try A.makeModel(
+                    ModelRegistry.configuration(A.self, from: json), generator: &generator)
             }
         }
     }
@@ -104,36 +83,5 @@ public enum ModelRegistry {
         _ type: A.Type, configuration: A.Configuration
     ) throws -> ModelDescription.Architecture {
         try ModelDescription.Architecture(name: A.architecture, configuration: configuration)
-    }
-
-    /// `json` decoded as `type`, or an error naming the architecture and the bad field.
-    static func decode<C: Decodable>(_ json: JSONValue, as type: C.Type, architecture: String)
-        throws -> C
-    {
-        do {
-            return try json.decode(as: type)
-        } catch let error as DecodingError {
-            throw ImageClassifierError.invalidConfiguration(
-                architecture: architecture, reason: describe(error))
-        }
-    }
-
-    /// A one-line account of a decoding error: the field's path and what was wrong.
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [CodingKey]) -> String {
-            keys.isEmpty ? "configuration" : keys.map(\.stringValue).joined(separator: ".")
-        }
-        switch error {
-        case let .typeMismatch(type, context):
-            return "\(path(context.codingPath)): expected \(type)"
-        case let .valueNotFound(type, context):
-            return "\(path(context.codingPath)): expected \(type), found null"
-        case let .keyNotFound(key, context):
-            return "\(path(context.codingPath + [key])): missing"
-        case let .dataCorrupted(context):
-            return "\(path(context.codingPath)): \(context.debugDescription)"
-        @unknown default:
-            return "\(error)"
-        }
     }
 }

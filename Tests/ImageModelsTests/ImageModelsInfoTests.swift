@@ -1,6 +1,0 @@
-import ImageModels
-import Testing
-
-@Test func imageModelsLinks() {
-    #expect(ImageModelsInfo.name == "ImageModels")
-}
