@@ -27,6 +27,7 @@ let package = Package(
             dependencies: [
                 "CheckpointedTraining",
                 .product(name: "TensorMath", package: "TensorMath"),
+                .product(name: "TensorMathTesting", package: "TensorMath"),
                 .product(name: "NeuralNet", package: "NeuralNet"),
                 .product(name: "Checkpoints", package: "Checkpoints"),
             ]

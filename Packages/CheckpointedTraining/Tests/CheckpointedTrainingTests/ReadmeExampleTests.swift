@@ -2,21 +2,14 @@ import CheckpointedTraining
 import Foundation
 import NeuralNet
 import TensorMath
+import TensorMathTesting
 import Testing
 
 /// The README's "interrupt, save and resume" example, verbatim: a library user trains, stops,
 /// saves, and resumes in a fresh trainer, and the result equals an uninterrupted run's.
 @Test func readmeExampleResumesBitForBit() throws {
     // Synthetic data: 8x8 images whose bright half (left or right) is the label.
-    var data = Xoshiro256(seed: 1)
-    let batches: [TensorBatch] = try (0..<20).map { _ in
-        let labels = (0..<32).map { _ in Int(data.next() % 2) }
-        var images = try Tensor.uniform([32, 1, 8, 8], low: 0, high: 0.5, using: &data)
-        for (n, label) in labels.enumerated() {
-            for y in 0..<8 { for x in 0..<4 { images[n, 0, y, x + 4 * label] += 0.5 } }
-        }
-        return TensorBatch(images: images, labels: labels)
-    }
+    let batches = try SyntheticBatches.brightHalves()
     let folder = FileManager.default.temporaryDirectory
         .appendingPathComponent("readme-resume-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
