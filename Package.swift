@@ -163,6 +163,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "TensorMath", "NeuralNet", "Datasets", "Checkpoints", "ImageModels", "AppSupport",
+                "TensorMathTesting",
             ],
             path: "Tests/IntegrationTests",
             exclude: ["Fixtures"]

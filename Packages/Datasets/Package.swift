@@ -30,7 +30,11 @@ let package = Package(
         ),
         .testTarget(
             name: "DatasetsTests",
-            dependencies: ["Datasets", .product(name: "TensorMath", package: "TensorMath")]
+            dependencies: [
+                "Datasets",
+                .product(name: "TensorMath", package: "TensorMath"),
+                .product(name: "TensorMathTesting", package: "TensorMath"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v5]

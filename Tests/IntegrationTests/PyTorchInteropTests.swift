@@ -2,6 +2,7 @@ import Checkpoints
 import Foundation
 import NeuralNet
 import TensorMath
+import TensorMathTesting
 import Testing
 
 /// Issue 5's PyTorch interop, at the model level: a state_dict saved by Python's
@@ -36,9 +37,7 @@ import Testing
         model.setTraining(false)
         let output = try model.forward(try io.tensor(named: "input"))
         let expected = try io.tensor(named: "output")
-        #expect(output.shape == expected.shape)
-        let worst = zip(output.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? .infinity
-        #expect(worst < 1e-4, "max |difference| \(worst)")
+        expectClose(output, expected, tolerance: 1e-4, "PyTorch's output")
     }
 
     @Test func ourFileRoundTripsTheModel() throws {

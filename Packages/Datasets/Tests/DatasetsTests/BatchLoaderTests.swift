@@ -150,44 +150,88 @@ import Testing
         #expect(batches[0].failures.count == 1)
     }
 
-    /// Workers build at most `prefetch` batches beyond the one being consumed.
+    /// Workers build ahead of the consumer, up to `prefetch` batches beyond the one being
+    /// consumed and never further: checked at every decode, and by waiting (not sleeping)
+    /// for the window to fill.
     @Test func boundsThePrefetchQueue() throws {
-        let counter = CountingSource(count: 400)
+        let counter = CountingSource(count: 400, batchSize: 10, window: 3)
         let loader = try BatchLoader(
-            source: counter, batchSize: 10, format: .grey, size: Size2D(1, 1), workers: 2,
-            prefetch: 3)
+            source: counter, batchSize: 10, shuffle: false, format: .grey, size: Size2D(1, 1),
+            workers: 2, prefetch: 3)
         let epoch = loader.batches(epoch: 0)
-        _ = epoch.next()
-        Thread.sleep(forTimeInterval: 0.2)
-        // Taken: batch 0; allowed ahead: batches 1...3, so at most 40 samples decoded.
-        #expect(counter.decoded <= 40)
-        #expect(counter.decoded > 10)  // and some were built ahead
-        #expect(Array(epoch).count == 39)
+        counter.willTake()
+        #expect(epoch.next()?.indices == Array(0..<10))
+        // Taken: batch 0; allowed ahead: batches 1...3, which the workers build and stop at.
+        // The timeout only ends a hang: a busy machine just takes longer to fill the window.
+        #expect(counter.wait(untilDecoded: 40, timeout: 300))
+        #expect(counter.decoded == 40)
+        var rest = 0
+        while true {
+            counter.willTake()
+            guard epoch.next() != nil else { break }
+            rest += 1
+        }
+        #expect(rest == 39)
         #expect(counter.decoded == 400)
+        #expect(counter.decodedBeyondTheWindow.isEmpty)
     }
 }
 
-/// A source of 1x1 grey images that counts how many were decoded.
+/// A source of 1x1 grey images, read in order in batches of `batchSize`, that counts the
+/// decodes and records every sample decoded more than `window` batches beyond the batches the
+/// consumer has asked for (``willTake()``).
 final class CountingSource: LabeledImageSource, @unchecked Sendable {
     let count: Int
     let classNames = ["x"]
-    private let lock = NSLock()
+    private let batchSize: Int
+    private let window: Int
+    private let condition = NSCondition()
     private var calls = 0
+    private var requested = 0
+    private var beyond: [Int] = []
 
-    init(count: Int) { self.count = count }
+    init(count: Int, batchSize: Int, window: Int) {
+        self.count = count
+        self.batchSize = batchSize
+        self.window = window
+    }
 
-    var decoded: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return calls
+    /// The number of images decoded so far.
+    var decoded: Int { locked { calls } }
+
+    /// The indices decoded while their batch was out of the prefetch window.
+    var decodedBeyondTheWindow: [Int] { locked { beyond } }
+
+    /// Tells the source that the consumer asks for one more batch.
+    func willTake() { locked { requested += 1 } }
+
+    /// Waits until at least `target` images are decoded; false if `timeout` seconds pass first.
+    func wait(untilDecoded target: Int, timeout: TimeInterval) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        return locked {
+            while calls < target {
+                if !condition.wait(until: deadline) { return calls >= target }
+            }
+            return true
+        }
     }
 
     func label(at index: Int) -> Int { 0 }
 
     func image(at index: Int) throws -> Image {
-        lock.lock()
-        calls += 1
-        lock.unlock()
+        locked {
+            calls += 1
+            // The queue builds batch b only once b < taken + window, and it takes no more
+            // batches than the consumer has asked for.
+            if index / batchSize >= requested + window { beyond.append(index) }
+            condition.broadcast()
+        }
         return try Image(width: 1, height: 1, format: .grey, filledWith: UInt8(index % 256))
+    }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        return body()
     }
 }

@@ -22,7 +22,7 @@ import Testing
         let base = server.baseURL
         let mirrors = ["\(base)/missing/", "\(base)/bad", "\(base)/good/"]
         var log: [String] = []
-        let outcomes = try Downloader(mirrors: mirrors, timeout: 5)
+        let outcomes = try Downloader(mirrors: mirrors, timeout: 30)
             .download([file], to: folder.file("mnist"), log: { log.append($0) })
         #expect(outcomes == [.downloaded(from: "\(server.baseURL)/good/data-idx1-ubyte.gz")])
         #expect(try [UInt8](contentsOfFile: folder.file("mnist/data-idx1-ubyte.gz")) == gzipped)
@@ -33,7 +33,7 @@ import Testing
         #expect(try folder.contents("mnist") == ["data-idx1-ubyte.gz"])  // nothing temporary
 
         // Running again is cheap: the verified file is kept and nothing is fetched.
-        let again = try Downloader(mirrors: mirrors, timeout: 5)
+        let again = try Downloader(mirrors: mirrors, timeout: 30)
             .download([file], to: folder.file("mnist"))
         #expect(again == [.alreadyPresent])
         #expect(server.requests.count == 3)
@@ -47,7 +47,7 @@ import Testing
         let folder = try TemporaryDirectory()
         let remote = RemoteFile(
             name: "f.gz", md5: ["0123456789abcdef0123456789abcdef", MD5.hexDigest(of: content)])
-        let outcomes = try Downloader(mirrors: ["\(server.baseURL)/m/"], timeout: 5)
+        let outcomes = try Downloader(mirrors: ["\(server.baseURL)/m/"], timeout: 30)
             .download([remote], to: folder.path)
         #expect(outcomes.count == 1)
         #expect(try Downloader.verify(path: folder.file("f.gz"), as: remote))
@@ -61,7 +61,7 @@ import Testing
         let folder = try TemporaryDirectory()
         let mirrors = ["\(server.baseURL)/a/", "\(server.baseURL)/b/", "ftp://example.invalid/"]
         #expect {
-            try Downloader(mirrors: mirrors, timeout: 5).download([file], to: folder.path)
+            try Downloader(mirrors: mirrors, timeout: 30).download([file], to: folder.path)
         } throws: { error in
             guard case .downloadFailed(file: "data-idx1-ubyte.gz", _)? = error as? DatasetError
             else { return false }

@@ -1,5 +1,6 @@
 import Datasets
 import TensorMath
+import TensorMathTesting
 import Testing
 
 @Suite struct ImageTensorTests {
@@ -9,11 +10,11 @@ import Testing
             width: 2, height: 1, format: .rgb, pixels: [0, 51, 102, 255, 204, 153])
         let plain = try image.tensor()
         #expect(plain.shape == [1, 3, 1, 2])
-        expectClose(plain.scalars, [0, 1, 0.2, 0.8, 0.4, 0.6])
+        expectClose(plain.scalars, [0, 1, 0.2, 0.8, 0.4, 0.6], tolerance: 1e-5)
         let normalized = try image.tensor(mean: [0.5, 0, 0.4], std: [0.5, 2, 0.1])
-        expectClose(normalized.scalars, [-1, 1, 0.1, 0.4, 0, 2])
+        expectClose(normalized.scalars, [-1, 1, 0.1, 0.4, 0, 2], tolerance: 1e-5)
         let shared = try image.tensor(mean: [0.2], std: [0.5])
-        expectClose(shared.scalars, [-0.4, 1.6, 0, 1.2, 0.4, 0.8])
+        expectClose(shared.scalars, [-0.4, 1.6, 0, 1.2, 0.4, 0.8], tolerance: 1e-5)
         #expect(throws: DatasetError.self) { try image.tensor(mean: [0, 0], std: [1, 1]) }
         #expect(throws: DatasetError.self) { try image.tensor(mean: [0], std: [0]) }
     }
@@ -40,15 +41,6 @@ import Testing
         #expect(throws: DatasetError.self) { try Image(tensor: Tensor([1, 2])) }
         #expect(throws: DatasetError.self) {
             try Image(tensor: Tensor(shape: [2, 1, 1], scalars: [0, 0]))
-        }
-    }
-
-    func expectClose(
-        _ actual: [Float], _ expected: [Float], sourceLocation: SourceLocation = #_sourceLocation
-    ) {
-        #expect(actual.count == expected.count, sourceLocation: sourceLocation)
-        for (a, e) in zip(actual, expected) {
-            #expect(abs(a - e) < 1e-5, "\(a) vs \(e)", sourceLocation: sourceLocation)
         }
     }
 }

@@ -1,5 +1,6 @@
 import NeuralNet
 import TensorMath
+import TensorMathTesting
 import Testing
 
 /// BatchNorm1D and BatchNorm2D: PyTorch golden values for training forward/backward, running

@@ -43,18 +43,6 @@ enum Golden {
     }
 }
 
-/// Expects equal shapes and scalars within `tolerance` (relative to `max(1, |x|)`).
-func expectClose(
-    _ actual: Tensor, _ expected: Tensor, tolerance: Float = 1e-4, _ what: String,
-    sourceLocation: SourceLocation = #_sourceLocation
-) {
-    #expect(actual.shape == expected.shape, "\(what): shape", sourceLocation: sourceLocation)
-    let error = GradientCheck.maxRelativeError(actual, expected)
-    #expect(
-        error <= tolerance, "\(what): max relative error \(error)",
-        sourceLocation: sourceLocation)
-}
-
 /// Runs a training-mode forward and backward of `layer` on the golden case `name` (after
 /// `prepare` has set its parameters) and compares output, input gradient and every parameter
 /// gradient with PyTorch's.

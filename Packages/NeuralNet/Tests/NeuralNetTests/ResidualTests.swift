@@ -1,5 +1,6 @@
 import NeuralNet
 import TensorMath
+import TensorMathTesting
 import Testing
 
 /// Residual blocks with each shortcut: PyTorch golden values of a torchvision-style

@@ -27,13 +27,8 @@ public enum GradientCheck {
     }
 
     /// The largest relative error `|a − b| / max(1, |a|, |b|)` between two tensors of equal
-    /// count, or `.infinity` if the counts differ.
+    /// count, or `.infinity` if the counts differ: ``maxRelativeError(_:_:)`` of their scalars.
     public static func maxRelativeError(_ a: Tensor, _ b: Tensor) -> Float {
-        guard a.count == b.count else { return .infinity }
-        var worst: Float = 0
-        for (x, y) in zip(a.scalars, b.scalars) {
-            worst = max(worst, abs(x - y) / max(1, abs(x), abs(y)))
-        }
-        return worst
+        TensorMathTesting.maxRelativeError(a.scalars, b.scalars)
     }
 }

@@ -1,5 +1,6 @@
 import Testing
 import TensorMath
+import TensorMathTesting
 
 /// `op(a)·op(b)` for rank-2 scalars, in `Double`, by the textbook triple loop.
 private func naiveProduct(
@@ -21,11 +22,6 @@ private func naiveProduct(
         }
     }
     return c
-}
-
-private func maxError(_ a: [Float], _ b: [Float]) -> Float {
-    guard a.count == b.count else { return .infinity }
-    return zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1) / max(1, abs($1.1))) }
 }
 
 private func message(of error: some Error) -> String { "\(error)" }
@@ -89,7 +85,8 @@ private func message(of error: some Error) -> String { "\(error)" }
                 a.scalars, aShape, b.scalars, bShape, transposeA: transposeA,
                 transposeB: transposeB)
             #expect(c.shape == [m, n])
-            #expect(maxError(c.scalars, expected) < 1e-5)
+            expectClose(
+                c.scalars, expected, tolerance: 1e-5, "transposes \(transposeA), \(transposeB)")
         }
     }
 
@@ -104,7 +101,8 @@ private func message(of error: some Error) -> String { "\(error)" }
             let bi = Array(b.scalars[(i * 35)..<((i + 1) * 35)])
             let expected = naiveProduct(
                 ai, (9, 7), bi, (5, 7), transposeA: false, transposeB: true)
-            #expect(maxError(Array(c.scalars[(i * 45)..<((i + 1) * 45)]), expected) < 1e-5)
+            let product = Array(c.scalars[(i * 45)..<((i + 1) * 45)])
+            expectClose(product, expected, tolerance: 1e-5, "batch \(i)")
         }
     }
 

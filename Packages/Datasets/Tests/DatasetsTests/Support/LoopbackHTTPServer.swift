@@ -6,7 +6,8 @@ import Glibc
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 for the download tests: serves fixed responses by path,
 /// one request per connection, on a background thread. Bounded: it stops when released, and
-/// waits at most a second for each connection, so a test can never hang on it.
+/// waits at most 30 seconds for each request (generous, so that a busy machine does not fail a
+/// test), so a test can never hang on it.
 final class LoopbackHTTPServer: @unchecked Sendable {
     /// A canned response.
     struct Response {
@@ -98,7 +99,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     }
 
     private func handle(_ client: Int32) {
-        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var request: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)

@@ -14,10 +14,7 @@ import TensorMath
 /// ```
 /// State: `exp_avg.<name>`, `exp_avg_sq.<name>` and, with amsgrad, `max_exp_avg_sq.<name>`
 /// (after the first step).
-public class Adam: Optimizer {
-    public var namedParameters: [(name: String, parameter: Parameter)] { parameters.named }
-    public var learningRate: Float
-    public private(set) var stepCount = 0
+public class Adam: OptimizerBase {
     /// β₁, the decay of the first moment (default 0.9).
     public let beta1: Float
     /// β₂, the decay of the second moment (default 0.999).
@@ -31,12 +28,6 @@ public class Adam: Optimizer {
     public let amsgrad: Bool
     /// Whether the weight decay is decoupled from the gradient (AdamW).
     public let decoupledWeightDecay: Bool
-
-    private let parameters: OptimizerParameters
-    private var firstMoments: [Tensor] = []
-    private var secondMoments: [Tensor] = []
-    private var maxSecondMoments: [Tensor] = []
-    private let name: String
 
     /// Creates an Adam optimizer over named parameters.
     /// - Parameters:
@@ -73,33 +64,23 @@ public class Adam: Optimizer {
         beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float, amsgrad: Bool,
         decoupled: Bool
     ) throws {
-        try require(learningRate.isFinite && learningRate >= 0,
-                    "\(name): invalid learning rate \(learningRate)")
         try require(beta1 >= 0 && beta1 < 1, "\(name): beta1 \(beta1) is outside [0, 1)")
         try require(beta2 >= 0 && beta2 < 1, "\(name): beta2 \(beta2) is outside [0, 1)")
         try require(epsilon.isFinite && epsilon >= 0, "\(name): invalid epsilon \(epsilon)")
         try require(weightDecay.isFinite && weightDecay >= 0,
                     "\(name): invalid weight decay \(weightDecay)")
-        self.parameters = try OptimizerParameters(parameters, optimizer: name)
-        self.name = name
-        self.learningRate = learningRate
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
         self.weightDecay = weightDecay
         self.amsgrad = amsgrad
         self.decoupledWeightDecay = decoupled
+        try super.init(
+            parameters, name: name, learningRate: learningRate,
+            stateNames: ["exp_avg", "exp_avg_sq"] + (amsgrad ? ["max_exp_avg_sq"] : []))
     }
 
-    public func step() throws {
-        try parameters.validateStep(learningRate: learningRate, optimizer: name)
-        if firstMoments.isEmpty {
-            let zeros = parameters.named.map { Tensor.zeros(like: $0.parameter.value) }
-            firstMoments = zeros
-            secondMoments = zeros
-            if amsgrad { maxSecondMoments = zeros }
-        }
-        let t = stepCount + 1
+    public override func makeUpdate(step t: Int) -> (ParameterBuffers) -> Void {
         // Scalars as PyTorch computes them: Python floats (Double), rounded to Float when they
         // meet the Float32 tensors.
         let lr = decimalDouble(learningRate)
@@ -114,25 +95,11 @@ public class Adam: Optimizer {
             firstWeight: firstWeight, beta2: beta2, secondWeight: secondWeight,
             epsilon: epsilon, correction2Root: correction2Root, negativeStepSize: negativeStepSize,
             weightDecay: weightDecay, decoupled: decoupledWeightDecay, decay: decay)
-        for (index, (_, parameter)) in parameters.named.enumerated() {
-            let gradient = parameter.gradient
-            gradient.withUnsafeBufferPointer { g in
-                parameter.value.withUnsafeMutableBufferPointer { p in
-                    firstMoments[index].withUnsafeMutableBufferPointer { m in
-                        secondMoments[index].withUnsafeMutableBufferPointer { v in
-                            if amsgrad {
-                                maxSecondMoments[index].withUnsafeMutableBufferPointer { vMax in
-                                    Adam.update(p, g, m, v, vMax.baseAddress, scalars)
-                                }
-                            } else {
-                                Adam.update(p, g, m, v, nil, scalars)
-                            }
-                        }
-                    }
-                }
-            }
+        return { p in
+            Adam.update(
+                p.value, p.gradient, p["exp_avg"]!, p["exp_avg_sq"]!,
+                p["max_exp_avg_sq"]?.baseAddress, scalars)
         }
-        stepCount = t
     }
 
     /// The Float scalars of one step.
@@ -191,31 +158,6 @@ public class Adam: Optimizer {
             let denominator = second.squareRoot() / s.correction2Root + s.epsilon
             p[i] = p[i] + s.negativeStepSize * m[i] / denominator
         }
-    }
-
-    public func stateTensors() -> [String: Tensor] {
-        parameters.stateTensors([
-            ("exp_avg", firstMoments), ("exp_avg_sq", secondMoments),
-            ("max_exp_avg_sq", maxSecondMoments),
-        ])
-    }
-
-    public var scalarState: OptimizerScalarState {
-        OptimizerScalarState(optimizer: name, stepCount: stepCount, learningRate: learningRate)
-    }
-
-    public func loadState(tensors: [String: Tensor], scalars: OptimizerScalarState) throws {
-        var names: [String] = []
-        if scalars.stepCount > 0 {
-            names = ["exp_avg", "exp_avg_sq"] + (amsgrad ? ["max_exp_avg_sq"] : [])
-        }
-        let states = try parameters.loadStates(
-            names, from: tensors, scalars: scalars, optimizer: name)
-        firstMoments = states["exp_avg"] ?? []
-        secondMoments = states["exp_avg_sq"] ?? []
-        maxSecondMoments = states["max_exp_avg_sq"] ?? []
-        stepCount = scalars.stepCount
-        learningRate = scalars.learningRate
     }
 }
 

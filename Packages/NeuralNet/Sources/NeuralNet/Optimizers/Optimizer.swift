@@ -18,6 +18,9 @@ import TensorMath
 /// `"<state>.<parameter dotted name>"` as PyTorch's optimizer state does
 /// (`momentum_buffer.features.0.weight`, `exp_avg.classifier.4.bias`), and ``scalarState``
 /// holds the step count and learning rate. ``loadState(tensors:scalars:)`` is strict.
+///
+/// ``SGD``, ``Adam``, ``AdamW`` and ``RMSprop`` share all of this through ``OptimizerBase``,
+/// each adding only its hyper-parameters, state names and update rule.
 public protocol Optimizer: AnyObject {
     /// The optimized parameters with their dotted names, in order, without duplicates.
     var namedParameters: [(name: String, parameter: Parameter)] { get }
@@ -72,103 +75,6 @@ public struct OptimizerScalarState: Codable, Equatable, Sendable {
         self.optimizer = optimizer
         self.stepCount = stepCount
         self.learningRate = learningRate
-    }
-}
-
-/// The parameter list and validation shared by the optimizers.
-struct OptimizerParameters {
-    let named: [(name: String, parameter: Parameter)]
-
-    /// Drops repeated `Parameter` objects (weight tying, as PyTorch does) and rejects two
-    /// different parameters under one name.
-    init(_ parameters: [(name: String, parameter: Parameter)], optimizer: String) throws {
-        var seenObjects = Set<ObjectIdentifier>(), seenNames = Set<String>()
-        var unique: [(name: String, parameter: Parameter)] = []
-        for (name, parameter) in parameters {
-            guard seenObjects.insert(ObjectIdentifier(parameter)).inserted else { continue }
-            guard seenNames.insert(name).inserted else {
-                throw NeuralNetError.invalidConfiguration(
-                    "\(optimizer): two different parameters are named \(name)")
-            }
-            unique.append((name, parameter))
-        }
-        named = unique
-    }
-
-    /// Throws unless `learningRate` is finite and non-negative and every gradient has its
-    /// parameter's shape.
-    func validateStep(learningRate: Float, optimizer: String) throws {
-        guard learningRate.isFinite, learningRate >= 0 else {
-            throw NeuralNetError.invalidConfiguration(
-                "\(optimizer): learning rate must be finite and non-negative, got \(learningRate)")
-        }
-        for (name, parameter) in named where parameter.gradient.shape != parameter.value.shape {
-            throw NeuralNetError.shapeMismatch(
-                operation: "\(optimizer).step (gradient of \(name))",
-                expected: parameter.value.shape, actual: parameter.gradient.shape)
-        }
-    }
-
-    /// Checks `scalars` against this optimizer and extracts, strictly, one tensor per
-    /// parameter for each state in `states` (every key must be `"<state>.<name>"` with the
-    /// parameter's shape; nothing missing, nothing else).
-    /// - Returns: For each state, the tensors in parameter order.
-    func loadStates(
-        _ states: [String], from tensors: [String: Tensor], scalars: OptimizerScalarState,
-        optimizer: String
-    ) throws -> [String: [Tensor]] {
-        let operation = "\(optimizer).loadState"
-        guard scalars.optimizer == optimizer else {
-            throw NeuralNetError.invalidInput(
-                layer: operation,
-                reason: "the state belongs to \(scalars.optimizer), not \(optimizer)")
-        }
-        guard scalars.stepCount >= 0, scalars.learningRate.isFinite, scalars.learningRate >= 0
-        else {
-            throw NeuralNetError.invalidInput(
-                layer: operation,
-                reason: "invalid step count \(scalars.stepCount) or learning rate "
-                    + "\(scalars.learningRate)")
-        }
-        var result: [String: [Tensor]] = [:]
-        var expectedKeys = Set<String>()
-        for state in states {
-            var list: [Tensor] = []
-            for (name, parameter) in named {
-                let key = "\(state).\(name)"
-                expectedKeys.insert(key)
-                guard let tensor = tensors[key] else {
-                    throw NeuralNetError.invalidInput(
-                        layer: operation, reason: "missing state tensor \(key)")
-                }
-                guard tensor.shape == parameter.value.shape else {
-                    throw NeuralNetError.invalidInput(
-                        layer: operation,
-                        reason: "state tensor \(key) has shape \(tensor.shape), the parameter "
-                            + "has shape \(parameter.value.shape)")
-                }
-                list.append(tensor)
-            }
-            result[state] = list
-        }
-        let unexpected = tensors.keys.filter { !expectedKeys.contains($0) }.sorted()
-        guard unexpected.isEmpty else {
-            throw NeuralNetError.invalidInput(
-                layer: operation,
-                reason: "unexpected state tensors: \(unexpected.joined(separator: ", "))")
-        }
-        return result
-    }
-
-    /// `"<state>.<name>"` keys for per-parameter tensors of each state.
-    func stateTensors(_ states: [(name: String, tensors: [Tensor])]) -> [String: Tensor] {
-        var result: [String: Tensor] = [:]
-        for (state, tensors) in states where !tensors.isEmpty {
-            for (index, tensor) in tensors.enumerated() {
-                result["\(state).\(named[index].name)"] = tensor
-            }
-        }
-        return result
     }
 }
 

@@ -12,10 +12,7 @@ import TensorMath
 /// ```
 /// State: `square_avg.<name>`, plus `momentum_buffer.<name>` (momentum > 0) and
 /// `grad_avg.<name>` (centered), after the first step.
-public final class RMSprop: Optimizer {
-    public var namedParameters: [(name: String, parameter: Parameter)] { parameters.named }
-    public var learningRate: Float
-    public private(set) var stepCount = 0
+public final class RMSprop: OptimizerBase {
     /// α, the smoothing constant of the squared-gradient average (default 0.99).
     public let alpha: Float
     /// Added to the denominator for stability (default 1e-8).
@@ -26,11 +23,6 @@ public final class RMSprop: Optimizer {
     public let momentum: Float
     /// Whether the gradient is normalized by an estimate of its variance (default false).
     public let centered: Bool
-
-    private let parameters: OptimizerParameters
-    private var squareAverages: [Tensor] = []
-    private var momentumBuffers: [Tensor] = []
-    private var gradientAverages: [Tensor] = []
 
     /// Creates an RMSprop optimizer over named parameters.
     /// - Parameters:
@@ -47,20 +39,20 @@ public final class RMSprop: Optimizer {
         alpha: Float = 0.99, epsilon: Float = 1e-8, weightDecay: Float = 0, momentum: Float = 0,
         centered: Bool = false
     ) throws {
-        try require(learningRate.isFinite && learningRate >= 0,
-                    "RMSprop: invalid learning rate \(learningRate)")
         try require(alpha >= 0 && alpha <= 1, "RMSprop: alpha \(alpha) is outside [0, 1]")
         try require(epsilon.isFinite && epsilon >= 0, "RMSprop: invalid epsilon \(epsilon)")
         try require(weightDecay.isFinite && weightDecay >= 0,
                     "RMSprop: invalid weight decay \(weightDecay)")
         try require(momentum.isFinite && momentum >= 0, "RMSprop: invalid momentum \(momentum)")
-        self.parameters = try OptimizerParameters(parameters, optimizer: "RMSprop")
-        self.learningRate = learningRate
         self.alpha = alpha
         self.epsilon = epsilon
         self.weightDecay = weightDecay
         self.momentum = momentum
         self.centered = centered
+        try super.init(
+            parameters, name: "RMSprop", learningRate: learningRate,
+            stateNames: ["square_avg"] + (momentum > 0 ? ["momentum_buffer"] : [])
+                + (centered ? ["grad_avg"] : []))
     }
 
     /// Creates an RMSprop optimizer over every parameter of `model`.
@@ -73,33 +65,15 @@ public final class RMSprop: Optimizer {
             weightDecay: weightDecay, momentum: momentum, centered: centered)
     }
 
-    public func step() throws {
-        try parameters.validateStep(learningRate: learningRate, optimizer: "RMSprop")
-        if squareAverages.isEmpty {
-            let zeros = parameters.named.map { Tensor.zeros(like: $0.parameter.value) }
-            squareAverages = zeros
-            if momentum > 0 { momentumBuffers = zeros }
-            if centered { gradientAverages = zeros }
-        }
+    public override func makeUpdate(step: Int) -> (ParameterBuffers) -> Void {
         let s = Scalars(
             alpha: alpha, oneMinusAlpha: Float(1 - decimalDouble(alpha)), epsilon: epsilon,
             weightDecay: weightDecay, momentum: momentum, learningRate: learningRate)
-        let (useMomentum, centered) = (momentum > 0, centered)
-        for (index, (_, parameter)) in parameters.named.enumerated() {
-            let gradient = parameter.gradient
-            gradient.withUnsafeBufferPointer { g in
-                parameter.value.withUnsafeMutableBufferPointer { p in
-                    squareAverages[index].withUnsafeMutableBufferPointer { squares in
-                        withOptionalBuffer(&momentumBuffers, index, useMomentum) { buffer in
-                            withOptionalBuffer(&gradientAverages, index, centered) { average in
-                                RMSprop.update(p, g, squares, buffer, average, s)
-                            }
-                        }
-                    }
-                }
-            }
+        return { p in
+            RMSprop.update(
+                p.value, p.gradient, p["square_avg"]!, p["momentum_buffer"]?.baseAddress,
+                p["grad_avg"]?.baseAddress, s)
         }
-        stepCount += 1
     }
 
     struct Scalars {
@@ -169,32 +143,6 @@ public final class RMSprop: Optimizer {
             }
         }
     }
-
-    public func stateTensors() -> [String: Tensor] {
-        parameters.stateTensors([
-            ("square_avg", squareAverages), ("momentum_buffer", momentumBuffers),
-            ("grad_avg", gradientAverages),
-        ])
-    }
-
-    public var scalarState: OptimizerScalarState {
-        OptimizerScalarState(optimizer: "RMSprop", stepCount: stepCount, learningRate: learningRate)
-    }
-
-    public func loadState(tensors: [String: Tensor], scalars: OptimizerScalarState) throws {
-        var names: [String] = []
-        if scalars.stepCount > 0 {
-            names = ["square_avg"] + (momentum > 0 ? ["momentum_buffer"] : [])
-                + (centered ? ["grad_avg"] : [])
-        }
-        let states = try parameters.loadStates(
-            names, from: tensors, scalars: scalars, optimizer: "RMSprop")
-        squareAverages = states["square_avg"] ?? []
-        momentumBuffers = states["momentum_buffer"] ?? []
-        gradientAverages = states["grad_avg"] ?? []
-        stepCount = scalars.stepCount
-        learningRate = scalars.learningRate
-    }
 }
 
 /// PyTorch's `lerp`: `start + weight·(end − start)` for weights below ½, else
@@ -202,14 +150,4 @@ public final class RMSprop: Optimizer {
 @inline(__always)
 func lerp(_ start: Float, _ end: Float, _ weight: Float) -> Float {
     weight < 0.5 ? start + weight * (end - start) : end - (end - start) * (1 - weight)
-}
-
-/// Calls `body` with the base address of `tensors[index]` when `enabled`, else with nil.
-@inline(__always)
-func withOptionalBuffer<R>(
-    _ tensors: inout [Tensor], _ index: Int, _ enabled: Bool,
-    _ body: (UnsafeMutablePointer<Float>?) -> R
-) -> R {
-    guard enabled else { return body(nil) }
-    return tensors[index].withUnsafeMutableBufferPointer { body($0.baseAddress) }
 }

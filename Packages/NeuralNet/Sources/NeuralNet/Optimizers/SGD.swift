@@ -11,10 +11,7 @@ import TensorMath
 /// p ← p − learningRate·g
 /// ```
 /// State: `momentum_buffer.<name>` (after the first step, when momentum ≠ 0).
-public final class SGD: Optimizer {
-    public var namedParameters: [(name: String, parameter: Parameter)] { parameters.named }
-    public var learningRate: Float
-    public private(set) var stepCount = 0
+public final class SGD: OptimizerBase {
     /// The momentum factor (default 0, plain SGD).
     public let momentum: Float
     /// The dampening of the momentum's gradient term (default 0).
@@ -23,9 +20,6 @@ public final class SGD: Optimizer {
     public let weightDecay: Float
     /// Whether Nesterov momentum is used (default false).
     public let nesterov: Bool
-
-    private let parameters: OptimizerParameters
-    private var momentumBuffers: [Tensor] = []
 
     /// Creates an SGD optimizer over named parameters.
     /// - Parameters:
@@ -40,20 +34,19 @@ public final class SGD: Optimizer {
         _ parameters: [(name: String, parameter: Parameter)], learningRate: Float,
         momentum: Float = 0, dampening: Float = 0, weightDecay: Float = 0, nesterov: Bool = false
     ) throws {
-        try require(learningRate.isFinite && learningRate >= 0,
-                    "SGD: invalid learning rate \(learningRate)")
         try require(momentum.isFinite && momentum >= 0, "SGD: invalid momentum \(momentum)")
         try require(dampening.isFinite, "SGD: invalid dampening \(dampening)")
         try require(weightDecay.isFinite && weightDecay >= 0,
                     "SGD: invalid weight decay \(weightDecay)")
         try require(!nesterov || (momentum > 0 && dampening == 0),
                     "SGD: Nesterov momentum requires a momentum and zero dampening")
-        self.parameters = try OptimizerParameters(parameters, optimizer: "SGD")
-        self.learningRate = learningRate
         self.momentum = momentum
         self.dampening = dampening
         self.weightDecay = weightDecay
         self.nesterov = nesterov
+        try super.init(
+            parameters, name: "SGD", learningRate: learningRate,
+            stateNames: momentum != 0 ? ["momentum_buffer"] : [])
     }
 
     /// Creates an SGD optimizer over every parameter of `model`.
@@ -66,32 +59,17 @@ public final class SGD: Optimizer {
             dampening: dampening, weightDecay: weightDecay, nesterov: nesterov)
     }
 
-    public func step() throws {
-        try parameters.validateStep(learningRate: learningRate, optimizer: "SGD")
-        let firstStep = momentumBuffers.isEmpty
-        if momentum != 0, firstStep {
-            momentumBuffers = parameters.named.map { Tensor.zeros(like: $0.parameter.value) }
-        }
+    public override func makeUpdate(step: Int) -> (ParameterBuffers) -> Void {
         let scalars = Scalars(
             learningRate: learningRate, momentum: momentum, weightDecay: weightDecay,
             gradientScale: Float(1 - decimalDouble(dampening)))
-        for (index, (_, parameter)) in parameters.named.enumerated() {
-            let gradient = parameter.gradient
-            gradient.withUnsafeBufferPointer { g in
-                parameter.value.withUnsafeMutableBufferPointer { p in
-                    if momentum == 0 {
-                        SGD.update(p, g, nil, scalars, firstStep: false, nesterov: false)
-                    } else {
-                        momentumBuffers[index].withUnsafeMutableBufferPointer { b in
-                            SGD.update(
-                                p, g, b.baseAddress, scalars, firstStep: firstStep,
-                                nesterov: nesterov)
-                        }
-                    }
-                }
-            }
+        let nesterov = nesterov
+        // PyTorch starts the momentum buffer as the gradient, on the first step.
+        return { p in
+            SGD.update(
+                p.value, p.gradient, p["momentum_buffer"]?.baseAddress, scalars,
+                firstStep: step == 1, nesterov: nesterov)
         }
-        stepCount += 1
     }
 
     struct Scalars {
@@ -154,23 +132,5 @@ public final class SGD: Optimizer {
             d = nesterov ? d + s.momentum * b[i] : b[i]
             p[i] = p[i] - s.learningRate * d
         }
-    }
-
-    public func stateTensors() -> [String: Tensor] {
-        parameters.stateTensors([("momentum_buffer", momentumBuffers)])
-    }
-
-    public var scalarState: OptimizerScalarState {
-        OptimizerScalarState(optimizer: "SGD", stepCount: stepCount, learningRate: learningRate)
-    }
-
-    public func loadState(tensors: [String: Tensor], scalars: OptimizerScalarState) throws {
-        let hasBuffers = momentum != 0 && scalars.stepCount > 0
-        let states = try parameters.loadStates(
-            hasBuffers ? ["momentum_buffer"] : [], from: tensors, scalars: scalars,
-            optimizer: "SGD")
-        momentumBuffers = states["momentum_buffer"] ?? []
-        stepCount = scalars.stepCount
-        learningRate = scalars.learningRate
     }
 }

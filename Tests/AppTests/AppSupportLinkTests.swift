@@ -1,6 +1,0 @@
-import AppSupport
-import Testing
-
-@Test func appSupportLinks() {
-    #expect(AppSupportInfo.name == "AppSupport")
-}
