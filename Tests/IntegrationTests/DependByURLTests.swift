@@ -9,12 +9,16 @@ import Testing
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// Whether the root holds a `.git` folder: SwiftPM clones only from those, not from a
+    /// `git worktree` (whose `.git` is a file).
     static var isGitCheckout: Bool {
-        FileManager.default.fileExists(
-            atPath: repositoryRoot.appendingPathComponent(".git").path)
+        var isFolder: ObjCBool = false
+        let path = repositoryRoot.appendingPathComponent(".git").path
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+            && isFolder.boolValue
     }
 
-    @Test(.enabled(if: isGitCheckout, "needs a git checkout of the repository"))
+    @Test(.enabled(if: isGitCheckout, "needs a git checkout of the repository, not a worktree"))
     func consumerPackageBuildsAgainstRepositoryURL() throws {
         let root = Self.repositoryRoot
         let commit = try run(["git", "-C", root.path, "rev-parse", "HEAD"])
