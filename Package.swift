@@ -27,7 +27,7 @@ let package = Package(
         .executable(name: "skip-connections", targets: ["SkipConnectionsCommand"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         // Packages/TensorMath

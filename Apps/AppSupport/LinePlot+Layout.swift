@@ -160,12 +160,16 @@ extension LinePlot.Panel {
             (area.x + inset, area.y + inset),
             (area.maxX - inset - boxWidth, area.maxY - inset - boxHeight),
             (area.x + inset, area.maxY - inset - boxHeight),
-        ].map { PlotScene.Rect(x: $0.0.rounded(.down) + 0.5, y: $0.1.rounded(.down) + 0.5,
-                               width: boxWidth, height: boxHeight) }
+        ].map {
+            PlotScene.Rect(
+                x: $0.0.rounded(.down) + 0.5, y: $0.1.rounded(.down) + 0.5,
+                width: boxWidth, height: boxHeight)
+        }
         let samples = drawn.flatMap { item in item.runs.flatMap(Self.sampled) }
-        let box = corners.min { a, b in
-            samples.filter(a.contains).count < samples.filter(b.contains).count
-        } ?? corners[0]
+        let box =
+            corners.min { a, b in
+                samples.filter(a.contains).count < samples.filter(b.contains).count
+            } ?? corners[0]
 
         var elements: [PlotScene.Element] = [.rectangle(box, fill: .white, stroke: .frame)]
         for (row, item) in drawn.enumerated() {

@@ -25,8 +25,9 @@ extension Color {
     /// `#1f77b4`.
     var hex: String {
         let digits = Array("0123456789abcdef")
-        return "#" + [red, green, blue].map {
-            String([digits[Int($0 >> 4)], digits[Int($0 & 15)]])
-        }.joined()
+        return "#"
+            + [red, green, blue].map {
+                String([digits[Int($0 >> 4)], digits[Int($0 & 15)]])
+            }.joined()
     }
 }

@@ -38,7 +38,8 @@ extension PlotScene {
                         + "clip-path=\"url(#\(clipID(clip)))\"/>")
             case let .text(text, x, y, scale, anchor, vertical, color):
                 let size = Self.svgFontSizes[scale] ?? 10 * scale
-                let rotation = vertical
+                let rotation =
+                    vertical
                     ? " transform=\"rotate(-90 \(Self.number(x)) \(Self.number(y)))\"" : ""
                 let anchorName: String
                 switch anchor {

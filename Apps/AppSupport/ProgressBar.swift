@@ -40,7 +40,8 @@ public final class ProgressBar {
     public func line(step: Int, status: String, elapsed: Double) -> String {
         let fraction = Double(min(max(step, 0), total)) / Double(total)
         let filled = Int(fraction * Double(width))
-        let bar = String(repeating: "█", count: filled)
+        let bar =
+            String(repeating: "█", count: filled)
             + String(repeating: "·", count: width - filled)
         let eta = fraction > 0 ? elapsed / fraction - elapsed : 0
         let percent = String(format: "%3.0f%%", fraction * 100)

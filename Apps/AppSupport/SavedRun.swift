@@ -1,5 +1,5 @@
-import Checkpoints
 import CheckpointedTraining
+import Checkpoints
 import Foundation
 
 /// A training checkpoint written by a ``TrainingSession``, read once for a resume: the run's

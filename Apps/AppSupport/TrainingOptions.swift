@@ -22,14 +22,16 @@ public struct TrainingOptions: ParsableArguments {
     @Option(help: .init("Weight decay (L2; decoupled for adamw).", valueName: "WD"))
     public var weightDecay: Float?
     /// `--schedule`.
-    @Option(help: .init(
-        "Learning-rate schedule (cosine: 1-epoch warm-up, then down to 1%).",
-        valueName: "SCHEDULE"))
+    @Option(
+        help: .init(
+            "Learning-rate schedule (cosine: 1-epoch warm-up, then down to 1%).",
+            valueName: "SCHEDULE"))
     public var schedule: TrainingSettings.ScheduleKind?
     /// `--seed S`.
-    @Option(help: .init(
-        "Seed of initialization, validation split, shuffling, augmentation, dropout.",
-        valueName: "S"))
+    @Option(
+        help: .init(
+            "Seed of initialization, validation split, shuffling, augmentation, dropout.",
+            valueName: "S"))
     public var seed: UInt64?
     /// `--shift N`: random-shift augmentation.
     @Option(help: .init("Augmentation: random shifts of up to N pixels (0: none).", valueName: "N"))
@@ -38,38 +40,46 @@ public struct TrainingOptions: ParsableArguments {
     @Option(help: .init("Label smoothing of the cross-entropy, in [0, 1).", valueName: "E"))
     public var labelSmoothing: Float?
     /// `--validation-split`: a fraction (below 1) or a number of images.
-    @Option(help: .init(
-        "Held-out validation images: a fraction (0.1) or a count (5000).", valueName: "V"))
+    @Option(
+        help: .init(
+            "Held-out validation images: a fraction (0.1) or a count (5000).", valueName: "V"))
     public var validationSplit: Double?
     /// `--patience N`: early stopping.
-    @Option(help: .init(
-        "Early stopping: epochs without validation-loss improvement (0: off).",
-        valueName: "N"))
+    @Option(
+        help: .init(
+            "Early stopping: epochs without validation-loss improvement (0: off).",
+            valueName: "N"))
     public var patience: Int?
     /// `--train-subset N`: quick runs on the first N training images.
-    @Option(help: .init(
-        "Train on the first N training images only (quick runs).", valueName: "N"))
+    @Option(
+        help: .init(
+            "Train on the first N training images only (quick runs).", valueName: "N"))
     public var trainSubset: Int?
     /// `--output FILE`: the model file.
     @Option(help: .init("Where to save the model (.safetensors).", valueName: "FILE"))
     public var output: String?
     /// `--checkpoint FILE`: the training checkpoint, rewritten after every epoch.
-    @Option(help: .init(
-        "Training checkpoint, rewritten every epoch (default FILE.checkpoint).",
-        valueName: "CHECKPOINT"))
+    @Option(
+        help: .init(
+            "Training checkpoint, rewritten every epoch (default FILE.checkpoint).",
+            valueName: "CHECKPOINT"))
     public var checkpoint: String?
     /// `--log FILE`: the JSON-lines epoch log.
-    @Option(help: .init(
-        "JSON-lines epoch log (default FILE.log.jsonl).", valueName: "LOG")) public var log: String?
+    @Option(
+        help: .init(
+            "JSON-lines epoch log (default FILE.log.jsonl).", valueName: "LOG")) public var log:
+        String?
     /// `--plot FILE`: training curves (loss and accuracy per epoch) as PNG, rewritten after
     /// every epoch; default none.
-    @Option(help: .init(
-        "Training curves (loss and accuracy) as PNG, rewritten every epoch; default none.",
-        valueName: "FILE"))
+    @Option(
+        help: .init(
+            "Training curves (loss and accuracy) as PNG, rewritten every epoch; default none.",
+            valueName: "FILE"))
     public var plot: String?
     /// `--resume CHECKPOINT`: continue a saved run.
-    @Option(help: .init(
-        "Continue the run saved in this training checkpoint.", valueName: "CHECKPOINT"))
+    @Option(
+        help: .init(
+            "Continue the run saved in this training checkpoint.", valueName: "CHECKPOINT"))
     public var resume: String?
 
     /// Creates empty options (ArgumentParser fills them).
@@ -82,15 +92,19 @@ public struct TrainingOptions: ParsableArguments {
         }
         try check((epochs ?? 1) >= 1, "--epochs must be at least 1")
         try check((batchSize ?? 1) >= 1, "--batch-size must be at least 1")
-        try check(learningRate.map { $0 > 0 && $0.isFinite } ?? true,
-                  "--learning-rate must be a positive number")
-        try check(weightDecay.map { $0 >= 0 && $0.isFinite } ?? true,
-                  "--weight-decay must be ≥ 0")
+        try check(
+            learningRate.map { $0 > 0 && $0.isFinite } ?? true,
+            "--learning-rate must be a positive number")
+        try check(
+            weightDecay.map { $0 >= 0 && $0.isFinite } ?? true,
+            "--weight-decay must be ≥ 0")
         try check((shift ?? 0) >= 0 && (shift ?? 0) <= 8, "--shift must be in 0...8")
-        try check(labelSmoothing.map { $0 >= 0 && $0 < 1 } ?? true,
-                  "--label-smoothing must be in [0, 1)")
-        try check(validationSplit.map { $0 >= 0 && $0.isFinite } ?? true,
-                  "--validation-split must be a fraction below 1 or a count of images")
+        try check(
+            labelSmoothing.map { $0 >= 0 && $0 < 1 } ?? true,
+            "--label-smoothing must be in [0, 1)")
+        try check(
+            validationSplit.map { $0 >= 0 && $0.isFinite } ?? true,
+            "--validation-split must be a fraction below 1 or a count of images")
         try check((patience ?? 0) >= 0, "--patience must be ≥ 0")
         try check((trainSubset ?? 1) >= 1, "--train-subset must be at least 1")
     }
@@ -171,7 +185,8 @@ private struct SettingFlag {
     let apply: (inout TrainingSettings) -> Void
     let difference: (TrainingSettings) -> String?
 
-    init?<T: Equatable>(_ name: String, _ value: T?, _ field: WritableKeyPath<TrainingSettings, T>) {
+    init?<T: Equatable>(_ name: String, _ value: T?, _ field: WritableKeyPath<TrainingSettings, T>)
+    {
         guard let value else { return nil }
         self.name = name
         apply = { $0[keyPath: field] = value }

@@ -25,9 +25,10 @@ extension TrainingSession {
             to: output, metrics: ["test_accuracy": report.accuracy, "test_loss": report.loss],
             command: command)
         print(String(format: "test loss: %.4f", report.loss))
-        print(String(
-            format: "saved %@ (%@ wall time)", output,
-            ProgressBar.duration(Date().timeIntervalSince(started))))
+        print(
+            String(
+                format: "saved %@ (%@ wall time)", output,
+                ProgressBar.duration(Date().timeIntervalSince(started))))
         print(String(format: "accuracy: %.2f%%", report.accuracy * 100))
         return report
     }

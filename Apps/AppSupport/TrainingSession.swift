@@ -130,7 +130,8 @@ public final class TrainingSession {
         }
         self.configuration = configuration
         self.trainingSet = try SubsetSource(data, indices: split.trainingIndices)
-        self.validationSet = split.validationIndices.isEmpty
+        self.validationSet =
+            split.validationIndices.isEmpty
             ? nil : try SubsetSource(data, indices: split.validationIndices)
         self.normalization = normalization
         self.template = template
@@ -200,18 +201,20 @@ public final class TrainingSession {
         try trainer.fit(
             epochs: epochs, training: { loader.batches(epoch: $0) },
             validation: validationLoader.map { loader in { loader.batches(epoch: 0) } },
-            hooks: console.hooks.followed(by: TrainingHooks(onEpoch: { summary in
-                try log.append(EpochLogRecord(summary))
-                try self.writeCheckpoint()
-                try self.writePlot()
-                output(Self.line(summary, epochs: epochs))
-                if self.trainer.earlyStopping?.shouldStop ?? false {
-                    let best = self.trainer.earlyStopping?.state.bestEpoch.map { $0 + 1 }
-                    output("early stopping: restored the weights of epoch \(best ?? 0)")
-                }
-            })))
+            hooks: console.hooks.followed(
+                by: TrainingHooks(onEpoch: { summary in
+                    try log.append(EpochLogRecord(summary))
+                    try self.writeCheckpoint()
+                    try self.writePlot()
+                    output(Self.line(summary, epochs: epochs))
+                    if self.trainer.earlyStopping?.shouldStop ?? false {
+                        let best = self.trainer.earlyStopping?.state.bestEpoch.map { $0 + 1 }
+                        output("early stopping: restored the weights of epoch \(best ?? 0)")
+                    }
+                })))
         console.finish()
-        let complete = trainer.state.epoch >= epochs
+        let complete =
+            trainer.state.epoch >= epochs
             || (trainer.earlyStopping?.shouldStop ?? false)
         if console.isInterrupted && !complete {
             try writeCheckpoint()
@@ -290,7 +293,8 @@ public final class TrainingSession {
     public static func line(_ summary: EpochSummary, epochs: Int) -> String {
         let width = String(epochs).count
         let number = String(summary.epoch + 1)
-        var text = "epoch " + String(repeating: " ", count: max(0, width - number.count))
+        var text =
+            "epoch " + String(repeating: " ", count: max(0, width - number.count))
             + "\(number)/\(epochs)"
         text += String(
             format: "  lr %.5f  train loss %.4f acc %.2f%%", summary.learningRate,

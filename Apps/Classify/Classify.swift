@@ -124,7 +124,8 @@ struct Classify: ParsableCommand {
         do {
             let result = try NetworkVisualization.write(
                 trace, imagePath: path, classifier: classifier, to: directory)
-            let note = "wrote \(result.files.count) pictures and "
+            let note =
+                "wrote \(result.files.count) pictures and "
                 + "\(NetworkVisualization.legendName) to \(directory)"
             if json { Standard.error(note) } else { print(note) }
             return 0

@@ -62,8 +62,7 @@ struct ClassifyReport {
         guard json else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        if let data = try? encoder.encode(entries), let text = String(data: data, encoding: .utf8)
-        {
+        if let data = try? encoder.encode(entries), let text = String(data: data, encoding: .utf8) {
             print(text)
         }
     }

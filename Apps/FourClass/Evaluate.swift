@@ -12,8 +12,10 @@ struct Evaluate: ParsableCommand {
         discussion: "The last line is `accuracy: xx.xx%`; --json prints one JSON object.")
 
     @Option(help: .init("The model file (.safetensors).", valueName: "FILE")) var model: String
-    @Option(help: .init("Image-folder data set (else $CIFAR10_DIR, else data/cifar10).",
-                        valueName: "DIR"))
+    @Option(
+        help: .init(
+            "Image-folder data set (else $CIFAR10_DIR, else data/cifar10).",
+            valueName: "DIR"))
     var data: String?
     @Flag(help: "Print the results as JSON.") var json = false
 

@@ -31,18 +31,25 @@ struct Train: ParsableCommand {
         weightDecay: 5e-4, shift: 4, horizontalFlip: true, labelSmoothing: 0.1,
         validationSplit: 1000)
 
-    @Option(help: .init("Image-folder data set (else $CIFAR10_DIR, else data/cifar10).",
-                        valueName: "DIR"))
+    @Option(
+        help: .init(
+            "Image-folder data set (else $CIFAR10_DIR, else data/cifar10).",
+            valueName: "DIR"))
     var data: String?
-    @Option(help: .init("Comma-separated class folders (default bird,cat,dog,ship).",
-                        valueName: "CLASSES"))
+    @Option(
+        help: .init(
+            "Comma-separated class folders (default bird,cat,dog,ship).",
+            valueName: "CLASSES"))
     var classes: String?
-    @Option(help: .init("Channels of each stage, comma-separated (default 32,64,128,256).",
-                        valueName: "WIDTHS"))
+    @Option(
+        help: .init(
+            "Channels of each stage, comma-separated (default 32,64,128,256).",
+            valueName: "WIDTHS"))
     var widths: String?
-    @Option(help: .init(
-        "Convolutions in each stage, comma-separated (default 1,2,2,1; 2 each with --widths).",
-        valueName: "COUNTS"))
+    @Option(
+        help: .init(
+            "Convolutions in each stage, comma-separated (default 1,2,2,1; 2 each with --widths).",
+            valueName: "COUNTS"))
     var convolutions: String?
     @OptionGroup var options: TrainingOptions
 
@@ -65,12 +72,14 @@ struct Train: ParsableCommand {
         }
         let trainingData = try FourClassData.load(data, split: .train, classes: classNames)
         classNames = trainingData.classNames
-        let configuration = try saved.map {
-            try options.resumedConfiguration(
-                stored: $0.configuration, finishedEpochs: $0.finishedEpochs)
-        } ?? options.configuration(
-            architecture: try architecture(classCount: classNames.count),
-            defaults: Self.defaults, trainingCount: trainingData.count)
+        let configuration =
+            try saved.map {
+                try options.resumedConfiguration(
+                    stored: $0.configuration, finishedEpochs: $0.finishedEpochs)
+            }
+            ?? options.configuration(
+                architecture: try architecture(classCount: classNames.count),
+                defaults: Self.defaults, trainingCount: trainingData.count)
         let output = options.output ?? "four-class.safetensors"
         let template = FourClassData.template(classes: classNames)
         let session = try TrainingSession(

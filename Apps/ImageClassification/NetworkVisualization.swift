@@ -136,7 +136,8 @@ public struct NetworkVisualization {
             let side = max(weight.shape[2], weight.shape[3])
             let scale = FeatureMapGrid.scale(forSide: side, target: 48)
             let inputs = weight.shape[1]
-            let colour = inputs == 3
+            let colour =
+                inputs == 3
                 ? "in colour (input channels as RGB)"
                 : inputs == 1 ? "in grey" : "one grey tile per input channel, a row per filter"
             try save(
@@ -252,7 +253,8 @@ public struct NetworkVisualization {
             "are left out: they are per-channel affine maps of the convolution before them.",
             "",
         ]
-        let rows = [["file", "layer", "type", "shape", "size", "shows"]]
+        let rows =
+            [["file", "layer", "type", "shape", "size", "shows"]]
             + files.map {
                 [
                     $0.name, $0.layer, $0.type,
@@ -264,7 +266,8 @@ public struct NetworkVisualization {
         for row in rows {
             var line = ""
             for column in 0..<5 {
-                line += row[column]
+                line +=
+                    row[column]
                     + String(repeating: " ", count: widths[column] - row[column].count + 2)
             }
             lines.append(line + row[5])

@@ -85,9 +85,12 @@ public enum CIFARResNet {
                     + "(\(configuration.classCount)) must be positive")
         }
         var layers: [(String, Layer)] = [
-            ("conv1", try Conv2D(
-                inputChannels: configuration.inputChannels, outputChannels: width,
-                kernelSize: 3, padding: .explicit(1), bias: false, generator: &generator)),
+            (
+                "conv1",
+                try Conv2D(
+                    inputChannels: configuration.inputChannels, outputChannels: width,
+                    kernelSize: 3, padding: .explicit(1), bias: false, generator: &generator)
+            ),
             ("bn1", try BatchNorm2D(features: width)),
             ("relu", ReLU()),
         ]
@@ -107,8 +110,13 @@ public enum CIFARResNet {
             layers.append(("layer\(stage + 1)", Sequential(stageBlocks)))
         }
         layers.append(("avgpool", GlobalAvgPool2D()))
-        layers.append(("fc", try Linear(
-            inputSize: channels, outputSize: configuration.classCount, generator: &generator)))
+        layers.append(
+            (
+                "fc",
+                try Linear(
+                    inputSize: channels, outputSize: configuration.classCount, generator: &generator
+                )
+            ))
         let model = try Sequential(named: layers)
         try heInitialize(model, generator: &generator)
         return model

@@ -78,8 +78,9 @@ public enum FourClassNet {
         }
         let classifier = Sequential([
             try Dropout(rate: configuration.dropout, generator: &generator),
-            try Linear(inputSize: channels, outputSize: configuration.classCount,
-                       generator: &generator),
+            try Linear(
+                inputSize: channels, outputSize: configuration.classCount,
+                generator: &generator),
         ])
         return try Sequential(named: [
             ("features", Sequential(features)), ("pool", GlobalAvgPool2D()),

@@ -80,7 +80,8 @@ public enum MLP {
             width = hidden
         }
         layers.append(
-            try Linear(inputSize: width, outputSize: configuration.classCount, generator: &generator))
+            try Linear(
+                inputSize: width, outputSize: configuration.classCount, generator: &generator))
         return try Sequential(named: [("flatten", Flatten()), ("classifier", Sequential(layers))])
     }
 }

@@ -21,8 +21,10 @@ public enum MNISTNet {
         public var classCount: Int = 10
 
         /// Creates a configuration.
-        public init(width: Int = 16, hiddenUnits: Int = 128, dropout: Float = 0.25,
-                    classCount: Int = 10) {
+        public init(
+            width: Int = 16, hiddenUnits: Int = 128, dropout: Float = 0.25,
+            classCount: Int = 10
+        ) {
             self.width = width
             self.hiddenUnits = hiddenUnits
             self.dropout = dropout
@@ -39,9 +41,12 @@ public enum MNISTNet {
     ) throws -> Sequential {
         let w = configuration.width
         func block(_ input: Int, _ output: Int, _ g: inout G) throws -> [Layer] {
-            [try Conv2D(inputChannels: input, outputChannels: output, kernelSize: 3,
-                        padding: .same, bias: false, generator: &g),
-             try BatchNorm2D(features: output), ReLU()]
+            [
+                try Conv2D(
+                    inputChannels: input, outputChannels: output, kernelSize: 3,
+                    padding: .same, bias: false, generator: &g),
+                try BatchNorm2D(features: output), ReLU(),
+            ]
         }
         var features: [Layer] = []
         features += try block(1, w, &generator)
@@ -52,12 +57,14 @@ public enum MNISTNet {
         features.append(try MaxPool2D(kernelSize: 2))
         let classifier = Sequential([
             try Dropout(rate: configuration.dropout, generator: &generator),
-            try Linear(inputSize: 2 * w * 7 * 7, outputSize: configuration.hiddenUnits,
-                       generator: &generator),
+            try Linear(
+                inputSize: 2 * w * 7 * 7, outputSize: configuration.hiddenUnits,
+                generator: &generator),
             ReLU(),
             try Dropout(rate: configuration.dropout, generator: &generator),
-            try Linear(inputSize: configuration.hiddenUnits, outputSize: configuration.classCount,
-                       generator: &generator),
+            try Linear(
+                inputSize: configuration.hiddenUnits, outputSize: configuration.classCount,
+                generator: &generator),
         ])
         return try Sequential(named: [
             ("features", Sequential(features)), ("flatten", Flatten()), ("classifier", classifier),

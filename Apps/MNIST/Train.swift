@@ -51,9 +51,10 @@ struct Train: ParsableCommand {
 
     @Option(help: .init("MNIST folder (else $MNIST_DIR, else data/mnist).", valueName: "DIR"))
     var data: String?
-    @Option(help: .init(
-        "The network (default cnn; with --resume, the checkpoint's).",
-        valueName: "ARCHITECTURE"))
+    @Option(
+        help: .init(
+            "The network (default cnn; with --resume, the checkpoint's).",
+            valueName: "ARCHITECTURE"))
     var architecture: Architecture?
     @OptionGroup var options: TrainingOptions
 
@@ -63,8 +64,9 @@ struct Train: ParsableCommand {
         var configuration: TrainingConfiguration
         let saved = try options.resume.map(SavedRun.init(path:))
         if let saved {
-            if let architecture, try architecture.description().name.lowercased()
-                != saved.configuration.architecture.name.lowercased()
+            if let architecture,
+                try architecture.description().name.lowercased()
+                    != saved.configuration.architecture.name.lowercased()
             {
                 throw ValidationError(
                     "--architecture \(architecture.rawValue) differs from the checkpoint's "
@@ -78,11 +80,13 @@ struct Train: ParsableCommand {
                 architecture: try architecture.description(), defaults: architecture.defaults,
                 trainingCount: trainingData.count)
         }
-        let output = options.output
+        let output =
+            options.output
             ?? "mnist-\(configuration.architecture.name.lowercased()).safetensors"
         let session = try TrainingSession(
             configuration: configuration, data: trainingData, normalization: .mnist,
-            template: MNISTData.template, checkpointPath: options.checkpoint
+            template: MNISTData.template,
+            checkpointPath: options.checkpoint
                 ?? output + ".checkpoint",
             logPath: options.log ?? output + ".log.jsonl", resume: saved,
             plotPath: options.plot)

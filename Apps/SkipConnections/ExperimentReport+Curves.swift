@@ -16,20 +16,23 @@ extension ExperimentReport {
         {
             network.epochs.map { PlotPoint(x: Double($0.epoch), y: value($0)) }
         }
-        let highest = networks.flatMap(\.epochs)
+        let highest =
+            networks.flatMap(\.epochs)
             .flatMap { [$0.trainErrorPercent, $0.testErrorPercent] }
             .filter(\.isFinite).max() ?? 100
         let top = min(100, max(10, (highest / 10).rounded(.up) * 10))
         func panel(residual: Bool) -> LinePlot.Panel {
             var series: [LinePlot.Series] = []
             for network in networks where network.residual == residual {
-                series.append(.init(
-                    label: "\(network.name) test", points: points(network, \.testErrorPercent),
-                    style: .solid, color: color(network.depth)))
-                series.append(.init(
-                    label: "\(network.name) train",
-                    points: points(network, \.trainErrorPercent), style: .dashed,
-                    color: color(network.depth)))
+                series.append(
+                    .init(
+                        label: "\(network.name) test", points: points(network, \.testErrorPercent),
+                        style: .solid, color: color(network.depth)))
+                series.append(
+                    .init(
+                        label: "\(network.name) train",
+                        points: points(network, \.trainErrorPercent), style: .dashed,
+                        color: color(network.depth)))
             }
             return LinePlot.Panel(
                 title: residual ? "ResNets (identity shortcuts)" : "plain networks",

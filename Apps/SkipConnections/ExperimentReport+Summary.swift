@@ -9,8 +9,10 @@ extension ExperimentReport {
     /// plain-20       20     269,722      12      0.5123       17.62%      21.35%    3:05
     /// ```
     var summaryTable: String {
-        let header = ["network", "layers", "parameters", "epochs", "train loss", "train error",
-                      "test error", "time"]
+        let header = [
+            "network", "layers", "parameters", "epochs", "train loss", "train error",
+            "test error", "time",
+        ]
         var rows = [header]
         for network in networks {
             let last = network.last
@@ -26,8 +28,9 @@ extension ExperimentReport {
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         var lines = rows.map { row in
             row.indices.map { column in
-                let cell = row[column], pad = String(
-                    repeating: " ", count: widths[column] - cell.count)
+                let cell = row[column],
+                    pad = String(
+                        repeating: " ", count: widths[column] - cell.count)
                 return column == 0 ? cell + pad : pad + cell
             }.joined(separator: "  ")
         }

@@ -48,13 +48,14 @@ struct ExperimentReport: Codable, Equatable {
         var lines = [Self.csvColumns.joined(separator: ",")]
         for network in networks {
             for epoch in network.epochs {
-                lines.append([
-                    network.name, String(network.depth), String(network.residual),
-                    String(epoch.epoch), Self.number(epoch.learningRate),
-                    Self.number(epoch.trainLoss), Self.number(epoch.trainErrorPercent),
-                    Self.number(epoch.testErrorPercent), Self.number(epoch.testLoss),
-                    String(format: "%.3f", epoch.seconds),
-                ].joined(separator: ","))
+                lines.append(
+                    [
+                        network.name, String(network.depth), String(network.residual),
+                        String(epoch.epoch), Self.number(epoch.learningRate),
+                        Self.number(epoch.trainLoss), Self.number(epoch.trainErrorPercent),
+                        Self.number(epoch.testErrorPercent), Self.number(epoch.testLoss),
+                        String(format: "%.3f", epoch.seconds),
+                    ].joined(separator: ","))
             }
         }
         return lines.joined(separator: "\n") + "\n"

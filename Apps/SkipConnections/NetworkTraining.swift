@@ -66,19 +66,20 @@ struct NetworkTraining {
             try trainer.fit(
                 epochs: epochs, training: { loader.batches(epoch: $0) },
                 validation: { testLoader.batches(epoch: 0) },
-                hooks: console.hooks.followed(by: TrainingHooks(onEpoch: { summary in
-                    let epoch = NetworkRun.Epoch(
-                        epoch: summary.epoch + 1,
-                        learningRate: Double("\(summary.learningRate)") ?? 0,
-                        trainLoss: summary.trainingLoss,
-                        trainErrorPercent: (1 - summary.trainingAccuracy) * 100,
-                        testErrorPercent: (1 - (summary.validationAccuracy ?? 0)) * 100,
-                        testLoss: summary.validationLoss ?? .nan, seconds: summary.seconds)
-                    result.epochs.append(epoch)
-                    result.seconds = Date().timeIntervalSince(started)
-                    output(Self.line(result.name, epoch, epochs: epochs))
-                    try onEpoch(result)
-                })))
+                hooks: console.hooks.followed(
+                    by: TrainingHooks(onEpoch: { summary in
+                        let epoch = NetworkRun.Epoch(
+                            epoch: summary.epoch + 1,
+                            learningRate: Double("\(summary.learningRate)") ?? 0,
+                            trainLoss: summary.trainingLoss,
+                            trainErrorPercent: (1 - summary.trainingAccuracy) * 100,
+                            testErrorPercent: (1 - (summary.validationAccuracy ?? 0)) * 100,
+                            testLoss: summary.validationLoss ?? .nan, seconds: summary.seconds)
+                        result.epochs.append(epoch)
+                        result.seconds = Date().timeIntervalSince(started)
+                        output(Self.line(result.name, epoch, epochs: epochs))
+                        try onEpoch(result)
+                    })))
         } catch let error as TrainingError {
             throw AppError("\(configuration.name): \(error)")
         }

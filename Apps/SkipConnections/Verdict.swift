@@ -40,11 +40,14 @@ struct Verdict: Codable, Equatable {
                 + "(\(percent(resnetDeep)) vs \(percent(resnetShallow)))",
             "\(resnetBeatsPlain ? "below" : "not below") \(plainDeep)",
         ]
-        let outcome = shows == true
+        let outcome =
+            shows == true
             ? "the degradation problem and its cure both show"
-            : plainDegrades ? "the degradation problem shows, its cure does not fully show"
-            : "the degradation problem does not show"
-        line = "verdict: \(outcome): "
+            : plainDegrades
+                ? "the degradation problem shows, its cure does not fully show"
+                : "the degradation problem does not show"
+        line =
+            "verdict: \(outcome): "
             + facts[0] + "; " + facts[1] + " and " + facts[2] + "."
     }
 }

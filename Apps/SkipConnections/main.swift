@@ -39,26 +39,33 @@ struct SkipConnectionsTool: ParsableCommand {
     static let quick = ExperimentSettings.quick
     static let quickDepths = quick.depths.map(String.init).joined(separator: ",")
 
-    @Option(help: .init("CIFAR-10 image folders (else $CIFAR10_DIR, else data/cifar10).",
-                        valueName: "DIR"))
+    @Option(
+        help: .init(
+            "CIFAR-10 image folders (else $CIFAR10_DIR, else data/cifar10).",
+            valueName: "DIR"))
     var data: String?
-    @Option(help: .init(
-        "Depths 6n+2 to train, comma-separated (default \(quickDepths)).", valueName: "LIST"))
+    @Option(
+        help: .init(
+            "Depths 6n+2 to train, comma-separated (default \(quickDepths)).", valueName: "LIST"))
     var depths: String?
     @Option(help: .init("Epochs per network (default \(quick.epochs)).", valueName: "N"))
     var epochs: Int?
-    @Option(help: .init(
-        "Train on a seeded, class-stratified subset of N images "
-            + "(default \(quick.trainSubset ?? 0)).", valueName: "N"))
+    @Option(
+        help: .init(
+            "Train on a seeded, class-stratified subset of N images "
+                + "(default \(quick.trainSubset ?? 0)).", valueName: "N"))
     var trainSubset: Int?
-    @Option(help: .init(
-        "Measure the test error on a seeded, class-stratified subset of N test images "
-            + "(default \(quick.testSubset ?? 0)).", valueName: "N"))
+    @Option(
+        help: .init(
+            "Measure the test error on a seeded, class-stratified subset of N test images "
+                + "(default \(quick.testSubset ?? 0)).", valueName: "N"))
     var testSubset: Int?
     @Option(help: .init("Images per batch (default \(quick.batchSize)).", valueName: "N"))
     var batchSize: Int?
-    @Option(help: .init("Seed of the subsets, initialization, batch order and augmentation "
-                            + "(default \(quick.seed)).", valueName: "N"))
+    @Option(
+        help: .init(
+            "Seed of the subsets, initialization, batch order and augmentation "
+                + "(default \(quick.seed)).", valueName: "N"))
     var seed: UInt64?
     @Option(help: .init("Folder of the results.", valueName: "DIR"))
     var output: String = "runs/skip-connections"
@@ -67,8 +74,10 @@ struct SkipConnectionsTool: ParsableCommand {
 
     func validate() throws {
         _ = try parsedDepths()
-        for (name, value) in [("--epochs", epochs), ("--train-subset", trainSubset),
-                              ("--test-subset", testSubset), ("--batch-size", batchSize)] {
+        for (name, value) in [
+            ("--epochs", epochs), ("--train-subset", trainSubset),
+            ("--test-subset", testSubset), ("--batch-size", batchSize),
+        ] {
             if let value, value < 1 {
                 throw ValidationError("\(name) \(value): give a positive number")
             }

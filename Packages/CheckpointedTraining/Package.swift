@@ -6,7 +6,7 @@ import PackageDescription
 let package = Package(
     name: "CheckpointedTraining",
     products: [
-        .library(name: "CheckpointedTraining", targets: ["CheckpointedTraining"]),
+        .library(name: "CheckpointedTraining", targets: ["CheckpointedTraining"])
     ],
     dependencies: [
         .package(path: "../TensorMath"),

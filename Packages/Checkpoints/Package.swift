@@ -5,10 +5,10 @@ import PackageDescription
 let package = Package(
     name: "Checkpoints",
     products: [
-        .library(name: "Checkpoints", targets: ["Checkpoints"]),
+        .library(name: "Checkpoints", targets: ["Checkpoints"])
     ],
     dependencies: [
-        .package(path: "../TensorMath"),
+        .package(path: "../TensorMath")
     ],
     targets: [
         .target(

@@ -5,10 +5,10 @@ import PackageDescription
 let package = Package(
     name: "Datasets",
     products: [
-        .library(name: "Datasets", targets: ["Datasets"]),
+        .library(name: "Datasets", targets: ["Datasets"])
     ],
     dependencies: [
-        .package(path: "../TensorMath"),
+        .package(path: "../TensorMath")
     ],
     targets: [
         // C shims around libpng, libjpeg and zlib: they turn the libraries' longjmp/exit

@@ -5,13 +5,14 @@ import PackageDescription
 let package = Package(
     name: "NeuralNet",
     products: [
-        .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .library(name: "NeuralNet", targets: ["NeuralNet"])
     ],
     dependencies: [
-        .package(path: "../TensorMath"),
+        .package(path: "../TensorMath")
     ],
     targets: [
-        .target(name: "NeuralNet", dependencies: [.product(name: "TensorMath", package: "TensorMath")]),
+        .target(
+            name: "NeuralNet", dependencies: [.product(name: "TensorMath", package: "TensorMath")]),
         .testTarget(
             name: "NeuralNetTests",
             dependencies: [

@@ -38,7 +38,8 @@ enum ClassifyTestSupport {
     }
 
     /// The model bundled with `classify`, as SwiftPM copied it next to the executable.
-    static let bundledModel = buildFolder
+    static let bundledModel =
+        buildFolder
         .appendingPathComponent("SwiftCNN_ClassifyCommand.resources/Resources")
         .appendingPathComponent("mnist.safetensors")
 

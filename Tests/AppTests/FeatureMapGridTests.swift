@@ -11,7 +11,8 @@ import Testing
             FeatureMapGrid.layout(count: 16, tileWidth: 10, tileHeight: 10) == (4, 4, 50, 50))
         #expect(
             FeatureMapGrid.layout(count: 6, tileWidth: 5, tileHeight: 3, gap: 1) == (3, 2, 19, 9))
-        #expect(FeatureMapGrid.layout(count: 1, tileWidth: 7, tileHeight: 7, gap: 0) == (1, 1, 7, 7))
+        #expect(
+            FeatureMapGrid.layout(count: 1, tileWidth: 7, tileHeight: 7, gap: 0) == (1, 1, 7, 7))
         #expect(FeatureMapGrid.scale(forSide: 28) == 3 && FeatureMapGrid.scale(forSide: 7) == 10)
         #expect(FeatureMapGrid.scale(forSide: 1) == 16 && FeatureMapGrid.scale(forSide: 500) == 1)
     }

@@ -78,8 +78,11 @@ import Testing
         let split = folder.appendingPathComponent("split.safetensors").path
         // A constant learning rate, so that two epochs and one more are three epochs (a
         // resumed run keeps its stored schedule, built for the epochs first asked for).
-        let common = ["train", "--data", data.path, "--train-subset", "48", "--schedule",
-                      "constant", "--learning-rate", "0.02"] + Self.quick
+        let common =
+            [
+                "train", "--data", data.path, "--train-subset", "48", "--schedule",
+                "constant", "--learning-rate", "0.02",
+            ] + Self.quick
 
         let whole = try Support.run(common + ["--epochs", "3", "--output", straight])
         #expect(whole.status == 0, "\(whole.error)")

@@ -23,8 +23,10 @@ enum FourClassTestSupport {
     {
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
         for i in 0..<(width * height * 3) { pixels[i] = UInt8(96 + Int(g.next() % 64)) }
-        let colors: [(UInt8, UInt8, UInt8)] = [(220, 40, 40), (40, 200, 60), (40, 60, 220),
-                                               (230, 210, 40)]
+        let colors: [(UInt8, UInt8, UInt8)] = [
+            (220, 40, 40), (40, 200, 60), (40, 60, 220),
+            (230, 210, 40),
+        ]
         let dx = Int(g.next() % 5) - 2, dy = Int(g.next() % 5) - 2
         let sx = Double(width) / 32, sy = Double(height) / 32
         for y in 0..<height {
@@ -36,7 +38,8 @@ enum FourClassTestSupport {
                 case 1: inside = v >= 12 && v < 20 && u >= 4 && u < 28
                 case 2: inside = u >= 12 && u < 20 && v >= 4 && v < 28
                 default:
-                    inside = (u >= 5 && u < 27 && v >= 5 && v < 27)
+                    inside =
+                        (u >= 5 && u < 27 && v >= 5 && v < 27)
                         && !(u >= 9 && u < 23 && v >= 9 && v < 23)
                 }
                 if inside {

@@ -129,7 +129,8 @@ import FoundationXML
                 title: "Constant", xLabel: "x", yLabel: "y",
                 series: [
                     .init(
-                        label: "flat", points: [
+                        label: "flat",
+                        points: [
                             .init(x: 1, y: 7), .init(x: 2, y: .infinity), .init(x: 3, y: 7),
                             .init(x: 4, y: 7),
                         ], color: Self.green)

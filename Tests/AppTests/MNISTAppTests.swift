@@ -39,10 +39,11 @@ import Testing
             try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Double])
         }
         #expect(records.map { $0["epoch"] } == [1, 2, 3, 4])
-        #expect(Set(records[0].keys) == [
-            "epoch", "learning_rate", "train_loss", "train_accuracy", "validation_loss",
-            "validation_accuracy", "seconds", "images_per_second",
-        ])
+        #expect(
+            Set(records[0].keys) == [
+                "epoch", "learning_rate", "train_loss", "train_accuracy", "validation_loss",
+                "validation_accuracy", "seconds", "images_per_second",
+            ])
 
         // The model describes itself.
         let description = try SafeTensorsFile(contentsOf: URL(fileURLWithPath: model))
@@ -61,9 +62,10 @@ import Testing
         let accuracy = try #require(Support.accuracy(evaluate), "\(evaluate.output)")
         #expect(accuracy == Support.accuracy(train))
 
-        let json = try Support.run([
-            "evaluate", "--model", model, "--json",
-        ], environment: ["MNIST_DIR": data.path])
+        let json = try Support.run(
+            [
+                "evaluate", "--model", model, "--json",
+            ], environment: ["MNIST_DIR": data.path])
         #expect(json.status == 0, "\(json.error)")
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
@@ -121,8 +123,9 @@ import Testing
         let stopped = try Support.run(
             common + ["--output", resumed], interruptAfter: "epoch 1/3")
         #expect(stopped.status == 130, "\(stopped.output)\(stopped.error)")
-        #expect(stopped.lines.last?.hasPrefix("interrupted at epoch 2, batch ") == true,
-                "\(stopped.output)")
+        #expect(
+            stopped.lines.last?.hasPrefix("interrupted at epoch 2, batch ") == true,
+            "\(stopped.output)")
         #expect(!FileManager.default.fileExists(atPath: resumed), "no model from a stopped run")
 
         let rest = try Support.run([
@@ -130,8 +133,9 @@ import Testing
             resumed + ".checkpoint",
         ])
         #expect(rest.status == 0, "\(rest.error)")
-        #expect(rest.lines.first?.hasPrefix("resuming at epoch 2/3, batch ") == true,
-                "\(rest.output)")
+        #expect(
+            rest.lines.first?.hasPrefix("resuming at epoch 2/3, batch ") == true,
+            "\(rest.output)")
         let expected = try Support.tensors(straight)
         #expect(try Support.tensors(resumed) == expected)
         #expect(Support.accuracy(rest) == Support.accuracy(full))
@@ -168,8 +172,9 @@ import Testing
             ["evaluate", "--model", "any.safetensors"],
             environment: ["MNIST_DIR": "/nonexistent/env-mnist"])
         #expect(fromEnvironment.status == 1)
-        #expect(fromEnvironment.error.contains("/nonexistent/env-mnist"),
-                "\(fromEnvironment.error)")
+        #expect(
+            fromEnvironment.error.contains("/nonexistent/env-mnist"),
+            "\(fromEnvironment.error)")
         #expect(fromEnvironment.error.contains("$MNIST_DIR"))
 
         let folder = try Support.temporaryFolder()
@@ -177,8 +182,9 @@ import Testing
         let empty = try Support.run(
             ["train"], environment: ["MNIST_DIR": folder.path])
         #expect(empty.status == 1)
-        #expect(empty.error.contains(folder.path) && empty.error.contains("mnist download"),
-                "\(empty.error)")
+        #expect(
+            empty.error.contains(folder.path) && empty.error.contains("mnist download"),
+            "\(empty.error)")
     }
 
     @Test func badInputsExitWith1AndUsageErrorsWith2() throws {

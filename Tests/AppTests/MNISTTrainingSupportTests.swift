@@ -105,8 +105,9 @@ import Testing
             try TrainingOptions.parse(["--learning-rate", "0.1", "--train-subset", "100"])
                 .resumedConfiguration(stored: configuration, finishedEpochs: 4)
         }
-        #expect(refusal.message.hasSuffix(
-            "Leave out: --learning-rate 0.1 (saved 0.003), --train-subset 100 (saved none)"))
+        #expect(
+            refusal.message.hasSuffix(
+                "Leave out: --learning-rate 0.1 (saved 0.003), --train-subset 100 (saved none)"))
         #expect(throws: ValidationError.self) {
             try TrainingOptions.parse(["--epochs", "3"])
                 .resumedConfiguration(stored: configuration, finishedEpochs: 4)
@@ -136,11 +137,12 @@ import Testing
         #expect(lines.count == 2)
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Double])
-        #expect(object == [
-            "epoch": 3, "learning_rate": 0.5, "train_loss": 0.5, "train_accuracy": 0.75,
-            "validation_loss": 0.25, "validation_accuracy": 0.875, "seconds": 4,
-            "images_per_second": 250,
-        ])
+        #expect(
+            object == [
+                "epoch": 3, "learning_rate": 0.5, "train_loss": 0.5, "train_accuracy": 0.75,
+                "validation_loss": 0.25, "validation_accuracy": 0.875, "seconds": 4,
+                "images_per_second": 250,
+            ])
         // A fresh run empties the log.
         _ = try JSONLinesLog(path: path, truncate: true)
         #expect(try String(contentsOfFile: path, encoding: .utf8).isEmpty)

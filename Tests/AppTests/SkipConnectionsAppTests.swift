@@ -30,15 +30,18 @@ import Testing
             ["--data", data.path, "--depths", "8,14", "--epochs", "2", "--output", output]
                 + Self.quick)
         #expect(run.status == 0, "\(run.error)")
-        #expect(run.lines.first?.hasPrefix("plain vs residual networks of depths 8, 14 on 16 "
-            + "training images (of 32), test error on 8 (of 16), 4 classes") == true,
+        #expect(
+            run.lines.first?.hasPrefix(
+                "plain vs residual networks of depths 8, 14 on 16 "
+                    + "training images (of 32), test error on 8 (of 16), 4 classes") == true,
             "\(run.output)")
         for name in ["plain-8", "resnet-8", "plain-14", "resnet-14"] {
             for epoch in 1...2 {
-                #expect(run.lines.contains {
-                    $0.hasPrefix(name + " ") && $0.contains("epoch \(epoch)/2  lr ")
-                        && $0.contains("test error")
-                }, "\(name) epoch \(epoch): \(run.output)")
+                #expect(
+                    run.lines.contains {
+                        $0.hasPrefix(name + " ") && $0.contains("epoch \(epoch)/2  lr ")
+                            && $0.contains("test error")
+                    }, "\(name) epoch \(epoch): \(run.output)")
             }
         }
         #expect(run.lines.contains { $0.hasPrefix("verdict: the degradation problem") })
@@ -46,15 +49,17 @@ import Testing
         // results.csv: the header, then 4 networks × 2 epochs in training order.
         let csv = try String(contentsOfFile: output + "/results.csv", encoding: .utf8)
         let rows = csv.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
-        #expect(rows.first == [
-            "network", "depth", "residual", "epoch", "learning_rate", "train_loss",
-            "train_error_percent", "test_error_percent", "test_loss", "seconds",
-        ])
+        #expect(
+            rows.first == [
+                "network", "depth", "residual", "epoch", "learning_rate", "train_loss",
+                "train_error_percent", "test_error_percent", "test_loss", "seconds",
+            ])
         #expect(rows.count == 9)
-        #expect(rows.dropFirst().map { $0[0] } == [
-            "plain-8", "plain-8", "resnet-8", "resnet-8", "plain-14", "plain-14", "resnet-14",
-            "resnet-14",
-        ])
+        #expect(
+            rows.dropFirst().map { $0[0] } == [
+                "plain-8", "plain-8", "resnet-8", "resnet-8", "plain-14", "plain-14", "resnet-14",
+                "resnet-14",
+            ])
         #expect(rows.dropFirst().map { $0[3] } == ["1", "2", "1", "2", "1", "2", "1", "2"])
         #expect(rows.dropFirst().map { $0[2] }.prefix(2) == ["false", "false"])
         for row in rows.dropFirst() {
@@ -80,15 +85,17 @@ import Testing
         #expect(settings["epochs"] as? Int == 2)
         #expect(settings["momentum"] as? Double == 0.9)
         let networks = try #require(json["networks"] as? [[String: Any]])
-        #expect(networks.map { $0["name"] as? String } == [
-            "plain-8", "resnet-8", "plain-14", "resnet-14",
-        ])
+        #expect(
+            networks.map { $0["name"] as? String } == [
+                "plain-8", "resnet-8", "plain-14", "resnet-14",
+            ])
         #expect(networks.allSatisfy { ($0["epochs"] as? [[String: Any]])?.count == 2 })
         #expect(networks.allSatisfy { $0["complete"] as? Bool == true })
         // Twins have the same parameters (option A shortcuts add none).
         #expect(networks[0]["parameters"] as? Int == networks[1]["parameters"] as? Int)
-        #expect(networks[2]["parameters"] as? Int == 172_506 - 65 * 10 + 65 * 4,
-                "depth 14 with 4 classes")
+        #expect(
+            networks[2]["parameters"] as? Int == 172_506 - 65 * 10 + 65 * 4,
+            "depth 14 with 4 classes")
         let verdict = try #require(json["verdict"] as? [String: Any])
         #expect(verdict["shows"] is Bool)
         #expect((verdict["line"] as? String)?.hasPrefix("verdict: ") == true)
@@ -121,11 +128,14 @@ import Testing
         func curves(_ name: String, seed: Int) throws -> [String] {
             let output = folder.appendingPathComponent(name).path
             let run = try Self.run(
-                ["--data", data.path, "--depths", "8", "--epochs", "1", "--seed", "\(seed)",
-                 "--output", output] + Self.quick)
+                [
+                    "--data", data.path, "--depths", "8", "--epochs", "1", "--seed", "\(seed)",
+                    "--output", output,
+                ] + Self.quick)
             try #require(run.status == 0, "\(run.error)")
-            #expect(run.lines.contains(
-                "verdict: not decided: it needs plain and residual networks of two depths"))
+            #expect(
+                run.lines.contains(
+                    "verdict: not decided: it needs plain and residual networks of two depths"))
             // Every column but the time.
             return try String(contentsOfFile: output + "/results.csv", encoding: .utf8)
                 .split(separator: "\n").map { $0.split(separator: ",").dropLast().joined() }
@@ -143,8 +153,11 @@ import Testing
         let output = folder.appendingPathComponent("out").path
         let process = Process()
         process.executableURL = try ClassifyTestSupport.executable("skip-connections")
-        process.arguments = ["--data", data.path, "--depths", "8,14", "--epochs", "400",
-                             "--output", output] + Self.quick
+        process.arguments =
+            [
+                "--data", data.path, "--depths", "8,14", "--epochs", "400",
+                "--output", output,
+            ] + Self.quick
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice

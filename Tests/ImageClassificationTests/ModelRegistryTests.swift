@@ -47,13 +47,16 @@ private func randomInput(shape: [Int] = [2, 1, 28, 28], seed: UInt64 = 5) throws
         // The same seed gives the same weights.
         let again = try ModelRegistry.makeModel(architecture)
         #expect(again.stateDictionary == network.stateDictionary)
-        #expect(try ModelRegistry.makeModel(architecture, seed: 1).stateDictionary
-            != network.stateDictionary)
+        #expect(
+            try ModelRegistry.makeModel(architecture, seed: 1).stateDictionary
+                != network.stateDictionary)
     }
 
     @Test func refusesUnknownArchitecturesAndBadConfigurations() throws {
-        #expect(throws: ImageClassifierError.unknownArchitecture(
-            name: "resnet1000", known: ModelRegistry.names)) {
+        #expect(
+            throws: ImageClassifierError.unknownArchitecture(
+                name: "resnet1000", known: ModelRegistry.names)
+        ) {
             try ModelRegistry.makeModel(.init(name: "resnet1000"))
         }
         let wrongType = ModelDescription.Architecture(
@@ -159,10 +162,11 @@ private func randomInput(shape: [Int] = [2, 1, 28, 28], seed: UInt64 = 5) throws
             try ImageClassifier(contentsOf: url)
         }
         #expect(
-            error == .incompatibleModel(
-                path: url.path,
-                reason: #"unknown preprocessing method "center-crop" (this build knows "#
-                    + "mnist-centering, resize)"))
+            error
+                == .incompatibleModel(
+                    path: url.path,
+                    reason: #"unknown preprocessing method "center-crop" (this build knows "#
+                        + "mnist-centering, resize)"))
     }
 
     @Test func unknownArchitectureNamesTheFile() throws {

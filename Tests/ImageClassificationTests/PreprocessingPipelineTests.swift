@@ -176,8 +176,9 @@ private func nonZeroBox(_ image: Image) -> (width: Int, height: Int)? {
                     method: "center-crop", mean: [0, 0, 0], standardDeviation: [1, 1, 1]))
         }
         #expect(
-            error == .unknownPreprocessingMethod(
-                method: "center-crop", known: ["mnist-centering", "resize"]))
+            error
+                == .unknownPreprocessingMethod(
+                    method: "center-crop", known: ["mnist-centering", "resize"]))
         #expect(PreprocessingPipeline.methods == [.mnistCentering, .resize])
     }
 

@@ -28,8 +28,9 @@ import Testing
         let direct = try CIFARResNet.makeModel(configuration, generator: &generator)
         #expect(built.parameterCount == direct.parameterCount)
         #expect(built.stateDictionary == direct.stateDictionary)
-        #expect(try architecture.configuration.decode(as: CIFARResNet.Configuration.self)
-            == configuration)
+        #expect(
+            try architecture.configuration.decode(as: CIFARResNet.Configuration.self)
+                == configuration)
         let bad = try ModelRegistry.architecture(
             CIFARResNet.self, configuration: CIFARResNet.Configuration(depth: 21))
         #expect(throws: NeuralNetError.self) { try ModelRegistry.makeModel(bad) }

@@ -13,18 +13,23 @@ import Testing
 
     @Test func anEmptyConfigurationIsTheDefault() throws {
         let empty: JSONValue = [:]
-        #expect(try ModelRegistry.configuration(LeNet5.self, of: Self.stored("LeNet5", empty))
-            == LeNet5.Configuration())
-        #expect(try ModelRegistry.configuration(MLP.self, of: Self.stored("MLP", empty))
-            == MLP.Configuration())
-        #expect(try ModelRegistry.configuration(MNISTNet.self, of: Self.stored("cnn", empty))
-            == MNISTNet.Configuration())
+        #expect(
+            try ModelRegistry.configuration(LeNet5.self, of: Self.stored("LeNet5", empty))
+                == LeNet5.Configuration())
+        #expect(
+            try ModelRegistry.configuration(MLP.self, of: Self.stored("MLP", empty))
+                == MLP.Configuration())
+        #expect(
+            try ModelRegistry.configuration(MNISTNet.self, of: Self.stored("cnn", empty))
+                == MNISTNet.Configuration())
         let fourClass = Self.stored("FourClassNet", empty)
-        #expect(try ModelRegistry.configuration(FourClassNet.self, of: fourClass)
-            == FourClassNet.Configuration())
+        #expect(
+            try ModelRegistry.configuration(FourClassNet.self, of: fourClass)
+                == FourClassNet.Configuration())
         let resNet = Self.stored("CIFARResNet", empty)
-        #expect(try ModelRegistry.configuration(CIFARResNet.self, of: resNet)
-            == CIFARResNet.Configuration())
+        #expect(
+            try ModelRegistry.configuration(CIFARResNet.self, of: resNet)
+                == CIFARResNet.Configuration())
     }
 
     @Test func missingFieldsTakeTheirDefaults() throws {
@@ -63,8 +68,9 @@ import Testing
                 LeNet5.self, of: Self.stored("LeNet5", ["classCount": "ten"]))
         }
         #expect(
-            string == .invalidConfiguration(
-                architecture: "LeNet5", reason: "classCount: expected Int"))
+            string
+                == .invalidConfiguration(
+                    architecture: "LeNet5", reason: "classCount: expected Int"))
         #expect(string?.description == "invalid configuration of LeNet5: classCount: expected Int")
         let pooling = #expect(throws: ImageClassifierError.self) {
             try ModelRegistry.makeModel(Self.stored("lenet5", ["pooling": "median"]))
@@ -75,12 +81,14 @@ import Testing
             try ModelRegistry.configuration(
                 FourClassNet.self, of: Self.stored("FourClassNet", ["widths": [32, "x"]]))
         }
-        #expect(element?.description.contains("widths.Index 1") == true,
-                "\(String(describing: element))")
+        #expect(
+            element?.description.contains("widths.Index 1") == true,
+            "\(String(describing: element))")
         let notAnObject = #expect(throws: ImageClassifierError.self) {
             try ModelRegistry.configuration(CIFARResNet.self, of: Self.stored("CIFARResNet", [20]))
         }
-        #expect(notAnObject?.description.contains("CIFARResNet: configuration") == true,
-                "\(String(describing: notAnObject))")
+        #expect(
+            notAnObject?.description.contains("CIFARResNet: configuration") == true,
+            "\(String(describing: notAnObject))")
     }
 }

@@ -96,7 +96,8 @@ import Testing
         }
         for (k, (name, buffer)) in statistics.enumerated() {
             let count = buffer.value.count
-            let values = name.hasSuffix("running_mean")
+            let values =
+                name.hasSuffix("running_mean")
                 ? formula(count, 500 + k, 0.2, 0.5)
                 : formula(count, 500 + k, 1, 0).map { 0.5 + $0 }
             try buffer.assign(try Tensor(shape: buffer.value.shape, scalars: values))
@@ -219,7 +220,8 @@ import Testing
         // layer3's convolutions: 64·64·9 weights each, fanIn 576, std √(2/576).
         let weights = try #require(state["layer3.1.conv2.weight"]).scalars
         let mean = weights.reduce(0, +) / Float(weights.count)
-        let variance = weights.map { ($0 - mean) * ($0 - mean) }.reduce(0, +)
+        let variance =
+            weights.map { ($0 - mean) * ($0 - mean) }.reduce(0, +)
             / Float(weights.count)
         #expect(abs(mean) < 0.005)
         #expect(abs(variance.squareRoot() / (2 / Float(576)).squareRoot() - 1) < 0.03)
@@ -267,15 +269,17 @@ import Testing
         }
         let inputProbe = Self.probe(inputGradient, index: 3000)
         let reference = Double(try golden.number("\(kind).input_probe"))
-        #expect(abs(inputProbe - reference) < 1e-5 + 1e-3 * abs(reference),
-                "input gradient probe \(inputProbe), PyTorch \(reference)")
+        #expect(
+            abs(inputProbe - reference) < 1e-5 + 1e-3 * abs(reference),
+            "input gradient probe \(inputProbe), PyTorch \(reference)")
     }
 
     @Test func configurable() throws {
         let configuration = CIFARResNet.Configuration(depth: 14, residual: false)
         let data = try JSONEncoder().encode(configuration)
-        #expect(try JSONDecoder().decode(CIFARResNet.Configuration.self, from: data)
-            == configuration)
+        #expect(
+            try JSONDecoder().decode(CIFARResNet.Configuration.self, from: data)
+                == configuration)
         #expect(CIFARResNet.Configuration(depth: 32).name == "resnet-32")
         #expect(configuration.name == "plain-14")
         #expect(throws: NeuralNetError.self) { try Self.model(depth: 21) }

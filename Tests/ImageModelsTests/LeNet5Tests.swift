@@ -46,11 +46,12 @@ import Testing
         let golden = try #require(LeNet5Tests.golden)
         #expect(model.namedParameters.map(\.name) == golden.names)
         #expect(model.namedParameters.map(\.parameter.value.count) == golden.counts)
-        #expect(model.namedParameters.map(\.name) == [
-            "features.0.weight", "features.0.bias", "features.3.weight", "features.3.bias",
-            "classifier.0.weight", "classifier.0.bias", "classifier.2.weight",
-            "classifier.2.bias", "classifier.4.weight", "classifier.4.bias",
-        ])
+        #expect(
+            model.namedParameters.map(\.name) == [
+                "features.0.weight", "features.0.bias", "features.3.weight", "features.3.bias",
+                "classifier.0.weight", "classifier.0.bias", "classifier.2.weight",
+                "classifier.2.bias", "classifier.4.weight", "classifier.4.bias",
+            ])
         // The tanh/average variant has the same parameters; 32x32 input needs no padding.
         let tanh = try LeNet5.makeModel(
             LeNet5.Configuration(activation: .tanh, pooling: .average), generator: &generator)

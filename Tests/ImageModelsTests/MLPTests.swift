@@ -11,10 +11,11 @@ import Testing
         let model = try MLP.makeModel(generator: &generator)
         #expect(model.parameterCount == 61_500)
         #expect(abs(Double(model.parameterCount) / 61_706 - 1) < 0.01)
-        #expect(model.namedParameters.map(\.name) == [
-            "classifier.0.weight", "classifier.0.bias", "classifier.2.weight",
-            "classifier.2.bias", "classifier.4.weight", "classifier.4.bias",
-        ])
+        #expect(
+            model.namedParameters.map(\.name) == [
+                "classifier.0.weight", "classifier.0.bias", "classifier.2.weight",
+                "classifier.2.bias", "classifier.4.weight", "classifier.4.bias",
+            ])
         #expect(try model.forward(try Tensor.zeros([3, 1, 28, 28])).shape == [3, 10])
         let summary = try model.summary(inputShape: [1, 28, 28])
         // 2 per weight, 1 per bias, 1 per hidden ReLU output.
@@ -26,10 +27,11 @@ import Testing
         let model = try MLP.makeModel(
             MLP.Configuration(hiddenSizes: [32], activation: .tanh, dropout: 0.5),
             generator: &generator)
-        #expect(model.namedParameters.map(\.name) == [
-            "classifier.0.weight", "classifier.0.bias", "classifier.3.weight",
-            "classifier.3.bias",
-        ])
+        #expect(
+            model.namedParameters.map(\.name) == [
+                "classifier.0.weight", "classifier.0.bias", "classifier.3.weight",
+                "classifier.3.bias",
+            ])
         model.setTraining(false)
         let x = try Tensor.ones([1, 1, 28, 28])
         #expect(try model.forward(x) == model.forward(x))

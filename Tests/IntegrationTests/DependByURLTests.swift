@@ -31,26 +31,28 @@ import Testing
         let sources = folder.appendingPathComponent("Sources/Consumer")
         try FileManager.default.createDirectory(at: sources, withIntermediateDirectories: true)
         try """
-            // swift-tools-version:6.0
-            import PackageDescription
-            let package = Package(
-                name: "Consumer",
-                dependencies: [.package(url: "\(root.absoluteString)", revision: "\(commit)")],
-                targets: [
-                    .executableTarget(
-                        name: "Consumer",
-                        dependencies: [.product(name: "TensorMath", package: "\(identity)")])
-                ]
-            )
-            """.write(to: folder.appendingPathComponent("Package.swift"), atomically: true,
-                      encoding: .utf8)
+        // swift-tools-version:6.0
+        import PackageDescription
+        let package = Package(
+            name: "Consumer",
+            dependencies: [.package(url: "\(root.absoluteString)", revision: "\(commit)")],
+            targets: [
+                .executableTarget(
+                    name: "Consumer",
+                    dependencies: [.product(name: "TensorMath", package: "\(identity)")])
+            ]
+        )
+        """.write(
+            to: folder.appendingPathComponent("Package.swift"), atomically: true,
+            encoding: .utf8)
         try """
-            import TensorMath
-            let a = try Tensor(shape: [2, 2], scalars: [1, 2, 3, 4])
-            let product = try Tensor.matmul(a, a)
-            print(product.shape, product.scalars)
-            """.write(to: sources.appendingPathComponent("main.swift"), atomically: true,
-                      encoding: .utf8)
+        import TensorMath
+        let a = try Tensor(shape: [2, 2], scalars: [1, 2, 3, 4])
+        let product = try Tensor.matmul(a, a)
+        print(product.shape, product.scalars)
+        """.write(
+            to: sources.appendingPathComponent("main.swift"), atomically: true,
+            encoding: .utf8)
 
         let output = try run(["swift", "run", "--package-path", folder.path, "Consumer"])
         #expect(output.contains("[2, 2] [7.0, 10.0, 15.0, 22.0]"), "output: \(output)")

@@ -20,26 +20,33 @@ extension ManifestDrift {
     /// platforms), and each remote dependency, which the root must declare alike.
     func comparePackageFields(_ package: JSON) -> [String] {
         var found: [String] = []
-        for field in ["swiftLanguageVersions", "cLanguageStandard", "cxxLanguageStandard",
-                      "platforms"] where package[field] != root[field] {
+        for field in [
+            "swiftLanguageVersions", "cLanguageStandard", "cxxLanguageStandard",
+            "platforms",
+        ] where package[field] != root[field] {
             found.append("\(field): package \(package[field]), root \(root[field])")
         }
         for dependency in package["dependencies"].elements {
-            guard let remote = (dependency["sourceControl"].elements.first
-                ?? dependency["registry"].elements.first),
+            guard
+                let remote =
+                    (dependency["sourceControl"].elements.first
+                        ?? dependency["registry"].elements.first),
                 let identity = remote["identity"].string
             else { continue }
             let copy = root["dependencies"].elements
-                .compactMap { ($0["sourceControl"].elements.first
-                    ?? $0["registry"].elements.first) }
+                .compactMap {
+                    ($0["sourceControl"].elements.first
+                        ?? $0["registry"].elements.first)
+                }
                 .first { $0["identity"].string == identity }
             guard let copy else {
                 found.append("dependency \(identity) is missing from the root manifest")
                 continue
             }
             if copy["requirement"] != remote["requirement"] {
-                found.append("dependency \(identity): requirement: package "
-                    + "\(remote["requirement"]), root \(copy["requirement"])")
+                found.append(
+                    "dependency \(identity): requirement: package "
+                        + "\(remote["requirement"]), root \(copy["requirement"])")
             }
         }
         return found

@@ -3,7 +3,8 @@ extension ManifestDrift {
     func compare(_ target: JSON, _ copy: JSON, folder: String) -> [String] {
         var found: [String] = []
         let name = target["name"].string ?? "?"
-        let ownPath = target["path"].string
+        let ownPath =
+            target["path"].string
             ?? "\(sourceRoots[folder] ?? "Sources")/\(name)"
         let expected = normalized("Packages/\(folder)/\(ownPath)")
         let actual = copy["path"].string.map(normalized) ?? "(none)"
@@ -15,10 +16,11 @@ extension ManifestDrift {
         if own != copied {
             let missing = own.subtracting(copied).sorted().joined(separator: ", ")
             let extra = copied.subtracting(own).sorted().joined(separator: ", ")
-            found.append("dependencies differ:"
-                + (missing.isEmpty ? "" : " the root lacks \(missing)")
-                + (missing.isEmpty || extra.isEmpty ? "" : ";")
-                + (extra.isEmpty ? "" : " the root adds \(extra)"))
+            found.append(
+                "dependencies differ:"
+                    + (missing.isEmpty ? "" : " the root lacks \(missing)")
+                    + (missing.isEmpty || extra.isEmpty ? "" : ";")
+                    + (extra.isEmpty ? "" : " the root adds \(extra)"))
         }
         let fields = Set(target.keys).union(copy.keys)
             .subtracting(["name", "path", "dependencies"])

@@ -49,8 +49,9 @@ struct ManifestDrift {
             guard let name = copy["name"].string, !declared.contains(name),
                 let path = copy["path"].string, normalized(path).hasPrefix(prefix + "/")
             else { continue }
-            found.append("\(prefix): the root declares target \(name) at \(path), "
-                + "but the package has no such target")
+            found.append(
+                "\(prefix): the root declares target \(name) at \(path), "
+                    + "but the package has no such target")
         }
         found += compareProducts(package).map { "\(prefix): \($0)" }
         found += comparePackageFields(package).map { "\(prefix): \($0)" }

@@ -41,8 +41,10 @@ import Testing
             """
         return ManifestDrift(
             root: try JSON(parsing: edit(root)),
-            packages: ["Codecs": try JSON(parsing: package),
-                       "TensorMath": try JSON(parsing: tensorMath)])
+            packages: [
+                "Codecs": try JSON(parsing: package),
+                "TensorMath": try JSON(parsing: tensorMath),
+            ])
     }
 
     @Test func identicalDeclarationsHaveNoDifference() throws {
@@ -51,33 +53,38 @@ import Testing
 
     @Test func changedLinkerSettingNamesTargetAndSetting() throws {
         let drift = try Self.drift { $0.replacingOccurrences(of: "png16", with: "png") }
-        #expect(drift.differences(folder: "Codecs") == [
-            "Packages/Codecs: target CCodecs: settings: package "
-                + #"[{"kind":{"linkedLibrary":{"_0":"png16"}},"tool":"linker"}], "#
-                + #"root [{"kind":{"linkedLibrary":{"_0":"png"}},"tool":"linker"}]"#,
-        ])
+        #expect(
+            drift.differences(folder: "Codecs") == [
+                "Packages/Codecs: target CCodecs: settings: package "
+                    + #"[{"kind":{"linkedLibrary":{"_0":"png16"}},"tool":"linker"}], "#
+                    + #"root [{"kind":{"linkedLibrary":{"_0":"png"}},"tool":"linker"}]"#
+            ])
     }
 
     @Test func missingTargetDependencyPathAndProductAreNamed() throws {
         let drift = try Self.drift {
             $0.replacingOccurrences(
                 of: #"["CTensorKernels", null]"#,
-                with: #"["CTensorKernels", {"platformNames": ["linux"]}]"#)
-                .replacingOccurrences(of: "Sources/CCodecs", with: "Sources/CCodec")
-                .replacingOccurrences(of: #""name": "Codecs", "settings""#,
-                                      with: #""name": "CodecsKit", "settings""#)
+                with: #"["CTensorKernels", {"platformNames": ["linux"]}]"#
+            )
+            .replacingOccurrences(of: "Sources/CCodecs", with: "Sources/CCodec")
+            .replacingOccurrences(
+                of: #""name": "Codecs", "settings""#,
+                with: #""name": "CodecsKit", "settings""#)
         }
-        #expect(drift.differences(folder: "Codecs") == [
-            "Packages/Codecs: target CCodecs: path is Packages/Codecs/Sources/CCodec in the root, "
-                + "expected Packages/Codecs/Sources/CCodecs",
-            "Packages/Codecs: target Codecs: dependencies differ: the root lacks CTensorKernels; "
-                + #"the root adds CTensorKernels when {"platformNames":["linux"]}"#,
-            "Packages/Codecs: product Codecs is missing from the root manifest",
-        ])
+        #expect(
+            drift.differences(folder: "Codecs") == [
+                "Packages/Codecs: target CCodecs: path is Packages/Codecs/Sources/CCodec in the root, "
+                    + "expected Packages/Codecs/Sources/CCodecs",
+                "Packages/Codecs: target Codecs: dependencies differ: the root lacks CTensorKernels; "
+                    + #"the root adds CTensorKernels when {"platformNames":["linux"]}"#,
+                "Packages/Codecs: product Codecs is missing from the root manifest",
+            ])
         let withoutTarget = try Self.drift {
             $0.replacingOccurrences(of: #""name": "CCodecs""#, with: #""name": "COther""#)
         }
-        #expect(withoutTarget.differences(folder: "Codecs").first
-            == "Packages/Codecs: target CCodecs is missing from the root manifest")
+        #expect(
+            withoutTarget.differences(folder: "Codecs").first
+                == "Packages/Codecs: target CCodecs is missing from the root manifest")
     }
 }

@@ -25,7 +25,8 @@ import Testing
         var drift = ManifestDrift(root: dumps.last!, packages: [:])
         for (folder, dump) in zip(folders.dropLast(), dumps) {
             drift.packages[folder.lastPathComponent] = dump
-            drift.sourceRoots[folder.lastPathComponent] = ["Sources", "Source", "src", "srcs"]
+            drift.sourceRoots[folder.lastPathComponent] =
+                ["Sources", "Source", "src", "srcs"]
                 .first {
                     FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
                 } ?? "Sources"
@@ -66,7 +67,8 @@ import Testing
         }
         let differences = try Self.load(root: copy).differences(folder: "Datasets")
         #expect(differences.count == 1, "\(differences)")
-        #expect(differences.first?.hasPrefix("Packages/Datasets: target CDatasetCodecs: settings:")
-            == true && differences.first?.contains("turbojpeg") == true, "\(differences)")
+        #expect(
+            differences.first?.hasPrefix("Packages/Datasets: target CDatasetCodecs: settings:")
+                == true && differences.first?.contains("turbojpeg") == true, "\(differences)")
     }
 }

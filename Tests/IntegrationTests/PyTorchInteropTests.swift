@@ -67,7 +67,8 @@ import Testing
 
     @Test func aMisshapedPyTorchTensorIsNamed() throws {
         var state = try SafeTensorsFile(
-            contentsOf: Self.fixtures.appendingPathComponent("interop_model.safetensors")).tensors()
+            contentsOf: Self.fixtures.appendingPathComponent("interop_model.safetensors")
+        ).tensors()
         state["5.weight"] = try Tensor.zeros([5, 47])
         #expect {
             try Self.makeModel().loadStateDictionary(state)

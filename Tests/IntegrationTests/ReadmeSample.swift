@@ -40,9 +40,11 @@ struct ReadmeSample: Equatable {
                 index += 1
                 continue
             }
-            guard let end = lines[(index + 1)...].firstIndex(where: {
-                $0.trimmingCharacters(in: .whitespaces) == "```"
-            }) else {
+            guard
+                let end = lines[(index + 1)...].firstIndex(where: {
+                    $0.trimmingCharacters(in: .whitespaces) == "```"
+                })
+            else {
                 throw SampleError(readme: readme, line: index + 1, message: "unclosed block")
             }
             let code = Array(lines[(index + 1)..<end])

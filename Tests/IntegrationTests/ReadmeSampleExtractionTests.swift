@@ -35,10 +35,11 @@ import Testing
     @Test func markersChooseHowEachBlockIsChecked() throws {
         let samples = try ReadmeSample.extract(from: Self.readme, readme: "README.md")
         #expect(samples.map(\.line) == [3, 9, 14, 18, 24])
-        #expect(samples.map(\.kind) == [
-            .statements(parameters: ""), .statements(parameters: "batches: [Int]"), .skip,
-            .declarations, .manifest,
-        ])
+        #expect(
+            samples.map(\.kind) == [
+                .statements(parameters: ""), .statements(parameters: "batches: [Int]"), .skip,
+                .declarations, .manifest,
+            ])
         #expect(samples[0].code == ["import TensorMath", "let x = try Tensor.zeros([2])"])
     }
 
@@ -60,32 +61,36 @@ import Testing
         #expect(ReadmeSamplePackage.targetName(readme: "Packages/A/README.md") == "AReadme")
         #expect(ReadmeSamplePackage.targetName(readme: "README.md") == "Readme")
         let source = package.source(readme: "Packages/A/README.md")
-        #expect(source.contains("""
-            import TensorMath
+        #expect(
+            source.contains(
+                """
+                import TensorMath
 
-            func sample_line3() throws {
-            #sourceLocation(file: "/repo/Packages/A/README.md", line: 4)
+                func sample_line3() throws {
+                #sourceLocation(file: "/repo/Packages/A/README.md", line: 4)
 
-            let x = try Tensor.zeros([2])
-            #sourceLocation()
-            }
+                let x = try Tensor.zeros([2])
+                #sourceLocation()
+                }
 
-            func sample_line9(batches: [Int]) throws {
-            #sourceLocation(file: "/repo/Packages/A/README.md", line: 10)
-            print(batches)
-            #sourceLocation()
-            }
+                func sample_line9(batches: [Int]) throws {
+                #sourceLocation(file: "/repo/Packages/A/README.md", line: 10)
+                print(batches)
+                #sourceLocation()
+                }
 
-            #sourceLocation(file: "/repo/Packages/A/README.md", line: 19)
-            struct Point { var x: Int }
-            #sourceLocation()
-            """), "\(source)")
-        #expect(package.manifest.contains(
-            #".product(name: "TensorMath", package: "repo")"#))
+                #sourceLocation(file: "/repo/Packages/A/README.md", line: 19)
+                struct Point { var x: Int }
+                #sourceLocation()
+                """), "\(source)")
+        #expect(
+            package.manifest.contains(
+                #".product(name: "TensorMath", package: "repo")"#))
         let output = "/repo/Packages/A/README.md:10:7: error: cannot find 'batches' in scope\n"
-        #expect(package.failures(in: output) == [
-            "Packages/A/README.md: the swift block at line 9 does not compile:\n"
-                + "line 10: error: cannot find 'batches' in scope",
-        ])
+        #expect(
+            package.failures(in: output) == [
+                "Packages/A/README.md: the swift block at line 9 does not compile:\n"
+                    + "line 10: error: cannot find 'batches' in scope"
+            ])
     }
 }

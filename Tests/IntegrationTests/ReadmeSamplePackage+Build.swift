@@ -43,12 +43,14 @@ extension ReadmeSamplePackage {
         var messages: [String] = []
         for sample in samples where errors.contains(where: { $0.sample == sample }) {
             let texts = errors.filter { $0.sample == sample }.map(\.text)
-            messages.append("\(sample.readme): the swift block at line \(sample.line) "
-                + "does not compile:\n" + texts.joined(separator: "\n"))
+            messages.append(
+                "\(sample.readme): the swift block at line \(sample.line) "
+                    + "does not compile:\n" + texts.joined(separator: "\n"))
         }
         if !unplaced.isEmpty {
-            messages.append("errors outside the README samples:\n"
-                + unplaced.joined(separator: "\n"))
+            messages.append(
+                "errors outside the README samples:\n"
+                    + unplaced.joined(separator: "\n"))
         }
         return messages
     }

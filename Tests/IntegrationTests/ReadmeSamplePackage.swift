@@ -70,12 +70,14 @@ struct ReadmeSamplePackage {
         text += imports.joined(separator: "\n") + "\n"
         for block in blocks {
             let body = block.code.map { isImport($0) ? "" : $0 }.joined(separator: "\n")
-            let located = "#sourceLocation(file: \"\(file)\", line: \(block.firstCodeLine))\n"
+            let located =
+                "#sourceLocation(file: \"\(file)\", line: \(block.firstCodeLine))\n"
                 + body + "\n#sourceLocation()\n"
             switch block.kind {
             case .statements(let parameters):
                 let effects = body.contains("await ") ? "async throws" : "throws"
-                text += "\nfunc sample_line\(block.line)(\(parameters)) \(effects) {\n"
+                text +=
+                    "\nfunc sample_line\(block.line)(\(parameters)) \(effects) {\n"
                     + located + "}\n"
             default:
                 text += "\n" + located

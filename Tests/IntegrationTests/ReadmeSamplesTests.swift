@@ -64,8 +64,9 @@ import Testing
         for failure in try package.build() {
             Issue.record("\(failure)")
         }
-        print("README samples: \(compiled.count) blocks built in "
-            + String(format: "%.1f s", Date().timeIntervalSince(start)))
+        print(
+            "README samples: \(compiled.count) blocks built in "
+                + String(format: "%.1f s", Date().timeIntervalSince(start)))
     }
 
     @Test func manifestExcerptsNameRootLibraries() throws {
@@ -73,7 +74,8 @@ import Testing
         for sample in try Self.samples() where sample.kind == .manifest {
             for (offset, line) in sample.code.enumerated() {
                 for product in Self.swiftCNNProducts(in: line) where !libraries.contains(product) {
-                    Issue.record("""
+                    Issue.record(
+                        """
                         \(sample.readme):\(sample.firstCodeLine + offset): product \(product) \
                         is not a library of the root manifest (libraries: \(libraries))
                         """)

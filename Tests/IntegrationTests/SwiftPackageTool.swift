@@ -27,8 +27,10 @@ enum SwiftPackageTool {
             .appendingPathComponent("swiftcnn-dump-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let output = try run(
-            ["swift", "package", "--package-path", folder.path, "--scratch-path", scratch.path,
-             "dump-package"])
+            [
+                "swift", "package", "--package-path", folder.path, "--scratch-path", scratch.path,
+                "dump-package",
+            ])
         do {
             return try JSONDecoder().decode(JSON.self, from: Data(output.utf8))
         } catch {

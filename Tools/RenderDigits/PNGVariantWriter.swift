@@ -39,8 +39,9 @@ enum PNGVariantWriter {
         guard width > 0, height > 0, samples.count == width * height * channels,
             [1, 2, 4, 8, 16].contains(bitDepth),
             colorType == .grey || colorType == .palette ? bitDepth <= 16 : bitDepth >= 8,
-            colorType != .palette || (bitDepth <= 8 && !palette.isEmpty
-                && palette.count <= 1 << bitDepth),
+            colorType != .palette
+                || (bitDepth <= 8 && !palette.isEmpty
+                    && palette.count <= 1 << bitDepth),
             samples.allSatisfy({ Int($0) < 1 << bitDepth })
         else {
             throw Failure(
@@ -48,9 +49,12 @@ enum PNGVariantWriter {
                     + "at \(bitDepth) bits")
         }
         var raw: [UInt8] = []
-        let passes: [(x: Int, y: Int, dx: Int, dy: Int)] = interlaced
-            ? [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4),
-               (1, 0, 2, 2), (0, 1, 1, 2)]
+        let passes: [(x: Int, y: Int, dx: Int, dy: Int)] =
+            interlaced
+            ? [
+                (0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4),
+                (1, 0, 2, 2), (0, 1, 1, 2),
+            ]
             : [(0, 0, 1, 1)]
         for pass in passes {
             let columns = stride(from: pass.x, to: width, by: pass.dx).map { $0 }
@@ -117,8 +121,10 @@ enum PNGVariantWriter {
     }
 
     private static func bigEndian(_ value: UInt32) -> [UInt8] {
-        [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF),
-         UInt8(value & 0xFF)]
+        [
+            UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF),
+            UInt8(value & 0xFF),
+        ]
     }
 
     /// The CRC-32 of PNG chunks (ISO 3309, polynomial 0xEDB88320).

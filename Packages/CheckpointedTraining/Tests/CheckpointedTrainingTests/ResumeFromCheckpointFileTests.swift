@@ -17,7 +17,9 @@ import Testing
             let labels = (0..<16).map { _ in Int(g.next() % 3) }
             var images = try! Tensor.uniform([16, 1, 8, 8], low: 0, high: 0.3, using: &g)
             for (n, label) in labels.enumerated() {
-                for x in 0..<8 { for y in (label * 2)..<(label * 2 + 3) { images[n, 0, y, x] += 0.7 } }
+                for x in 0..<8 {
+                    for y in (label * 2)..<(label * 2 + 3) { images[n, 0, y, x] += 0.7 }
+                }
             }
             return TensorBatch(images: images, labels: labels)
         }
@@ -80,8 +82,9 @@ import Testing
             trainer.model.namedDescendants.compactMap { ($0.layer as? Dropout)?.generator }
         }
         #expect(dropouts[0] == dropouts[1] && dropouts[0].count == 1)
-        #expect(resumed.state.history.map(\.trainingLoss)
-            == reference.state.history.map(\.trainingLoss))
+        #expect(
+            resumed.state.history.map(\.trainingLoss)
+                == reference.state.history.map(\.trainingLoss))
         // The run really learned something, so the comparison is not between two no-ops.
         #expect(try reference.evaluate(validation).accuracy > 0.9)
     }
@@ -123,10 +126,11 @@ import Testing
             hooks: TrainingHooks(shouldStop: { trainer.state.globalStep == 7 }))
         let current = try TrainingCheckpoint(
             trainer: trainer, generators: ["augment": Xoshiro256(seed: 2)])
-        var scalars = try #require({ () -> [String: JSONValue]? in
-            if case let .object(members) = current.state { return members }
-            return nil
-        }())
+        var scalars = try #require(
+            { () -> [String: JSONValue]? in
+                if case let .object(members) = current.state { return members }
+                return nil
+            }())
         let generators = scalars.removeValue(forKey: "generators") ?? [:]
         let formatOne: JSONValue = [
             "epoch": 0, "batch_cursor": 7, "global_step": 7, "schedule_step": 7,

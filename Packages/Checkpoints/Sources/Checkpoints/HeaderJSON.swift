@@ -178,8 +178,9 @@ struct HeaderJSONParser {
             if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { position += 1 }
             guard try requireDigit() else { throw failure("expected a digit in the exponent") }
         }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]),
-                      as: UTF8.self)
+        return String(
+            decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]),
+            as: UTF8.self)
     }
 
     private mutating func skipDigits() {

@@ -52,8 +52,11 @@ enum MetadataJSON {
     /// A one-line explanation of a decoding error: where and what.
     static func describe(_ error: DecodingError) -> String {
         func location(_ path: [CodingKey]) -> String {
-            path.isEmpty ? "" : " at " + path.map { $0.intValue.map(String.init) ?? $0.stringValue }
-                .joined(separator: ".")
+            path.isEmpty
+                ? ""
+                : " at "
+                    + path.map { $0.intValue.map(String.init) ?? $0.stringValue }
+                    .joined(separator: ".")
         }
         switch error {
         case let .typeMismatch(_, context), let .valueNotFound(_, context):

@@ -128,9 +128,11 @@ public final class SafeTensorsFile: @unchecked Sendable {
     private func tensor(for entry: SafeTensorsEntry) throws -> Tensor {
         try withExtendedLifetime(storage) {
             let source = bytes(of: entry)
-            return try Tensor(shape: entry.shape, unsafeUninitializedScalars: { target in
-                entry.dtype.convert(source, into: target)
-            })
+            return try Tensor(
+                shape: entry.shape,
+                unsafeUninitializedScalars: { target in
+                    entry.dtype.convert(source, into: target)
+                })
         }
     }
 }

@@ -8,7 +8,7 @@ enum FormatOne {
     ///   the file has no trainer state (it was not written by a SwiftCNN trainer).
     static func convert(_ old: JSONValue, path: String) throws -> TrainingCheckpoint.Document {
         guard case let .object(extras)? = old["extras"],
-              case var .object(state)? = extras["trainer"]
+            case var .object(state)? = extras["trainer"]
         else {
             throw CheckpointError.invalidMetadata(
                 path: path, key: TrainingCheckpoint.MetadataKey.formatOneState,

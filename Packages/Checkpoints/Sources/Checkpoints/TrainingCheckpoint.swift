@@ -133,7 +133,8 @@ public struct TrainingCheckpoint: Equatable, Sendable {
     /// - Throws: The errors of ``init(contentsOf:)``.
     public init(file: SafeTensorsFile) throws {
         let document = try Self.document(in: file)
-        let description = file.metadata[ModelDescription.MetadataKey.architecture] == nil
+        let description =
+            file.metadata[ModelDescription.MetadataKey.architecture] == nil
             ? nil : try file.modelDescription()
         var model: [String: Tensor] = [:], optimizer: [String: Tensor] = [:]
         var extra: [String: Tensor] = [:], stray: [String: [Int]] = [:]
@@ -193,7 +194,7 @@ public struct TrainingCheckpoint: Equatable, Sendable {
     /// The file's document: format 2 as stored, format 1 converted.
     private static func document(in file: SafeTensorsFile) throws -> Document {
         if file.metadata[MetadataKey.document] == nil,
-           file.metadata[MetadataKey.formatOneState] != nil
+            file.metadata[MetadataKey.formatOneState] != nil
         {
             let old = try MetadataJSON.value(
                 JSONValue.self, key: MetadataKey.formatOneState, in: file.metadata,

@@ -4,9 +4,9 @@ import TensorMath
 import Testing
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 @Suite struct AtomicFileTests {

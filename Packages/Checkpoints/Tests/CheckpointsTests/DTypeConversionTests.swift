@@ -14,26 +14,26 @@ import Testing
     }
 
     #if !(os(macOS) && arch(x86_64))
-        @Test func everyHalfPrecisionPatternConvertsExactly() throws {
-            let patterns = (0...UInt16.max).map { $0 }
-            let bytes = patterns.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
-            let tensor = try load("F16", bytes, count: patterns.count)
-            var mismatches = 0
-            for (pattern, value) in zip(patterns, tensor.scalars) {
-                let expected = Float(Float16(bitPattern: pattern))
-                let same = expected.isNaN ? value.isNaN : value.bitPattern == expected.bitPattern
-                if !same { mismatches += 1 }
-            }
-            #expect(mismatches == 0)
+    @Test func everyHalfPrecisionPatternConvertsExactly() throws {
+        let patterns = (0...UInt16.max).map { $0 }
+        let bytes = patterns.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let tensor = try load("F16", bytes, count: patterns.count)
+        var mismatches = 0
+        for (pattern, value) in zip(patterns, tensor.scalars) {
+            let expected = Float(Float16(bitPattern: pattern))
+            let same = expected.isNaN ? value.isNaN : value.bitPattern == expected.bitPattern
+            if !same { mismatches += 1 }
         }
+        #expect(mismatches == 0)
+    }
 
-        @Test func everyE5M2PatternIsTheUpperHalfOfAHalf() throws {
-            let tensor = try load("F8_E5M2", (0...255).map { UInt8($0) }, count: 256)
-            for (pattern, value) in tensor.scalars.enumerated() {
-                let expected = Float(Float16(bitPattern: UInt16(pattern) << 8))
-                #expect(expected.isNaN ? value.isNaN : value == expected, "pattern \(pattern)")
-            }
+    @Test func everyE5M2PatternIsTheUpperHalfOfAHalf() throws {
+        let tensor = try load("F8_E5M2", (0...255).map { UInt8($0) }, count: 256)
+        for (pattern, value) in tensor.scalars.enumerated() {
+            let expected = Float(Float16(bitPattern: UInt16(pattern) << 8))
+            #expect(expected.isNaN ? value.isNaN : value == expected, "pattern \(pattern)")
         }
+    }
     #endif
 
     @Test func e4m3HandComputedValues() throws {

@@ -119,7 +119,9 @@ import Testing
         let stray = folder.file("stray.safetensors")
         try SafeTensorsFile.write(
             ["model.w": Tensor([1]), "w": Tensor([2])],
-            metadata: [TrainingCheckpoint.MetadataKey.document: #"{"format_version":2,"state":{}}"#],
+            metadata: [
+                TrainingCheckpoint.MetadataKey.document: #"{"format_version":2,"state":{}}"#
+            ],
             to: stray)
         let strayError = try #require(throws: CheckpointError.self) {
             try TrainingCheckpoint(contentsOf: stray)
@@ -159,7 +161,9 @@ import Testing
         let future = folder.file("future.safetensors")
         try SafeTensorsFile.write(
             ["model.w": Tensor([1])],
-            metadata: [TrainingCheckpoint.MetadataKey.document: #"{"format_version":3,"state":{}}"#],
+            metadata: [
+                TrainingCheckpoint.MetadataKey.document: #"{"format_version":3,"state":{}}"#
+            ],
             to: future)
         let error = try #require(throws: CheckpointError.self) {
             try TrainingCheckpoint(contentsOf: future)
@@ -185,7 +189,8 @@ import Testing
         #expect(checkpoint.sourceFormatVersion == 1)
         #expect(checkpoint.userInfo == ["session": #"{"epochs":3}"#])
         #expect(checkpoint.state["optimizer"]?["stepCount"] == 11)
-        #expect(checkpoint.state["generators"]?["layer.classifier.0"]?["words"] == ["1", "2", "3", "4"])
+        #expect(
+            checkpoint.state["generators"]?["layer.classifier.0"]?["words"] == ["1", "2", "3", "4"])
 
         let bare = folder.file("bare.safetensors")
         try SafeTensorsFile.write(

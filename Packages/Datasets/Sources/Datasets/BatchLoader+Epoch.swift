@@ -45,7 +45,8 @@ extension BatchLoader {
             while position < batchCount {
                 let number = position
                 position += 1
-                let batch = queue?.take(number)
+                let batch =
+                    queue?.take(number)
                     ?? loader.makeBatch(number, order: order, epochSeed: epochSeed)
                 failures += batch.failures
                 if batch.count > 0 { return batch }

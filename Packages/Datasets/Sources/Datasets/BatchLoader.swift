@@ -172,8 +172,8 @@ public struct BatchLoader: Sendable {
             }
         }
         let sampleSize = size.height * size.width * format.channels
-        let tensor = try? Tensor(shape: [images.count, format.channels, size.height, size.width])
-        { buffer in
+        let tensor = try? Tensor(shape: [images.count, format.channels, size.height, size.width]) {
+            buffer in
             for (n, image) in images.enumerated() {
                 image.writePlanar(into: buffer.baseAddress! + n * sampleSize, table: table)
             }

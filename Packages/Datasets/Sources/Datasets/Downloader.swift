@@ -74,8 +74,9 @@ public struct Downloader: Sendable {
                 do {
                     let bytes = try fetch(url)
                     guard try Downloader.matches(bytes, file, source: url) else {
-                        problems.append("\(url): checksum \(MD5.hexDigest(of: bytes)) "
-                            + "matches none of \(file.md5.joined(separator: ", "))")
+                        problems.append(
+                            "\(url): checksum \(MD5.hexDigest(of: bytes)) "
+                                + "matches none of \(file.md5.joined(separator: ", "))")
                         continue
                     }
                     try FileIO.writeAtomically(bytes, to: path)

@@ -32,7 +32,8 @@ public enum Gzip {
             var chunk = min(max(1 << 16, 4 * bytes.count), maxOutputBytes + 1)
             if isCompressed(bytes), bytes.count >= 18 {
                 let n = bytes.count
-                let hint = Int(bytes[n - 4]) | Int(bytes[n - 3]) << 8 | Int(bytes[n - 2]) << 16
+                let hint =
+                    Int(bytes[n - 4]) | Int(bytes[n - 3]) << 8 | Int(bytes[n - 2]) << 16
                     | Int(bytes[n - 1]) << 24
                 if hint <= 1032 * n { chunk = min(hint + 1, maxOutputBytes + 1) }
             }

@@ -90,8 +90,10 @@ struct IDXReader {
         let bytes = try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             initialized = 0
             if count > 0 { got = try read(buffer) }
-            if got < count { buffer.baseAddress!.advanced(by: got).initialize(
-                repeating: 0, count: count - got) }
+            if got < count {
+                buffer.baseAddress!.advanced(by: got).initialize(
+                    repeating: 0, count: count - got)
+            }
             initialized = count
         }
         guard got == count else {

@@ -44,7 +44,8 @@ extension Image {
                         for k in 0..<c {
                             var sum: Float = 0
                             for t in 0..<horizontal.counts[x] {
-                                sum += horizontal.weights[x * taps + t]
+                                sum +=
+                                    horizontal.weights[x * taps + t]
                                     * Float(source[sourceRow + (start + t) * c + k])
                             }
                             out[outRow + x * c + k] = sum

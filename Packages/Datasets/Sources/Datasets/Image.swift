@@ -42,8 +42,7 @@ public struct Image: Equatable, Sendable {
     /// Creates an image with every byte set to `value` (default 0: black, and transparent for
     /// RGBA).
     /// - Throws: ``DatasetError/invalidArgument(operation:reason:)`` for a negative size.
-    public init(width: Int, height: Int, format: PixelFormat, filledWith value: UInt8 = 0) throws
-    {
+    public init(width: Int, height: Int, format: PixelFormat, filledWith value: UInt8 = 0) throws {
         let count = try Image.byteCount(width, height, format, "Image(width:height:format:)")
         self.init(
             uncheckedWidth: width, height: height, format: format,

@@ -41,8 +41,10 @@ public enum ImageFileFormat: String, CaseIterable, Sendable {
             return "TIFF images are not supported (only PNG and JPEG)"
         }
         let prefix = bytes.prefix(8).map { String(format2: $0) }.joined(separator: " ")
-        let printable = bytes.prefix(64).allSatisfy { (0x20...0x7E).contains($0) || $0 == 0x0A
-            || $0 == 0x0D || $0 == 0x09 }
+        let printable = bytes.prefix(64).allSatisfy {
+            (0x20...0x7E).contains($0) || $0 == 0x0A
+                || $0 == 0x0D || $0 == 0x09
+        }
         return "not a PNG or JPEG file (it starts with \(prefix)"
             + (printable ? ", which looks like text)" : ")")
     }

@@ -57,8 +57,11 @@ extension ImageFolder {
             Parallel.forEach((count + chunk - 1) / chunk) { c in
                 for i in (c * chunk)..<min(count, (c + 1) * chunk) {
                     base[i] = Result { try decodeSample(i, format: format, size: size) }
-                        .mapError { $0 as? DatasetError ?? .unreadable(
-                            path: samples[i].path, reason: "\($0)") }
+                        .mapError {
+                            $0 as? DatasetError
+                                ?? .unreadable(
+                                    path: samples[i].path, reason: "\($0)")
+                        }
                 }
             }
         }

@@ -105,14 +105,21 @@ do {
         print("batch_epoch_seconds\t\(epochTime)")
         print("batch_epoch_samples\t\(cached.count)")
     } else {
-        print(String(format: "CIFAR-10 JPEG decode: %d files in %.3f s (median of %d), %.0f "
-            + "images/s on %d threads, %d failures", paths.count, decodeTime, times.count, rate,
-            Parallel.threadCount, failures))
-        print(String(format: "MNIST training set load (.gz to tensor): %.3f s (median of %d)",
-            loadTime, loadTimes.count))
-        print(String(format: "BatchLoader epoch, cached four-class CIFAR-10 (%d images, batches "
-            + "of 128, augmented): %.3f s (median of %d)", cached.count, epochTime,
-            epochTimes.count))
+        print(
+            String(
+                format: "CIFAR-10 JPEG decode: %d files in %.3f s (median of %d), %.0f "
+                    + "images/s on %d threads, %d failures", paths.count, decodeTime, times.count,
+                rate,
+                Parallel.threadCount, failures))
+        print(
+            String(
+                format: "MNIST training set load (.gz to tensor): %.3f s (median of %d)",
+                loadTime, loadTimes.count))
+        print(
+            String(
+                format: "BatchLoader epoch, cached four-class CIFAR-10 (%d images, batches "
+                    + "of 128, augmented): %.3f s (median of %d)", cached.count, epochTime,
+                epochTimes.count))
     }
 } catch {
     FileHandle.standardError.write(Data("DatasetsBench: \(error)\n".utf8))

@@ -85,9 +85,10 @@ import Testing
     @Test func jpegHeaderDeclaringHugeDimensions() throws {
         var jpeg = try patternImage(width: 8, height: 8, format: .rgb).jpegData()
         // SOF0: FF C0, length (2), precision (1), height (2), width (2).
-        let sof = try #require(zip(jpeg.indices, jpeg.dropFirst()).first {
-            jpeg[$0.0] == 0xFF && $0.1 == 0xC0
-        }?.0)
+        let sof = try #require(
+            zip(jpeg.indices, jpeg.dropFirst()).first {
+                jpeg[$0.0] == 0xFF && $0.1 == 0xC0
+            }?.0)
         jpeg[sof + 5] = 0xEA; jpeg[sof + 6] = 0x60  // height 60000
         jpeg[sof + 7] = 0xEA; jpeg[sof + 8] = 0x60  // width 60000
         let (kind, text) = try failure(jpeg, named: "huge.jpg")
@@ -135,7 +136,8 @@ import Testing
 
     @Test func idxHeaderClaimingMoreBytesThanExist() throws {
         // Claims 60000 images of 28x28 but holds 10 bytes.
-        let bytes: [UInt8] = [0, 0, 8, 3, 0, 0, 0xEA, 0x60, 0, 0, 0, 28, 0, 0, 0, 28]
+        let bytes: [UInt8] =
+            [0, 0, 8, 3, 0, 0, 0xEA, 0x60, 0, 0, 0, 28, 0, 0, 0, 28]
             + [UInt8](repeating: 0, count: 10)
         // Plain: refused from the file size, before allocating 47 MB.
         let plain = try folder.write(bytes, to: "short-idx")
@@ -177,9 +179,11 @@ import Testing
         ]
         for (name, bytes, fragment) in cases {
             let path = try folder.write(bytes, to: name)
-            #expect(performing: { try IDXArray(contentsOf: path) }, throws: { error in
-                describes(error, path, fragment)
-            })
+            #expect(
+                performing: { try IDXArray(contentsOf: path) },
+                throws: { error in
+                    describes(error, path, fragment)
+                })
         }
     }
 

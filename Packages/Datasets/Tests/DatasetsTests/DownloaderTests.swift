@@ -26,9 +26,11 @@ import Testing
             .download([file], to: folder.file("mnist"), log: { log.append($0) })
         #expect(outcomes == [.downloaded(from: "\(server.baseURL)/good/data-idx1-ubyte.gz")])
         #expect(try [UInt8](contentsOfFile: folder.file("mnist/data-idx1-ubyte.gz")) == gzipped)
-        #expect(server.requests == [
-            "/missing/data-idx1-ubyte.gz", "/bad/data-idx1-ubyte.gz", "/good/data-idx1-ubyte.gz",
-        ])
+        #expect(
+            server.requests == [
+                "/missing/data-idx1-ubyte.gz", "/bad/data-idx1-ubyte.gz",
+                "/good/data-idx1-ubyte.gz",
+            ])
         #expect(log.contains { $0.contains("checksum verified") })
         #expect(try folder.contents("mnist") == ["data-idx1-ubyte.gz"])  // nothing temporary
 
@@ -84,13 +86,15 @@ import Testing
     }
 
     @Test func mnistDescribesTheCanonicalFiles() {
-        #expect(MNIST.remoteFiles.map(\.name) == [
-            "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-            "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
-        ])
-        #expect(MNIST.remoteFiles.allSatisfy { file in
-            file.md5.count == 2 && file.md5.allSatisfy { $0.count == 32 }
-        })
+        #expect(
+            MNIST.remoteFiles.map(\.name) == [
+                "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
+            ])
+        #expect(
+            MNIST.remoteFiles.allSatisfy { file in
+                file.md5.count == 2 && file.md5.allSatisfy { $0.count == 32 }
+            })
         #expect(MNIST.mirrors.allSatisfy { $0.hasPrefix("http") })
     }
 }

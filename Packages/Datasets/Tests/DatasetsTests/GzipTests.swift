@@ -36,13 +36,14 @@ import Testing
             describes($0, "tail.gz", "after the end")
         }
         // A bomb: 55 KB of output refused at a 10 KB limit.
-        #expect { try Gzip.decompress(compressed, source: "bomb.gz", maxOutputBytes: 10_000) }
-            throws: { error in
-                guard case .limitExceeded(path: "bomb.gz", _)? = error as? DatasetError else {
-                    return false
-                }
-                return true
+        #expect {
+            try Gzip.decompress(compressed, source: "bomb.gz", maxOutputBytes: 10_000)
+        } throws: { error in
+            guard case .limitExceeded(path: "bomb.gz", _)? = error as? DatasetError else {
+                return false
             }
+            return true
+        }
         #expect(throws: DatasetError.self) { try Gzip.compress(data, level: 10) }
     }
 

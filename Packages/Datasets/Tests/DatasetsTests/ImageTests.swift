@@ -56,9 +56,13 @@ import Testing
         let image = try patternImage(width: 5, height: 4, format: .rgb)
         let crop = try image.cropped(x: 1, y: 2, width: 3, height: 2)
         #expect(crop.width == 3 && crop.height == 2)
-        for y in 0..<2 { for x in 0..<3 { for c in 0..<3 {
-            #expect(crop[x, y, c] == image[x + 1, y + 2, c])
-        } } }
+        for y in 0..<2 {
+            for x in 0..<3 {
+                for c in 0..<3 {
+                    #expect(crop[x, y, c] == image[x + 1, y + 2, c])
+                }
+            }
+        }
         #expect(throws: DatasetError.self) { try image.cropped(x: 3, y: 0, width: 3, height: 1) }
         #expect(throws: DatasetError.self) { try image.cropped(x: -1, y: 0, width: 1, height: 1) }
 

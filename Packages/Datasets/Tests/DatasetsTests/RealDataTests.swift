@@ -11,7 +11,8 @@ struct RealDataTests {
     @Test func mnistTrainingAndTestSplits() throws {
         let train = try MNIST(directory: "\(root)/mnist", split: .train)
         #expect(train.images.shape == [60000, 1, 28, 28])
-        #expect(train.classCounts() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949])
+        #expect(
+            train.classCounts() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949])
         #expect(Array(train.labels.prefix(5)) == [5, 0, 4, 1, 9])
         let test = try MNIST(directory: "\(root)/mnist", split: .test)
         #expect(test.images.shape == [10000, 1, 28, 28])

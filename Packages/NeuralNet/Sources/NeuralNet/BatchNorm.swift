@@ -70,8 +70,10 @@ public class BatchNorm: Layer {
     }
 
     public var ownBuffers: [(name: String, buffer: Buffer)] {
-        [("running_mean", runningMean), ("running_var", runningVariance),
-         ("num_batches_tracked", batchesTracked)]
+        [
+            ("running_mean", runningMean), ("running_var", runningVariance),
+            ("num_batches_tracked", batchesTracked),
+        ]
     }
 
     /// The input's extent before and after the channel axis, after checking rank and channels.
@@ -120,43 +122,45 @@ public class BatchNorm: Layer {
             input.withUnsafeBufferPointer { x in
                 normalized.withUnsafeMutableBufferPointer { xhat in
                     means.withUnsafeMutableBufferPointer { meanOut in
-                    variances.withUnsafeMutableBufferPointer { varOut in
-                    inverseDeviation.withUnsafeMutableBufferPointer { invOut in
-                        let (xhat, meanOut, varOut, invOut) = (xhat, meanOut, varOut, invOut)
-                        forEachChannel(scalars: input.count) { c in
-                            var sum: Double = 0
-                            for n in 0..<outer {
-                                let base = (n * channels + c) * inner
-                                for i in base..<base + inner { sum += Double(x[i]) }
-                            }
-                            let mean = sum / Double(count)
-                            var squares: Double = 0
-                            for n in 0..<outer {
-                                let base = (n * channels + c) * inner
-                                for i in base..<base + inner {
-                                    let d = Double(x[i]) - mean
-                                    squares += d * d
+                        variances.withUnsafeMutableBufferPointer { varOut in
+                            inverseDeviation.withUnsafeMutableBufferPointer { invOut in
+                                let (xhat, meanOut, varOut, invOut) = (
+                                    xhat, meanOut, varOut, invOut
+                                )
+                                forEachChannel(scalars: input.count) { c in
+                                    var sum: Double = 0
+                                    for n in 0..<outer {
+                                        let base = (n * channels + c) * inner
+                                        for i in base..<base + inner { sum += Double(x[i]) }
+                                    }
+                                    let mean = sum / Double(count)
+                                    var squares: Double = 0
+                                    for n in 0..<outer {
+                                        let base = (n * channels + c) * inner
+                                        for i in base..<base + inner {
+                                            let d = Double(x[i]) - mean
+                                            squares += d * d
+                                        }
+                                    }
+                                    let variance = squares / Double(count)
+                                    let inv = Float(1 / (variance + Double(epsilon)).squareRoot())
+                                    let m = Float(mean)
+                                    let gamma = weight?.value.scalars[c] ?? 1
+                                    let beta = bias?.value.scalars[c] ?? 0
+                                    for n in 0..<outer {
+                                        let base = (n * channels + c) * inner
+                                        for i in base..<base + inner {
+                                            let h = (x[i] - m) * inv
+                                            xhat[i] = h
+                                            out[i] = h * gamma + beta
+                                        }
+                                    }
+                                    meanOut[c] = m
+                                    varOut[c] = Float(variance)
+                                    invOut[c] = inv
                                 }
                             }
-                            let variance = squares / Double(count)
-                            let inv = Float(1 / (variance + Double(epsilon)).squareRoot())
-                            let m = Float(mean)
-                            let gamma = weight?.value.scalars[c] ?? 1
-                            let beta = bias?.value.scalars[c] ?? 0
-                            for n in 0..<outer {
-                                let base = (n * channels + c) * inner
-                                for i in base..<base + inner {
-                                    let h = (x[i] - m) * inv
-                                    xhat[i] = h
-                                    out[i] = h * gamma + beta
-                                }
-                            }
-                            meanOut[c] = m
-                            varOut[c] = Float(variance)
-                            invOut[c] = inv
                         }
-                    }
-                    }
                     }
                 }
             }
@@ -224,30 +228,30 @@ public class BatchNorm: Layer {
             outputGradient.withUnsafeBufferPointer { g in
                 normalized.withUnsafeBufferPointer { xhat in
                     gradientSums.withUnsafeMutableBufferPointer { sumOut in
-                    projectedSums.withUnsafeMutableBufferPointer { projectedOut in
-                        let (sumOut, projectedOut) = (sumOut, projectedOut)
-                        forEachChannel(scalars: normalized.count) { c in
-                            var sum: Double = 0, projected: Double = 0
-                            for n in 0..<outer {
-                                let base = (n * channels + c) * inner
-                                for i in base..<base + inner {
-                                    sum += Double(g[i])
-                                    projected += Double(g[i]) * Double(xhat[i])
+                        projectedSums.withUnsafeMutableBufferPointer { projectedOut in
+                            let (sumOut, projectedOut) = (sumOut, projectedOut)
+                            forEachChannel(scalars: normalized.count) { c in
+                                var sum: Double = 0, projected: Double = 0
+                                for n in 0..<outer {
+                                    let base = (n * channels + c) * inner
+                                    for i in base..<base + inner {
+                                        sum += Double(g[i])
+                                        projected += Double(g[i]) * Double(xhat[i])
+                                    }
                                 }
-                            }
-                            let gamma = weight?.value.scalars[c] ?? 1
-                            let k = gamma * inverseDeviation[c] / count
-                            let (s, p) = (Float(sum), Float(projected))
-                            for n in 0..<outer {
-                                let base = (n * channels + c) * inner
-                                for i in base..<base + inner {
-                                    dx[i] = k * (count * g[i] - s - xhat[i] * p)
+                                let gamma = weight?.value.scalars[c] ?? 1
+                                let k = gamma * inverseDeviation[c] / count
+                                let (s, p) = (Float(sum), Float(projected))
+                                for n in 0..<outer {
+                                    let base = (n * channels + c) * inner
+                                    for i in base..<base + inner {
+                                        dx[i] = k * (count * g[i] - s - xhat[i] * p)
+                                    }
                                 }
+                                sumOut[c] = s
+                                projectedOut[c] = p
                             }
-                            sumOut[c] = s
-                            projectedOut[c] = p
                         }
-                    }
                     }
                 }
             }

@@ -62,7 +62,8 @@ public final class Conv2D: Layer {
         let shape = [outputChannels, inputChannels, kernelSize.height, kernelSize.width]
         let bound = 1 / Float(inputChannels * kernelSize.height * kernelSize.width).squareRoot()
         weight = Parameter(try Tensor.uniform(shape, low: -bound, high: bound, using: &generator))
-        self.bias = bias
+        self.bias =
+            bias
             ? Parameter(
                 try Tensor.uniform([outputChannels], low: -bound, high: bound, using: &generator))
             : nil
@@ -171,7 +172,8 @@ public final class Conv2D: Layer {
 
     /// `2·C·KH·KW` per output scalar (plus one for the bias).
     public func forwardFLOPs(inputShape: [Int], outputShape: [Int]) -> Int {
-        let perOutput = 2 * inputChannels * kernelSize.height * kernelSize.width
+        let perOutput =
+            2 * inputChannels * kernelSize.height * kernelSize.width
             + (bias == nil ? 0 : 1)
         return outputShape.reduce(1, *) * perOutput
     }

@@ -33,7 +33,8 @@ public final class Linear: Layer {
         weight = Parameter(
             try Tensor.uniform(
                 [outputSize, inputSize], low: -bound, high: bound, using: &generator))
-        self.bias = bias
+        self.bias =
+            bias
             ? Parameter(
                 try Tensor.uniform([outputSize], low: -bound, high: bound, using: &generator))
             : nil

@@ -63,7 +63,8 @@ public struct ModelSummary: CustomStringConvertible, Sendable {
             throw NeuralNetError.invalidInput(
                 layer: "ModelSummary", reason: "invalid input shape \(inputShape): \(error)")
         }
-        let modes = [(layer: model, training: model.isTraining)]
+        let modes =
+            [(layer: model, training: model.isTraining)]
             + model.namedDescendants.map { (layer: $0.layer, training: $0.layer.isTraining) }
         model.setTraining(false)
         defer { for (layer, training) in modes { layer.isTraining = training } }

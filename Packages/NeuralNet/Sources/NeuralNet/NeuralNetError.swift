@@ -31,7 +31,9 @@ public indirect enum NeuralNetError: Error, CustomStringConvertible {
             let inner: String
             switch underlying {
             case let error as NeuralNetError:
-                if case let .invalidInput(_, reason) = error { inner = reason } else {
+                if case let .invalidInput(_, reason) = error {
+                    inner = reason
+                } else {
                     inner = error.description
                 }
             case let error as TensorError: inner = error.description
@@ -43,10 +45,12 @@ public indirect enum NeuralNetError: Error, CustomStringConvertible {
 
     /// Wraps `error` raised by the child named `name` of a container, extending the dotted
     /// path of an error that a nested container already wrapped.
-    public static func wrapping(_ error: Error, child name: String, layer: Layer) -> NeuralNetError {
+    public static func wrapping(_ error: Error, child name: String, layer: Layer) -> NeuralNetError
+    {
         if case let .layer(path, type, underlying)? = error as? NeuralNetError {
             return .layer(path: "\(name).\(path)", type: type, underlying: underlying)
         }
-        return .layer(path: name, type: String(describing: Swift.type(of: layer)), underlying: error)
+        return .layer(
+            path: name, type: String(describing: Swift.type(of: layer)), underlying: error)
     }
 }

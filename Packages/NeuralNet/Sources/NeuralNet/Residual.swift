@@ -95,14 +95,20 @@ public final class Residual: Layer {
         downsampling: Downsampling = .projection, generator: inout G
     ) throws -> Residual {
         let body = try Sequential(named: [
-            ("conv1", try Conv2D(
-                inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: 3,
-                stride: stride, padding: .explicit(1), bias: false, generator: &generator)),
+            (
+                "conv1",
+                try Conv2D(
+                    inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: 3,
+                    stride: stride, padding: .explicit(1), bias: false, generator: &generator)
+            ),
             ("bn1", try BatchNorm2D(features: outputChannels)),
             ("relu", ReLU()),
-            ("conv2", try Conv2D(
-                inputChannels: outputChannels, outputChannels: outputChannels, kernelSize: 3,
-                padding: .explicit(1), bias: false, generator: &generator)),
+            (
+                "conv2",
+                try Conv2D(
+                    inputChannels: outputChannels, outputChannels: outputChannels, kernelSize: 3,
+                    padding: .explicit(1), bias: false, generator: &generator)
+            ),
             ("bn2", try BatchNorm2D(features: outputChannels)),
         ])
         let shortcut: Shortcut
@@ -187,7 +193,8 @@ public final class Residual: Layer {
         }
         try LayerChecks.gradient(outputGradient, matches: output.shape, layer: "Residual")
         // relu(s) > 0 exactly where s > 0, so the output gives the ReLU's mask.
-        let gradient = finalReLU
+        let gradient =
+            finalReLU
             ? try Tensor.reluGradient(input: output, outputGradient: outputGradient)
             : outputGradient
         let bodyGradient = try runBody { try body.backward(gradient) }
@@ -243,7 +250,8 @@ public final class Residual: Layer {
     ) throws -> Tensor {
         let shape = try zeroPadShape(input.shape, stride: stride, outputChannels: outputChannels)
         let (batch, channels, height, width) = (
-            input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+            input.shape[0], input.shape[1], input.shape[2], input.shape[3]
+        )
         let (outHeight, outWidth) = (shape[2], shape[3])
         let before = (outputChannels - channels) / 2
         return try Tensor.filled(shape) { out in
@@ -269,9 +277,11 @@ public final class Residual: Layer {
         _ outputGradient: Tensor, inputShape: [Int], stride: Size2D
     ) throws -> Tensor {
         let (batch, channels, height, width) = (
-            inputShape[0], inputShape[1], inputShape[2], inputShape[3])
+            inputShape[0], inputShape[1], inputShape[2], inputShape[3]
+        )
         let (outputChannels, outHeight, outWidth) = (
-            outputGradient.shape[1], outputGradient.shape[2], outputGradient.shape[3])
+            outputGradient.shape[1], outputGradient.shape[2], outputGradient.shape[3]
+        )
         let before = (outputChannels - channels) / 2
         return try Tensor.filled(inputShape) { dx in
             dx.update(repeating: 0)

@@ -24,7 +24,8 @@ public final class Sequential: Layer {
     /// - Throws: ``NeuralNetError/invalidConfiguration(_:)`` on duplicate or dotted names.
     public init(named layers: [(String, Layer)]) throws {
         let names = layers.map(\.0)
-        guard Set(names).count == names.count, !names.contains(where: { $0.contains(".") || $0.isEmpty })
+        guard Set(names).count == names.count,
+            !names.contains(where: { $0.contains(".") || $0.isEmpty })
         else {
             throw NeuralNetError.invalidConfiguration(
                 "Sequential names must be unique, non-empty and free of dots: \(names)")

@@ -40,8 +40,9 @@ import Testing
         let flat = try Flatten().forward(try Tensor.zeros([2, 3, 4, 5]))
         #expect(flat.shape == [2, 60])
         #expect(try Flatten(startAxis: 0).forward(try Tensor.zeros([2, 3])).shape == [6])
-        #expect(try Flatten(startAxis: 1, endAxis: 2).forward(try Tensor.zeros([2, 3, 4, 5])).shape
-            == [2, 12, 5])
+        #expect(
+            try Flatten(startAxis: 1, endAxis: 2).forward(try Tensor.zeros([2, 3, 4, 5])).shape
+                == [2, 12, 5])
     }
 
     @Test func errorsAndModes() throws {

@@ -17,7 +17,8 @@ import Testing
         let expected = Golden.tensors(prefixed: prefix)
         #expect(Set(expected.keys) == ["running_mean", "running_var", "num_batches_tracked"])
         for (name, buffer) in layer.namedBuffers {
-            expectClose(buffer.value, try #require(expected[name]), tolerance: 1e-5,
+            expectClose(
+                buffer.value, try #require(expected[name]), tolerance: 1e-5,
                 "\(prefix)\(name)")
         }
     }

@@ -51,8 +51,9 @@ import Testing
         #expect(try restored.forward(x) == next)
         // Built from a shared generator, the seed is one draw from it.
         var g1 = Xoshiro256(seed: 5), g2 = Xoshiro256(seed: 5)
-        #expect(try Dropout(rate: 0.5, generator: &g1).forward(x)
-            == Dropout(rate: 0.5, generator: &g2).forward(x))
+        #expect(
+            try Dropout(rate: 0.5, generator: &g1).forward(x)
+                == Dropout(rate: 0.5, generator: &g2).forward(x))
         #expect(g1 == g2)
     }
 

@@ -53,17 +53,21 @@ func checkAgainstGolden(
     layer.setTraining(true)
     layer.zeroGradients()
     let output = try layer.forward(try Golden.tensor("\(name).input"))
-    expectClose(output, try Golden.tensor("\(name).output"), tolerance: tolerance,
+    expectClose(
+        output, try Golden.tensor("\(name).output"), tolerance: tolerance,
         "\(name) output", sourceLocation: sourceLocation)
     let inputGradient = try layer.backward(try Golden.tensor("\(name).outputGradient"))
-    expectClose(inputGradient, try Golden.tensor("\(name).inputGradient"), tolerance: tolerance,
+    expectClose(
+        inputGradient, try Golden.tensor("\(name).inputGradient"), tolerance: tolerance,
         "\(name) input gradient", sourceLocation: sourceLocation)
     let expectedGradients = Golden.tensors(prefixed: "\(name).grad.")
-    #expect(Set(expectedGradients.keys) == Set(layer.namedParameters.map(\.name)),
+    #expect(
+        Set(expectedGradients.keys) == Set(layer.namedParameters.map(\.name)),
         "\(name) parameter names", sourceLocation: sourceLocation)
     for (parameterName, parameter) in layer.namedParameters {
         guard let expected = expectedGradients[parameterName] else { continue }
-        expectClose(parameter.gradient, expected, tolerance: tolerance,
+        expectClose(
+            parameter.gradient, expected, tolerance: tolerance,
             "\(name) gradient of \(parameterName)", sourceLocation: sourceLocation)
     }
 }
@@ -95,7 +99,8 @@ enum LayerGradientCheck {
                 return GradientCheck.projection(try layer.forward(x), weights)
             }, at: input, step: step)
         let inputError = GradientCheck.maxRelativeError(inputGradient, numericInput)
-        #expect(inputError <= tolerance, "\(label)input gradient: max relative error \(inputError)",
+        #expect(
+            inputError <= tolerance, "\(label)input gradient: max relative error \(inputError)",
             sourceLocation: sourceLocation)
 
         for (name, parameter, gradient) in analytic {
@@ -108,7 +113,8 @@ enum LayerGradientCheck {
                     return GradientCheck.projection(try layer.forward(input), weights)
                 }, at: original, step: step)
             let error = GradientCheck.maxRelativeError(gradient, numeric)
-            #expect(error <= tolerance, "\(label)gradient of \(name): max relative error \(error)",
+            #expect(
+                error <= tolerance, "\(label)gradient of \(name): max relative error \(error)",
                 sourceLocation: sourceLocation)
         }
     }

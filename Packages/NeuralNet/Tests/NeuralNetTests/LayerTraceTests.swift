@@ -27,14 +27,16 @@ import Testing
         let trace = try model.forwardTrace(input)
         let expected = try model.forward(input)
         #expect(trace.output == expected)
-        #expect(trace.steps.map(\.name) == [
-            "features.0", "features.1", "features.2", "features", "flatten", "fc", "",
-        ])
+        #expect(
+            trace.steps.map(\.name) == [
+                "features.0", "features.1", "features.2", "features", "flatten", "fc", "",
+            ])
         #expect(trace.steps.map(\.depth) == [1, 1, 1, 0, 0, 0, 0])
         #expect(trace.steps.map(\.isContainer) == [false, false, false, true, false, false, true])
-        #expect(trace.steps.map(\.output.shape) == [
-            [2, 3, 6, 6], [2, 3, 6, 6], [2, 3, 3, 3], [2, 3, 3, 3], [2, 27], [2, 4], [2, 4],
-        ])
+        #expect(
+            trace.steps.map(\.output.shape) == [
+                [2, 3, 6, 6], [2, 3, 6, 6], [2, 3, 3, 3], [2, 3, 3, 3], [2, 27], [2, 4], [2, 4],
+            ])
         let layers = (model.layers[0] as! Sequential).layers
         let convolved = try layers[0].forward(input)
         #expect(trace.steps[0].output == convolved)
@@ -60,9 +62,11 @@ import Testing
         let expected = try model.forward(input)
         #expect(trace.output == expected)
         let body = ["conv1", "bn1", "relu", "conv2", "bn2"]
-        #expect(trace.steps.map(\.name) ==
-            body.map { "0.\($0)" } + ["0.shortcut.0", "0.shortcut.1", "0.shortcut", "0"]
-            + body.map { "1.\($0)" } + ["1", "2.body", "2", ""])
+        #expect(
+            trace.steps.map(\.name) == body.map { "0.\($0)" } + [
+                "0.shortcut.0", "0.shortcut.1", "0.shortcut", "0",
+            ]
+                + body.map { "1.\($0)" } + ["1", "2.body", "2", ""])
         let blocks = trace.steps.filter { ["0", "1", "2"].contains($0.name) }
         #expect(blocks.map(\.output.shape) == [[1, 4, 4, 4], [1, 6, 2, 2], [1, 6, 2, 2]])
         let first = try projection.forward(input)

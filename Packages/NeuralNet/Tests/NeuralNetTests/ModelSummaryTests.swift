@@ -20,8 +20,11 @@ import Testing
             ReLU())
         return try Sequential(named: [
             ("features", features),
-            ("block", try Residual.basicBlock(
-                inputChannels: 16, outputChannels: 16, generator: &generator)),
+            (
+                "block",
+                try Residual.basicBlock(
+                    inputChannels: 16, outputChannels: 16, generator: &generator)
+            ),
             ("pool", GlobalAvgPool2D()),
             ("classifier", try Linear(inputSize: 16, outputSize: 10, generator: &generator)),
         ])
@@ -32,11 +35,12 @@ import Testing
         let summary = try model.summary(inputShape: [1, 28, 28])
         #expect(summary.inputShape == [1, 1, 28, 28])
         #expect(summary.outputShape == [1, 10])
-        #expect(summary.rows.map(\.name) == [
-            "features", "features.0", "features.1", "features.2", "features.3", "features.4",
-            "features.5", "block", "block.conv1", "block.bn1", "block.relu", "block.conv2",
-            "block.bn2", "pool", "classifier",
-        ])
+        #expect(
+            summary.rows.map(\.name) == [
+                "features", "features.0", "features.1", "features.2", "features.3", "features.4",
+                "features.5", "block", "block.conv1", "block.bn1", "block.relu", "block.conv2",
+                "block.bn2", "pool", "classifier",
+            ])
         let byName = Dictionary(uniqueKeysWithValues: summary.rows.map { ($0.name, $0) })
         #expect(byName["features.0"]?.outputShape == [1, 6, 28, 28])
         #expect(byName["features.0"]?.type == "Conv2D")

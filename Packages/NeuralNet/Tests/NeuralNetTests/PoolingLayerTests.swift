@@ -10,9 +10,12 @@ import Testing
         ("maxpool_k3_s2_p1", { try MaxPool2D(kernelSize: 3, stride: 2, padding: 1) }),
         ("maxpool_k3_s2_ceil", { try MaxPool2D(kernelSize: 3, stride: 2, ceilMode: true) }),
         ("avgpool_k3_s2_p1", { try AvgPool2D(kernelSize: 3, stride: 2, padding: 1) }),
-        ("avgpool_k3_s2_p1_excl", {
-            try AvgPool2D(kernelSize: 3, stride: 2, padding: 1, countIncludesPadding: false)
-        }),
+        (
+            "avgpool_k3_s2_p1_excl",
+            {
+                try AvgPool2D(kernelSize: 3, stride: 2, padding: 1, countIncludesPadding: false)
+            }
+        ),
         ("avgpool_k2_ceil", { try AvgPool2D(kernelSize: 2, ceilMode: true) }),
         ("sumpool_k2_s1", { try SumPool2D(kernelSize: 2, stride: 1) }),
         ("sumpool_k3_s2_p1", { try SumPool2D(kernelSize: 3, stride: 2, padding: 1) }),

@@ -11,7 +11,8 @@ import Testing
     // --- README example begins ---
     var g = Xoshiro256(seed: 42)
     let model = Sequential(
-        try Conv2D(inputChannels: 1, outputChannels: 8, kernelSize: 3, padding: .same, generator: &g),
+        try Conv2D(
+            inputChannels: 1, outputChannels: 8, kernelSize: 3, padding: .same, generator: &g),
         ReLU(), try MaxPool2D(kernelSize: 2), Flatten(),
         try Linear(inputSize: 8 * 4 * 4, outputSize: 2, generator: &g))
     print(try ModelSummary(model, inputShape: [1, 8, 8]))

@@ -25,7 +25,8 @@ import Testing
             let after = Golden.tensors(prefixed: "\(name).after.buffer.")
             #expect(after.count == block.namedBuffers.count)
             for (bufferName, buffer) in block.namedBuffers {
-                expectClose(buffer.value, try #require(after[bufferName]), tolerance: 1e-5,
+                expectClose(
+                    buffer.value, try #require(after[bufferName]), tolerance: 1e-5,
                     "\(name) \(bufferName)")
             }
         }
@@ -35,10 +36,11 @@ import Testing
         var generator = Xoshiro256(seed: 2)
         let projection = try Residual.basicBlock(
             inputChannels: 16, outputChannels: 32, stride: 2, generator: &generator)
-        #expect(projection.namedParameters.map(\.name) == [
-            "conv1.weight", "bn1.weight", "bn1.bias", "conv2.weight", "bn2.weight", "bn2.bias",
-            "shortcut.0.weight", "shortcut.1.weight", "shortcut.1.bias",
-        ])
+        #expect(
+            projection.namedParameters.map(\.name) == [
+                "conv1.weight", "bn1.weight", "bn1.bias", "conv2.weight", "bn2.weight", "bn2.bias",
+                "shortcut.0.weight", "shortcut.1.weight", "shortcut.1.bias",
+            ])
         #expect(projection.namedBuffers.map(\.name).contains("shortcut.1.running_var"))
         let optionA = try Residual.basicBlock(
             inputChannels: 16, outputChannels: 32, stride: 2, downsampling: .zeroPad,
@@ -57,14 +59,20 @@ import Testing
         _ input: Int, _ output: Int, stride: Size2D, generator: inout G
     ) throws -> Sequential {
         try Sequential(named: [
-            ("conv1", try Conv2D(
-                inputChannels: input, outputChannels: output, kernelSize: 3, stride: stride,
-                padding: .explicit(1), bias: false, generator: &generator)),
+            (
+                "conv1",
+                try Conv2D(
+                    inputChannels: input, outputChannels: output, kernelSize: 3, stride: stride,
+                    padding: .explicit(1), bias: false, generator: &generator)
+            ),
             ("bn1", try BatchNorm2D(features: output)),
             ("act", Tanh()),
-            ("conv2", try Conv2D(
-                inputChannels: output, outputChannels: output, kernelSize: 3,
-                padding: .explicit(1), generator: &generator)),
+            (
+                "conv2",
+                try Conv2D(
+                    inputChannels: output, outputChannels: output, kernelSize: 3,
+                    padding: .explicit(1), generator: &generator)
+            ),
             ("bn2", try BatchNorm2D(features: output)),
         ])
     }
@@ -72,19 +80,28 @@ import Testing
     @Test func finiteDifferencesForEachShortcut() throws {
         var generator = Xoshiro256(seed: 30)
         let blocks: [(Residual, Int)] = [
-            (try Residual(
-                body: try smoothBody(3, 3, stride: 1, generator: &generator), finalReLU: false), 3),
-            (try Residual(
-                body: try smoothBody(2, 4, stride: 2, generator: &generator),
-                shortcut: .zeroPadIdentity(stride: 2, outputChannels: 4), finalReLU: false), 2),
-            (try Residual(
-                body: try smoothBody(2, 3, stride: 2, generator: &generator),
-                shortcut: .zeroPadIdentity(stride: 2, outputChannels: 3), finalReLU: false), 2),
-            (try Residual(
-                body: try smoothBody(2, 4, stride: 2, generator: &generator),
-                shortcut: try .projection(
-                    inputChannels: 2, outputChannels: 4, stride: 2, generator: &generator),
-                finalReLU: false), 2),
+            (
+                try Residual(
+                    body: try smoothBody(3, 3, stride: 1, generator: &generator), finalReLU: false),
+                3
+            ),
+            (
+                try Residual(
+                    body: try smoothBody(2, 4, stride: 2, generator: &generator),
+                    shortcut: .zeroPadIdentity(stride: 2, outputChannels: 4), finalReLU: false), 2
+            ),
+            (
+                try Residual(
+                    body: try smoothBody(2, 3, stride: 2, generator: &generator),
+                    shortcut: .zeroPadIdentity(stride: 2, outputChannels: 3), finalReLU: false), 2
+            ),
+            (
+                try Residual(
+                    body: try smoothBody(2, 4, stride: 2, generator: &generator),
+                    shortcut: try .projection(
+                        inputChannels: 2, outputChannels: 4, stride: 2, generator: &generator),
+                    finalReLU: false), 2
+            ),
         ]
         for (index, (block, channels)) in blocks.enumerated() {
             let x = try Tensor.normal([2, channels, 4, 4], using: &generator)

@@ -1,3 +1,6 @@
+import CTensorKernels
+import Dispatch
+
 #if canImport(Accelerate)
 import Accelerate
 #elseif canImport(COpenBLAS)
@@ -8,8 +11,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CTensorKernels
-import Dispatch
 
 /// Single-precision matrix products. At ``vectorLevel`` 1 or 2 (x86-64 with AVX2 and FMA, or
 /// AVX-512F) they run on TensorMath's own C kernels (`CTensorKernels`: AVX2 6x16 or AVX-512

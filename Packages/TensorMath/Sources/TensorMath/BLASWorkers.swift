@@ -81,11 +81,13 @@ final class BLASWorkers: @unchecked Sendable {
             let context = Unmanaged.passRetained(
                 WorkerContext(pool: self, index: index, seen: seen))
             var thread = pthread_t()
-            let status = pthread_create(&thread, nil, { raw in
-                let context = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()
-                context.pool.workerLoop(index: context.index, seen: context.seen)
-                return nil
-            }, context.toOpaque())
+            let status = pthread_create(
+                &thread, nil,
+                { raw in
+                    let context = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()
+                    context.pool.workerLoop(index: context.index, seen: context.seen)
+                    return nil
+                }, context.toOpaque())
             if status == 0 {
                 pthread_detach(thread)
             } else {

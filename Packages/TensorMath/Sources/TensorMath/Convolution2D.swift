@@ -86,8 +86,10 @@ public struct Convolution2D: Hashable, Sendable {
         }
         let limit = Int(Int32.max)
         guard [inputHeight, inputWidth, kernel.height, kernel.width].allSatisfy({ $0 <= limit }),
-            [stride.height, stride.width, padding.height, padding.width, dilation.height,
-             dilation.width].allSatisfy({ $0 <= limit })
+            [
+                stride.height, stride.width, padding.height, padding.width, dilation.height,
+                dilation.width,
+            ].allSatisfy({ $0 <= limit })
         else {
             throw TensorError.invalidArgument(
                 operation: operation, reason: "sizes exceed the 32-bit limit")
@@ -166,7 +168,8 @@ public struct Convolution2D: Hashable, Sendable {
         _ = try Tensor.elementCount(
             of: [geometry.batch, outChannels, output.height, output.width],
             operation: operation)
-        _ = try Tensor.elementCount(of: [geometry.patchSize, geometry.outputPlane],
+        _ = try Tensor.elementCount(
+            of: [geometry.patchSize, geometry.outputPlane],
             operation: operation)
         return geometry
     }

@@ -48,11 +48,14 @@ enum ConvolutionKernels {
         // 1 straight from the input (masked loads) when patches are large enough to repay each
         // panel's setup; small patches (and strided rows) are cheaper to write as a whole
         // im2col matrix and pack from.
-        let implicit = plan.needsColumns && BLAS.vectorLevel >= 2 && g.strideWidth == 1
+        let implicit =
+            plan.needsColumns && BLAS.vectorLevel >= 2 && g.strideWidth == 1
             && k >= Self.implicitIm2colMinimumPatch
-        let columns = plan.needsColumns && !implicit
+        let columns =
+            plan.needsColumns && !implicit
             ? ScratchBuffer(count: k * plan.samplesPerChunk * p) : nil
-        let staging = plan.samplesPerChunk > 1
+        let staging =
+            plan.samplesPerChunk > 1
             ? ScratchBuffer(count: o * plan.samplesPerChunk * p) : nil
         defer {
             columns?.release()
@@ -81,7 +84,8 @@ enum ConvolutionKernels {
                         g, parallel: parallel, width: width, weight: weight, input: chunkInput,
                         beta: beta, c: c, ldc: width)
                 } else {
-                    gemm(parallel,
+                    gemm(
+                        parallel,
                         transposeA: false, transposeB: false, m: o, n: width, k: k, alpha: 1,
                         a: weight, lda: max(1, k), b: b, ldb: width, beta: beta, c: c,
                         ldc: width)
@@ -215,9 +219,11 @@ enum ConvolutionKernels {
         inputGradient: UnsafeMutablePointer<Float>?
     ) {
         let (k, p, o) = (g.patchSize, g.outputPlane, g.outChannels)
-        let columns = plan.needsColumns
+        let columns =
+            plan.needsColumns
             ? ScratchBuffer(count: k * plan.samplesPerChunk * p) : nil
-        let staging = plan.samplesPerChunk > 1
+        let staging =
+            plan.samplesPerChunk > 1
             ? ScratchBuffer(count: o * plan.samplesPerChunk * p) : nil
         defer {
             columns?.release()
@@ -261,12 +267,14 @@ enum ConvolutionKernels {
                 b = BLAS.emptyOperand
             }
             if Self.weightGradientIsTransposed {
-                gemm(parallel,
+                gemm(
+                    parallel,
                     transposeA: false, transposeB: true, m: k, n: o, k: width, alpha: 1,
                     a: b, lda: width, b: dy, ldb: width, beta: first ? 0 : 1,
                     c: weightGradient, ldc: max(1, o))
             } else {
-                gemm(parallel,
+                gemm(
+                    parallel,
                     transposeA: false, transposeB: true, m: o, n: k, k: width, alpha: 1,
                     a: dy, lda: width, b: b, ldb: width, beta: first ? 0 : 1,
                     c: weightGradient, ldc: max(1, k))
@@ -275,12 +283,14 @@ enum ConvolutionKernels {
             // The input gradient: col2im(Wᵀ·dY), or Wᵀ·dY directly for 1x1 convolutions.
             guard let inputGradient else { continue }
             if g.isPointwise {
-                gemm(parallel,
+                gemm(
+                    parallel,
                     transposeA: true, transposeB: false, m: k, n: width, k: o, alpha: 1,
                     a: weight, lda: max(1, k), b: dy, ldb: width, beta: 0,
                     c: inputGradient + samples.lowerBound * g.inputSample, ldc: width)
             } else if let columns {
-                gemm(parallel,
+                gemm(
+                    parallel,
                     transposeA: true, transposeB: false, m: k, n: width, k: o, alpha: 1,
                     a: weight, lda: max(1, k), b: dy, ldb: width, beta: 0,
                     c: columns.pointer, ldc: width)
@@ -407,7 +417,8 @@ struct ConvolutionPlan {
         batch = g.batch
         needsColumns = !g.isPointwise
         let plane = max(1, g.outputPlane)
-        let perChunk = g.isPointwise
+        let perChunk =
+            g.isPointwise
             ? 1 : max(1, min(g.batch, (Self.targetColumns + plane - 1) / plane))
         samplesPerChunk = perChunk
         chunkCount = (g.batch + perChunk - 1) / perChunk

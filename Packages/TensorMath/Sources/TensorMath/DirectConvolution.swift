@@ -235,18 +235,18 @@ struct DirectConvolution {
                             input: source, gradient: dy, samples: samples, into: partial)
                     } else {
                         withSource(
-                        source + samples.lowerBound * g.inputSample, samples: samples.count
-                    ) { source, sourceSample in
-                        withGradient(
-                            dy + samples.lowerBound * g.outputSample, samples: samples.count
-                        ) { gradient, gradientSample in
-                            taps.weightGradient(
-                                outputs: o, kernelWidth: g.kernelWidth, samples: samples.count,
-                                source: source, sourceSample: sourceSample, gradient: gradient,
-                                gradientSample: gradientSample, gradientStride: stagedPlane,
-                                into: partial)
+                            source + samples.lowerBound * g.inputSample, samples: samples.count
+                        ) { source, sourceSample in
+                            withGradient(
+                                dy + samples.lowerBound * g.outputSample, samples: samples.count
+                            ) { gradient, gradientSample in
+                                taps.weightGradient(
+                                    outputs: o, kernelWidth: g.kernelWidth, samples: samples.count,
+                                    source: source, sourceSample: sourceSample, gradient: gradient,
+                                    gradientSample: gradientSample, gradientStride: stagedPlane,
+                                    into: partial)
+                            }
                         }
-                    }
                     }
                     for channel in 0..<o {
                         var sum: Float = 0
@@ -270,7 +270,8 @@ struct DirectConvolution {
             ConvolutionKernels.sumPartials(
                 partials.pointer + o * k, stride: partialSize, groups: groups, into: out)
         }
-        let inputGradient = needsInput
+        let inputGradient =
+            needsInput
             ? self.inputGradient(weight: weight, outputGradient: outputGradient) : nil
         return (inputGradient, weightGradient, biasGradient)
     }

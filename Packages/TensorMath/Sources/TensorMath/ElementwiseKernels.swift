@@ -169,9 +169,11 @@ extension Tensor {
             var lanes0 = SIMD8<Float>(), lanes1 = SIMD8<Float>()
             while i + 16 <= end {
                 let ra = UnsafeRawPointer(a + i), rb = UnsafeRawPointer(b + i)
-                lanes0 += ra.loadUnaligned(as: SIMD8<Float>.self)
+                lanes0 +=
+                    ra.loadUnaligned(as: SIMD8<Float>.self)
                     * rb.loadUnaligned(as: SIMD8<Float>.self)
-                lanes1 += ra.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+                lanes1 +=
+                    ra.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
                     * rb.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
                 i += 16
             }

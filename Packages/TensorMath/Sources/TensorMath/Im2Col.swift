@@ -18,10 +18,12 @@ extension ConvolutionGeometry {
     func validColumns(tap j: Int) -> (lower: Int, upper: Int, offset: Int) {
         let offset = j * dilationWidth - paddingWidth
         // ox·sw + offset ≥ 0  and  ox·sw + offset ≤ W − 1
-        let lower = offset >= 0
+        let lower =
+            offset >= 0
             ? 0 : Swift.min(outputWidth, (-offset + strideWidth - 1) / strideWidth)
         let last = width - 1 - offset
-        let upper = last < 0
+        let upper =
+            last < 0
             ? lower : Swift.max(lower, Swift.min(outputWidth, last / strideWidth + 1))
         return (lower, upper, offset)
     }
@@ -31,10 +33,12 @@ extension ConvolutionGeometry {
     @inline(__always)
     func validRows(tap i: Int) -> (lower: Int, upper: Int, offset: Int) {
         let offset = i * dilationHeight - paddingHeight
-        let lower = offset >= 0
+        let lower =
+            offset >= 0
             ? 0 : Swift.min(outputHeight, (-offset + strideHeight - 1) / strideHeight)
         let last = height - 1 - offset
-        let upper = last < 0
+        let upper =
+            last < 0
             ? lower : Swift.max(lower, Swift.min(outputHeight, last / strideHeight + 1))
         return (lower, upper, offset)
     }
@@ -95,7 +99,8 @@ extension ConvolutionGeometry {
                     let (left, right) = (cols.lower, outW - cols.upper)
                     let step = strideHeight * width
                     var line = row + rows.lower * outW
-                    var pixels = source + (rows.lower * strideHeight + rows.offset) * width
+                    var pixels =
+                        source + (rows.lower * strideHeight + rows.offset) * width
                         + cols.lower * strideWidth + cols.offset
                     for _ in rows.lower..<rows.upper {
                         if left > 0 { RowKernels.zero(line, count: left) }
@@ -156,7 +161,8 @@ extension ConvolutionGeometry {
                     let count = cols.upper - cols.lower
                     let step = strideHeight * width
                     var source = row + rows.lower * outW + cols.lower
-                    var pixels = target + (rows.lower * strideHeight + rows.offset) * width
+                    var pixels =
+                        target + (rows.lower * strideHeight + rows.offset) * width
                         + cols.lower * strideWidth + cols.offset
                     if strideWidth == 2, evenRowsInC {
                         swiftcnn_scatter_add_even_rows_avx512(
@@ -297,7 +303,8 @@ enum RowKernels {
         let to = UnsafeMutableRawPointer(target), from = UnsafeRawPointer(source)
         var t = 0
         while t + 8 <= count {
-            let sum = to.loadUnaligned(fromByteOffset: t * 4, as: Lanes.self)
+            let sum =
+                to.loadUnaligned(fromByteOffset: t * 4, as: Lanes.self)
                 + from.loadUnaligned(fromByteOffset: t * 4, as: Lanes.self)
             to.storeBytes(of: sum, toByteOffset: t * 4, as: Lanes.self)
             t += 8

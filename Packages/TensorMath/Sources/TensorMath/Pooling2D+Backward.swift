@@ -73,8 +73,10 @@ extension Pooling2D {
             let (paddedRows, rows) = g.rows(oh)
             for ow in 0..<g.outputWidth {
                 let (paddedColumns, columns) = g.columns(ow)
-                let share = dy[oh * g.outputWidth + ow] / divisor(
-                    paddedCount: paddedRows * paddedColumns, count: rows.count * columns.count)
+                let share =
+                    dy[oh * g.outputWidth + ow]
+                    / divisor(
+                        paddedCount: paddedRows * paddedColumns, count: rows.count * columns.count)
                 for h in rows {
                     let row = h * g.width
                     for w in columns { dx[row + w] += share }

@@ -82,8 +82,8 @@ public struct Pooling2D: Hashable, Sendable {
     public func forward(_ input: Tensor) throws -> (output: Tensor, argmax: [Int32]?) {
         let geometry = try Geometry(self, inputShape: input.shape, operation: "Pooling2D.forward")
         var argmax: [Int32]? = nil
-        let output = Tensor(uncheckedShape: geometry.outputShape, count: geometry.outputCount)
-        { destination in
+        let output = Tensor(uncheckedShape: geometry.outputShape, count: geometry.outputCount) {
+            destination in
             guard geometry.outputCount > 0 else { return }
             input.withUnsafeBufferPointer { source in
                 let x = source.baseAddress!, y = destination.baseAddress!
@@ -291,8 +291,10 @@ public struct Pooling2D: Hashable, Sendable {
                     let row = h * g.width
                     for w in columns { total += x[row + w] }
                 }
-                y[oh * g.outputWidth + ow] = total / divisor(
-                    paddedCount: paddedRows * paddedColumns, count: rows.count * columns.count)
+                y[oh * g.outputWidth + ow] =
+                    total
+                    / divisor(
+                        paddedCount: paddedRows * paddedColumns, count: rows.count * columns.count)
             }
         }
     }

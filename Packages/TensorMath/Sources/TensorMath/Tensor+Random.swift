@@ -24,7 +24,9 @@ extension Tensor {
     ) throws -> Tensor {
         let count = try elementCount(of: shape, operation: "Tensor.normal")
         return Tensor(uncheckedShape: shape, count: count) { buffer in
-            for i in 0..<count { buffer[i] = mean + standardDeviation * generator.nextNormalFloat() }
+            for i in 0..<count {
+                buffer[i] = mean + standardDeviation * generator.nextNormalFloat()
+            }
         }
     }
 

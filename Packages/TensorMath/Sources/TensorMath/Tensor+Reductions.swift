@@ -162,7 +162,8 @@ extension Tensor {
         _ axes: [Int], _ keepingDimensions: Bool, operation: String, _ reduction: Reduction
     ) throws -> Tensor {
         let axes = try Tensor.normalizedAxes(axes, rank: rank, shape: shape, operation: operation)
-        let resultShape = keepingDimensions
+        let resultShape =
+            keepingDimensions
             ? shape.indices.map { axes.contains($0) ? 1 : shape[$0] }
             : shape.indices.filter { !axes.contains($0) }.map { shape[$0] }
         let keptCount = shape.indices.filter { !axes.contains($0) }.reduce(1) { $0 * shape[$1] }
@@ -226,21 +227,25 @@ extension Tensor {
                 let target = out + o * inner + c0
                 switch reduction {
                 case .sum, .mean:
-                    accumulateColumns(start, length: length, stride: inner, width: width,
-                                      into: &accumulator)
+                    accumulateColumns(
+                        start, length: length, stride: inner, width: width,
+                        into: &accumulator)
                     let scale = reduction == .mean ? 1 / Double(length) : 1
                     for j in 0..<width { target[j] = Float(accumulator[j] * scale) }
                 case .max:
-                    extremeColumns(start, length: length, stride: inner, width: width,
-                                   MaximumKernel(), initial: -.infinity, into: &extremum)
+                    extremeColumns(
+                        start, length: length, stride: inner, width: width,
+                        MaximumKernel(), initial: -.infinity, into: &extremum)
                     for j in 0..<width { target[j] = extremum[j] }
                 case .min:
-                    extremeColumns(start, length: length, stride: inner, width: width,
-                                   MinimumKernel(), initial: .infinity, into: &extremum)
+                    extremeColumns(
+                        start, length: length, stride: inner, width: width,
+                        MinimumKernel(), initial: .infinity, into: &extremum)
                     for j in 0..<width { target[j] = extremum[j] }
                 case let .variance(unbiased):
-                    accumulateColumns(start, length: length, stride: inner, width: width,
-                                      into: &accumulator)
+                    accumulateColumns(
+                        start, length: length, stride: inner, width: width,
+                        into: &accumulator)
                     let means = accumulator.map { $0 / Double(length) }
                     for j in 0..<width { accumulator[j] = 0 }
                     accumulator.withUnsafeMutableBufferPointer { squares in
@@ -282,7 +287,8 @@ extension Tensor {
                     var value: Float = reduction == .max ? -.infinity : .infinity
                     for o in 0..<outer {
                         let run = reduceRun(x + (o * kept + k) * inner, count: inner, reduction)
-                        value = reduction == .max
+                        value =
+                            reduction == .max
                             ? MaximumKernel()(value, run) : MinimumKernel()(value, run)
                     }
                     out[k] = value

@@ -174,7 +174,8 @@ extension Tensor {
         let axis = try normalizedAxis(
             axis, rank: first.rank, shape: first.shape, operation: operation)
         for tensor in tensors.dropFirst() {
-            let agrees = tensor.rank == first.rank
+            let agrees =
+                tensor.rank == first.rank
                 && tensor.shape.indices.allSatisfy {
                     $0 == axis || tensor.shape[$0] == first.shape[$0]
                 }

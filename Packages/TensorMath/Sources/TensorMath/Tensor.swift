@@ -111,7 +111,8 @@ public struct Tensor: Equatable, Sendable {
     /// zeroing it first. `initializer` must write every one of the shape's scalars.
     /// - Throws: ``TensorError/invalidShape(operation:shape:reason:)`` for a negative dimension.
     public init(
-        shape: [Int], unsafeUninitializedScalars initializer: (UnsafeMutableBufferPointer<Float>)
+        shape: [Int],
+        unsafeUninitializedScalars initializer: (UnsafeMutableBufferPointer<Float>)
             throws -> Void
     ) throws {
         let count = try Tensor.elementCount(of: shape, operation: "Tensor(shape:initializer:)")
@@ -152,7 +153,8 @@ public struct Tensor: Equatable, Sendable {
 extension Tensor: CustomStringConvertible {
     /// A short summary: the shape and, for small tensors, the scalars.
     public var description: String {
-        let preview = count <= 16
+        let preview =
+            count <= 16
             ? scalars.map { "\($0)" }.joined(separator: ", ")
             : scalars.prefix(8).map { "\($0)" }.joined(separator: ", ") + ", …"
         return "Tensor(shape: \(shape), [\(preview)])"

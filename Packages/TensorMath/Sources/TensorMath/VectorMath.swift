@@ -119,7 +119,8 @@ enum VectorMath {
         count: Int, _ kernel: Kernel
     ) {
         Parallel.forEachChunk(of: count, chunkSize: Elementwise.chunkSize) { range in
-            map(source + range.lowerBound, into: destination + range.lowerBound,
+            map(
+                source + range.lowerBound, into: destination + range.lowerBound,
                 count: range.count, kernel)
         }
     }

@@ -61,8 +61,9 @@ struct Options {
                 warmup = n
             case "--filter": filter = try value(argument)
             case "--help", "-h":
-                print("usage: TensorMathBench [--tsv] [--repetitions N] [--warmup N] "
-                    + "[--filter TEXT] [--list] [--info] [--cpu-clock]")
+                print(
+                    "usage: TensorMathBench [--tsv] [--repetitions N] [--warmup N] "
+                        + "[--filter TEXT] [--list] [--info] [--cpu-clock]")
                 exit(0)
             default: throw BenchError.usage("unknown argument \(argument)")
             }
@@ -115,12 +116,13 @@ func measure(_ benchCase: BenchCase, options: Options) throws -> Double {
 func matmulCases() -> [BenchCase] {
     var cases: [BenchCase] = []
     for n in [256, 512, 1024, 2048] {
-        cases.append(BenchCase(name: "matmul \(n)x\(n)x\(n)", flops: 2 * pow(Double(n), 3)) {
-            var generator = Xoshiro256(seed: UInt64(n))
-            let a = try Tensor.uniform([n, n], low: -1, high: 1, using: &generator)
-            let b = try Tensor.uniform([n, n], low: -1, high: 1, using: &generator)
-            return { _ = try Tensor.matmul(a, b) }
-        })
+        cases.append(
+            BenchCase(name: "matmul \(n)x\(n)x\(n)", flops: 2 * pow(Double(n), 3)) {
+                var generator = Xoshiro256(seed: UInt64(n))
+                let a = try Tensor.uniform([n, n], low: -1, high: 1, using: &generator)
+                let b = try Tensor.uniform([n, n], low: -1, high: 1, using: &generator)
+                return { _ = try Tensor.matmul(a, b) }
+            })
     }
     // LeNet-5's Linear layers, y = x·Wᵀ with W [out, in], and their backward GEMMs.
     for batch in [64, 128] {
@@ -132,21 +134,24 @@ func matmulCases() -> [BenchCase] {
                 return (
                     try Tensor.uniform([batch, inputs], low: -1, high: 1, using: &generator),
                     try Tensor.uniform([outputs, inputs], low: -1, high: 1, using: &generator),
-                    try Tensor.uniform([batch, outputs], low: -1, high: 1, using: &generator))
+                    try Tensor.uniform([batch, outputs], low: -1, high: 1, using: &generator)
+                )
             }
-            cases.append(BenchCase(name: prefix + " fwd", flops: flops) {
-                let (x, w, _) = try operands()
-                return { _ = try Tensor.matmul(x, w, transposeB: true) }
-            })
-            cases.append(BenchCase(name: prefix + " f+b", flops: 3 * flops) {
-                let (x, w, dy) = try operands()
-                var dw = try Tensor.zeros([outputs, inputs])
-                return {
-                    _ = try Tensor.matmul(x, w, transposeB: true)
-                    try Tensor.gemm(dy, x, into: &dw, transposeA: true, beta: 1)
-                    _ = try Tensor.matmul(dy, w)
-                }
-            })
+            cases.append(
+                BenchCase(name: prefix + " fwd", flops: flops) {
+                    let (x, w, _) = try operands()
+                    return { _ = try Tensor.matmul(x, w, transposeB: true) }
+                })
+            cases.append(
+                BenchCase(name: prefix + " f+b", flops: 3 * flops) {
+                    let (x, w, dy) = try operands()
+                    var dw = try Tensor.zeros([outputs, inputs])
+                    return {
+                        _ = try Tensor.matmul(x, w, transposeB: true)
+                        try Tensor.gemm(dy, x, into: &dw, transposeA: true, beta: 1)
+                        _ = try Tensor.matmul(dy, w)
+                    }
+                })
         }
     }
     return cases
@@ -162,21 +167,29 @@ struct ConvolutionShape {
 }
 
 let convolutionShapes: [ConvolutionShape] = [
-    ConvolutionShape(name: "lenet conv1 1->6 5x5 p2 28x28 b64", batch: 64, inChannels: 1,
+    ConvolutionShape(
+        name: "lenet conv1 1->6 5x5 p2 28x28 b64", batch: 64, inChannels: 1,
         outChannels: 6, size: 28, kernel: 5, padding: 2, first: true),
-    ConvolutionShape(name: "lenet conv2 6->16 5x5 14x14 b64", batch: 64, inChannels: 6,
+    ConvolutionShape(
+        name: "lenet conv2 6->16 5x5 14x14 b64", batch: 64, inChannels: 6,
         outChannels: 16, size: 14, kernel: 5),
-    ConvolutionShape(name: "resnet 3->16 3x3 32x32 b128", batch: 128, inChannels: 3,
+    ConvolutionShape(
+        name: "resnet 3->16 3x3 32x32 b128", batch: 128, inChannels: 3,
         outChannels: 16, size: 32, kernel: 3, padding: 1, first: true),
-    ConvolutionShape(name: "resnet 16->16 3x3 32x32 b128", batch: 128, inChannels: 16,
+    ConvolutionShape(
+        name: "resnet 16->16 3x3 32x32 b128", batch: 128, inChannels: 16,
         outChannels: 16, size: 32, kernel: 3, padding: 1),
-    ConvolutionShape(name: "resnet 16->32 3x3 s2 32x32 b128", batch: 128, inChannels: 16,
+    ConvolutionShape(
+        name: "resnet 16->32 3x3 s2 32x32 b128", batch: 128, inChannels: 16,
         outChannels: 32, size: 32, kernel: 3, stride: 2, padding: 1),
-    ConvolutionShape(name: "resnet 32->32 3x3 16x16 b128", batch: 128, inChannels: 32,
+    ConvolutionShape(
+        name: "resnet 32->32 3x3 16x16 b128", batch: 128, inChannels: 32,
         outChannels: 32, size: 16, kernel: 3, padding: 1),
-    ConvolutionShape(name: "resnet 32->64 3x3 s2 16x16 b128", batch: 128, inChannels: 32,
+    ConvolutionShape(
+        name: "resnet 32->64 3x3 s2 16x16 b128", batch: 128, inChannels: 32,
         outChannels: 64, size: 16, kernel: 3, stride: 2, padding: 1),
-    ConvolutionShape(name: "resnet 64->64 3x3 8x8 b128", batch: 128, inChannels: 64,
+    ConvolutionShape(
+        name: "resnet 64->64 3x3 8x8 b128", batch: 128, inChannels: 64,
         outChannels: 64, size: 8, kernel: 3, padding: 1),
 ]
 
@@ -198,23 +211,27 @@ func convolutionCases() throws -> [BenchCase] {
                 try Tensor.uniform([shape.outChannels], low: -0.1, high: 0.1, using: &generator),
                 try Tensor.uniform(
                     [shape.batch, shape.outChannels, out.height, out.width], low: -1, high: 1,
-                    using: &generator))
+                    using: &generator)
+            )
         }
-        let forwardFlops = 2 * Double(shape.batch * shape.outChannels * shape.inChannels)
+        let forwardFlops =
+            2 * Double(shape.batch * shape.outChannels * shape.inChannels)
             * Double(shape.kernel * shape.kernel * out.height * out.width)
-        cases.append(BenchCase(name: shape.name + " fwd", flops: forwardFlops) {
-            let (x, w, b, _) = try operands()
-            return { _ = try conv.forward(input: x, weight: w, bias: b) }
-        })
+        cases.append(
+            BenchCase(name: shape.name + " fwd", flops: forwardFlops) {
+                let (x, w, b, _) = try operands()
+                return { _ = try conv.forward(input: x, weight: w, bias: b) }
+            })
         let passes: Double = shape.first ? 2 : 3
-        cases.append(BenchCase(name: shape.name + " f+b", flops: passes * forwardFlops) {
-            let (x, w, b, dy) = try operands()
-            return {
-                _ = try conv.forward(input: x, weight: w, bias: b)
-                _ = try conv.backward(
-                    input: x, weight: w, outputGradient: dy, needsInputGradient: !shape.first)
-            }
-        })
+        cases.append(
+            BenchCase(name: shape.name + " f+b", flops: passes * forwardFlops) {
+                let (x, w, b, dy) = try operands()
+                return {
+                    _ = try conv.forward(input: x, weight: w, bias: b)
+                    _ = try conv.backward(
+                        input: x, weight: w, outputGradient: dy, needsInputGradient: !shape.first)
+                }
+            })
     }
     return cases
 }
@@ -231,7 +248,8 @@ do {
         exit(0)
     }
     let level = ["none (CBLAS and im2col)", "AVX2", "AVX-512"][BLAS.vectorLevel]
-    let info = "TensorMath: C kernels \(level) (vector level \(BLAS.vectorLevel)), "
+    let info =
+        "TensorMath: C kernels \(level) (vector level \(BLAS.vectorLevel)), "
         + "OpenBLAS kernels \(BLAS.coreName)"
         + (getenv("OPENBLAS_CORETYPE").map { " (OPENBLAS_CORETYPE=\(String(cString: $0)))" } ?? "")
         + ", \(BLAS.threadCount) GEMM threads, \(Parallel.threadCount) workers"
@@ -247,8 +265,9 @@ do {
             print("\(benchCase.name)\t\(gflops)\t\(seconds)")
         } else {
             let padded = benchCase.name.padding(toLength: 44, withPad: " ", startingAt: 0)
-            print(padded + " " + format(gflops, width: 8) + " GFLOPS "
-                + format(seconds * 1e3, width: 9) + " ms")
+            print(
+                padded + " " + format(gflops, width: 8) + " GFLOPS "
+                    + format(seconds * 1e3, width: 9) + " ms")
         }
         fflush(stdout)
     }

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import TensorMath
 import TensorMathTesting
+import Testing
 
 @Suite struct ActivationTests {
     let x = Tensor([-2, -0.5, 0, 0.5, 2])
@@ -12,10 +12,12 @@ import TensorMathTesting
         #expect(x.leakyRelu(slope: 0.2).scalars == [-0.4, -0.1, 0, 0.5, 2])
         // σ(0) = 0.5, σ(2) = 0.880797, σ(−x) = 1 − σ(x)
         let s = x.sigmoid()
-        #expect(s.isApproximatelyEqual(
-            to: Tensor([0.11920292, 0.37754067, 0.5, 0.62245933, 0.88079708]), tolerance: 1e-6))
-        #expect(x.tanh().isApproximatelyEqual(
-            to: Tensor([-0.96402758, -0.46211716, 0, 0.46211716, 0.96402758]), tolerance: 1e-6))
+        #expect(
+            s.isApproximatelyEqual(
+                to: Tensor([0.11920292, 0.37754067, 0.5, 0.62245933, 0.88079708]), tolerance: 1e-6))
+        #expect(
+            x.tanh().isApproximatelyEqual(
+                to: Tensor([-0.96402758, -0.46211716, 0, 0.46211716, 0.96402758]), tolerance: 1e-6))
         #expect(Tensor([.nan]).relu().scalars[0].isNaN)
     }
 
@@ -90,12 +92,15 @@ import TensorMathTesting
     @Test func gradientValues() throws {
         let dy = Tensor([1, 1, 1, 1, 1])
         #expect(try Tensor.reluGradient(input: x, outputGradient: dy).scalars == [0, 0, 0, 1, 1])
-        #expect(try Tensor.leakyReluGradient(input: x, outputGradient: dy).scalars
-            == [0.01, 0.01, 0.01, 1, 1])
-        #expect(try Tensor.sigmoidGradient(output: Tensor([0.5]), outputGradient: Tensor([2]))
-            .scalars == [0.5])
-        #expect(try Tensor.tanhGradient(output: Tensor([0.5]), outputGradient: Tensor([2]))
-            .scalars == [1.5])
+        #expect(
+            try Tensor.leakyReluGradient(input: x, outputGradient: dy).scalars
+                == [0.01, 0.01, 0.01, 1, 1])
+        #expect(
+            try Tensor.sigmoidGradient(output: Tensor([0.5]), outputGradient: Tensor([2]))
+                .scalars == [0.5])
+        #expect(
+            try Tensor.tanhGradient(output: Tensor([0.5]), outputGradient: Tensor([2]))
+                .scalars == [1.5])
     }
 
     @Test func gradientShapesMustAgree() {

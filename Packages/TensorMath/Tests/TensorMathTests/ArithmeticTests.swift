@@ -1,5 +1,5 @@
-import Testing
 import TensorMath
+import Testing
 
 /// The NumPy-broadcast result of `op`, computed by index arithmetic.
 private func naiveBroadcast(
@@ -141,8 +141,10 @@ private func naiveBroadcast(
         let big = try x.broadcast(to: [4, 2, 2, 3])
         #expect(big.shape == [4, 2, 2, 3])
         #expect(big[3, 1, 1, 2] == 6 && big[0, 0, 1, 0] == 1)
-        #expect(throws: TensorError.shapeMismatch(
-            operation: "broadcast(to:)", lhs: [2, 1, 3], rhs: [2, 2, 2])) {
+        #expect(
+            throws: TensorError.shapeMismatch(
+                operation: "broadcast(to:)", lhs: [2, 1, 3], rhs: [2, 2, 2])
+        ) {
             try x.broadcast(to: [2, 2, 2])
         }
         // summed(toShape:) undoes a broadcast: each entry summed 4·2 times.

@@ -12,7 +12,8 @@ import Testing
     }
 
     @Test func infinitiesAndNaNsMatchOnlyThemselves() {
-        #expect(maxRelativeError([.infinity, -.infinity, .nan], [.infinity, -.infinity, .nan]) == 0)
+        #expect(
+            maxRelativeError([.infinity, -.infinity, .nan], [.infinity, -.infinity, .nan]) == 0)
         #expect(maxRelativeError([.nan], [0]) == .infinity)
         #expect(maxRelativeError([1], [.nan]) == .infinity)
         #expect(maxRelativeError([.infinity], [1]) == .infinity)

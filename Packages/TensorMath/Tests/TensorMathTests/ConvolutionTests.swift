@@ -1,6 +1,6 @@
-import Testing
 import TensorMath
 import TensorMathTesting
+import Testing
 
 /// Direct-loop convolution in `Double`: the forward output and, for an output gradient, the
 /// three gradients. Independent of the kernels under test (no im2col, no GEMM).
@@ -15,10 +15,14 @@ private struct NaiveConvolution {
     var o: Int { weight.shape[0] }
     var kh: Int { weight.shape[2] }
     var kw: Int { weight.shape[3] }
-    var oh: Int { (h + 2 * conv.padding.height - conv.dilation.height * (kh - 1) - 1)
-        / conv.stride.height + 1 }
-    var ow: Int { (w + 2 * conv.padding.width - conv.dilation.width * (kw - 1) - 1)
-        / conv.stride.width + 1 }
+    var oh: Int {
+        (h + 2 * conv.padding.height - conv.dilation.height * (kh - 1) - 1)
+            / conv.stride.height + 1
+    }
+    var ow: Int {
+        (w + 2 * conv.padding.width - conv.dilation.width * (kw - 1) - 1)
+            / conv.stride.width + 1
+    }
 
     /// Calls `body(sample, out, oy, ox, ch, iy, ix, i, j)` for every tap inside the input.
     func forEachTap(_ body: (Int, Int, Int, Int, Int, Int, Int, Int, Int) -> Void) {
@@ -29,9 +33,11 @@ private struct NaiveConvolution {
                         for ch in 0..<c {
                             for i in 0..<kh {
                                 for j in 0..<kw {
-                                    let iy = oy * conv.stride.height - conv.padding.height
+                                    let iy =
+                                        oy * conv.stride.height - conv.padding.height
                                         + i * conv.dilation.height
-                                    let ix = ox * conv.stride.width - conv.padding.width
+                                    let ix =
+                                        ox * conv.stride.width - conv.padding.width
                                         + j * conv.dilation.width
                                     guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
                                     body(s, oc, oy, ox, ch, iy, ix, i, j)
@@ -57,7 +63,8 @@ private struct NaiveConvolution {
     func forward() throws -> Tensor {
         var y = [Double](repeating: 0, count: n * o * oh * ow)
         forEachTap { s, oc, oy, ox, ch, iy, ix, i, j in
-            y[outputIndex(s, oc, oy, ox)] += Double(input.scalars[inputIndex(s, ch, iy, ix)])
+            y[outputIndex(s, oc, oy, ox)] +=
+                Double(input.scalars[inputIndex(s, ch, iy, ix)])
                 * Double(weight.scalars[weightIndex(oc, ch, i, j)])
         }
         if let bias {
@@ -89,7 +96,8 @@ private struct NaiveConvolution {
         return (
             try Tensor(shape: input.shape, scalars: dx.map { Float($0) }),
             try Tensor(shape: weight.shape, scalars: dw.map { Float($0) }),
-            try Tensor(shape: [o], scalars: db.map { Float($0) }))
+            try Tensor(shape: [o], scalars: db.map { Float($0) })
+        )
     }
 }
 
@@ -149,15 +157,21 @@ private func message(of error: some Error) -> String { "\(error)" }
     }
 
     @Test func outputSizeFollowsPyTorchFormula() throws {
-        #expect(try Convolution2D().outputSize(inputHeight: 28, inputWidth: 28, kernel: 5)
-            == Size2D(24, 24))
-        #expect(try Convolution2D(padding: 2).outputSize(
-            inputHeight: 28, inputWidth: 28, kernel: 5) == Size2D(28, 28))
-        #expect(try Convolution2D(stride: 2, padding: 1).outputSize(
-            inputHeight: 32, inputWidth: 31, kernel: 3) == Size2D(16, 16))
-        #expect(try Convolution2D(stride: Size2D(2, 1), padding: Size2D(0, 1),
-            dilation: Size2D(2, 3)).outputSize(
-            inputHeight: 9, inputWidth: 10, kernel: Size2D(3, 2)) == Size2D(3, 9))
+        #expect(
+            try Convolution2D().outputSize(inputHeight: 28, inputWidth: 28, kernel: 5)
+                == Size2D(24, 24))
+        #expect(
+            try Convolution2D(padding: 2).outputSize(
+                inputHeight: 28, inputWidth: 28, kernel: 5) == Size2D(28, 28))
+        #expect(
+            try Convolution2D(stride: 2, padding: 1).outputSize(
+                inputHeight: 32, inputWidth: 31, kernel: 3) == Size2D(16, 16))
+        #expect(
+            try Convolution2D(
+                stride: Size2D(2, 1), padding: Size2D(0, 1),
+                dilation: Size2D(2, 3)
+            ).outputSize(
+                inputHeight: 9, inputWidth: 10, kernel: Size2D(3, 2)) == Size2D(3, 9))
     }
 
     // MARK: Against an independent reference
@@ -271,18 +285,24 @@ private func message(of error: some Error) -> String { "\(error)" }
         let projection = try Tensor.uniform(y.shape, low: -1, high: 1, using: &generator)
         let gradients = try conv.backward(input: x, weight: weight, outputGradient: projection)
 
-        let numericInput = try GradientCheck.numericalGradient(of: { x in
-            GradientCheck.projection(try conv.forward(input: x, weight: weight, bias: bias),
-                projection)
-        }, at: x)
-        let numericWeight = try GradientCheck.numericalGradient(of: { weight in
-            GradientCheck.projection(try conv.forward(input: x, weight: weight, bias: bias),
-                projection)
-        }, at: weight)
-        let numericBias = try GradientCheck.numericalGradient(of: { bias in
-            GradientCheck.projection(try conv.forward(input: x, weight: weight, bias: bias),
-                projection)
-        }, at: bias)
+        let numericInput = try GradientCheck.numericalGradient(
+            of: { x in
+                GradientCheck.projection(
+                    try conv.forward(input: x, weight: weight, bias: bias),
+                    projection)
+            }, at: x)
+        let numericWeight = try GradientCheck.numericalGradient(
+            of: { weight in
+                GradientCheck.projection(
+                    try conv.forward(input: x, weight: weight, bias: bias),
+                    projection)
+            }, at: weight)
+        let numericBias = try GradientCheck.numericalGradient(
+            of: { bias in
+                GradientCheck.projection(
+                    try conv.forward(input: x, weight: weight, bias: bias),
+                    projection)
+            }, at: bias)
         let dx = try #require(gradients.input)
         #expect(GradientCheck.maxRelativeError(dx, numericInput) < 1e-2)
         #expect(GradientCheck.maxRelativeError(gradients.weight, numericWeight) < 1e-2)
@@ -306,19 +326,23 @@ private func message(of error: some Error) -> String { "\(error)" }
             }
             let y = try conv.forward(input: x, weight: weight, bias: bias)
             #expect(y.shape == golden.outputShape, "\(golden.name)")
-            #expect(GradientCheck.maxRelativeError(
-                y, try Tensor(shape: golden.outputShape, scalars: golden.output)) < 1e-5,
+            #expect(
+                GradientCheck.maxRelativeError(
+                    y, try Tensor(shape: golden.outputShape, scalars: golden.output)) < 1e-5,
                 "\(golden.name)")
             let dy = try Tensor(shape: golden.outputShape, scalars: golden.outputGradient)
             let g = try conv.backward(input: x, weight: weight, outputGradient: dy)
             let dx = try #require(g.input)
-            #expect(GradientCheck.maxRelativeError(
-                dx, try Tensor(shape: golden.inputShape, scalars: golden.inputGradient)) < 1e-5,
+            #expect(
+                GradientCheck.maxRelativeError(
+                    dx, try Tensor(shape: golden.inputShape, scalars: golden.inputGradient)) < 1e-5,
                 "\(golden.name)")
-            #expect(GradientCheck.maxRelativeError(
-                g.weight, try Tensor(shape: golden.weightShape, scalars: golden.weightGradient))
-                < 1e-5, "\(golden.name)")
-            #expect(GradientCheck.maxRelativeError(g.bias, Tensor(golden.biasGradient)) < 1e-5,
+            #expect(
+                GradientCheck.maxRelativeError(
+                    g.weight, try Tensor(shape: golden.weightShape, scalars: golden.weightGradient))
+                    < 1e-5, "\(golden.name)")
+            #expect(
+                GradientCheck.maxRelativeError(g.bias, Tensor(golden.biasGradient)) < 1e-5,
                 "\(golden.name)")
         }
     }
@@ -382,7 +406,8 @@ private func message(of error: some Error) -> String { "\(error)" }
         #expect(gradient.map(message)?.contains("Convolution2D.backward") == true)
         #expect(gradient.map(message)?.contains("[2, 4, 6, 6]") == true)
         #expect(throws: TensorError.self) {
-            try conv.backward(input: x, weight: try Tensor.zeros([4, 2, 3, 3]),
+            try conv.backward(
+                input: x, weight: try Tensor.zeros([4, 2, 3, 3]),
                 outputGradient: try Tensor.zeros([2, 4, 6, 6]))
         }
     }

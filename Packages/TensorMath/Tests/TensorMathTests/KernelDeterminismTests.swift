@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TensorMath
+import Testing
 
 /// GEMM and convolution results must be bit-identical whatever the thread count: both
 /// `BLAS.threadCount` (changed in-process) and `SWIFTCNN_THREADS` (read once per process, so
@@ -102,7 +102,8 @@ import TensorMath
         child.waitUntilExit()
         #expect(child.terminationStatus == 0)
         let written = try String(contentsOf: output, encoding: .utf8)
-        #expect(written == String(try Self.fingerprint()),
+        #expect(
+            written == String(try Self.fingerprint()),
             "SWIFTCNN_THREADS=\(threads) (this process: \(Parallel.threadCount) threads)")
     }
     #endif

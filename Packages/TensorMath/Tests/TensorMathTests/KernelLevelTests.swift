@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import TensorMath
 import TensorMathTesting
+import Testing
 
 /// The C kernels at every vector level (`SWIFTCNN_VECTOR_LEVEL`, read once per process, so
 /// lower levels run in child processes of this test binary): edge sizes of the GEMM's
@@ -47,12 +47,17 @@ import TensorMathTesting
         beta: Float, generator: inout Xoshiro256
     ) throws -> Float {
         let lda = (transposeA ? m : k) + 3, ldb = (transposeB ? k : n) + 1, ldc = n + 2
-        let a = try Tensor.uniform([(transposeA ? k : m) * lda], low: -1, high: 1,
-            using: &generator).scalars
-        let b = try Tensor.uniform([(transposeB ? n : k) * ldb], low: -1, high: 1,
-            using: &generator).scalars
+        let a = try Tensor.uniform(
+            [(transposeA ? k : m) * lda], low: -1, high: 1,
+            using: &generator
+        ).scalars
+        let b = try Tensor.uniform(
+            [(transposeB ? n : k) * ldb], low: -1, high: 1,
+            using: &generator
+        ).scalars
         // With beta == 0, C may hold anything, NaN included: it must not be read.
-        var c = beta == 0
+        var c =
+            beta == 0
             ? [Float](repeating: .nan, count: m * ldc)
             : try Tensor.uniform([m * ldc], low: -1, high: 1, using: &generator).scalars
         let expected = reference(
@@ -95,7 +100,8 @@ import TensorMathTesting
                 let error = try Self.gemmError(
                     transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                     alpha: alpha, beta: beta, generator: &generator)
-                #expect(error < Self.tolerance(k: k),
+                #expect(
+                    error < Self.tolerance(k: k),
                     "m \(m) n \(n) k \(k) tA \(transposeA) tB \(transposeB)")
                 worst = max(worst, error / Self.tolerance(k: k))
                 cases += 1
@@ -160,7 +166,8 @@ import TensorMathTesting
     ) throws -> Int32 {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        child.arguments = ["--testing-library", "swift-testing"]
+        child.arguments =
+            ["--testing-library", "swift-testing"]
             + filters.flatMap { ["--filter", $0] }
         var environment = ProcessInfo.processInfo.environment
         environment[Self.levelVariable] = String(level)
@@ -214,7 +221,8 @@ import TensorMathTesting
             guard offset + tensor.count <= theirs.count else { break }
             let other = try Tensor(
                 shape: tensor.shape, scalars: Array(theirs[offset..<(offset + tensor.count)]))
-            #expect(GradientCheck.maxRelativeError(tensor, other) < 1e-4,
+            #expect(
+                GradientCheck.maxRelativeError(tensor, other) < 1e-4,
                 "level \(level) vs \(BLAS.vectorLevel), shape \(tensor.shape)")
             offset += tensor.count
         }

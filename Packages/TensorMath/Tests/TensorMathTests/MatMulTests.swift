@@ -1,6 +1,6 @@
-import Testing
 import TensorMath
 import TensorMathTesting
+import Testing
 
 /// `op(a)·op(b)` for rank-2 scalars, in `Double`, by the textbook triple loop.
 private func naiveProduct(
@@ -67,8 +67,9 @@ private func message(of error: some Error) -> String { "\(error)" }
         #expect(try Tensor.matmul(swap, b).scalars == [0, 1, 1, 0, 0, 2, 2, 0])
         // Batched with a transposed left operand: a[i]ᵀ·I.
         let identity = try Tensor(shape: [2, 2], scalars: [1, 0, 0, 1])
-        #expect(try Tensor.matmul(a, identity, transposeA: true).scalars
-            == [1, 3, 2, 4, 5, 7, 6, 8])
+        #expect(
+            try Tensor.matmul(a, identity, transposeA: true).scalars
+                == [1, 3, 2, 4, 5, 7, 6, 8])
     }
 
     @Test func randomProductsMatchTheTripleLoop() throws {

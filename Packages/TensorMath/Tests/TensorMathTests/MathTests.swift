@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TensorMath
+import Testing
 
 @Suite struct MathTests {
     let x = Tensor([0.25, 1, 4, 9])
@@ -13,8 +13,9 @@ import TensorMath
         #expect(x.pow(0.5).scalars == [0.5, 1, 2, 3])
         #expect(x.pow(2) == x.squared())
         #expect(x.pow(-1).isApproximatelyEqual(to: x.reciprocal()))
-        #expect(Tensor([0, 1, -1]).exp().isApproximatelyEqual(
-            to: Tensor([1, Float(M_E), Float(1 / M_E)])))
+        #expect(
+            Tensor([0, 1, -1]).exp().isApproximatelyEqual(
+                to: Tensor([1, Float(M_E), Float(1 / M_E)])))
         let logs = Tensor([1, Float(M_E), 0]).log().scalars
         #expect(logs[0] == 0 && abs(logs[1] - 1) < 1e-6 && logs[2] == -.infinity)
         #expect(Tensor([-1]).log().scalars[0].isNaN)
@@ -36,8 +37,9 @@ import TensorMath
         let hi = try Tensor.maximum(a, b), lo = try Tensor.minimum(a, b)
         #expect(Array(hi.scalars.prefix(3)) == [2, 5, 2] && hi.scalars[3].isNaN)
         #expect(Array(lo.scalars.prefix(3)) == [1, 0, -3] && lo.scalars[3].isNaN)
-        #expect(try Tensor.maximum(b, Tensor([.nan]))
-            .scalars.allSatisfy { $0.isNaN })
+        #expect(
+            try Tensor.maximum(b, Tensor([.nan]))
+                .scalars.allSatisfy { $0.isNaN })
         #expect(throws: TensorError.shapeMismatch(operation: "maximum", lhs: [2, 2], rhs: [3])) {
             try Tensor.maximum(a, Tensor([1, 2, 3]))
         }

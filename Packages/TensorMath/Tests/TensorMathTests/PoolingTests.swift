@@ -1,6 +1,6 @@
-import Testing
 import TensorMath
 import TensorMathTesting
+import Testing
 
 @Suite struct PoolingTests {
     /// Distinct values 0.1 apart in a scrambled order, so max pooling has no ties and finite
@@ -12,12 +12,14 @@ import TensorMathTesting
     }
 
     @Test func handComputedMaxAndAverage() throws {
-        let x = try Tensor(shape: [1, 1, 4, 4], scalars: [
-            1, 2, 3, 4,
-            5, 6, 7, 8,
-            9, 10, 11, 12,
-            13, 14, 15, 16,
-        ])
+        let x = try Tensor(
+            shape: [1, 1, 4, 4],
+            scalars: [
+                1, 2, 3, 4,
+                5, 6, 7, 8,
+                9, 10, 11, 12,
+                13, 14, 15, 16,
+            ])
         let (y, argmax) = try Pooling2D(kind: .max, kernelSize: 2).forward(x)
         #expect(y == (try Tensor(shape: [1, 1, 2, 2], scalars: [6, 8, 14, 16])))
         #expect(argmax == [5, 7, 13, 15])
@@ -48,16 +50,18 @@ import TensorMathTesting
         let x = try Tensor(shape: PoolingGolden.inputShape, scalars: PoolingGolden.input)
         let (y, argmax) = try golden.pooling.forward(x)
         #expect(y.shape == golden.outputShape, "\(golden.name)")
-        #expect(y.isApproximatelyEqual(
-            to: try Tensor(shape: golden.outputShape, scalars: golden.output), tolerance: 1e-6),
+        #expect(
+            y.isApproximatelyEqual(
+                to: try Tensor(shape: golden.outputShape, scalars: golden.output), tolerance: 1e-6),
             "\(golden.name)")
         #expect(argmax == golden.argmax, "\(golden.name)")
         let dy = try Tensor(
             shape: y.shape, scalars: (0..<y.count).map { Float((7 * $0) % 11 - 5) / 4 })
         let dx = try golden.pooling.backward(
             outputGradient: dy, inputShape: x.shape, argmax: argmax)
-        #expect(dx.isApproximatelyEqual(
-            to: try Tensor(shape: x.shape, scalars: golden.inputGradient), tolerance: 1e-6),
+        #expect(
+            dx.isApproximatelyEqual(
+                to: try Tensor(shape: x.shape, scalars: golden.inputGradient), tolerance: 1e-6),
             "\(golden.name)")
     }
 
@@ -65,8 +69,9 @@ import TensorMathTesting
     func backwardMatchesFiniteDifferences(_ kind: Pooling2D.Kind) throws {
         let settings = [
             Pooling2D(kind: kind, kernelSize: 3, stride: 2, padding: 1),
-            Pooling2D(kind: kind, kernelSize: Size2D(2, 3), stride: Size2D(1, 2),
-                      padding: Size2D(1, 1), countIncludesPadding: false, ceilMode: true),
+            Pooling2D(
+                kind: kind, kernelSize: Size2D(2, 3), stride: Size2D(1, 2),
+                padding: Size2D(1, 1), countIncludesPadding: false, ceilMode: true),
             Pooling2D(kind: kind, kernelSize: 2, ceilMode: true),
         ]
         let x = try scrambled([2, 2, 5, 6])
@@ -183,9 +188,10 @@ import TensorMathTesting
                 let sample = try x.slice(batch: n..<(n + 1))
                 let (ys, argmaxS) = try pool.forward(sample)
                 outputs.append(ys)
-                gradients.append(try pool.backward(
-                    outputGradient: dy.slice(batch: n..<(n + 1)), inputShape: sample.shape,
-                    argmax: argmaxS))
+                gradients.append(
+                    try pool.backward(
+                        outputGradient: dy.slice(batch: n..<(n + 1)), inputShape: sample.shape,
+                        argmax: argmaxS))
             }
             #expect(try Tensor.concatenate(outputs) == y)
             #expect(try Tensor.concatenate(gradients) == dx)

@@ -5,10 +5,10 @@ import Testing
 @Test func readmeExampleRuns() throws {
     // --- README example begins ---
     var g = Xoshiro256(seed: 42)
-    let x = try Tensor.normal([8, 3, 32, 32], using: &g)                 // NCHW batch
-    let w = try Tensor.kaimingUniform([16, 3, 3, 3], using: &g)          // [out, in, kh, kw]
+    let x = try Tensor.normal([8, 3, 32, 32], using: &g)  // NCHW batch
+    let w = try Tensor.kaimingUniform([16, 3, 3, 3], using: &g)  // [out, in, kh, kw]
     let conv = Convolution2D(stride: 1, padding: 1)
-    let y = try conv.forward(input: x, weight: w, bias: nil)             // [8, 16, 32, 32]
+    let y = try conv.forward(input: x, weight: w, bias: nil)  // [8, 16, 32, 32]
     let (pooled, argmax) = try Pooling2D(kind: .max, kernelSize: 2).forward(y.relu())
     let logits = try Tensor.matmul(pooled.flattened(), try Tensor.ones([16 * 16 * 16, 10]))
     let probabilities = try logits.softmax(alongAxis: -1)

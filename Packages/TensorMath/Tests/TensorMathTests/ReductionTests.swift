@@ -1,5 +1,5 @@
-import Testing
 import TensorMath
+import Testing
 
 /// Reduces `x` over `axes` by index arithmetic in `Double`: a slow, obviously correct
 /// reference. `reduce` receives the values of one output position.
@@ -48,11 +48,13 @@ private func naiveVariance(_ v: [Double], unbiased: Bool) -> Double {
     @Test func reductionsAlongAxes() throws {
         #expect(try m.sum(alongAxes: [0]) == Tensor([5, 7, 9]))
         #expect(try m.sum(alongAxes: [1]) == Tensor([9, 12]))
-        #expect(try m.sum(alongAxes: [-1], keepingDimensions: true)
-            == Tensor(shape: [2, 1], scalars: [9, 12]))
+        #expect(
+            try m.sum(alongAxes: [-1], keepingDimensions: true)
+                == Tensor(shape: [2, 1], scalars: [9, 12]))
         #expect(try m.sum(alongAxes: [0, 1]) == Tensor(scalar: 21))
-        #expect(try m.sum(alongAxes: [1, 0], keepingDimensions: true)
-            == Tensor(shape: [1, 1], scalars: [21]))
+        #expect(
+            try m.sum(alongAxes: [1, 0], keepingDimensions: true)
+                == Tensor(shape: [1, 1], scalars: [21]))
         #expect(try m.sum(alongAxes: []) == m)
         #expect(try m.mean(alongAxes: [0]) == Tensor([2.5, 3.5, 4.5]))
         #expect(try m.max(alongAxes: [1]) == Tensor([5, 6]))
@@ -97,17 +99,22 @@ private func naiveVariance(_ v: [Double], unbiased: Bool) -> Double {
                     (try x.mean(alongAxes: axes), try naiveReduction(x, axes: set, mean)),
                     (try x.max(alongAxes: axes), try naiveReduction(x, axes: set) { $0.max()! }),
                     (try x.min(alongAxes: axes), try naiveReduction(x, axes: set) { $0.min()! }),
-                    (try x.variance(alongAxes: axes),
-                        try naiveReduction(x, axes: set) { naiveVariance($0, unbiased: false) }),
+                    (
+                        try x.variance(alongAxes: axes),
+                        try naiveReduction(x, axes: set) { naiveVariance($0, unbiased: false) }
+                    ),
                 ]
                 for (actual, expected) in checks {
                     #expect(actual.isApproximatelyEqual(to: expected, tolerance: 1e-5), "\(label)")
                 }
                 let unbiased = try x.variance(alongAxes: axes, unbiased: true)
                 if set.reduce(1, { $0 * shape[$1] }) > 1 {
-                    #expect(unbiased.isApproximatelyEqual(
-                        to: try naiveReduction(x, axes: set) { naiveVariance($0, unbiased: true) },
-                        tolerance: 1e-5), "\(label)")
+                    #expect(
+                        unbiased.isApproximatelyEqual(
+                            to: try naiveReduction(x, axes: set) {
+                                naiveVariance($0, unbiased: true)
+                            },
+                            tolerance: 1e-5), "\(label)")
                 }
                 let kept = try x.sum(alongAxes: axes, keepingDimensions: true)
                 #expect(kept.shape == shape.indices.map { set.contains($0) ? 1 : shape[$0] })
@@ -175,10 +182,12 @@ private func naiveVariance(_ v: [Double], unbiased: Bool) -> Double {
             #expect(otherVariance.scalars[c] == variance.scalars[c])
         }
         #expect(otherMean.scalars[0] != mean.scalars[0])
-        #expect(try variance.isApproximatelyEqual(
-            to: naiveReduction(x, axes: [0, 2, 3], { naiveVariance($0, unbiased: false) })))
-        #expect(try mean.isApproximatelyEqual(
-            to: naiveReduction(x, axes: [0, 2, 3], { v in v.reduce(0, +) / Double(v.count) })))
+        #expect(
+            try variance.isApproximatelyEqual(
+                to: naiveReduction(x, axes: [0, 2, 3], { naiveVariance($0, unbiased: false) })))
+        #expect(
+            try mean.isApproximatelyEqual(
+                to: naiveReduction(x, axes: [0, 2, 3], { v in v.reduce(0, +) / Double(v.count) })))
     }
 
     /// Recorded results of parallel reductions over fixed chunks. The chunk boundaries do not

@@ -1,5 +1,5 @@
-import Testing
 import TensorMath
+import Testing
 
 @Suite struct ShapeTests {
     let x = try! Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
@@ -64,8 +64,10 @@ import TensorMath
         let t = try Tensor(shape: [4, 2], scalars: [0, 1, 10, 11, 20, 21, 30, 31])
         #expect(try t.slice(batch: 1..<3) == Tensor(shape: [2, 2], scalars: [10, 11, 20, 21]))
         #expect(try t.slice(batch: 4..<4).shape == [0, 2])
-        #expect(try t.gathering(batch: [3, 0, 3]) == Tensor(
-            shape: [3, 2], scalars: [30, 31, 0, 1, 30, 31]))
+        #expect(
+            try t.gathering(batch: [3, 0, 3])
+                == Tensor(
+                    shape: [3, 2], scalars: [30, 31, 0, 1, 30, 31]))
         #expect(try t.gathering(batch: []).shape == [0, 2])
         #expect(throws: TensorError.self) { try t.slice(batch: 2..<5) }
         #expect(throws: TensorError.self) { try t.gathering(batch: [0, 4]) }
@@ -76,10 +78,13 @@ import TensorMath
     @Test func concatenateAndStack() throws {
         let a = try Tensor(shape: [2, 2], scalars: [1, 2, 3, 4])
         let b = try Tensor(shape: [2, 1], scalars: [5, 6])
-        #expect(try Tensor.concatenate([a, b], axis: -1)
-            == Tensor(shape: [2, 3], scalars: [1, 2, 5, 3, 4, 6]))
-        #expect(try Tensor.concatenate([a, a]) == Tensor(
-            shape: [4, 2], scalars: [1, 2, 3, 4, 1, 2, 3, 4]))
+        #expect(
+            try Tensor.concatenate([a, b], axis: -1)
+                == Tensor(shape: [2, 3], scalars: [1, 2, 5, 3, 4, 6]))
+        #expect(
+            try Tensor.concatenate([a, a])
+                == Tensor(
+                    shape: [4, 2], scalars: [1, 2, 3, 4, 1, 2, 3, 4]))
         #expect(try Tensor.concatenate([a, Tensor.zeros([0, 2])], axis: 0) == a)
         let mismatch = TensorError.shapeMismatch(
             operation: "concatenate", lhs: [2, 2], rhs: [2, 1])
@@ -97,17 +102,22 @@ import TensorMath
     @Test func paddedLikeNumpyConstantMode() throws {
         // numpy.pad([[1,2,3],[4,5,6]], ((1,0),(0,2)), constant_values=9)
         let p = try x.padded([(1, 0), (0, 2)], value: 9)
-        #expect(p == (try Tensor(shape: [3, 5], scalars: [
-            9, 9, 9, 9, 9,
-            1, 2, 3, 9, 9,
-            4, 5, 6, 9, 9,
-        ])))
+        #expect(
+            p
+                == (try Tensor(
+                    shape: [3, 5],
+                    scalars: [
+                        9, 9, 9, 9, 9,
+                        1, 2, 3, 9, 9,
+                        4, 5, 6, 9, 9,
+                    ])))
         let image = try Tensor(shape: [1, 1, 2, 2], scalars: [1, 2, 3, 4])
         let q = try image.padded2D(Size2D(1, 0))
         #expect(q == (try Tensor(shape: [1, 1, 4, 2], scalars: [0, 0, 1, 2, 3, 4, 0, 0])))
         #expect(try image.padded2D(1).shape == [1, 1, 4, 4])
         #expect(try image.padded2D(1)[0, 0, 2, 2] == 4)
-        #expect(try Tensor.zeros([0, 2]).padded([(1, 1), (0, 0)], value: 3).scalars == [3, 3, 3, 3])
+        #expect(
+            try Tensor.zeros([0, 2]).padded([(1, 1), (0, 0)], value: 3).scalars == [3, 3, 3, 3])
         #expect(throws: TensorError.self) { try x.padded([(1, 1)]) }
         #expect(throws: TensorError.self) { try x.padded([(0, 0), (-1, 0)]) }
         #expect(throws: TensorError.self) { try x.padded2D(1) }

@@ -1,17 +1,19 @@
 import Foundation
-import Testing
 import TensorMath
 import TensorMathTesting
+import Testing
 
 @Suite struct SoftmaxTests {
     @Test func handComputedValues() throws {
         // softmax([1, 2, 3]) = e^(x − 3) / Σ = [0.09003057, 0.24472847, 0.66524096]
         let y = try Tensor([1, 2, 3]).softmax()
-        #expect(y.isApproximatelyEqual(
-            to: Tensor([0.09003057, 0.24472847, 0.66524096]), tolerance: 1e-6))
+        #expect(
+            y.isApproximatelyEqual(
+                to: Tensor([0.09003057, 0.24472847, 0.66524096]), tolerance: 1e-6))
         let logY = try Tensor([1, 2, 3]).logSoftmax()
-        #expect(logY.isApproximatelyEqual(
-            to: Tensor([-2.40760596, -1.40760596, -0.40760596]), tolerance: 1e-6))
+        #expect(
+            logY.isApproximatelyEqual(
+                to: Tensor([-2.40760596, -1.40760596, -0.40760596]), tolerance: 1e-6))
         #expect(try Tensor([5]).softmax().scalars == [1])
     }
 
@@ -73,8 +75,10 @@ import TensorMathTesting
                 step: 1e-2)
             #expect(GradientCheck.maxRelativeError(logAnalytic, logNumeric) < 1e-3, "axis \(axis)")
         }
-        #expect(throws: TensorError.shapeMismatch(
-            operation: "softmaxGradient", lhs: [3, 4, 2], rhs: [3, 4])) {
+        #expect(
+            throws: TensorError.shapeMismatch(
+                operation: "softmaxGradient", lhs: [3, 4, 2], rhs: [3, 4])
+        ) {
             try Tensor.softmaxGradient(output: x, outputGradient: Tensor.zeros([3, 4]))
         }
     }

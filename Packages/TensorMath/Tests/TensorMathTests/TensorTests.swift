@@ -1,5 +1,5 @@
-import Testing
 import TensorMath
+import Testing
 
 @Suite struct TensorTests {
     @Test func shapeAndScalarsMustAgree() throws {

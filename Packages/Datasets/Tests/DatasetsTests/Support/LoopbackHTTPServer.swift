@@ -116,7 +116,8 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         let response = routes[path] ?? Response(status: 404, body: Array("not found".utf8))
         lock.unlock()
         let reason = response.status == 200 ? "OK" : "Error"
-        let head = "HTTP/1.1 \(response.status) \(reason)\r\nContent-Length: \(response.body.count)"
+        let head =
+            "HTTP/1.1 \(response.status) \(reason)\r\nContent-Length: \(response.body.count)"
             + "\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n"
         sendAll(client, Array(head.utf8) + response.body)
     }

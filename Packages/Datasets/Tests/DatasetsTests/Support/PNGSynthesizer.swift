@@ -44,9 +44,12 @@ struct PNGSynthesizer {
 
     /// The filtered (filter 0) scanlines, pass by pass when interlaced.
     func scanlines(_ samples: [UInt16]) -> [UInt8] {
-        let passes: [(Int, Int, Int, Int)] = interlaced
-            ? [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2),
-               (0, 1, 1, 2)]
+        let passes: [(Int, Int, Int, Int)] =
+            interlaced
+            ? [
+                (0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2),
+                (0, 1, 1, 2),
+            ]
             : [(0, 0, 1, 1)]
         let spp = colorType.samplesPerPixel
         var out: [UInt8] = []

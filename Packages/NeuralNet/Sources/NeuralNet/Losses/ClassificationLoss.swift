@@ -14,8 +14,9 @@ public struct ClassificationLoss: CustomStringConvertible {
     /// Evaluates the loss for an output `[N, C]` and `N` labels; `computingGradient` false
     /// allows skipping the gradient (evaluation), in which case the returned gradient may be
     /// empty.
-    let evaluate: (_ output: Tensor, _ labels: [Int], _ computingGradient: Bool) throws
-        -> LossOutput
+    let evaluate:
+        (_ output: Tensor, _ labels: [Int], _ computingGradient: Bool) throws
+            -> LossOutput
 
     /// Creates a loss from a function returning the loss and its gradient.
     public init(name: String, _ function: @escaping (Tensor, [Int]) throws -> LossOutput) {
@@ -55,7 +56,8 @@ public struct ClassificationLoss: CustomStringConvertible {
     /// classifiers.
     /// - Parameter labelSmoothing: `ε` in `[0, 1]`; default 0.
     public static func softmaxCrossEntropy(labelSmoothing: Float = 0) -> ClassificationLoss {
-        let name = labelSmoothing == 0
+        let name =
+            labelSmoothing == 0
             ? "softmax cross-entropy"
             : "softmax cross-entropy (label smoothing \(labelSmoothing))"
         return ClassificationLoss(name: name) { output, labels, computingGradient in

@@ -11,13 +11,18 @@ extension ConfusionMatrix {
             classNames.map(\.count).max() ?? 0,
             counts.flatMap { $0 }.map { String($0).count }.max() ?? 1, 4)
         let nameWidth = Swift.max(classNames.map(\.count).max() ?? 0, "true \\ predicted".count)
-        var lines = [pad("true \\ predicted", nameWidth) + classNames.map {
-            " " + padLeft($0, width)
-        }.joined()]
+        var lines = [
+            pad("true \\ predicted", nameWidth)
+                + classNames.map {
+                    " " + padLeft($0, width)
+                }.joined()
+        ]
         for (index, row) in counts.enumerated() {
-            lines.append(pad(classNames[index], nameWidth) + row.map {
-                " " + padLeft(String($0), width)
-            }.joined())
+            lines.append(
+                pad(classNames[index], nameWidth)
+                    + row.map {
+                        " " + padLeft(String($0), width)
+                    }.joined())
         }
         return lines.joined(separator: "\n")
     }
@@ -32,20 +37,24 @@ extension ConfusionMatrix {
         }
         func number(_ x: Double) -> String { String(format: "%.4f", x) }
         var lines = [
-            pad("", nameWidth) + ["precision", "recall", "f1", "support"].map {
-                " " + padLeft($0, 9)
-            }.joined(),
+            pad("", nameWidth)
+                + ["precision", "recall", "f1", "support"].map {
+                    " " + padLeft($0, 9)
+                }.joined()
         ]
         for item in classReports {
-            lines.append(row(
-                item.name, [number(item.precision), number(item.recall), number(item.f1)],
-                item.support))
+            lines.append(
+                row(
+                    item.name, [number(item.precision), number(item.recall), number(item.f1)],
+                    item.support))
         }
         lines.append("")
         lines.append(row("accuracy", ["", "", number(accuracy)], total))
         let macro = macroAverage
-        lines.append(row(
-            "macro avg", [number(macro.precision), number(macro.recall), number(macro.f1)], total))
+        lines.append(
+            row(
+                "macro avg", [number(macro.precision), number(macro.recall), number(macro.f1)],
+                total))
         return lines.joined(separator: "\n")
     }
 }

@@ -36,7 +36,7 @@ public struct ConfusionMatrix: Codable, Equatable, Sendable, CustomStringConvert
         let names = try container.decode([String].self, forKey: .classNames)
         let counts = try container.decode([[Int]].self, forKey: .counts)
         guard counts.count == names.count,
-              counts.allSatisfy({ $0.count == names.count && $0.allSatisfy { $0 >= 0 } })
+            counts.allSatisfy({ $0.count == names.count && $0.allSatisfy { $0 >= 0 } })
         else {
             throw DecodingError.dataCorruptedError(
                 forKey: .counts, in: container,

@@ -67,8 +67,9 @@ public class Adam: OptimizerBase {
         try require(beta1 >= 0 && beta1 < 1, "\(name): beta1 \(beta1) is outside [0, 1)")
         try require(beta2 >= 0 && beta2 < 1, "\(name): beta2 \(beta2) is outside [0, 1)")
         try require(epsilon.isFinite && epsilon >= 0, "\(name): invalid epsilon \(epsilon)")
-        try require(weightDecay.isFinite && weightDecay >= 0,
-                    "\(name): invalid weight decay \(weightDecay)")
+        try require(
+            weightDecay.isFinite && weightDecay >= 0,
+            "\(name): invalid weight decay \(weightDecay)")
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
@@ -144,7 +145,8 @@ public class Adam: OptimizerBase {
         for i in range {
             let d = l2 ? g[i] + s.weightDecay * p[i] : g[i]
             // PyTorch's lerp, with the branch on the weight taken outside the loop.
-            m[i] = smallWeight
+            m[i] =
+                smallWeight
                 ? m[i] + s.firstWeight * (d - m[i]) : d - (d - m[i]) * (1 - s.firstWeight)
             v[i] = v[i] * s.beta2 + s.secondWeight * d * d
             var second = v[i]

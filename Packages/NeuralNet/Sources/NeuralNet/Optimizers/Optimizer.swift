@@ -93,4 +93,3 @@ func decimalDouble(_ value: Float) -> Double {
 /// Scalars per parallel chunk of an optimizer update. Updates are element-wise, so the result
 /// does not depend on the thread count.
 let optimizerChunkSize = 1 << 14
-

@@ -51,16 +51,19 @@ open class OptimizerBase: Optimizer {
         _ parameters: [(name: String, parameter: Parameter)], name: String, learningRate: Float,
         stateNames: [String]
     ) throws {
-        try require(learningRate.isFinite && learningRate >= 0,
-                    "\(name): invalid learning rate \(learningRate)")
-        try require(Set(stateNames).count == stateNames.count,
-                    "\(name): repeated state names in \(stateNames)")
+        try require(
+            learningRate.isFinite && learningRate >= 0,
+            "\(name): invalid learning rate \(learningRate)")
+        try require(
+            Set(stateNames).count == stateNames.count,
+            "\(name): repeated state names in \(stateNames)")
         var seenObjects = Set<ObjectIdentifier>(), seenNames = Set<String>()
         var unique: [(name: String, parameter: Parameter)] = []
         for (parameterName, parameter) in parameters {
             guard seenObjects.insert(ObjectIdentifier(parameter)).inserted else { continue }
-            try require(seenNames.insert(parameterName).inserted,
-                        "\(name): two different parameters are named \(parameterName)")
+            try require(
+                seenNames.insert(parameterName).inserted,
+                "\(name): two different parameters are named \(parameterName)")
             unique.append((parameterName, parameter))
         }
         namedParameters = unique
@@ -93,9 +96,10 @@ open class OptimizerBase: Optimizer {
             gradient.withUnsafeBufferPointer { g in
                 parameter.value.withUnsafeMutableBufferPointer { p in
                     withStateBuffers(of: index) { buffers in
-                        update(ParameterBuffers(
-                            name: parameterName, value: p, gradient: g, stateNames: stateNames,
-                            states: buffers))
+                        update(
+                            ParameterBuffers(
+                                name: parameterName, value: p, gradient: g, stateNames: stateNames,
+                                states: buffers))
                     }
                 }
             }

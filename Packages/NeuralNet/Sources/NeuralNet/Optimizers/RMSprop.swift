@@ -41,8 +41,9 @@ public final class RMSprop: OptimizerBase {
     ) throws {
         try require(alpha >= 0 && alpha <= 1, "RMSprop: alpha \(alpha) is outside [0, 1]")
         try require(epsilon.isFinite && epsilon >= 0, "RMSprop: invalid epsilon \(epsilon)")
-        try require(weightDecay.isFinite && weightDecay >= 0,
-                    "RMSprop: invalid weight decay \(weightDecay)")
+        try require(
+            weightDecay.isFinite && weightDecay >= 0,
+            "RMSprop: invalid weight decay \(weightDecay)")
         try require(momentum.isFinite && momentum >= 0, "RMSprop: invalid momentum \(momentum)")
         self.alpha = alpha
         self.epsilon = epsilon

@@ -36,10 +36,12 @@ public final class SGD: OptimizerBase {
     ) throws {
         try require(momentum.isFinite && momentum >= 0, "SGD: invalid momentum \(momentum)")
         try require(dampening.isFinite, "SGD: invalid dampening \(dampening)")
-        try require(weightDecay.isFinite && weightDecay >= 0,
-                    "SGD: invalid weight decay \(weightDecay)")
-        try require(!nesterov || (momentum > 0 && dampening == 0),
-                    "SGD: Nesterov momentum requires a momentum and zero dampening")
+        try require(
+            weightDecay.isFinite && weightDecay >= 0,
+            "SGD: invalid weight decay \(weightDecay)")
+        try require(
+            !nesterov || (momentum > 0 && dampening == 0),
+            "SGD: Nesterov momentum requires a momentum and zero dampening")
         self.momentum = momentum
         self.dampening = dampening
         self.weightDecay = weightDecay

@@ -93,8 +93,9 @@ public indirect enum LearningRateSchedule: Codable, Hashable, Sendable {
             try rate(gamma, "gamma")
         case let .multiStep(initial, milestones, gamma):
             try rate(initial, "initial")
-            try require(milestones == milestones.sorted() && milestones.allSatisfy { $0 >= 0 },
-                        "\(self): milestones must be non-negative and increasing")
+            try require(
+                milestones == milestones.sorted() && milestones.allSatisfy { $0 >= 0 },
+                "\(self): milestones must be non-negative and increasing")
             try rate(gamma, "gamma")
         case let .exponential(initial, gamma):
             try rate(initial, "initial")
@@ -106,14 +107,17 @@ public indirect enum LearningRateSchedule: Codable, Hashable, Sendable {
         case let .oneCycle(maximum, totalSteps, warmupFraction, divFactor, finalDivFactor):
             try rate(maximum, "maximum")
             try require(totalSteps > 0, "\(self): total steps must be positive")
-            try require(warmupFraction > 0 && warmupFraction < 1,
-                        "\(self): warm-up fraction must be in (0, 1)")
-            try require(divFactor > 0 && finalDivFactor > 0 && divFactor.isFinite
-                        && finalDivFactor.isFinite, "\(self): div factors must be positive")
+            try require(
+                warmupFraction > 0 && warmupFraction < 1,
+                "\(self): warm-up fraction must be in (0, 1)")
+            try require(
+                divFactor > 0 && finalDivFactor > 0 && divFactor.isFinite
+                    && finalDivFactor.isFinite, "\(self): div factors must be positive")
         case let .linearWarmup(steps, startFactor, then):
             try require(steps > 0, "\(self): warm-up steps must be positive")
-            try require(startFactor >= 0 && startFactor <= 1,
-                        "\(self): start factor must be in [0, 1]")
+            try require(
+                startFactor >= 0 && startFactor <= 1,
+                "\(self): start factor must be in [0, 1]")
             try then.validate()
         }
     }
@@ -139,7 +143,8 @@ public indirect enum LearningRateSchedule: Codable, Hashable, Sendable {
         for (index, phase) in phases.enumerated() {
             if step <= phase.end || index == phases.count - 1 {
                 let length = phase.end - phaseStart
-                let fraction = length > 0
+                let fraction =
+                    length > 0
                     ? Swift.min(Swift.max((step - phaseStart) / length, 0), 1) : 1
                 return phase.stop + (phase.start - phase.stop) / 2 * (cos(Double.pi * fraction) + 1)
             }

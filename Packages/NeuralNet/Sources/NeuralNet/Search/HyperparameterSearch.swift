@@ -64,9 +64,10 @@ public struct HyperparameterSearch: Sendable {
             try require(trials > 0, "HyperparameterSearch: the number of trials must be positive")
         }
         if let earlyStopping {
-            try require(earlyStopping.mode == objective.mode,
-                        "HyperparameterSearch: early stopping mode \(earlyStopping.mode.rawValue) "
-                            + "contradicts the objective \(objective.rawValue)")
+            try require(
+                earlyStopping.mode == objective.mode,
+                "HyperparameterSearch: early stopping mode \(earlyStopping.mode.rawValue) "
+                    + "contradicts the objective \(objective.rawValue)")
         }
         self.space = space
         self.strategy = strategy
@@ -152,8 +153,9 @@ public struct TrialContext: Sendable {
         validation: (() throws -> Validation)?, hooks: TrainingHooks = TrainingHooks()
     ) throws -> TrialOutcome
     where Training.Element: LabeledBatch, Validation.Element: LabeledBatch {
-        try require(validation != nil || !objective.needsValidation,
-                    "TrialContext.fit: the objective \(objective.rawValue) needs validation data")
+        try require(
+            validation != nil || !objective.needsValidation,
+            "TrialContext.fit: the objective \(objective.rawValue) needs validation data")
         trainer.earlyStopping = earlyStopping
         trainer.monitor = objective
         let history = try trainer.fit(
@@ -183,8 +185,10 @@ public struct TrialOutcome: Codable, Equatable, Sendable {
     public var history: [EpochSummary]
 
     /// Creates an outcome.
-    public init(score: Double, epochs: Int = 0, stoppedEarly: Bool = false,
-                history: [EpochSummary] = []) {
+    public init(
+        score: Double, epochs: Int = 0, stoppedEarly: Bool = false,
+        history: [EpochSummary] = []
+    ) {
         self.score = score
         self.epochs = epochs
         self.stoppedEarly = stoppedEarly

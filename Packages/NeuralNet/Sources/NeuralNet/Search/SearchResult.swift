@@ -62,18 +62,23 @@ public struct SearchResult: Codable, Equatable, Sendable, CustomStringConvertibl
             String(repeating: " ", count: max(0, width - text.count)) + text
         }
         var lines = [
-            ["rank", "trial", left(objective.rawValue, scoreWidth), "epochs", "stopped",
-             "seconds", "hyper-parameters"].joined(separator: "  "),
+            [
+                "rank", "trial", left(objective.rawValue, scoreWidth), "epochs", "stopped",
+                "seconds", "hyper-parameters",
+            ].joined(separator: "  ")
         ]
         for (rank, trial) in trials.enumerated() {
             let score = trial.score.map { String(format: "%.4f", $0) } ?? "failed"
-            let details = trial.failure.map { "\(trial.hyperparameters)  (\($0))" }
+            let details =
+                trial.failure.map { "\(trial.hyperparameters)  (\($0))" }
                 ?? trial.hyperparameters.description
-            lines.append([
-                left(String(rank + 1), 4), left(String(trial.index), 5), left(score, scoreWidth),
-                left(String(trial.epochs), 6), left(trial.stoppedEarly ? "yes" : "no", 7),
-                left(String(format: "%.1f", trial.seconds), 7), details,
-            ].joined(separator: "  "))
+            lines.append(
+                [
+                    left(String(rank + 1), 4), left(String(trial.index), 5),
+                    left(score, scoreWidth),
+                    left(String(trial.epochs), 6), left(trial.stoppedEarly ? "yes" : "no", 7),
+                    left(String(format: "%.1f", trial.seconds), 7), details,
+                ].joined(separator: "  "))
         }
         return lines.joined(separator: "\n")
     }

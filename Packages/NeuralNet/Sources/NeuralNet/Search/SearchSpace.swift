@@ -46,8 +46,10 @@ public struct SearchSpace: Codable, Hashable, Sendable {
                 let width = UInt64(range.upperBound - range.lowerBound) + 1
                 return .int(range.lowerBound + Int(generator.next() % width))
             case let .uniform(range):
-                return .double(range.lowerBound + unit(&generator) * (range.upperBound
-                    - range.lowerBound))
+                return .double(
+                    range.lowerBound + unit(&generator)
+                        * (range.upperBound
+                            - range.lowerBound))
             case let .logUniform(range):
                 let (low, high) = (log(range.lowerBound), log(range.upperBound))
                 return .double(exp(low + unit(&generator) * (high - low)))
@@ -91,21 +93,25 @@ public struct SearchSpace: Codable, Hashable, Sendable {
     private func validate() throws {
         var names = Set<String>()
         for (name, domain) in dimensions.map({ ($0.name, $0.domain) }) {
-            try require(!name.isEmpty && names.insert(name).inserted,
-                        "SearchSpace: hyper-parameter names must be unique and non-empty: \(name)")
+            try require(
+                !name.isEmpty && names.insert(name).inserted,
+                "SearchSpace: hyper-parameter names must be unique and non-empty: \(name)")
             switch domain {
             case let .choices(values):
                 try require(!values.isEmpty, "SearchSpace: \(name) has no choices")
             case let .integers(range):
                 let width = range.upperBound.subtractingReportingOverflow(range.lowerBound)
-                try require(!width.overflow && width.partialValue < Int(UInt32.max),
-                            "SearchSpace: \(name) has too wide an integer range")
+                try require(
+                    !width.overflow && width.partialValue < Int(UInt32.max),
+                    "SearchSpace: \(name) has too wide an integer range")
             case let .uniform(range):
-                try require(range.lowerBound.isFinite && range.upperBound.isFinite,
-                            "SearchSpace: \(name) needs a finite range")
+                try require(
+                    range.lowerBound.isFinite && range.upperBound.isFinite,
+                    "SearchSpace: \(name) needs a finite range")
             case let .logUniform(range):
-                try require(range.lowerBound > 0 && range.upperBound.isFinite,
-                            "SearchSpace: \(name) needs a finite positive range for log-uniform")
+                try require(
+                    range.lowerBound > 0 && range.upperBound.isFinite,
+                    "SearchSpace: \(name) needs a finite positive range for log-uniform")
             }
         }
     }

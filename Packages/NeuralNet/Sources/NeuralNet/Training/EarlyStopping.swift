@@ -89,8 +89,9 @@ public struct EarlyStopping: Sendable {
         patience: Int = 5, minDelta: Double = 0, mode: Mode = .minimize, restoreBest: Bool = true
     ) throws {
         try require(patience >= 0, "EarlyStopping: patience must be ≥ 0, got \(patience)")
-        try require(minDelta.isFinite && minDelta >= 0,
-                    "EarlyStopping: minDelta must be finite and ≥ 0, got \(minDelta)")
+        try require(
+            minDelta.isFinite && minDelta >= 0,
+            "EarlyStopping: minDelta must be finite and ≥ 0, got \(minDelta)")
         self.patience = patience
         self.minDelta = minDelta
         self.mode = mode
@@ -148,9 +149,11 @@ public struct EarlyStopping: Sendable {
     /// - Throws: ``NeuralNetError/invalidConfiguration(_:)`` for an inconsistent state (a
     ///   negative count, a best epoch without a best value).
     public mutating func restore(state: State, bestWeights: [String: Tensor]?) throws {
-        try require(state.epochsWithoutImprovement >= 0 && (state.bestValue != nil
+        try require(
+            state.epochsWithoutImprovement >= 0
+                && (state.bestValue != nil
                     || state.bestEpoch == nil),
-                    "EarlyStopping: inconsistent saved state \(state)")
+            "EarlyStopping: inconsistent saved state \(state)")
         self.state = state
         self.bestWeights = bestWeights
     }

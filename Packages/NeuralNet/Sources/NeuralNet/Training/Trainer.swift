@@ -135,15 +135,17 @@ public final class Trainer {
             state.epochCorrect += correct
             state.epochSamples += count
             state.epochSeconds += seconds(elapsed)
-            try hooks.onBatch(BatchProgress(
-                epoch: state.epoch, batch: index, expectedBatchCount: expected,
-                globalStep: state.globalStep, loss: batchLoss,
-                accuracy: count > 0 ? Double(correct) / Double(count) : 0,
-                runningLoss: state.epochLossSum / Double(max(state.epochSamples, 1)),
-                runningAccuracy: Double(state.epochCorrect) / Double(max(state.epochSamples, 1)),
-                learningRate: optimizer.learningRate, samples: state.epochSamples,
-                imagesPerSecond: state.epochSeconds > 0
-                    ? Double(state.epochSamples) / state.epochSeconds : 0))
+            try hooks.onBatch(
+                BatchProgress(
+                    epoch: state.epoch, batch: index, expectedBatchCount: expected,
+                    globalStep: state.globalStep, loss: batchLoss,
+                    accuracy: count > 0 ? Double(correct) / Double(count) : 0,
+                    runningLoss: state.epochLossSum / Double(max(state.epochSamples, 1)),
+                    runningAccuracy: Double(state.epochCorrect)
+                        / Double(max(state.epochSamples, 1)),
+                    learningRate: optimizer.learningRate, samples: state.epochSamples,
+                    imagesPerSecond: state.epochSeconds > 0
+                        ? Double(state.epochSamples) / state.epochSeconds : 0))
             if hooks.shouldStop() { stopRequested = true }
             if stopRequested { return nil }
         }
@@ -199,9 +201,10 @@ public final class Trainer {
             try require(
                 validation != nil || !monitor.needsValidation,
                 "Trainer: early stopping monitors \(monitor.rawValue) without validation data")
-            try require(earlyStopping.mode == monitor.mode,
-                        "Trainer: early stopping mode \(earlyStopping.mode.rawValue) does not suit "
-                            + "\(monitor.rawValue)")
+            try require(
+                earlyStopping.mode == monitor.mode,
+                "Trainer: early stopping mode \(earlyStopping.mode.rawValue) does not suit "
+                    + "\(monitor.rawValue)")
         }
         stopRequested = false
         while state.epoch < epochs, !stopRequested, !(earlyStopping?.shouldStop ?? false) {
@@ -216,7 +219,7 @@ public final class Trainer {
             }
             if var stopper = earlyStopping, let value = summary.value(of: monitor) {
                 if stopper.update(value, epoch: summary.epoch, model: model) == .stop,
-                   stopper.restoreBest, stopper.bestWeights != nil
+                    stopper.restoreBest, stopper.bestWeights != nil
                 {
                     try stopper.restoreBestWeights(into: model)
                 }

@@ -38,9 +38,15 @@ public struct TrainingHooks {
     public func followed(by other: TrainingHooks) -> TrainingHooks {
         let first = self
         return TrainingHooks(
-            onEpochStart: { try first.onEpochStart($0); try other.onEpochStart($0) },
-            onBatch: { try first.onBatch($0); try other.onBatch($0) },
+            onEpochStart: {
+                try first.onEpochStart($0); try other.onEpochStart($0)
+            },
+            onBatch: {
+                try first.onBatch($0); try other.onBatch($0)
+            },
             shouldStop: { first.shouldStop() || other.shouldStop() },
-            onEpoch: { try first.onEpoch($0); try other.onEpoch($0) })
+            onEpoch: {
+                try first.onEpoch($0); try other.onEpoch($0)
+            })
     }
 }

@@ -61,7 +61,8 @@ public struct TrainingSnapshot: Equatable, Sendable {
             trainer = try c.decode(TrainerState.self, forKey: .trainer)
             optimizer = try c.decode(OptimizerScalarState.self, forKey: .optimizer)
             earlyStopping = try c.decodeIfPresent(EarlyStopping.State.self, forKey: .earlyStopping)
-            generators = try c.decodeIfPresent([String: Xoshiro256].self, forKey: .generators)
+            generators =
+                try c.decodeIfPresent([String: Xoshiro256].self, forKey: .generators)
                 ?? [:]
         }
     }
@@ -111,8 +112,9 @@ extension Trainer {
     ///   or for a layer generator that names no `Dropout` layer of the model.
     @discardableResult
     public func restore(_ snapshot: TrainingSnapshot) throws -> [String: Xoshiro256] {
-        try require((snapshot.scalars.earlyStopping == nil) == (earlyStopping == nil),
-                    "Trainer.restore: early stopping is configured differently from the snapshot")
+        try require(
+            (snapshot.scalars.earlyStopping == nil) == (earlyStopping == nil),
+            "Trainer.restore: early stopping is configured differently from the snapshot")
         var best: [String: Tensor] = [:]
         for (name, tensor) in snapshot.extraTensors {
             guard name.hasPrefix(TrainingSnapshot.bestWeightsPrefix) else {
@@ -125,7 +127,8 @@ extension Trainer {
         for (name, layer) in model.namedDescendants {
             if let dropout = layer as? Dropout { dropouts[name] = dropout }
         }
-        var callerGenerators: [String: Xoshiro256] = [:], layerGenerators: [(Dropout, Xoshiro256)] = []
+        var callerGenerators: [String: Xoshiro256] = [:],
+            layerGenerators: [(Dropout, Xoshiro256)] = []
         for (name, generator) in snapshot.scalars.generators {
             guard name.hasPrefix(TrainingSnapshot.layerGeneratorPrefix) else {
                 callerGenerators[name] = generator

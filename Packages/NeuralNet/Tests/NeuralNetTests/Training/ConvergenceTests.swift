@@ -52,7 +52,8 @@ func digitBatches(count: Int, batchSize: Int = 32, seed: UInt64) -> [Batch] {
         for y in 0..<28 {
             for x in 0..<28 {
                 let (sy, sx) = (y - dy, x - dx)
-                let value = (0..<28).contains(sy) && (0..<28).contains(sx)
+                let value =
+                    (0..<28).contains(sy) && (0..<28).contains(sx)
                     ? prototypes[label][sy * 28 + sx] : 0
                 images.append(value + 0.3 * generator.nextNormalFloat())
             }
@@ -73,11 +74,13 @@ struct ConvergenceTests {
     func smallCNN() throws {
         var generator = Xoshiro256(seed: 31)
         let model = Sequential(
-            try Conv2D(inputChannels: 1, outputChannels: 8, kernelSize: 3, padding: .same,
-                       generator: &generator),
+            try Conv2D(
+                inputChannels: 1, outputChannels: 8, kernelSize: 3, padding: .same,
+                generator: &generator),
             try BatchNorm2D(features: 8), ReLU(), try MaxPool2D(kernelSize: 2),
-            try Conv2D(inputChannels: 8, outputChannels: 16, kernelSize: 3, padding: .same,
-                       generator: &generator),
+            try Conv2D(
+                inputChannels: 8, outputChannels: 16, kernelSize: 3, padding: .same,
+                generator: &generator),
             ReLU(), GlobalAvgPool2D(),
             try Linear(inputSize: 16, outputSize: 4, generator: &generator))
         let training = patternBatches(count: 768, seed: 1)
@@ -101,18 +104,26 @@ struct ConvergenceTests {
     func leNet5() throws {
         var generator = Xoshiro256(seed: 5)
         let model = try Sequential(named: [
-            ("features", Sequential(
-                try Conv2D(inputChannels: 1, outputChannels: 6, kernelSize: 5,
-                           padding: .explicit(2), generator: &generator),
-                ReLU(), try MaxPool2D(kernelSize: 2),
-                try Conv2D(inputChannels: 6, outputChannels: 16, kernelSize: 5,
-                           generator: &generator),
-                ReLU(), try MaxPool2D(kernelSize: 2))),
+            (
+                "features",
+                Sequential(
+                    try Conv2D(
+                        inputChannels: 1, outputChannels: 6, kernelSize: 5,
+                        padding: .explicit(2), generator: &generator),
+                    ReLU(), try MaxPool2D(kernelSize: 2),
+                    try Conv2D(
+                        inputChannels: 6, outputChannels: 16, kernelSize: 5,
+                        generator: &generator),
+                    ReLU(), try MaxPool2D(kernelSize: 2))
+            ),
             ("flatten", Flatten()),
-            ("classifier", Sequential(
-                try Linear(inputSize: 400, outputSize: 120, generator: &generator), ReLU(),
-                try Linear(inputSize: 120, outputSize: 84, generator: &generator), ReLU(),
-                try Linear(inputSize: 84, outputSize: 10, generator: &generator))),
+            (
+                "classifier",
+                Sequential(
+                    try Linear(inputSize: 400, outputSize: 120, generator: &generator), ReLU(),
+                    try Linear(inputSize: 120, outputSize: 84, generator: &generator), ReLU(),
+                    try Linear(inputSize: 84, outputSize: 10, generator: &generator))
+            ),
         ])
         #expect(model.parameterCount == 61_706)
         let training = digitBatches(count: 320, seed: 1)
@@ -130,8 +141,9 @@ struct ConvergenceTests {
         #expect(try #require(last.validationAccuracy) > 0.9)
         #expect(last.trainingLoss < history[0].trainingLoss)
         // Optimizer state names are the model's dotted names.
-        #expect(trainer.optimizer.stateTensors()["exp_avg.features.0.weight"]?.shape
-            == [6, 1, 5, 5])
+        #expect(
+            trainer.optimizer.stateTensors()["exp_avg.features.0.weight"]?.shape
+                == [6, 1, 5, 5])
         #expect(trainer.optimizer.stateTensors()["exp_avg_sq.classifier.4.bias"]?.shape == [10])
     }
 }

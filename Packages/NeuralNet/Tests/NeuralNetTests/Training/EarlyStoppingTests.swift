@@ -15,8 +15,10 @@ struct EarlyStoppingTests {
         #expect(!stopper.shouldStop)
         #expect(stopper.update(.nan, epoch: 4) == .stop)
         #expect(stopper.shouldStop)
-        #expect(stopper.state == EarlyStopping.State(
-            bestValue: 0.85, bestEpoch: 2, epochsWithoutImprovement: 2, stopped: true))
+        #expect(
+            stopper.state
+                == EarlyStopping.State(
+                    bestValue: 0.85, bestEpoch: 2, epochsWithoutImprovement: 2, stopped: true))
     }
 
     @Test("maximize, and patience 0 stops at the first non-improvement")
@@ -37,8 +39,9 @@ struct EarlyStoppingTests {
         let best = model.stateDictionary
         // Change the weights in place, as an optimizer does.
         let sgd = try SGD(model, learningRate: 1)
-        try dense.weight.accumulateGradient(Tensor(
-            repeating: 1, shape: dense.weight.value.shape))
+        try dense.weight.accumulateGradient(
+            Tensor(
+                repeating: 1, shape: dense.weight.value.shape))
         try sgd.step()
         #expect(model.stateDictionary != best)
         stopper.update(2.0, epoch: 1, model: model)

@@ -42,8 +42,9 @@ struct LossTests {
         #expect(result.gradient.scalars.allSatisfy { $0.isFinite })
     }
 
-    @Test("cross-entropy gradient matches central finite differences",
-          arguments: [Float(0), 0.2])
+    @Test(
+        "cross-entropy gradient matches central finite differences",
+        arguments: [Float(0), 0.2])
     func crossEntropyFiniteDifferences(smoothing: Float) throws {
         var generator = Xoshiro256(seed: 7)
         let logits = try Tensor.normal([4, 5], using: &generator)
@@ -51,11 +52,13 @@ struct LossTests {
         let analytic = try Loss.softmaxCrossEntropy(
             logits: logits, labels: labels, labelSmoothing: smoothing
         ).gradient
-        let numeric = try GradientCheck.numericalGradient(of: { x in
-            Double(try Loss.softmaxCrossEntropy(
-                logits: x, labels: labels, labelSmoothing: smoothing
-            ).value)
-        }, at: logits, step: 1e-2)
+        let numeric = try GradientCheck.numericalGradient(
+            of: { x in
+                Double(
+                    try Loss.softmaxCrossEntropy(
+                        logits: x, labels: labels, labelSmoothing: smoothing
+                    ).value)
+            }, at: logits, step: 1e-2)
         #expect(GradientCheck.maxRelativeError(analytic, numeric) < 2e-3)
     }
 
@@ -88,9 +91,10 @@ struct LossTests {
         let target = try Tensor.normal([3, 4], using: &generator)
         for loss in [Loss.meanSquaredError, Loss.totalSquaredError] {
             let analytic = try loss(output, target).gradient
-            let numeric = try GradientCheck.numericalGradient(of: { x in
-                Double(try loss(x, target).value)
-            }, at: output, step: 1e-2)
+            let numeric = try GradientCheck.numericalGradient(
+                of: { x in
+                    Double(try loss(x, target).value)
+                }, at: output, step: 1e-2)
             #expect(GradientCheck.maxRelativeError(analytic, numeric) < 1e-3)
         }
     }
@@ -107,12 +111,14 @@ struct LossTests {
         let target = try Tensor(shape: LossGolden.logitsShape, scalars: LossGolden.target)
         let mse = try Loss.meanSquaredError(logits, target: target)
         #expect(abs(mse.value - LossGolden.meanSquaredError.value) < 1e-6)
-        #expect(GradientCheck.maxRelativeError(
-            mse.gradient, Tensor(LossGolden.meanSquaredError.gradient)) < 1e-6)
+        #expect(
+            GradientCheck.maxRelativeError(
+                mse.gradient, Tensor(LossGolden.meanSquaredError.gradient)) < 1e-6)
         let total = try Loss.totalSquaredError(logits, target: target)
         #expect(abs(total.value - LossGolden.totalSquaredError.value) < 1e-5)
-        #expect(GradientCheck.maxRelativeError(
-            total.gradient, Tensor(LossGolden.totalSquaredError.gradient)) < 1e-6)
+        #expect(
+            GradientCheck.maxRelativeError(
+                total.gradient, Tensor(LossGolden.totalSquaredError.gradient)) < 1e-6)
     }
 
     @Test("bad inputs throw errors naming the loss and the shapes or labels")

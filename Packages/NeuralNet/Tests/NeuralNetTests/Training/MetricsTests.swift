@@ -5,12 +5,14 @@ import Testing
 
 @Suite("Metrics")
 struct MetricsTests {
-    let scores = try! Tensor(shape: [4, 3], scalars: [
-        0.1, 0.7, 0.2,  // predicts 1
-        0.5, 0.5, 0.0,  // tie: predicts 0 (first wins)
-        0.3, 0.3, 0.4,  // predicts 2
-        0.9, 0.05, 0.05,  // predicts 0
-    ])
+    let scores = try! Tensor(
+        shape: [4, 3],
+        scalars: [
+            0.1, 0.7, 0.2,  // predicts 1
+            0.5, 0.5, 0.0,  // tie: predicts 0 (first wins)
+            0.3, 0.3, 0.4,  // predicts 2
+            0.9, 0.05, 0.05,  // predicts 0
+        ])
 
     @Test("predictions, accuracy and top-k with PyTorch's tie rule")
     func accuracyAndTopK() throws {

@@ -5,8 +5,9 @@ import Testing
 /// The example of OptimizerBase's documentation: sign descent, without state.
 final class SignSGD: OptimizerBase {
     init(_ model: Layer, learningRate: Float) throws {
-        try super.init(model.namedParameters, name: "SignSGD", learningRate: learningRate,
-                       stateNames: [])
+        try super.init(
+            model.namedParameters, name: "SignSGD", learningRate: learningRate,
+            stateNames: [])
     }
 
     override func makeUpdate(step: Int) -> (ParameterBuffers) -> Void {
@@ -81,8 +82,9 @@ struct OptimizerBaseTests {
         try resumed.step()
         #expect(resumed.steps == [3])
         let sgd = try SGD(named, learningRate: 0.1)
-        #expect(message(try sgd.loadState(tensors: [:], scalars: optimizer.scalarState))
-            .contains("belongs to GradientSum"))
+        #expect(
+            message(try sgd.loadState(tensors: [:], scalars: optimizer.scalarState))
+                .contains("belongs to GradientSum"))
     }
 
     @Test("repeated state names and invalid learning rates are refused")

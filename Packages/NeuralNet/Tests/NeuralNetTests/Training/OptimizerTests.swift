@@ -36,8 +36,9 @@ struct QuadraticProblem {
             let p = parameter.value.scalars
             parameter.zeroGradient()
             try! parameter.accumulateGradient(
-                Tensor(shape: parameter.value.shape,
-                       scalars: (0..<p.count).map { a[$0] * (p[$0] - c[$0]) }))
+                Tensor(
+                    shape: parameter.value.shape,
+                    scalars: (0..<p.count).map { a[$0] * (p[$0] - c[$0]) }))
         }
     }
 
@@ -80,8 +81,9 @@ let varyingRates: [Float] = [0.3, 0.2, 0.1, 0.05, 0.01]
 
 @Suite("Optimizers")
 struct OptimizerTests {
-    @Test("5-step trajectories match torch.optim (Tools/reference/optim_golden.py)",
-          arguments: OptimizerGolden.trajectories.keys.sorted())
+    @Test(
+        "5-step trajectories match torch.optim (Tools/reference/optim_golden.py)",
+        arguments: OptimizerGolden.trajectories.keys.sorted())
     func goldenTrajectory(name: String) throws {
         let problem = try QuadraticProblem()
         let optimizer = try makeGoldenOptimizer(name, problem.named)
@@ -97,8 +99,9 @@ struct OptimizerTests {
         #expect(optimizer.stepCount == OptimizerGolden.steps)
     }
 
-    @Test("state save → restore → continue is bit-identical to an uninterrupted run",
-          arguments: OptimizerGolden.trajectories.keys.sorted())
+    @Test(
+        "state save → restore → continue is bit-identical to an uninterrupted run",
+        arguments: OptimizerGolden.trajectories.keys.sorted())
     func stateRoundTrip(name: String) throws {
         let uninterrupted = try QuadraticProblem()
         let reference = try makeGoldenOptimizer(name, uninterrupted.named)
@@ -151,7 +154,8 @@ struct OptimizerTests {
             try optimizer.step()
             let expected = Set(states.flatMap { ["\($0).layer.weight", "\($0).layer.bias"] })
             #expect(Set(optimizer.stateTensors().keys) == expected, "\(name)")
-            #expect(optimizer.stateTensors()["\(states.first ?? "").layer.weight"]?.shape
+            #expect(
+                optimizer.stateTensors()["\(states.first ?? "").layer.weight"]?.shape
                     == (states.isEmpty ? nil : [3, 4]))
         }
         let problem = try QuadraticProblem()
@@ -170,13 +174,15 @@ struct OptimizerTests {
 
         var missing = tensors
         missing["exp_avg_sq.layer.bias"] = nil
-        #expect(message(try fresh.loadState(tensors: missing, scalars: scalars))
-            .contains("missing state tensor exp_avg_sq.layer.bias"))
+        #expect(
+            message(try fresh.loadState(tensors: missing, scalars: scalars))
+                .contains("missing state tensor exp_avg_sq.layer.bias"))
 
         var extra = tensors
         extra["exp_avg.layer.other"] = Tensor([1])
-        #expect(message(try fresh.loadState(tensors: extra, scalars: scalars))
-            .contains("unexpected state tensors: exp_avg.layer.other"))
+        #expect(
+            message(try fresh.loadState(tensors: extra, scalars: scalars))
+                .contains("unexpected state tensors: exp_avg.layer.other"))
 
         var misshaped = tensors
         misshaped["exp_avg.layer.weight"] = Tensor([1, 2])
@@ -184,8 +190,9 @@ struct OptimizerTests {
         #expect(shapeMessage.contains("exp_avg.layer.weight") && shapeMessage.contains("[3, 4]"))
 
         let sgd = try SGD(problem.named, learningRate: 0.1, momentum: 0.9)
-        #expect(message(try sgd.loadState(tensors: tensors, scalars: scalars))
-            .contains("belongs to Adam"))
+        #expect(
+            message(try sgd.loadState(tensors: tensors, scalars: scalars))
+                .contains("belongs to Adam"))
         // A fresh state (no step yet) has no tensors, so tensors with it are unexpected.
         let zero = OptimizerScalarState(optimizer: "Adam", stepCount: 0, learningRate: 0.1)
         #expect(throws: NeuralNetError.self) {
@@ -212,8 +219,9 @@ struct OptimizerTests {
         #expect(throws: NeuralNetError.self) { try RMSprop(named, momentum: -1) }
         // Two different parameters under one name.
         #expect(throws: NeuralNetError.self) {
-            try SGD([("w", Parameter(Tensor([1]))), ("w", Parameter(Tensor([2])))],
-                    learningRate: 0.1)
+            try SGD(
+                [("w", Parameter(Tensor([1]))), ("w", Parameter(Tensor([2])))],
+                learningRate: 0.1)
         }
         let sgd = try SGD(named, learningRate: 0.1)
         sgd.learningRate = .nan
@@ -223,8 +231,9 @@ struct OptimizerTests {
         #expect(message(try sgd.step()).contains("layer.weight"))
     }
 
-    @Test("a parameter spanning several parallel chunks updates exactly like small ones",
-          arguments: OptimizerGolden.trajectories.keys.sorted())
+    @Test(
+        "a parameter spanning several parallel chunks updates exactly like small ones",
+        arguments: OptimizerGolden.trajectories.keys.sorted())
     func chunking(name: String) throws {
         // 40,000 scalars span three 16,384-scalar chunks; the same scalars in 40 parameters of
         // 1,000 each are updated on one thread, chunk by chunk.

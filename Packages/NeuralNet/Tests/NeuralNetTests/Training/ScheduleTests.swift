@@ -19,8 +19,9 @@ let goldenSchedules: [String: LearningRateSchedule] = [
 
 @Suite("Learning-rate schedules")
 struct ScheduleTests {
-    @Test("rates match torch.optim.lr_scheduler (Tools/reference/optim_golden.py)",
-          arguments: ScheduleGolden.rates.keys.sorted())
+    @Test(
+        "rates match torch.optim.lr_scheduler (Tools/reference/optim_golden.py)",
+        arguments: ScheduleGolden.rates.keys.sorted())
     func golden(name: String) throws {
         let schedule = try #require(goldenSchedules[name])
         try schedule.validate()

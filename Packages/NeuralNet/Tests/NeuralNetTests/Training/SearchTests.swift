@@ -12,10 +12,11 @@ struct SearchTests {
         ])
         let configurations = try space.grid()
         #expect(configurations.count == 6)
-        #expect(configurations.map(\.description) == [
-            "optimizer=sgd, width=1", "optimizer=sgd, width=2", "optimizer=sgd, width=3",
-            "optimizer=adam, width=1", "optimizer=adam, width=2", "optimizer=adam, width=3",
-        ])
+        #expect(
+            configurations.map(\.description) == [
+                "optimizer=sgd, width=1", "optimizer=sgd, width=2", "optimizer=sgd, width=3",
+                "optimizer=adam, width=1", "optimizer=adam, width=2", "optimizer=adam, width=3",
+            ])
         #expect(try configurations[4].int("width") == 2)
         #expect(try configurations[4].string("optimizer") == "adam")
         #expect(throws: NeuralNetError.self) { try configurations[0].double("optimizer") }
@@ -80,8 +81,9 @@ struct SearchTests {
         let table = result.description
         #expect(table.contains("validation_loss") && table.contains("failed"))
         let data = try JSONEncoder().encode(result)
-        #expect(try JSONDecoder().decode(SearchResult.self, from: data).trials.map(\.index)
-            == [1, 0, 3, 2])
+        #expect(
+            try JSONDecoder().decode(SearchResult.self, from: data).trials.map(\.index)
+                == [1, 0, 3, 2])
     }
 
     @Test("a real search on blobs: trials trained by Trainer, early stopping, best rate wins")

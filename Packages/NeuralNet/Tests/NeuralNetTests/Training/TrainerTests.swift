@@ -50,10 +50,11 @@ struct TrainerTests {
         #expect(summaries.allSatisfy { $0.validationAccuracy != nil })
         #expect(trainer.state.history == summaries)
         let metrics = summaries[0].metrics
-        #expect(Set(metrics.keys).isSuperset(of: [
-            "train_loss", "train_accuracy", "validation_loss", "validation_accuracy",
-            "learning_rate",
-        ]))
+        #expect(
+            Set(metrics.keys).isSuperset(of: [
+                "train_loss", "train_accuracy", "validation_loss", "validation_accuracy",
+                "learning_rate",
+            ]))
     }
 
     @Test("per-epoch schedules are called with the epoch number")
@@ -115,22 +116,26 @@ struct TrainerTests {
         let json = try JSONEncoder().encode(snapshot.scalars)
         let scalars = try JSONDecoder().decode(TrainingSnapshot.Scalars.self, from: json)
         #expect(scalars == snapshot.scalars)
-        #expect(snapshot.extraTensors.keys.allSatisfy {
-            $0.hasPrefix(TrainingSnapshot.bestWeightsPrefix)
-        })
+        #expect(
+            snapshot.extraTensors.keys.allSatisfy {
+                $0.hasPrefix(TrainingSnapshot.bestWeightsPrefix)
+            })
         #expect(!snapshot.extraTensors.isEmpty)
 
         let resumed = try makeTrainer(seed: 99)  // different initial weights
-        try resumed.restore(TrainingSnapshot(
-            modelState: snapshot.modelState, optimizerState: snapshot.optimizerState,
-            extraTensors: snapshot.extraTensors, scalars: scalars))
+        try resumed.restore(
+            TrainingSnapshot(
+                modelState: snapshot.modelState, optimizerState: snapshot.optimizerState,
+                extraTensors: snapshot.extraTensors, scalars: scalars))
         try resumed.fit(epochs: 3, training: { _ in training }, validation: { validation })
 
         #expect(resumed.model.stateDictionary == reference.model.stateDictionary)
         #expect(resumed.optimizer.stateTensors() == reference.optimizer.stateTensors())
         #expect(resumed.state.globalStep == reference.state.globalStep)
         func withoutTiming(_ history: [EpochSummary]) -> [EpochSummary] {
-            history.map { var s = $0; s.seconds = 0; return s }
+            history.map {
+                var s = $0; s.seconds = 0; return s
+            }
         }
         #expect(withoutTiming(resumed.state.history) == withoutTiming(reference.state.history))
         #expect(resumed.earlyStopping?.state == reference.earlyStopping?.state)

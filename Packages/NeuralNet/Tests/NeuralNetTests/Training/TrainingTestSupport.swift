@@ -17,8 +17,10 @@ final class TestDense: Layer {
         let bound = 1 / Float(inputs).squareRoot()
         weight = Parameter(
             try! Tensor.uniform([outputs, inputs], low: -bound, high: bound, using: &generator))
-        bias = Parameter(try! Tensor.uniform([outputs], low: -bound, high: bound,
-                                             using: &generator))
+        bias = Parameter(
+            try! Tensor.uniform(
+                [outputs], low: -bound, high: bound,
+                using: &generator))
         self.relu = relu
     }
 
