@@ -85,17 +85,8 @@ struct Train: ParsableCommand {
         let session = try TrainingSession(
             configuration: configuration,
             data: try FourClassData.interleavedByClass(trainingData), normalization: .cifar10,
-            template: template, checkpointPath: options.checkpoint ?? output + ".checkpoint",
-            logPath: options.log ?? output + ".log.jsonl", resume: saved,
-            plotPath: options.plot)
-        if !session.isResumed {
-            print(
-                "training \(configuration.architecture.name) "
-                    + "(\(session.model.parameterCount) parameters) on "
-                    + "\(session.trainingSet.count) images of \(classNames.joined(separator: ", ")), "
-                    + "validating on \(session.validationSet?.count ?? 0)")
-        }
-        guard try session.run() == .finished else { throw ExitCode(130) }
+            template: template, options: options, output: output, resume: saved)
+        try session.runCommand(detail: " of \(classNames.joined(separator: ", "))")
 
         try session.evaluateAndSave(
             testData: try FourClassData.load(data, split: .test, classes: classNames),

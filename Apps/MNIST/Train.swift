@@ -85,19 +85,8 @@ struct Train: ParsableCommand {
             ?? "mnist-\(configuration.architecture.name.lowercased()).safetensors"
         let session = try TrainingSession(
             configuration: configuration, data: trainingData, normalization: .mnist,
-            template: MNISTData.template,
-            checkpointPath: options.checkpoint
-                ?? output + ".checkpoint",
-            logPath: options.log ?? output + ".log.jsonl", resume: saved,
-            plotPath: options.plot)
-        if !session.isResumed {
-            print(
-                "training \(configuration.architecture.name) "
-                    + "(\(session.model.parameterCount) parameters) on "
-                    + "\(session.trainingSet.count) images, validating on "
-                    + "\(session.validationSet?.count ?? 0)")
-        }
-        guard try session.run() == .finished else { throw ExitCode(130) }
+            template: MNISTData.template, options: options, output: output, resume: saved)
+        try session.runCommand()
 
         try session.evaluateAndSave(
             testData: try MNISTData.load(data, split: .test), output: output,
