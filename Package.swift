@@ -154,7 +154,7 @@ let package = Package(
             name: "AppTests",
             dependencies: [
                 "AppSupport", "ImageModels", "ImageClassification", "Datasets", "Checkpoints",
-                "TensorMath",
+                "CheckpointedTraining", "NeuralNet", "TensorMath",
             ],
             path: "Tests/AppTests"
         ),

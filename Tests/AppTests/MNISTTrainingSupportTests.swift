@@ -1,5 +1,6 @@
 import AppSupport
 import ArgumentParser
+import CheckpointedTraining
 import Checkpoints
 import Datasets
 import Foundation
@@ -195,6 +196,41 @@ import Testing
     }
 
     /// `count` 4x4 grey images alternating between two classes.
+    @Test func savedRunsOfAnotherFormatOrWithoutASessionAreClearErrors() throws {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("SavedRunTests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Format 1: the trainer's state under extras.trainer, the configuration as JSON text.
+        let formatOne = folder.appendingPathComponent("old.checkpoint").path
+        let state = #"""
+            {"epoch":1,"extras":{"session":"{}","trainer":{"optimizer":\#
+            {"learningRate":0.5,"optimizer":"SGD","stepCount":3},"trainer":{"batchCursor":0,\#
+            "epoch":1,"epochCorrect":0,"epochLossSum":0,"epochSamples":0,"epochSeconds":0,\#
+            "globalStep":3,"history":[]}}},"generators":{}}
+            """#
+        try SafeTensorsFile.write(
+            ["model.w": Tensor([1])],
+            metadata: [TrainingCheckpoint.MetadataKey.formatOneState: state],
+            to: URL(fileURLWithPath: formatOne))
+        let old = try #require(throws: AppError.self) { try SavedRun(path: formatOne) }
+        #expect(old.description.contains("\(formatOne) is a training checkpoint of format 1"))
+
+        // Format 2, written by a library user without a session configuration.
+        let bare = folder.appendingPathComponent("bare.checkpoint")
+        var generator = Xoshiro256(seed: 1)
+        let model = Sequential(try Linear(inputSize: 2, outputSize: 2, generator: &generator))
+        try Trainer(model: model, optimizer: try SGD(model, learningRate: 0.1))
+            .saveCheckpoint(to: bare)
+        let missing = try #require(throws: AppError.self) { try SavedRun(path: bare.path) }
+        #expect(missing.description.contains("without a session configuration"))
+
+        let notThere = try #require(throws: AppError.self) {
+            try SavedRun(path: folder.appendingPathComponent("none").path)
+        }
+        #expect(notThere.description.contains("cannot read the checkpoint"))
+    }
+
     static func stripes(count: Int) throws -> InMemoryImageDataset {
         let images = try (0..<count).map { i in
             try Image(width: 4, height: 4, format: .grey, filledWith: UInt8(i * 40))
