@@ -13,6 +13,8 @@ public struct SavedRun {
     public let configuration: TrainingConfiguration
     /// The epochs already finished.
     public let finishedEpochs: Int
+    /// The run's data folder and files, when the checkpoint keeps them.
+    public let files: RunFiles?
 
     /// The class names of the checkpoint's model description, if it has one.
     public var classNames: [String]? { checkpoint.modelDescription?.classNames }
@@ -41,6 +43,7 @@ public struct SavedRun {
                     + "(user_info.\(TrainingSession.configurationKey)); it was not written by a "
                     + "training command")
         }
+        files = try? checkpoint.userInfo[TrainingSession.filesKey]?.decode(as: RunFiles.self)
         do {
             configuration = try stored.decode(as: TrainingConfiguration.self)
         } catch {

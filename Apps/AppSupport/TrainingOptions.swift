@@ -6,8 +6,8 @@ extension TrainingSettings.ScheduleKind: ExpressibleByArgument {}
 /// The flags every training command shares, for `@OptionGroup var options: TrainingOptions`:
 /// one flag per ``TrainingSettings`` field (bar the app's own horizontal flips) plus the files.
 /// Values left out take the app's default settings (which may depend on the architecture);
-/// with `--resume` they come from the checkpoint, and only `--epochs` may change (extend) the
-/// saved run.
+/// with `--resume` they come from the checkpoint (the data folder and files too, unless given),
+/// and only `--epochs` may change (extend) the saved run.
 public struct TrainingOptions: ParsableArguments {
     /// `--epochs N`: total epochs of the run.
     @Option(help: .init("Total epochs of the run.", valueName: "N")) public var epochs: Int?
@@ -76,10 +76,12 @@ public struct TrainingOptions: ParsableArguments {
             "Training curves (loss and accuracy) as PNG, rewritten every epoch; default none.",
             valueName: "FILE"))
     public var plot: String?
-    /// `--resume CHECKPOINT`: continue a saved run.
+    /// `--resume CHECKPOINT`: continue a saved run, with its data, files and settings.
     @Option(
         help: .init(
-            "Continue the run saved in this training checkpoint.", valueName: "CHECKPOINT"))
+            "Continue the run saved in this training checkpoint, with its data, files and "
+                + "settings (--epochs may extend it).",
+            valueName: "CHECKPOINT"))
     public var resume: String?
 
     /// Creates empty options (ArgumentParser fills them).
@@ -156,7 +158,8 @@ public struct TrainingOptions: ParsableArguments {
     /// The configuration of a resumed run: `stored` (from the checkpoint) with ``epochs`` if
     /// given.
     /// - Throws: `ValidationError` if a flag other than `--epochs` was given with a value
-    ///   other than the stored one, or ``epochs`` is below the epochs already finished.
+    ///   other than the stored one, or ``epochs`` would shorten the stored run (its learning
+    ///   rates were laid out for its length; only a longer run continues them).
     public func resumedConfiguration(
         stored: TrainingConfiguration, finishedEpochs: Int
     ) throws -> TrainingConfiguration {
@@ -169,9 +172,10 @@ public struct TrainingOptions: ParsableArguments {
         }
         var configuration = stored
         if let epochs {
-            guard epochs >= finishedEpochs else {
+            guard epochs >= stored.epochs else {
                 throw ValidationError(
-                    "--epochs \(epochs) is below the \(finishedEpochs) epochs already finished")
+                    "--epochs \(epochs) would shorten the saved run of \(stored.epochs) epochs "
+                        + "(\(finishedEpochs) finished); --resume can only extend it")
             }
             configuration.epochs = epochs
         }

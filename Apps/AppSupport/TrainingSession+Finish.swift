@@ -3,20 +3,20 @@ import Foundation
 
 extension TrainingSession {
     /// The end of a finished training command: evaluates the network on `testData` (with the
-    /// session's normalization and classes), saves the model file with the test metrics and
-    /// the command line in its provenance, and prints the test loss, the saved file with the
-    /// wall time since `started`, and `accuracy: xx.xx%` as the last line.
+    /// session's normalization and classes), saves the model file (``RunFiles/output``) with
+    /// the test metrics and the command line in its provenance, and prints the test loss, the
+    /// saved file with the wall time since `started`, and `accuracy: xx.xx%` as the last line.
     /// - Parameters:
     ///   - testData: The held-out test set.
-    ///   - output: The model file to write.
     ///   - commandName: The app's name, put before the arguments in the recorded command.
     ///   - started: When the command started.
     /// - Returns: The test-set report.
     /// - Throws: ``EvaluationReport``'s errors; ``AppError`` if the model cannot be saved.
     @discardableResult
     public func evaluateAndSave(
-        testData: any LabeledImageSource, output: String, commandName: String, started: Date
+        testData: any LabeledImageSource, commandName: String, started: Date
     ) throws -> EvaluationReport {
+        let output = files.output
         let report = try EvaluationReport(
             model: model, data: testData, normalization: normalization,
             classNames: template.classNames, modelPath: output)

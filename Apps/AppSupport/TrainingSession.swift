@@ -30,9 +30,11 @@ import TensorMath
 ///     configuration: configuration, data: trainingSet, normalization: .mnist,
 ///     template: .init(classNames: names, input: input, preprocessing: preprocessing,
 ///                     dataset: "MNIST"),
-///     checkpointPath: "m.safetensors.checkpoint", logPath: "m.safetensors.log.jsonl")
+///     files: RunFiles(
+///         data: nil, output: "m.safetensors", checkpoint: "m.safetensors.checkpoint",
+///         log: "m.safetensors.log.jsonl", plot: nil))
 /// guard try session.run() == .finished else { return }   // interrupted: checkpoint saved
-/// try session.saveModel(to: "m.safetensors", metrics: ["test_accuracy": accuracy],
+/// try session.saveModel(to: session.files.output, metrics: ["test_accuracy": accuracy],
 ///                       command: "mnist train …")
 /// ```
 public final class TrainingSession {
@@ -68,6 +70,9 @@ public final class TrainingSession {
         case interrupted
     }
 
+    /// The checkpoint's `user_info` key that holds the run's ``RunFiles``.
+    public static let filesKey = "files"
+
     /// The checkpoint's `user_info` key that holds the configuration.
     public static let configurationKey = "session"
 
@@ -85,13 +90,16 @@ public final class TrainingSession {
     public let normalization: Normalization
     /// The model file's classes, input and preprocessing.
     public let template: ModelTemplate
-    /// The training checkpoint, rewritten after every epoch.
-    public let checkpointPath: String
-    /// The JSON-lines epoch log.
-    public let logPath: String
-    /// The training-curves PNG (``TrainingCurvesPlot``), rewritten after every epoch; `nil`
-    /// for none.
-    public let plotPath: String?
+    /// The run's data folder, model file, checkpoint (rewritten after every epoch), JSON-lines
+    /// epoch log and training-curves PNG (``TrainingCurvesPlot``, rewritten after every epoch),
+    /// all kept in the checkpoint.
+    public let files: RunFiles
+    /// The training checkpoint (``RunFiles/checkpoint``).
+    public var checkpointPath: String { files.checkpoint }
+    /// The JSON-lines epoch log (``RunFiles/log``).
+    public var logPath: String { files.log }
+    /// The training-curves PNG (``RunFiles/plot``), `nil` for none.
+    public var plotPath: String? { files.plot }
     /// Whether the session continues a checkpoint.
     public let isResumed: Bool
 
@@ -103,18 +111,17 @@ public final class TrainingSession {
     ///   - data: The whole training set (the split and subset come from `configuration`).
     ///   - normalization: Applied to every batch.
     ///   - template: The model file's classes, input and preprocessing.
-    ///   - checkpointPath: Where the checkpoint is written after every epoch.
-    ///   - logPath: The JSON-lines log (rewritten from the run's history at the start).
+    ///   - files: Where the run writes: the checkpoint after every epoch, the JSON-lines log
+    ///     (rewritten from the run's history at the start), the curves (PNG) at the start and
+    ///     after every epoch, and at the end the model file.
     ///   - resume: The saved run to continue; default none.
-    ///   - plotPath: Where to write the training curves (PNG) at the start and after every
-    ///     epoch; default none.
     /// - Throws: ``AppError`` for a configuration that does not fit the data (an empty
     ///   training part, early stopping without validation data) or a checkpoint that does
     ///   not match the network; the builder's and optimizer's errors.
     public init(
         configuration: TrainingConfiguration, data: any LabeledImageSource,
-        normalization: Normalization, template: ModelTemplate, checkpointPath: String,
-        logPath: String, resume: SavedRun? = nil, plotPath: String? = nil
+        normalization: Normalization, template: ModelTemplate, files: RunFiles,
+        resume: SavedRun? = nil
     ) throws {
         let available = min(configuration.trainSubset ?? data.count, data.count)
         let split = ValidationSplit(
@@ -135,9 +142,7 @@ public final class TrainingSession {
             ? nil : try SubsetSource(data, indices: split.validationIndices)
         self.normalization = normalization
         self.template = template
-        self.checkpointPath = checkpointPath
-        self.logPath = logPath
-        self.plotPath = plotPath
+        self.files = files
         self.model = try ModelRegistry.makeModel(
             configuration.architecture, seed: configuration.seed)
         let optimizer = try configuration.optimizer.makeOptimizer(
@@ -244,7 +249,10 @@ public final class TrainingSession {
         do {
             try trainer.saveCheckpoint(
                 to: URL(fileURLWithPath: checkpointPath),
-                userInfo: [Self.configurationKey: try JSONValue(encoding: configuration)],
+                userInfo: [
+                    Self.configurationKey: try JSONValue(encoding: configuration),
+                    Self.filesKey: try JSONValue(encoding: files.absolute()),
+                ],
                 modelDescription: try modelDescription(metrics: [:], command: ""))
         } catch {
             throw AppError("cannot write the checkpoint \(checkpointPath): \(error)")

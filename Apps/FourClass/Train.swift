@@ -70,6 +70,7 @@ struct Train: ParsableCommand {
                 throw AppError("\(saved.path) holds a network of \(network.classCount) classes")
             }
         }
+        let data = data ?? saved?.files?.data
         let trainingData = try FourClassData.load(data, split: .train, classes: classNames)
         classNames = trainingData.classNames
         let configuration =
@@ -80,17 +81,19 @@ struct Train: ParsableCommand {
             ?? options.configuration(
                 architecture: try architecture(classCount: classNames.count),
                 defaults: Self.defaults, trainingCount: trainingData.count)
-        let output = options.output ?? "four-class.safetensors"
+        let files = RunFiles(
+            options: options, data: data, defaultOutput: "four-class.safetensors",
+            saved: saved?.files)
         let template = FourClassData.template(classes: classNames)
         let session = try TrainingSession(
             configuration: configuration,
             data: try FourClassData.interleavedByClass(trainingData), normalization: .cifar10,
-            template: template, options: options, output: output, resume: saved)
+            template: template, files: files, resume: saved)
         try session.runCommand(detail: " of \(classNames.joined(separator: ", "))")
 
         try session.evaluateAndSave(
             testData: try FourClassData.load(data, split: .test, classes: classNames),
-            output: output, commandName: "four-class", started: started)
+            commandName: "four-class", started: started)
     }
 
     /// The network's description for `classCount` classes and the `--widths` flag.

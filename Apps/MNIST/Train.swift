@@ -60,9 +60,10 @@ struct Train: ParsableCommand {
 
     func run() throws {
         let started = Date()
+        let saved = try options.resume.map(SavedRun.init(path:))
+        let data = data ?? saved?.files?.data
         let trainingData = try MNISTData.load(data, split: .train)
         var configuration: TrainingConfiguration
-        let saved = try options.resume.map(SavedRun.init(path:))
         if let saved {
             if let architecture,
                 try architecture.description().name.lowercased()
@@ -80,16 +81,17 @@ struct Train: ParsableCommand {
                 architecture: try architecture.description(), defaults: architecture.defaults,
                 trainingCount: trainingData.count)
         }
-        let output =
-            options.output
-            ?? "mnist-\(configuration.architecture.name.lowercased()).safetensors"
+        let files = RunFiles(
+            options: options, data: data,
+            defaultOutput: "mnist-\(configuration.architecture.name.lowercased()).safetensors",
+            saved: saved?.files)
         let session = try TrainingSession(
             configuration: configuration, data: trainingData, normalization: .mnist,
-            template: MNISTData.template, options: options, output: output, resume: saved)
+            template: MNISTData.template, files: files, resume: saved)
         try session.runCommand()
 
         try session.evaluateAndSave(
-            testData: try MNISTData.load(data, split: .test), output: output,
-            commandName: "mnist", started: started)
+            testData: try MNISTData.load(data, split: .test), commandName: "mnist",
+            started: started)
     }
 }

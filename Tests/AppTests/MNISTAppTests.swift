@@ -120,19 +120,23 @@ import Testing
         let full = try Support.run(common + ["--output", straight])
         #expect(full.status == 0, "\(full.error)")
 
+        let plot = folder.appendingPathComponent("curves.png").path
         let stopped = try Support.run(
-            common + ["--output", resumed], interruptAfter: "epoch 1/3")
+            common + ["--output", resumed, "--plot", plot], interruptAfter: "epoch 1/3")
         #expect(stopped.status == 130, "\(stopped.output)\(stopped.error)")
         #expect(
             stopped.lines.last?.hasPrefix("interrupted at epoch 2, batch ") == true,
             "\(stopped.output)")
         #expect(!FileManager.default.fileExists(atPath: resumed), "no model from a stopped run")
 
-        let rest = try Support.run([
-            "train", "--data", data.path, "--output", resumed, "--resume",
-            resumed + ".checkpoint",
-        ])
+        // The checkpoint remembers the data folder, the model file, the log and the plot.
+        try FileManager.default.removeItem(atPath: plot)
+        let rest = try Support.run(["train", "--resume", resumed + ".checkpoint"])
         #expect(rest.status == 0, "\(rest.error)")
+        #expect(rest.output.contains("saved \(resumed) "), "\(rest.output)")
+        #expect(FileManager.default.fileExists(atPath: plot), "the plot is redrawn")
+        let log = try String(contentsOfFile: resumed + ".log.jsonl", encoding: .utf8)
+        #expect(log.split(separator: "\n").count == 3, "the log holds all three epochs")
         #expect(
             rest.lines.first?.hasPrefix("resuming at epoch 2/3, batch ") == true,
             "\(rest.output)")

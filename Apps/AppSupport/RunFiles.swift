@@ -1,0 +1,56 @@
+import Foundation
+
+/// Where a training command reads and writes: the data folder, the model file, the training
+/// checkpoint, the epoch log and the curves. Kept in every checkpoint, so that `--resume` reads
+/// the same data and writes the same files without the flags being given again.
+public struct RunFiles: Codable, Equatable, Sendable {
+    /// The data folder given with `--data`, absolute; `nil` when the app's environment variable
+    /// or default folder was used.
+    public var data: String?
+    /// The model file written at the end (`--output`).
+    public var output: String
+    /// The training checkpoint, rewritten after every epoch (`--checkpoint`, default
+    /// `OUTPUT.checkpoint`).
+    public var checkpoint: String
+    /// The JSON-lines epoch log (`--log`, default `OUTPUT.log.jsonl`).
+    public var log: String
+    /// The training curves, rewritten after every epoch (`--plot`, default none).
+    public var plot: String?
+
+    /// Creates the files of a run; see the properties.
+    public init(data: String?, output: String, checkpoint: String, log: String, plot: String?) {
+        self.data = data
+        self.output = output
+        self.checkpoint = checkpoint
+        self.log = log
+        self.plot = plot
+    }
+
+    /// The files of a run from the flags: each flag given, else (on `--resume`) the saved run's
+    /// file, else the default (`defaultOutput`, then `OUTPUT.checkpoint` and
+    /// `OUTPUT.log.jsonl`). Paths are kept as given; a checkpoint stores them ``absolute()``.
+    /// - Parameters:
+    ///   - data: The `--data` flag.
+    ///   - defaultOutput: The app's model file name when neither `--output` nor a saved run
+    ///     names one.
+    ///   - saved: The resumed run's files, if any.
+    public init(
+        options: TrainingOptions, data: String?, defaultOutput: String, saved: RunFiles?
+    ) {
+        let output = options.output ?? saved?.output ?? defaultOutput
+        self.init(
+            data: data ?? saved?.data, output: output,
+            checkpoint: options.checkpoint ?? saved?.checkpoint ?? output + ".checkpoint",
+            log: options.log ?? saved?.log ?? output + ".log.jsonl",
+            plot: options.plot ?? saved?.plot)
+    }
+
+    /// The same files with absolute paths (relative ones taken from the current folder), so
+    /// that a saved run resumes from any folder.
+    public func absolute() -> RunFiles {
+        func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardized.path }
+        return RunFiles(
+            data: data.map(absolute), output: absolute(output), checkpoint: absolute(checkpoint),
+            log: absolute(log), plot: plot.map(absolute))
+    }
+}
