@@ -29,20 +29,40 @@ public struct RunFiles: Codable, Equatable, Sendable {
     /// The files of a run from the flags: each flag given, else (on `--resume`) the saved run's
     /// file, else the default (`defaultOutput`, then `OUTPUT.checkpoint` and
     /// `OUTPUT.log.jsonl`). Paths are kept as given; a checkpoint stores them ``absolute()``.
+    ///
+    /// A new run never replaces an earlier run's files unless `--overwrite` is given.
     /// - Parameters:
     ///   - data: The `--data` flag.
     ///   - defaultOutput: The app's model file name when neither `--output` nor a saved run
     ///     names one.
     ///   - saved: The resumed run's files, if any.
+    /// - Throws: ``AppError`` for a new run without `--overwrite` whose model file, checkpoint
+    ///   or log exists, naming the file and what to do.
     public init(
         options: TrainingOptions, data: String?, defaultOutput: String, saved: RunFiles?
-    ) {
+    ) throws {
         let output = options.output ?? saved?.output ?? defaultOutput
         self.init(
             data: data ?? saved?.data, output: output,
             checkpoint: options.checkpoint ?? saved?.checkpoint ?? output + ".checkpoint",
             log: options.log ?? saved?.log ?? output + ".log.jsonl",
             plot: options.plot ?? saved?.plot)
+        if options.resume == nil, !options.overwrite { try refuseOverwriting() }
+    }
+
+    /// Throws unless the model file, checkpoint and log are all new.
+    private func refuseOverwriting() throws {
+        let exists = { FileManager.default.fileExists(atPath: $0) }
+        if exists(checkpoint) && !exists(output) {
+            throw AppError(
+                "\(checkpoint) holds an unfinished run: continue it with --resume \(checkpoint), "
+                    + "or start again with --overwrite")
+        }
+        if let earlier = [output, checkpoint, log].first(where: exists) {
+            throw AppError(
+                "\(earlier) is from an earlier run: give --overwrite to replace the model "
+                    + "\(output), its checkpoint and log, or --output for another name")
+        }
     }
 
     /// The same files with absolute paths (relative ones taken from the current folder), so

@@ -76,6 +76,9 @@ public struct TrainingOptions: ParsableArguments {
             "Training curves (loss and accuracy) as PNG, rewritten every epoch; default none.",
             valueName: "FILE"))
     public var plot: String?
+    /// `--overwrite`: a new run may replace an earlier run's model, checkpoint and log.
+    @Flag(help: "Replace the model file, checkpoint and log of an earlier run.")
+    public var overwrite = false
     /// `--resume CHECKPOINT`: continue a saved run, with its data, files and settings.
     @Option(
         help: .init(

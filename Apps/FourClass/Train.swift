@@ -81,7 +81,7 @@ struct Train: ParsableCommand {
             ?? options.configuration(
                 architecture: try architecture(classCount: classNames.count),
                 defaults: Self.defaults, trainingCount: trainingData.count)
-        let files = RunFiles(
+        let files = try RunFiles(
             options: options, data: data, defaultOutput: "four-class.safetensors",
             saved: saved?.files)
         let template = FourClassData.template(classes: classNames)

@@ -81,7 +81,7 @@ struct Train: ParsableCommand {
                 architecture: try architecture.description(), defaults: architecture.defaults,
                 trainingCount: trainingData.count)
         }
-        let files = RunFiles(
+        let files = try RunFiles(
             options: options, data: data,
             defaultOutput: "mnist-\(configuration.architecture.name.lowercased()).safetensors",
             saved: saved?.files)

@@ -129,6 +129,13 @@ import Testing
             "\(stopped.output)")
         #expect(!FileManager.default.fileExists(atPath: resumed), "no model from a stopped run")
 
+        // Starting again over the unfinished run is refused, naming the way to continue it.
+        let again = try Support.run(common + ["--output", resumed])
+        #expect(again.status == 1)
+        #expect(
+            again.error.contains("holds an unfinished run: continue it with --resume "),
+            "\(again.error)")
+
         // The checkpoint remembers the data folder, the model file, the log and the plot.
         try FileManager.default.removeItem(atPath: plot)
         let rest = try Support.run(["train", "--resume", resumed + ".checkpoint"])
@@ -215,6 +222,28 @@ import Testing
         #expect(badResume.status == 1)
         #expect(badResume.error.contains(garbage.path), "\(badResume.error)")
         #expect(try Support.run(["--help"]).status == 0)
+    }
+
+    @Test func aNewRunDoesNotReplaceAnEarlierOneWithoutOverwrite() throws {
+        let data = try Self.data.get()
+        let folder = try Support.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("m.safetensors").path
+        let arguments = [
+            "train", "--data", data.path, "--architecture", "lenet5", "--epochs", "1",
+            "--train-subset", "100", "--output", model,
+        ]
+        let first = try Support.run(arguments)
+        #expect(first.status == 0, "\(first.error)")
+        let before = try Data(contentsOf: URL(fileURLWithPath: model))
+        let refused = try Support.run(arguments + ["--seed", "9"])
+        #expect(refused.status == 1)
+        #expect(refused.error.contains("\(model) is from an earlier run"), "\(refused.error)")
+        #expect(refused.error.contains("--overwrite"), "\(refused.error)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: model)) == before, "left as it was")
+        let replaced = try Support.run(arguments + ["--seed", "9", "--overwrite"])
+        #expect(replaced.status == 0, "\(replaced.error)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: model)) != before)
     }
 
     @Test func resumingRefusesFlagsThatChangeTheRun() throws {

@@ -75,7 +75,7 @@ import Testing
         let bad = folder.appendingPathComponent("missing/curves.png").path
         let failed = try MNISTTestSupport.run([
             "train", "--data", data.path, "--architecture", "lenet5", "--epochs", "1",
-            "--train-subset", "100", "--output", model, "--plot", bad,
+            "--train-subset", "100", "--output", model, "--plot", bad, "--overwrite",
         ])
         #expect(failed.status == 1)
         #expect(failed.error.contains(bad), "\(failed.error)")
