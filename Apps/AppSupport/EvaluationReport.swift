@@ -55,6 +55,11 @@ public struct EvaluationReport: Encodable, Equatable, Sendable {
         } catch let error as NeuralNetError {
             throw AppError("\(modelPath): \(error)")
         }
+        guard evaluation.loss.isFinite else {
+            throw AppError(
+                "\(modelPath): the model's scores are not finite (NaN or infinite) on the data: "
+                    + "its weights are broken or too large")
+        }
         self.model = modelPath
         self.images = matrix.total
         self.accuracy = matrix.accuracy

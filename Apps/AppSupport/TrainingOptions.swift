@@ -95,8 +95,12 @@ public struct TrainingOptions: ParsableArguments {
         func check(_ condition: Bool, _ message: String) throws {
             if !condition { throw ValidationError(message) }
         }
-        try check((epochs ?? 1) >= 1, "--epochs must be at least 1")
-        try check((batchSize ?? 1) >= 1, "--batch-size must be at least 1")
+        let limits = Self.limits
+        try check(
+            (1...limits.epochs).contains(epochs ?? 1), "--epochs must be in 1...\(limits.epochs)")
+        try check(
+            (1...limits.batchSize).contains(batchSize ?? 1),
+            "--batch-size must be in 1...\(limits.batchSize)")
         try check(
             learningRate.map { $0 > 0 && $0.isFinite } ?? true,
             "--learning-rate must be a positive number")
@@ -108,11 +112,18 @@ public struct TrainingOptions: ParsableArguments {
             labelSmoothing.map { $0 >= 0 && $0 < 1 } ?? true,
             "--label-smoothing must be in [0, 1)")
         try check(
-            validationSplit.map { $0 >= 0 && $0.isFinite } ?? true,
-            "--validation-split must be a fraction below 1 or a count of images")
-        try check((patience ?? 0) >= 0, "--patience must be ≥ 0")
+            validationSplit.map { $0 >= 0 && $0 <= Double(limits.images) } ?? true,
+            "--validation-split must be a fraction below 1 or a count of images (at most "
+                + "\(limits.images))")
+        try check(
+            (0...limits.epochs).contains(patience ?? 0),
+            "--patience must be in 0...\(limits.epochs)")
         try check((trainSubset ?? 1) >= 1, "--train-subset must be at least 1")
     }
+
+    /// The largest values the counting flags take, so that no product of them can overflow:
+    /// 100,000 epochs (and patience), batches of 1,000,000 images, and counts of 10⁹ images.
+    public static let limits = (epochs: 100_000, batchSize: 1_000_000, images: 1_000_000_000)
 
     /// The flags given, each with the setting it sets.
     private var flags: [SettingFlag] {

@@ -62,13 +62,17 @@ struct ClassifyReport {
         guard json else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        if let data = try? encoder.encode(entries), let text = String(data: data, encoding: .utf8) {
-            print(text)
+        do {
+            print(String(decoding: try encoder.encode(entries), as: UTF8.self))
+        } catch {
+            Standard.error("classify: cannot write the results as JSON: \(error)")
         }
     }
 
-    /// A probability as a percentage with one decimal: `99.2%`.
+    /// A probability as a percentage with one decimal: `99.2%` (`n/a` if it is not a number
+    /// in [0, 1]).
     static func percent(_ probability: Float) -> String {
+        guard probability.isFinite, (0...1).contains(probability) else { return "n/a" }
         let tenths = Int((Double(probability) * 1000).rounded())
         return "\(tenths / 10).\(tenths % 10)%"
     }

@@ -93,7 +93,8 @@ public final class ImageClassifier {
         try probabilities(fromLogits: network.forward(input), input: input)
     }
 
-    /// The softmax of the network's `logits` for `input`, checked to hold one score per class.
+    /// The softmax of the network's `logits` for `input`, checked to hold one finite score per
+    /// class.
     func probabilities(fromLogits logits: Tensor, input: Tensor) throws -> Tensor {
         let n = input.shape.first ?? 0
         guard logits.shape == [n, classNames.count] else {
@@ -101,6 +102,12 @@ public final class ImageClassifier {
                 path: source,
                 reason: "the network outputs \(logits.shape) for input \(input.shape), not one "
                     + "score for each of the \(classNames.count) classes")
+        }
+        guard logits.withUnsafeBufferPointer({ $0.allSatisfy(\.isFinite) }) else {
+            throw ImageClassifierError.incompatibleModel(
+                path: source,
+                reason: "the network's scores are not finite (NaN or infinite): its weights "
+                    + "are broken or too large")
         }
         return try logits.softmax(alongAxis: 1)
     }

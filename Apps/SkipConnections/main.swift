@@ -74,12 +74,14 @@ struct SkipConnectionsTool: ParsableCommand {
 
     func validate() throws {
         _ = try parsedDepths()
-        for (name, value) in [
-            ("--epochs", epochs), ("--train-subset", trainSubset),
-            ("--test-subset", testSubset), ("--batch-size", batchSize),
+        let limits = TrainingOptions.limits
+        for (name, value, limit) in [
+            ("--epochs", epochs, limits.epochs), ("--train-subset", trainSubset, limits.images),
+            ("--test-subset", testSubset, limits.images),
+            ("--batch-size", batchSize, limits.batchSize),
         ] {
-            if let value, value < 1 {
-                throw ValidationError("\(name) \(value): give a positive number")
+            if let value, !(1...limit).contains(value) {
+                throw ValidationError("\(name) \(value): give a number in 1...\(limit)")
             }
         }
     }

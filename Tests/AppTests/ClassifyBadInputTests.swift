@@ -1,4 +1,6 @@
+import Checkpoints
 import Foundation
+import TensorMath
 import Testing
 
 private typealias Support = ClassifyTestSupport
@@ -107,6 +109,35 @@ private typealias Support = ClassifyTestSupport
             #expect(result.status == 1)
             #expect(result.output.isEmpty)
             #expect(result.error.contains((model as NSString).lastPathComponent))
+        }
+    }
+
+    /// A model whose scores come out NaN (a broken weight) is an error naming the model file,
+    /// in text and JSON, never a trap or an empty success.
+    @Test func aModelWithNonFiniteScoresIsNamedAndExitsWithOne() throws {
+        let folder = try Support.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bundled = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Apps/Classify/Resources/mnist.safetensors")
+        let file = try SafeTensorsFile(contentsOf: bundled)
+        var tensors: [String: Tensor] = [:]
+        for name in file.names {
+            let tensor = try file.tensor(named: name)
+            tensors[name] =
+                name.hasPrefix("classifier.") && name.hasSuffix(".bias")
+                ? try Tensor(
+                    shape: tensor.shape, scalars: .init(repeating: .nan, count: tensor.count))
+                : tensor
+        }
+        let model = folder.appendingPathComponent("nan.safetensors")
+        try SafeTensorsFile.write(tensors, description: try file.modelDescription(), to: model)
+        let image = try goodSamples().three
+        for json in [[], ["--json"]] {
+            let result = try Support.classify(["--model", model.path] + json + [image])
+            #expect(result.status == 1, "\(json)")
+            #expect(result.error.contains(model.path), "\(result.error)")
+            #expect(result.error.contains("not finite"), "\(result.error)")
         }
     }
 }

@@ -204,6 +204,11 @@ import Testing
             ["train", "--epochs", "0"], ["train", "--architecture", "vgg"],
             ["train", "--optimizer", "lbfgs"], ["train", "--learning-rate", "-1"],
             ["train", "--validation-split", "-3"], ["evaluate"], ["frobnicate"],
+            // Counts so large that a product of them would overflow.
+            ["train", "--epochs", "9223372036854775807"],
+            ["train", "--batch-size", "9223372036854775807"],
+            ["train", "--validation-split", "1e19"],
+            ["train", "--patience", "9223372036854775807"],
         ] {
             let run = try Support.run(arguments)
             #expect(run.status == 2, "\(arguments): \(run.error)")

@@ -219,6 +219,10 @@ import Testing
         let epochs = try Self.run(["--data", data.path, "--epochs", "0"] + output)
         #expect(epochs.status == 2)
         #expect(epochs.error.contains("--epochs 0"), "\(epochs.error)")
+        let huge = try Self.run(
+            ["--data", data.path, "--batch-size", "9223372036854775807"] + output)
+        #expect(huge.status == 2)
+        #expect(huge.error.contains("1...1000000"), "\(huge.error)")
         let unknown = try Self.run(["--data", data.path, "--learning-rat", "0.1"] + output)
         #expect(unknown.status == 2)
         #expect(unknown.error.contains("--learning-rat"), "\(unknown.error)")
