@@ -5,7 +5,7 @@ import NeuralNet
 /// (``InterruptSignal``), which stops the run after the current batch.
 ///
 /// ```swift
-/// let console = TrainingConsole(stepsPerEpoch: 430) { "epoch \($0 + 1)/15" }
+/// let console = TrainingConsole(stepsPerEpoch: 430, epochs: 15) { "epoch \($0 + 1)/15" }
 /// defer { console.finish() }
 /// try trainer.fit(epochs: 15, training: { loader.batches(epoch: $0) },
 ///                 hooks: console.hooks.followed(by: myHooks))
@@ -13,13 +13,16 @@ import NeuralNet
 public final class TrainingConsole {
     /// Optimizer steps per epoch: the bar's length.
     public let stepsPerEpoch: Int
+    /// The run's epochs, for the run's ETA.
+    public let epochs: Int
     /// The bar's label for an epoch (counted from 0).
     public let label: (Int) -> String
     private var bar: ProgressBar?
 
     /// Creates the console and installs the signal handlers.
-    public init(stepsPerEpoch: Int, label: @escaping (Int) -> String) {
+    public init(stepsPerEpoch: Int, epochs: Int, label: @escaping (Int) -> String) {
         self.stepsPerEpoch = stepsPerEpoch
+        self.epochs = epochs
         self.label = label
         InterruptSignal.install()
     }
@@ -32,7 +35,9 @@ public final class TrainingConsole {
     public var hooks: TrainingHooks {
         TrainingHooks(
             onEpochStart: { [unowned self] epoch in
-                bar = ProgressBar(total: stepsPerEpoch, label: label(epoch))
+                bar = ProgressBar(
+                    total: stepsPerEpoch, label: label(epoch),
+                    remainingEpochs: epochs - epoch - 1)
             },
             onBatch: { [unowned self] progress in bar?.update(progress) },
             shouldStop: { InterruptSignal.isRequested },

@@ -201,7 +201,9 @@ public final class TrainingSession {
             try BatchLoader(
                 source: $0, batchSize: 500, shuffle: false, normalization: normalization)
         }
-        let console = TrainingConsole(stepsPerEpoch: stepsPerEpoch) { "epoch \($0 + 1)/\(epochs)" }
+        let console = TrainingConsole(stepsPerEpoch: stepsPerEpoch, epochs: epochs) {
+            "epoch \($0 + 1)/\(epochs)"
+        }
         defer { console.finish() }
         try trainer.fit(
             epochs: epochs, training: { loader.batches(epoch: $0) },

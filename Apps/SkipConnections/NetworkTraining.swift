@@ -58,7 +58,7 @@ struct NetworkTraining {
             name: configuration.name, depth: depth, residual: residual,
             parameters: model.parameterCount, epochs: [], complete: false, seconds: 0)
         let epochs = settings.epochs
-        let console = TrainingConsole(stepsPerEpoch: stepsPerEpoch) {
+        let console = TrainingConsole(stepsPerEpoch: stepsPerEpoch, epochs: epochs) {
             "\(configuration.name) epoch \($0 + 1)/\(epochs)"
         }
         defer { console.finish() }

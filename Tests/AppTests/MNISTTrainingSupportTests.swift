@@ -150,12 +150,37 @@ import Testing
     }
 
     @Test func progressBarTextShowsTheStatusAndTimeLeft() {
-        let bar = ProgressBar(total: 8, label: "epoch 1/2", enabled: false)
+        let bar = ProgressBar(total: 8, label: "epoch 1/2", columns: 80, enabled: false)
         let line = bar.line(step: 2, status: "loss 0.5000", elapsed: 30)
-        let bar6of24 = String(repeating: "█", count: 6) + String(repeating: "·", count: 18)
-        #expect(line == "epoch 1/2 \(bar6of24)  25% loss 0.5000 ETA 1:30")
+        let bar30 = String(repeating: "█", count: 7) + String(repeating: "·", count: 23)
+        #expect(line == "epoch 1/2 \(bar30) 2/8 loss 0.5000 0:30 ETA 1:30")
         #expect(ProgressBar.duration(3725) == "1:02:05")
         #expect(ProgressBar.duration(.infinity) == "0:00")
+    }
+
+    /// The bar of a real training run never wraps: at 80, 60 and 40 columns every line is
+    /// shorter than the terminal, and it shows the step, the epoch's and the run's time left.
+    @Test func progressBarFitsTheTerminal() {
+        let status = "loss 0.0312 acc 99.01% 2384 img/s"  // ProgressBar.status's form
+        for columns in [120, 80, 60, 40, 10] {
+            let bar = ProgressBar(
+                total: 430, label: "epoch 3/15", columns: columns, remainingEpochs: 12,
+                enabled: false)
+            let line = bar.line(step: 120, status: status, elapsed: 51)
+            #expect(line.count <= columns - 1, "\(columns): \(line)")
+            let full = " 120/430 loss 0.0312 acc 99.01% 2384 img/s 0:51 ETA 2:12 run 38:45"
+            switch columns {
+            case 120: #expect(line.contains("█") && line.hasSuffix(full), "\(line)")
+            case 80:
+                // No room for the elapsed time beside a bar: the step, the status and both
+                // times left stay.
+                #expect(line.contains("█"), "\(line)")
+                #expect(
+                    line.hasSuffix(" 120/430 loss 0.0312 acc 99.01% 2384 img/s ETA 2:12 run 38:45"),
+                    "\(line)")
+            default: #expect(line.hasPrefix("epoch 3/15".prefix(columns - 1)), "\(line)")
+            }
+        }
     }
 
     /// A two-class model on 2x2 grey images: class 0 sums the left column, class 1 the right.
