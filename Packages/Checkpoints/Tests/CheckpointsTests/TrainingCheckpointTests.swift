@@ -116,29 +116,29 @@ import Testing
 
         let folder = try TemporaryFolder()
         defer { folder.cleanUp() }
-        let stray = folder.file("stray.safetensors")
-        try SafeTensorsFile.write(
-            ["model.w": Tensor([1]), "w": Tensor([2])],
-            metadata: [
-                TrainingCheckpoint.MetadataKey.document: #"{"format_version":2,"state":{}}"#
-            ],
-            to: stray)
-        let strayError = try #require(throws: CheckpointError.self) {
-            try TrainingCheckpoint(contentsOf: stray)
-        }
+        let strayError = try readingError(
+            #"{"format_version":2,"state":{}}"#,
+            tensors: ["model.w": Tensor([1]), "w": Tensor([2])],
+            in: folder.file("stray.safetensors"))
         #expect(strayError.caseName == "tensorSetMismatch")
         #expect(strayError.description.contains("unexpected tensors: w"))
 
-        let broken = folder.file("broken.safetensors")
-        try SafeTensorsFile.write(
-            ["model.w": Tensor([1])],
-            metadata: [TrainingCheckpoint.MetadataKey.document: #"{"format_version":"x"}"#],
-            to: broken)
-        let brokenError = try #require(throws: CheckpointError.self) {
-            try TrainingCheckpoint(contentsOf: broken)
-        }
+        let brokenError = try readingError(
+            #"{"format_version":"x"}"#, in: folder.file("broken.safetensors"))
         #expect(brokenError.caseName == "invalidMetadata")
         #expect(brokenError.description.contains("swiftcnn.training_checkpoint"))
+    }
+
+    /// The error of reading a file holding `tensors` and `document` as its checkpoint
+    /// document (under `key`).
+    func readingError(
+        _ document: String, key: String = TrainingCheckpoint.MetadataKey.document,
+        tensors: [String: Tensor] = ["model.w": Tensor([1])], in url: URL
+    ) throws -> CheckpointError {
+        try SafeTensorsFile.write(tensors, metadata: [key: document], to: url)
+        return try #require(throws: CheckpointError.self) {
+            try TrainingCheckpoint(contentsOf: url)
+        }
     }
 
     @Test func aFailedCheckpointSaveKeepsThePreviousCheckpoint() throws {
@@ -159,15 +159,7 @@ import Testing
         let folder = try TemporaryFolder()
         defer { folder.cleanUp() }
         let future = folder.file("future.safetensors")
-        try SafeTensorsFile.write(
-            ["model.w": Tensor([1])],
-            metadata: [
-                TrainingCheckpoint.MetadataKey.document: #"{"format_version":3,"state":{}}"#
-            ],
-            to: future)
-        let error = try #require(throws: CheckpointError.self) {
-            try TrainingCheckpoint(contentsOf: future)
-        }
+        let error = try readingError(#"{"format_version":3,"state":{}}"#, in: future)
         #expect(error.caseName == "invalidMetadata")
         #expect(error.description.contains(future.path))
         #expect(error.description.contains("training-checkpoint format 3"))
@@ -192,13 +184,9 @@ import Testing
         #expect(
             checkpoint.state["generators"]?["layer.classifier.0"]?["words"] == ["1", "2", "3", "4"])
 
-        let bare = folder.file("bare.safetensors")
-        try SafeTensorsFile.write(
-            ["model.w": Tensor([1])],
-            metadata: [TrainingCheckpoint.MetadataKey.formatOneState: #"{"epoch":0}"#], to: bare)
-        let error = try #require(throws: CheckpointError.self) {
-            try TrainingCheckpoint(contentsOf: bare)
-        }
+        let error = try readingError(
+            #"{"epoch":0}"#, key: TrainingCheckpoint.MetadataKey.formatOneState,
+            in: folder.file("bare.safetensors"))
         #expect(error.description.contains("format 1"))
     }
 }
