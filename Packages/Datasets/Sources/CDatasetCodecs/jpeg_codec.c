@@ -135,10 +135,45 @@ static inline uint8_t multiply_255(unsigned a, unsigned b) {
     return (uint8_t)((t + (t >> 8)) >> 8);
 }
 
-/// Starts decoding `data` with the thread's decoder: reads the header and checks the limits.
-/// Must be called after setjmp(decoder->error.jump).
+/// The number of scans (SOS markers) in a JPEG held in memory, counted by walking its marker
+/// segments and skipping each scan's entropy-coded data, in time proportional to the file's
+/// size and without decoding anything.
+static int jpeg_count_scans(const uint8_t *data, size_t size) {
+    size_t i = 2;
+    int scans = 0;
+    while (i + 1 < size) {
+        if (data[i] != 0xFF || data[i + 1] == 0xFF) {
+            i++; // between segments (not valid JPEG) or a fill byte
+            continue;
+        }
+        uint8_t marker = data[i + 1];
+        i += 2;
+        if (marker == 0xD9) break; // EOI
+        if (marker == 0x00 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) continue;
+        if (i + 1 >= size) break;
+        size_t length = (size_t)data[i] << 8 | data[i + 1];
+        if (length < 2) break;
+        i += length;
+        if (marker != 0xDA) continue;
+        scans++;
+        // The scan's data ends at the first 0xFF that is not a stuffed 0xFF00 or a restart.
+        while (i + 1 < size) {
+            const uint8_t *next = memchr(data + i, 0xFF, size - i - 1);
+            if (next == NULL) return scans;
+            i = (size_t)(next - data);
+            uint8_t after = data[i + 1];
+            if (after != 0x00 && !(after >= 0xD0 && after <= 0xD7)) break;
+            i += 2;
+        }
+    }
+    return scans;
+}
+
+/// Starts decoding `data` with the thread's decoder: reads the header and checks the limits,
+/// the scan limits before any scan is decoded. Must be called after
+/// setjmp(decoder->error.jump).
 static void jpeg_begin(jpeg_decoder *decoder, const uint8_t *data, size_t size,
-                       uint64_t max_pixels, int max_scans) {
+                       uint64_t max_pixels, int max_scans, uint64_t max_scan_pixels) {
     j_decompress_ptr cinfo = &decoder->cinfo;
     jpeg_mem_src(cinfo, (const unsigned char *)data, (unsigned long)size);
     decoder->limit.max_scans = max_scans;
@@ -152,10 +187,22 @@ static void jpeg_begin(jpeg_decoder *decoder, const uint8_t *data, size_t size,
                  cinfo->image_height, (unsigned long long)max_pixels);
         longjmp(decoder->error.jump, 1);
     }
+    // A scan bomb repeats a refinement scan of a large image: each scan costs a pass over
+    // every pixel, so the work is bounded by scans x pixels, checked before decoding.
+    int scans = jpeg_count_scans(data, size);
+    if (scans > max_scans || (uint64_t)scans * pixels > max_scan_pixels) {
+        decoder->error.status = DC_ERROR_LIMIT;
+        snprintf(decoder->error.message, sizeof decoder->error.message,
+                 "%d scans of %ux%u pixels exceed the limit of %d scans and %llu pixel-scans "
+                 "(against scan bombs)",
+                 scans, cinfo->image_width, cinfo->image_height, max_scans,
+                 (unsigned long long)max_scan_pixels);
+        longjmp(decoder->error.jump, 1);
+    }
 }
 
 int dc_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels, int max_scans,
-                   dc_image *out, char *message, size_t message_size) {
+                   uint64_t max_scan_pixels, dc_image *out, char *message, size_t message_size) {
     memset(out, 0, sizeof *out);
     if (size < 3 || data[0] != 0xFF || data[1] != 0xD8 || data[2] != 0xFF) {
         return dc_fail(message, message_size, DC_ERROR_CORRUPT, "not a JPEG file (bad signature)");
@@ -175,7 +222,7 @@ int dc_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels, int ma
         return dc_fail(message, message_size, decoder->error.status, "%s",
                        decoder->error.message);
     }
-    jpeg_begin(decoder, data, size, max_pixels, max_scans);
+    jpeg_begin(decoder, data, size, max_pixels, max_scans, max_scan_pixels);
 
     int cmyk = 0;
     int channels = 3;

@@ -25,8 +25,13 @@ extension IDXArray {
         if Gzip.isCompressed(bytes) {
             self = try bytes.withUnsafeBufferPointer { input in
                 let inflater = try Inflater(input, source: source)
-                // Deflate expands at most 1032:1, which bounds what the stream can hold.
-                var reader = IDXReader(source: source, atMost: 1032 * input.count + 1024) {
+                // Deflate expands at most 1032:1; real data far less (MNIST's images 5:1).
+                let ratio = DatasetLimits.maxCompressionRatio
+                var reader = IDXReader(
+                    source: source, atMost: ratio * input.count + 1024,
+                    limitNote: "at most \(ratio) times its \(input.count) compressed bytes, "
+                        + "the limit against decompression bombs"
+                ) {
                     try inflater.read(into: $0)
                 }
                 let array = try reader.readArray(maxBytes: maxBytes)
@@ -69,14 +74,18 @@ struct IDXReader {
     /// The most bytes the data can hold: a header declaring more is refused before anything
     /// is allocated for it.
     let capacity: Int
+    /// Why the data can hold no more than `capacity` bytes, for a compressed stream; `nil`
+    /// for plain data (the file's size).
+    let limitNote: String?
     let read: (UnsafeMutableBufferPointer<UInt8>) throws -> Int
 
     init(
-        source: String, atMost capacity: Int,
+        source: String, atMost capacity: Int, limitNote: String? = nil,
         read: @escaping (UnsafeMutableBufferPointer<UInt8>) throws -> Int
     ) {
         self.source = source
         self.capacity = capacity
+        self.limitNote = limitNote
         self.read = read
     }
 
@@ -84,22 +93,29 @@ struct IDXReader {
         DatasetError.corrupt(path: source, format: "IDX", reason: reason)
     }
 
-    /// Exactly `count` bytes, or a `truncated` error describing `what`.
+    /// Bytes are read in pieces of at most this size, so memory grows with the data that is
+    /// really there, not with what a header declares: 16 MiB.
+    static let pieceSize = 1 << 24
+
+    /// Exactly `count` bytes, or a `truncated` error describing `what`. The array grows piece
+    /// by piece as data arrives, so a small file whose header declares gigabytes fails after
+    /// using about as much memory as its data fills.
     private func bytes(_ count: Int, _ what: String) throws -> [UInt8] {
-        var got = 0
-        let bytes = try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            initialized = 0
-            if count > 0 { got = try read(buffer) }
-            if got < count {
-                buffer.baseAddress!.advanced(by: got).initialize(
-                    repeating: 0, count: count - got)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(count, Self.pieceSize))
+        while bytes.count < count {
+            let piece = min(count - bytes.count, Self.pieceSize)
+            var got = 0
+            let chunk = try [UInt8](unsafeUninitializedCapacity: piece) { buffer, initialized in
+                got = try read(buffer)
+                initialized = got
             }
-            initialized = count
-        }
-        guard got == count else {
-            throw DatasetError.truncated(
-                path: source, format: "IDX",
-                reason: "the data ends after \(got) of the \(count) bytes of \(what)")
+            bytes += chunk
+            guard got == piece else {
+                throw DatasetError.truncated(
+                    path: source, format: "IDX",
+                    reason: "the data ends after \(bytes.count) of the \(count) bytes of \(what)")
+            }
         }
         return bytes
     }
@@ -142,10 +158,17 @@ struct IDXReader {
         let what = "\(shape.map(String.init).joined(separator: "x")) \(type.name)s"
         let headerBytes = 4 + 4 * rank
         guard total <= capacity - headerBytes else {
+            let most = max(0, capacity - headerBytes)
+            if let limitNote {
+                throw DatasetError.limitExceeded(
+                    path: source,
+                    reason: "the header declares \(what) (\(total) bytes) but the data may "
+                        + "inflate to \(limitNote): \(most) bytes after the header")
+            }
             throw DatasetError.truncated(
                 path: source, format: "IDX",
                 reason: "the header declares \(what) (\(total) bytes) but the file holds at "
-                    + "most \(max(0, capacity - headerBytes)) bytes after the header")
+                    + "most \(most) bytes after the header")
         }
         let payload = try bytes(total, what)
         return IDXArray(uncheckedShape: shape, elements: decode(payload, type))

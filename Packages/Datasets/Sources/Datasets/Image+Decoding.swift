@@ -59,6 +59,7 @@ extension Image {
             case .jpeg:
                 return dc_jpeg_decode(
                     input.baseAddress, input.count, limit, Int32(DatasetLimits.maxJPEGScans),
+                    UInt64(DatasetLimits.maxJPEGScanPixels),
                     &decoded, &message, Int(DC_MESSAGE_SIZE))
             }
         }

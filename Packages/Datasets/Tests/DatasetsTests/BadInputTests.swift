@@ -145,24 +145,26 @@ import Testing
             kind(error) == "truncated"
                 && describes(error, plain, "60000x28x28", "47040000 bytes", "at most 10 bytes")
         }
-        // Compressed, with incompressible content so that only inflating can tell: the stream
-        // ends after 60,000 bytes.
+        // Compressed, with incompressible content so that only inflating can tell: 10,000
+        // images (7.8 MB, within 200 times the file's size), but the stream ends after 60,000
+        // bytes.
         var state: UInt32 = 1
         let noise: [UInt8] = (0..<59_984).map { _ in
             state = state &* 1_664_525 &+ 1_013_904_223
             return UInt8(state >> 24)
         }
-        let compressed = try folder.write(
-            Gzip.compress(Array(bytes.prefix(16)) + noise), to: "short-idx.gz")
+        let header: [UInt8] = [0, 0, 8, 3, 0, 0, 0x27, 0x10, 0, 0, 0, 28, 0, 0, 0, 28]
+        let compressed = try folder.write(Gzip.compress(header + noise), to: "short-idx.gz")
         #expect { try IDXArray(contentsOf: compressed) } throws: { error in
             kind(error) == "truncated"
-                && describes(error, compressed, "59984 of the 47040000 bytes", "60000x28x28")
+                && describes(error, compressed, "59984 of the 7840000 bytes", "10000x28x28")
         }
-        // A tiny gzip stream cannot inflate to 47 MB (deflate expands at most 1032:1): refused
+        // A tiny gzip stream may not inflate to 47 MB (200 times its size at most): refused
         // from the header.
         let tiny = try folder.write(Gzip.compress(bytes), to: "tiny-idx.gz")
         #expect { try IDXArray(contentsOf: tiny) } throws: { error in
-            kind(error) == "truncated" && describes(error, tiny, "47040000 bytes", "at most")
+            kind(error) == "limitExceeded"
+                && describes(error, tiny, "47040000 bytes", "200 times", "decompression bombs")
         }
     }
 

@@ -78,6 +78,49 @@ import Testing
         #expect(seconds < 1, "took \(seconds) s")
     }
 
+    /// A progressive JPEG whose last scan is repeated `extra` more times.
+    func progressiveJPEG(side: Int, extraScans extra: Int) throws -> [UInt8] {
+        let jpeg = try Image(width: side, height: side, format: .grey).jpegData(
+            quality: 90, progressive: true)
+        let lastScan = try #require(
+            jpeg.indices.dropLast().last { jpeg[$0] == 0xFF && jpeg[$0 + 1] == 0xDA })
+        let scan = jpeg[lastScan..<(jpeg.count - 2)]  // up to EOI
+        var bytes = Array(jpeg.prefix(jpeg.count - 2))
+        for _ in 0..<extra { bytes += scan }
+        return bytes + [0xFF, 0xD9]
+    }
+
+    /// 400 scans of 2048x2048 pixels (a 30 KB file) ask for 1.7 billion pixel-scans.
+    @Test func jpegRepeatingARefinementScanOfALargeImage() throws {
+        let bytes = try progressiveJPEG(side: 2048, extraScans: 400)
+        let (text, seconds) = try refusal(bytes, named: "scan-bomb.jpg")
+        #expect(text.contains("scans of 2048x2048 pixels exceed the limit"), "\(text)")
+        #expect(seconds < 0.5, "took \(seconds) s")
+    }
+
+    /// Over 1,000 scans are refused before any is decoded, whatever the image's size.
+    @Test func jpegWithMoreScansThanTheLimit() throws {
+        let bytes = try progressiveJPEG(side: 16, extraScans: 1000)
+        let (text, _) = try refusal(bytes, named: "many-scans.jpg")
+        #expect(text.contains("scans of 16x16 pixels exceed the limit of 1000 scans"), "\(text)")
+    }
+
+    /// A 1 MB gzip IDX file whose header declares a million 28x28 images (784 MB): refused from
+    /// the header, since 1 MB of deflate data may not inflate past 200 MB.
+    @Test func gzipIDXDeclaringFarMoreThanItsDataCanHold() throws {
+        var generator = SystemRandomNumberGenerator()
+        let noise = (0..<1_000_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let header: [UInt8] =
+            [0, 0, 0x08, 3] + bigEndian32(1_000_000) + bigEndian32(28)
+            + bigEndian32(28)
+        let path = try folder.write(try Gzip.compress(header + noise, level: 1), to: "bomb.gz")
+        #expect {
+            try IDXArray(contentsOf: path)
+        } throws: { error in
+            describes(error, path, "1000000x28x28", "200 times", "decompression bombs")
+        }
+    }
+
     /// Text, ICC and private chunks do not stop a good image from decoding.
     @Test func ancillaryChunksAreSkipped() throws {
         let png = PNGSynthesizer(width: 3, height: 2, colorType: .grey, bitDepth: 8)

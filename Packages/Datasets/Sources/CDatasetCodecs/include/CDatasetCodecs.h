@@ -64,11 +64,11 @@ int dc_png_encode(const uint8_t *pixels, int width, int height, int channels,
 /// greyscale files or RGB (3) for YCbCr, RGB, CMYK and YCCK files. CMYK samples are taken as
 /// stored inverted, as Photoshop writes them, with or without an Adobe marker (the convention
 /// of Pillow and web browsers). Truncated or corrupt data is an error, not a grey-padded image.
-/// Refuses images of
-/// more than `max_pixels` pixels and progressive files of more than `max_scans` scans.
+/// Refuses images of more than `max_pixels` pixels, and files of more than `max_scans` scans
+/// or more than `max_scan_pixels` scans x pixels (counted before decoding: scan bombs).
 /// The decompressor is cached per thread, so repeated calls avoid its set-up cost.
 int dc_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels, int max_scans,
-                   dc_image *out, char *message, size_t message_size);
+                   uint64_t max_scan_pixels, dc_image *out, char *message, size_t message_size);
 
 /// Encodes 8-bit grey (1) or RGB (3) pixels as a JFIF JPEG at `quality` (1–100), baseline or
 /// progressive. `*out` is malloc'd; release with dc_free.
