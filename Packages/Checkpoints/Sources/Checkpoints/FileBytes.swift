@@ -38,7 +38,8 @@ final class FileBytes: @unchecked Sendable {
     /// - Throws: ``CheckpointError/fileSystem(path:operation:message:)`` naming the failing
     ///   call.
     convenience init(path: String, mapped: Bool) throws {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below).
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { throw FileBytes.systemError(path, "open") }
         defer { close(descriptor) }
         var status = stat()

@@ -11,7 +11,9 @@ enum FileIO {
     /// - Throws: ``DatasetError/unreadable(path:reason:)`` if it is missing, not a regular file
     ///   or unreadable; ``DatasetError/limitExceeded(path:reason:)`` if larger than `maxBytes`.
     static func read(_ path: String, maxBytes: Int) throws -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO (or a device) must not wait for a writer; anything but a
+        // regular file is refused below, and reads from regular files never block anyway.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
             throw DatasetError.unreadable(path: path, reason: errorText())
         }
