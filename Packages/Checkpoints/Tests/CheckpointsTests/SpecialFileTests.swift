@@ -40,9 +40,9 @@ import Glibc
 
 /// Runs `body` on a thread and returns its result, or records an issue if it has not finished
 /// after `seconds`; then opens `fifo` for writing, which releases a reader stuck in open(2).
-func finishes(within seconds: Double, unblocking fifo: String, _ body: @escaping @Sendable () -> String)
-    throws -> String
-{
+func finishes(
+    within seconds: Double, unblocking fifo: String, _ body: @escaping @Sendable () -> String
+) throws -> String {
     let done = DispatchSemaphore(value: 0)
     let result = Mutex("")
     Thread {
