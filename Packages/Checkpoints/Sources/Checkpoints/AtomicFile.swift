@@ -10,11 +10,17 @@ import Darwin
 
 /// Atomic file replacement: every file Checkpoints writes goes through here.
 ///
-/// The bytes go to a new temporary file in the destination's folder (`.<name>.tmp-XXXXXX`),
-/// which is flushed to disk (`fsync`) and then renamed over the destination; the folder is
-/// synced too. A reader therefore sees either the previous file or the complete new one,
-/// never a mixture, and a crash, a full disk or an error thrown half-way through a save leaves
-/// the previous file untouched (and removes the temporary file, unless the process dies).
+/// The bytes go to a new temporary file in the destination's folder
+/// (`.<name>.tmp-<pid>-XXXXXX`), which is flushed to disk (`fsync`) and then renamed over the
+/// destination; the folder is synced too. A reader therefore sees either the previous file or
+/// the complete new one, never a mixture, and a crash, a full disk or an error thrown half-way
+/// through a save leaves the previous file untouched (and removes the temporary file, unless
+/// the process dies: the next write to the same destination removes the temporary files of
+/// processes that no longer run).
+///
+/// Only regular files are replaced: a destination that is a device (`/dev/full`), a FIFO, a
+/// socket or a folder is refused before anything is written, since renaming over it would
+/// replace the device node rather than write to it.
 ///
 /// A new file gets mode `0644`; a replaced file keeps its mode.
 ///
@@ -73,7 +79,15 @@ public enum AtomicFile {
         let name = url.lastPathComponent
         // Keep the temporary name within NAME_MAX (255 bytes) whatever the destination's.
         let stem = String(decoding: Array(name.utf8.prefix(200)), as: UTF8.self)
-        var template = Array("\(folder)/.\(stem).tmp-XXXXXX".utf8CString)
+        var destination = stat()
+        if stat(path, &destination) == 0, (destination.st_mode & S_IFMT) != S_IFREG {
+            throw CheckpointError.fileSystem(
+                path: path, operation: "replace",
+                message: "not a regular file (a device, FIFO, socket or folder): refusing to "
+                    + "replace it")
+        }
+        removeAbandonedTemporaryFiles(in: folder, stem: stem)
+        var template = Array("\(folder)/.\(stem).tmp-\(getpid())-XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { throw FileBytes.systemError(path, "create a temporary file") }
         let temporaryPath = String(
@@ -102,6 +116,34 @@ public enum AtomicFile {
     /// - Throws: ``CheckpointError/fileSystem(path:operation:message:)``.
     public static func write(_ bytes: [UInt8], to url: URL) throws {
         try write(to: url) { try $0.write(bytes) }
+    }
+
+    /// Removes `.<stem>.tmp-<pid>-XXXXXX` files in `folder` left by processes that no longer
+    /// run (killed while writing), and unnamed-process ones (`.<stem>.tmp-XXXXXX`, written
+    /// before the process id was part of the name) older than an hour. Best effort.
+    static func removeAbandonedTemporaryFiles(in folder: String, stem: String) {
+        guard let directory = opendir(folder) else { return }
+        defer { closedir(directory) }
+        let prefix = ".\(stem).tmp-"
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            guard name.hasPrefix(prefix) else { continue }
+            let suffix = name.dropFirst(prefix.count)
+            let parts = suffix.split(separator: "-")
+            let path = "\(folder)/\(name)"
+            if parts.count == 2, let pid = pid_t(parts[0]) {
+                if pid != getpid(), kill(pid, 0) != 0, errno == ESRCH { unlink(path) }
+            } else if parts.count == 1, suffix.count == 6 {
+                var status = stat()
+                if lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG,
+                    time(nil) - status.st_mtim.tv_sec > 3600
+                {
+                    unlink(path)
+                }
+            }
+        }
     }
 
     /// Makes a rename in `folder` durable. Best effort: some file systems refuse to sync

@@ -89,14 +89,15 @@ import Darwin
             try SafeTensorsFile.write(["w": Tensor([1])], to: missing)
         }
         #expect(error.description.contains(missing.path))
-        // The destination is a folder: the rename fails, the folder and its content survive.
+        // The destination is a folder: refused before writing, the folder and its content
+        // survive.
         let blocking = folder.file("blocking")
         try FileManager.default.createDirectory(
             at: blocking.appendingPathComponent("inside"), withIntermediateDirectories: true)
         let renameError = try #require(throws: CheckpointError.self) {
             try AtomicFile.write([1, 2], to: blocking)
         }
-        #expect(renameError.description.contains("rename"))
+        #expect(renameError.description.contains("not a regular file"))
         #expect(try folder.contents() == ["blocking"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: blocking.path) == ["inside"])
     }

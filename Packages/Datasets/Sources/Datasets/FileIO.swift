@@ -52,9 +52,20 @@ enum FileIO {
     }
 
     /// Writes `bytes` to `path` atomically: into a temporary file in the same folder, flushed,
-    /// then renamed over `path`. An interrupted write never leaves a partial `path` behind.
+    /// then renamed over `path`. An interrupted write never leaves a partial `path` behind, and
+    /// the temporary files of writers that were killed are removed by the next write to the
+    /// same path. Only a regular file is replaced: renaming over a device such as `/dev/full`,
+    /// a FIFO or a folder would replace the node itself, so those are refused.
     /// - Throws: ``DatasetError/writeFailed(path:reason:)``.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        var destination = stat()
+        if stat(path, &destination) == 0, (destination.st_mode & S_IFMT) != S_IFREG {
+            throw DatasetError.writeFailed(
+                path: path,
+                reason: "not a regular file (a device, FIFO, socket or folder): refusing to "
+                    + "replace it")
+        }
+        removeAbandonedTemporaryFiles(beside: path)
         let temporary = temporaryPath(beside: path)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
@@ -82,12 +93,35 @@ enum FileIO {
         }
     }
 
-    /// A fresh temporary file name in the folder of `path`.
+    /// A fresh temporary file name in the folder of `path`: `.NAME.PID.RANDOM.partial`.
     static func temporaryPath(beside path: String) -> String {
+        let (folder, name) = split(path)
+        return "\(folder).\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).partial"
+    }
+
+    /// The folder (with its slash, or empty) and the name of `path`.
+    private static func split(_ path: String) -> (folder: String, name: String) {
         let slash = path.lastIndex(of: "/")
         let folder = slash.map { String(path[...$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        return "\(folder).\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).partial"
+        return (folder, name)
+    }
+
+    /// Removes the temporary files of `path` (see ``temporaryPath(beside:)``) whose writing
+    /// process no longer runs. Best effort.
+    static func removeAbandonedTemporaryFiles(beside path: String) {
+        let (folder, name) = split(path)
+        guard let names = try? contents(ofDirectory: folder.isEmpty ? "." : folder) else { return }
+        let prefix = ".\(name)."
+        for candidate in names where candidate.hasPrefix(prefix) && candidate.hasSuffix(".partial")
+        {
+            let parts = candidate.dropFirst(prefix.count).dropLast(".partial".count)
+                .split(separator: ".")
+            guard parts.count == 2, let pid = pid_t(parts[0]), UInt32(parts[1]) != nil,
+                pid != getpid(), kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
+            unlink(folder + candidate)
+        }
     }
 
     /// Whether `path` names an existing directory.

@@ -67,3 +67,44 @@ func finishes(
     }
     return result.withLock { $0 }
 }
+
+/// Writes replace regular files only, and clean up after writers that were killed.
+@Suite struct AtomicWriteTests {
+    @Test func devicesFIFOsAndFoldersAreNotReplaced() throws {
+        let folder = try TemporaryDirectory()
+        let image = try Image(width: 2, height: 2, format: .grey)
+        let fifo = folder.file("fifo.png")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let device = folder.file("device.png")
+        #expect(symlink("/dev/null", device) == 0)
+        let subfolder = folder.file("folder.png")
+        #expect(mkdir(subfolder, 0o755) == 0)
+        for path in [fifo, device, subfolder] {
+            #expect {
+                try image.write(to: path)
+            } throws: { error in
+                describes(error, path, "not a regular file")
+            }
+        }
+        var status = stat()
+        #expect(stat(fifo, &status) == 0 && (status.st_mode & S_IFMT) == S_IFIFO)
+        #expect(stat(device, &status) == 0 && (status.st_mode & S_IFMT) == S_IFCHR)
+        #expect(try folder.contents().sorted() == ["device.png", "fifo.png", "folder.png"])
+    }
+
+    @Test func temporaryFilesOfDeadWritersAreRemoved() throws {
+        let folder = try TemporaryDirectory()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/true")
+        try process.run()
+        process.waitUntilExit()
+        let dead = process.processIdentifier
+        let names = [
+            ".digit.png.\(dead).12345.partial", ".digit.png.\(getpid()).777.partial",
+            ".other.png.\(dead).12345.partial",
+        ]
+        for name in names { _ = try folder.write([1], to: name) }
+        try Image(width: 2, height: 2, format: .grey).write(to: folder.file("digit.png"))
+        #expect(try folder.contents().sorted() == [names[1], names[2], "digit.png"])
+    }
+}
