@@ -84,6 +84,20 @@ public enum CIFARResNet {
                     + "(\(configuration.inputChannels)) and classes "
                     + "(\(configuration.classCount)) must be positive")
         }
+        var budget = ModelBudget(architecture)
+        try budget.add(layers: 3, weights: [width, configuration.inputChannels, 3, 3])
+        var fanIn = width
+        for stage in 0..<3 {
+            // A basic block: two 3x3 convolutions with batch norm, ReLUs and the shortcut.
+            for _ in 0..<min(blocks, ModelLimits.maxLayers + 1) {
+                try budget.add(layers: 3, weights: [1 << stage, width, fanIn, 3, 3])
+                try budget.add(layers: 4, weights: [1 << stage, width, 1 << stage, width, 3, 3])
+                try budget.add(layers: 0, weights: [8, 1 << stage, width])
+                fanIn = ModelBudget.product([1 << stage, width]) ?? fanIn
+            }
+        }
+        try budget.add(
+            layers: 2, weights: [configuration.classCount, fanIn], bias: configuration.classCount)
         var layers: [(String, Layer)] = [
             (
                 "conv1",

@@ -62,6 +62,18 @@ public enum FourClassNet {
                     + "input channel (\(configuration.inputChannels)) and one class "
                     + "(\(configuration.classCount))")
         }
+        var budget = ModelBudget(architecture)
+        var fanIn = configuration.inputChannels
+        for (width, count) in zip(widths, configuration.convolutions) {
+            try budget.add(layers: 1)  // the stage's pooling
+            for _ in 0..<min(count, ModelLimits.maxLayers + 1) {
+                try budget.add(layers: 1, weights: [width, fanIn, 3, 3])
+                try budget.add(layers: 2, weights: [4, width])  // batch norm, ReLU
+                fanIn = width
+            }
+        }
+        try budget.add(
+            layers: 3, weights: [configuration.classCount, fanIn], bias: configuration.classCount)
         var features: [Layer] = []
         var channels = configuration.inputChannels
         for (width, count) in zip(widths, configuration.convolutions) {

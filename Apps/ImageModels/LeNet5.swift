@@ -86,11 +86,13 @@ public enum LeNet5 {
 
     /// Builds a LeNet-5 with PyTorch's default initialization drawn from `generator`.
     /// - Throws: ``NeuralNet/NeuralNetError/invalidConfiguration(_:)`` for a non-positive
-    ///   channel or class count, or an input too small to leave a feature map (below 12x12,
-    ///   which is 16x16 after padding).
+    ///   channel or class count, an input too small to leave a feature map (below 12x12,
+    ///   which is 16x16 after padding), or beyond ``ModelLimits`` (input side, parameters).
     public static func makeModel<G: RandomNumberGenerator>(
         _ configuration: Configuration = Configuration(), generator: inout G
     ) throws -> Sequential {
+        var budget = ModelBudget(architecture)
+        try budget.checkInputSide(configuration.inputSize)
         guard let side = configuration.featureSize, configuration.inputChannels > 0,
             configuration.classCount > 0
         else {
@@ -98,6 +100,12 @@ public enum LeNet5 {
                 "LeNet5: needs positive channel and class counts and an input of at least "
                     + "12x12, got \(configuration)")
         }
+        try budget.add(weights: [6, configuration.inputChannels, 5, 5], bias: 6)
+        try budget.add(layers: 3, weights: [16, 6, 5, 5], bias: 16)
+        try budget.add(layers: 3, weights: [120, 16, side, side], bias: 120)
+        try budget.add(layers: 2, weights: [84, 120], bias: 84)
+        try budget.add(
+            layers: 2, weights: [configuration.classCount, 84], bias: configuration.classCount)
         let activation = configuration.activation
         func pool() throws -> Layer {
             switch configuration.pooling {

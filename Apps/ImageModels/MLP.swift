@@ -56,18 +56,28 @@ public enum MLP {
     /// Builds an MLP with PyTorch's default initialization drawn from `generator` (dropout
     /// layers seeded from it too).
     /// - Throws: ``NeuralNet/NeuralNetError/invalidConfiguration(_:)`` for an empty or
-    ///   non-positive input shape, a non-positive width or class count, or a dropout outside
-    ///   `[0, 1)`.
+    ///   non-positive input shape, a non-positive width or class count, a dropout outside
+    ///   `[0, 1)`, or a network beyond ``ModelLimits``.
     public static func makeModel<G: RandomNumberGenerator>(
         _ configuration: Configuration = Configuration(), generator: inout G
     ) throws -> Sequential {
-        let inputSize = configuration.inputShape.reduce(1, *)
         guard !configuration.inputShape.isEmpty, configuration.inputShape.allSatisfy({ $0 > 0 }),
             configuration.hiddenSizes.allSatisfy({ $0 > 0 }), configuration.classCount > 0,
             configuration.dropout >= 0, configuration.dropout < 1
         else {
             throw NeuralNetError.invalidConfiguration(
                 "MLP: invalid configuration \(configuration)")
+        }
+        var budget = ModelBudget(architecture)
+        guard let inputSize = ModelBudget.product(configuration.inputShape) else {
+            throw NeuralNetError.invalidConfiguration(
+                "MLP: the input shape \(configuration.inputShape) has more elements than an Int "
+                    + "can count")
+        }
+        var fanIn = inputSize
+        for hidden in configuration.hiddenSizes + [configuration.classCount] {
+            try budget.add(layers: 3, weights: [hidden, fanIn], bias: hidden)
+            fanIn = hidden
         }
         var layers: [Layer] = []
         var width = inputSize

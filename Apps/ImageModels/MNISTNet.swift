@@ -40,6 +40,24 @@ public enum MNISTNet {
         _ configuration: Configuration = .init(), generator: inout G
     ) throws -> Sequential {
         let w = configuration.width
+        guard w >= 1, configuration.hiddenUnits >= 1, configuration.classCount >= 1 else {
+            throw NeuralNetError.invalidConfiguration(
+                "cnn: width (\(w)), hidden units (\(configuration.hiddenUnits)) and classes "
+                    + "(\(configuration.classCount)) must be positive")
+        }
+        var budget = ModelBudget(architecture)
+        // Each block: a 3x3 convolution (as [out, in, 3, 3], channel counts as factors of w),
+        // then batch norm (weight, bias, running mean and variance) and ReLU.
+        for (output, input) in [([1], [1]), ([1], [w]), ([2], [w]), ([2], [2, w])] {
+            try budget.add(layers: 1, weights: output + [w] + input + [3, 3])
+            try budget.add(layers: 2, weights: [4] + output + [w])
+        }
+        try budget.add(
+            layers: 4, weights: [configuration.hiddenUnits, 2, w, 7, 7],
+            bias: configuration.hiddenUnits)
+        try budget.add(
+            layers: 2, weights: [configuration.classCount, configuration.hiddenUnits],
+            bias: configuration.classCount)
         func block(_ input: Int, _ output: Int, _ g: inout G) throws -> [Layer] {
             [
                 try Conv2D(
