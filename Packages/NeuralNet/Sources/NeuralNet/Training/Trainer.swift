@@ -115,7 +115,9 @@ public final class Trainer {
     /// - Parameter hooks: `onBatch` and `shouldStop` are called after every batch (the other
     ///   hooks belong to ``fit(epochs:training:validation:hooks:)``).
     /// - Returns: The finished epoch's summary, or `nil` if stopped mid-epoch.
-    /// - Throws: As ``trainStep(images:labels:)``, and whatever `onBatch` throws.
+    /// - Throws: As ``trainStep(images:labels:)``, whatever `onBatch` throws, and
+    ///   ``NeuralNetError/invalidConfiguration(_:)`` if the batch cursor of a resumed epoch is
+    ///   past the end of `batches`.
     @discardableResult
     public func trainEpoch<Batches: Sequence>(
         _ batches: Batches, hooks: TrainingHooks = TrainingHooks()
@@ -123,7 +125,9 @@ public final class Trainer {
         let expected = batches.underestimatedCount > 0 ? batches.underestimatedCount : nil
         let skip = state.batchCursor
         let clock = ContinuousClock()
+        var batchCount = 0
         for (index, batch) in batches.enumerated() {
+            batchCount = index + 1
             if index < skip { continue }
             let start = clock.now
             let (batchLoss, correct) = try trainStep(images: batch.images, labels: batch.labels)
@@ -149,6 +153,10 @@ public final class Trainer {
             if hooks.shouldStop() { stopRequested = true }
             if stopRequested { return nil }
         }
+        try require(
+            batchCount >= skip,
+            "Trainer.trainEpoch: the batch cursor \(skip) is past the end of the epoch's "
+                + "\(batchCount) batches (a checkpoint from other data or another batch size?)")
         let samples = max(state.epochSamples, 1)
         let summary = EpochSummary(
             epoch: state.epoch, trainingLoss: state.epochLossSum / Double(samples),

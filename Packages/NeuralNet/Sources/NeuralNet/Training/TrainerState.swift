@@ -33,3 +33,36 @@ public struct TrainerState: Codable, Equatable, Sendable {
         epochSeconds = 0
     }
 }
+
+extension TrainerState {
+    /// Throws unless the state is one training can reach: counts not negative, the running
+    /// totals consistent (correct ≤ samples, finite non-negative sums), no more finished-epoch
+    /// summaries than epochs, and the batch cursor not ahead of the global step. A hand-edited
+    /// or corrupt checkpoint is refused on resume instead of training from a nonsense position.
+    /// - Throws: ``NeuralNetError/invalidConfiguration(_:)`` naming the field and its value.
+    public func validate() throws {
+        func check(_ condition: Bool, _ field: String, _ value: Any, _ rule: String) throws {
+            try require(
+                condition, "Trainer.restore: the saved \(field) \(value) is impossible (\(rule))")
+        }
+        try check(epoch >= 0, "epoch", epoch, "it is never negative")
+        try check(batchCursor >= 0, "batch cursor", batchCursor, "it is never negative")
+        try check(globalStep >= 0, "global step", globalStep, "it is never negative")
+        try check(
+            batchCursor <= globalStep, "batch cursor", batchCursor,
+            "more than the \(globalStep) steps taken in all")
+        try check(epochSamples >= 0, "sample count", epochSamples, "it is never negative")
+        try check(
+            (0...max(epochSamples, 0)).contains(epochCorrect), "correct count", epochCorrect,
+            "between 0 and the \(epochSamples) samples seen")
+        try check(
+            epochLossSum.isFinite && epochLossSum >= 0, "loss sum", epochLossSum,
+            "finite and not negative")
+        try check(
+            epochSeconds.isFinite && epochSeconds >= 0, "epoch time", epochSeconds,
+            "finite and not negative")
+        try check(
+            history.count <= epoch, "history of", "\(history.count) epochs",
+            "more than the \(epoch) finished")
+    }
+}

@@ -112,6 +112,7 @@ extension Trainer {
     ///   or for a layer generator that names no `Dropout` layer of the model.
     @discardableResult
     public func restore(_ snapshot: TrainingSnapshot) throws -> [String: Xoshiro256] {
+        try snapshot.scalars.trainer.validate()
         try require(
             (snapshot.scalars.earlyStopping == nil) == (earlyStopping == nil),
             "Trainer.restore: early stopping is configured differently from the snapshot")

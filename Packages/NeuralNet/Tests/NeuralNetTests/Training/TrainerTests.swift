@@ -141,6 +141,52 @@ struct TrainerTests {
         #expect(resumed.earlyStopping?.state == reference.earlyStopping?.state)
     }
 
+    @Test("an impossible saved position is refused on resume, before anything is loaded")
+    func impossibleSnapshots() throws {
+        let model = makeTestMLP(seed: 7)
+        let trainer = Trainer(model: model, optimizer: try SGD(model, learningRate: 0.1))
+        try trainer.fit(epochs: 1, training: { _ in training })
+        let good = trainer.snapshot()
+        let edits: [(String, (inout TrainerState) -> Void)] = [
+            ("epoch -1", { $0.epoch = -1 }),
+            ("batch cursor -3", { $0.batchCursor = -3 }),
+            ("batch cursor 1000000000000", { $0.batchCursor = 1_000_000_000_000 }),
+            ("correct count 99", { $0.epochCorrect = 99 }),
+            ("loss sum nan", { $0.epochLossSum = .nan }),
+            ("history of 1 epochs", { $0.epoch = 0 }),
+        ]
+        for (fragment, edit) in edits {
+            var scalars = good.scalars
+            edit(&scalars.trainer)
+            let freshModel = makeTestMLP(seed: 9)
+            let fresh = Trainer(
+                model: freshModel, optimizer: try SGD(freshModel, learningRate: 0.1))
+            let before = fresh.model.stateDictionary
+            #expect("\(fragment)") {
+                try fresh.restore(
+                    TrainingSnapshot(
+                        modelState: good.modelState, optimizerState: good.optimizerState,
+                        extraTensors: good.extraTensors, scalars: scalars))
+            } throws: { error in
+                "\(error)".contains(fragment) && "\(error)".contains("impossible")
+            }
+            #expect(fresh.model.stateDictionary == before)
+        }
+    }
+
+    @Test("a batch cursor past the end of the epoch's batches is an error, not an empty epoch")
+    func cursorPastTheEnd() throws {
+        let model = makeTestMLP(seed: 7)
+        let trainer = Trainer(model: model, optimizer: try SGD(model, learningRate: 0.1))
+        trainer.state.globalStep = 500
+        trainer.state.batchCursor = 400
+        #expect {
+            try trainer.trainEpoch(training)
+        } throws: { error in
+            "\(error)".contains("batch cursor 400 is past the end")
+        }
+    }
+
     @Test("a diverging loss throws and leaves the parameters untouched")
     func nonFiniteLoss() throws {
         let model = makeTestMLP(seed: 8)
