@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Appends one JSON object per line to a file: a training run's log, one line per epoch
 /// (``EpochLogRecord``). A resumed run appends to the same file.
 public final class JSONLinesLog {
@@ -9,10 +13,15 @@ public final class JSONLinesLog {
 
     /// Opens `path` for appending, creating it (and its folder) if needed.
     /// - Parameter truncate: Empty an existing file first (a fresh run); default false.
-    /// - Throws: ``AppError`` naming the path if it cannot be opened.
+    /// - Throws: ``AppError`` naming the path if it cannot be opened, or if it is not a regular
+    ///   file (a FIFO would block the run, a device swallow the log).
     public init(path: String, truncate: Bool = false) throws {
         self.path = path
         let url = URL(fileURLWithPath: path)
+        var status = stat()
+        if stat(path, &status) == 0, (status.st_mode & S_IFMT) != S_IFREG {
+            throw AppError("cannot open the log \(path): not a regular file")
+        }
         do {
             try FileManager.default.createDirectory(
                 at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

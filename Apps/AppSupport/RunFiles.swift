@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Where a training command reads and writes: the data folder, the model file, the training
 /// checkpoint, the epoch log and the curves. Kept in every checkpoint, so that `--resume` reads
 /// the same data and writes the same files without the flags being given again.
@@ -47,7 +51,33 @@ public struct RunFiles: Codable, Equatable, Sendable {
             checkpoint: options.checkpoint ?? saved?.checkpoint ?? output + ".checkpoint",
             log: options.log ?? saved?.log ?? output + ".log.jsonl",
             plot: options.plot ?? saved?.plot)
+        try checkDestinations()
         if options.resume == nil, !options.overwrite { try refuseOverwriting() }
+    }
+
+    /// Throws unless every file the run writes can be written: each is a regular file or new,
+    /// in an existing folder (the log's folder is created). Checked before training, so that a
+    /// run does not end, hours later, on an `--output` that names a folder or a device.
+    private func checkDestinations() throws {
+        let files =
+            [("--output", output), ("--checkpoint", checkpoint), ("--log", log)]
+            + (plot.map { [("--plot", $0)] } ?? [])
+        for (flag, path) in files {
+            var status = stat()
+            if stat(path, &status) == 0 {
+                guard (status.st_mode & S_IFMT) == S_IFREG else {
+                    throw AppError(
+                        "\(path) (\(flag)) is not a regular file: a folder, device or FIFO is "
+                            + "never replaced; name a file")
+                }
+                continue
+            }
+            if flag == "--log" { continue }
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            guard stat(folder, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {
+                throw AppError("the folder \(folder) of \(path) (\(flag)) does not exist")
+            }
+        }
     }
 
     /// Throws unless the model file, checkpoint and log are all new.

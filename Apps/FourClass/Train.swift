@@ -73,6 +73,9 @@ struct Train: ParsableCommand {
         let data = data ?? saved?.files?.data
         let trainingData = try FourClassData.load(data, split: .train, classes: classNames)
         classNames = trainingData.classNames
+        // Read (and decode) the test images now: a missing test/ folder or a corrupt image is
+        // an error before training, not after it.
+        let testData = try FourClassData.load(data, split: .test, classes: classNames)
         let configuration =
             try saved.map {
                 try options.resumedConfiguration(
@@ -92,8 +95,7 @@ struct Train: ParsableCommand {
         try session.runCommand(detail: " of \(classNames.joined(separator: ", "))")
 
         try session.evaluateAndSave(
-            testData: try FourClassData.load(data, split: .test, classes: classNames),
-            commandName: "four-class", started: started)
+            testData: testData, commandName: "four-class", started: started)
     }
 
     /// The network's description for `classCount` classes and the `--widths` flag.

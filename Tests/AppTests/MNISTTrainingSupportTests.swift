@@ -149,6 +149,48 @@ import Testing
         #expect(try String(contentsOfFile: path, encoding: .utf8).isEmpty)
     }
 
+    @Test func logsAreWrittenToRegularFilesOnly() throws {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("MNISTTrainingSupportTests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fifo = folder.appendingPathComponent("log.jsonl").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for path in [fifo, "/dev/full", folder.path] {
+            #expect {
+                try JSONLinesLog(path: path, truncate: true)
+            } throws: { error in
+                "\(error)".contains(path) && "\(error)".contains("not a regular file")
+            }
+        }
+    }
+
+    @Test func runFilesAreCheckedBeforeTraining() throws {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("MNISTTrainingSupportTests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func error(_ flags: [String]) -> String {
+            do {
+                _ = try RunFiles(
+                    options: TrainingOptions.parse(flags), data: nil, defaultOutput: "m",
+                    saved: nil)
+                return "accepted"
+            } catch {
+                return "\(error)"
+            }
+        }
+        let model = folder.appendingPathComponent("model.safetensors").path
+        #expect(error(["--output", model]) == "accepted")
+        #expect(error(["--output", model, "--log", folder.path + "/new/log.jsonl"]) == "accepted")
+        let outputFolder = error(["--output", folder.path])
+        #expect(outputFolder.contains("\(folder.path) (--output) is not a regular file"))
+        let device = error(["--output", model, "--checkpoint", "/dev/full"])
+        #expect(device.contains("/dev/full (--checkpoint) is not a regular file"))
+        let missing = error(["--output", folder.path + "/no/such/folder/m.safetensors"])
+        #expect(missing.contains("the folder \(folder.path)/no/such/folder of"), "\(missing)")
+    }
+
     @Test func progressBarTextShowsTheStatusAndTimeLeft() {
         let bar = ProgressBar(total: 8, label: "epoch 1/2", columns: 80, enabled: false)
         let line = bar.line(step: 2, status: "loss 0.5000", elapsed: 30)
