@@ -1,6 +1,7 @@
 import Checkpoints
 import Datasets
 import Foundation
+import ImageModels
 import NeuralNet
 import TensorMath
 
@@ -35,15 +36,27 @@ public final class ImageClassifier {
     /// The class names, in output order.
     public var classNames: [String] { modelDescription.classNames }
 
-    /// Wraps a network and its description; puts the network in inference mode.
+    /// Wraps a network and its description; puts the network in inference mode and runs it
+    /// once on a blank input of the declared shape, so that a model whose network disagrees
+    /// with its description is refused here, naming the file, not at its first image.
     /// - Parameter source: Names the model in errors; default `"<model>"`.
-    /// - Throws: ``ImageClassifierError/incompatibleModel(path:reason:)`` naming `source` and
-    ///   the method for a preprocessing method that ``PreprocessingPipeline`` does not
-    ///   implement; ``ImageClassifierError/invalidArgument(operation:reason:)`` if the
-    ///   description's preprocessing does not fit its input.
+    /// - Throws: ``ImageClassifierError/incompatibleModel(path:reason:)`` naming `source` for
+    ///   a preprocessing method that ``PreprocessingPipeline`` does not implement, a declared
+    ///   input side outside 1...``ImageModels/ModelLimits/maxInputSide``, or a network that does
+    ///   not take the declared input or does not answer one score per class;
+    ///   ``ImageClassifierError/invalidArgument(operation:reason:)`` if the description's
+    ///   preprocessing does not fit its input.
     public init(network: Layer, description: ModelDescription, source: String = "<model>")
         throws
     {
+        let input = description.input
+        let sides = 1...ModelLimits.maxInputSide
+        guard sides.contains(input.height), sides.contains(input.width) else {
+            throw ImageClassifierError.incompatibleModel(
+                path: source,
+                reason: "the declared input of \(input.width)x\(input.height) pixels is outside "
+                    + "1...\(ModelLimits.maxInputSide) per side (the limit)")
+        }
         do {
             self.pipeline = try PreprocessingPipeline(description)
         } catch let error as ImageClassifierError {
@@ -54,6 +67,28 @@ public final class ImageClassifier {
         self.network = network
         self.source = source
         network.setTraining(false)
+        try checkShapes()
+    }
+
+    /// Runs the network on one blank input of the declared shape `[1, C, H, W]` and checks
+    /// that it answers `[1, classNames.count]`.
+    private func checkShapes() throws {
+        let input = modelDescription.input
+        let output: Tensor
+        do {
+            output = try network.forward(Tensor.zeros(input.shape(batchSize: 1)))
+        } catch {
+            throw ImageClassifierError.incompatibleModel(
+                path: source,
+                reason: "the network does not take the declared \(input.channels)x"
+                    + "\(input.height)x\(input.width) input: \(error)")
+        }
+        guard output.shape == [1, classNames.count] else {
+            throw ImageClassifierError.incompatibleModel(
+                path: source,
+                reason: "the network outputs \(output.shape) for one input, not one score for "
+                    + "each of the \(classNames.count) classes the file names")
+        }
     }
 
     /// Loads a self-describing model file: reads its description, rebuilds the architecture
