@@ -50,4 +50,18 @@ public struct SavedRun {
             throw AppError("\(path): the stored training configuration does not decode: \(error)")
         }
     }
+
+    /// Throws unless the saved run trains one of `architectures` (names matched without
+    /// regard to case): a checkpoint of another app's network is refused with its name, not
+    /// half-resumed into the wrong model and data.
+    /// - Parameter command: The command resuming, e.g. `"four-class train"`, for the message.
+    public func requireArchitecture(in architectures: [String], command: String) throws {
+        let name = configuration.architecture.name
+        guard architectures.contains(where: { $0.lowercased() == name.lowercased() }) else {
+            throw AppError(
+                "\(path) is a checkpoint of a \(name) network, which `\(command)` does not train "
+                    + "(it trains \(architectures.joined(separator: ", "))); resume it with the "
+                    + "command that wrote it")
+        }
+    }
 }

@@ -58,6 +58,8 @@ struct Train: ParsableCommand {
         var classNames = try FourClassData.classes(classes)
         let saved = try options.resume.map(SavedRun.init(path:))
         if let saved {
+            try saved.requireArchitecture(
+                in: [FourClassNet.architecture], command: "four-class train")
             if classes != nil || widths != nil || convolutions != nil {
                 throw ValidationError(
                     "--resume continues the saved run with its own classes and widths; "

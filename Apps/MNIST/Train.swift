@@ -61,6 +61,9 @@ struct Train: ParsableCommand {
     func run() throws {
         let started = Date()
         let saved = try options.resume.map(SavedRun.init(path:))
+        try saved?.requireArchitecture(
+            in: try Architecture.allCases.map { try $0.description().name },
+            command: "mnist train")
         let data = data ?? saved?.files?.data
         let trainingData = try MNISTData.load(data, split: .train)
         var configuration: TrainingConfiguration

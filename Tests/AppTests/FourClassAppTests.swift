@@ -102,6 +102,13 @@ import Testing
             "cat,dog",
         ])
         #expect(changed.status == 2, "\(changed.output)\(changed.error)")
+
+        // The other app refuses this checkpoint by its network's name.
+        let other = try MNISTTestSupport.run(["train", "--resume", split + ".checkpoint"])
+        #expect(other.status == 1, "\(other.output)\(other.error)")
+        #expect(
+            other.error.contains("is a checkpoint of a FourClassNet network, which `mnist train`"),
+            "\(other.error)")
     }
 
     @Test func badInputIsNamed() throws {
@@ -131,6 +138,14 @@ import Testing
         let corrupt = try Support.run(["train", "--data", root.path, "--epochs", "1"])
         #expect(corrupt.status == 1)
         #expect(corrupt.error.contains("broken.png"), "\(corrupt.error)")
+        // A corrupt test image is named before training, not after it.
+        try FileManager.default.removeItem(at: bad)
+        let badTest = root.appendingPathComponent("test/dog/broken.jpg")
+        try Data([0xFF, 0xD8, 0xFF, 0xE0, 0, 1]).write(to: badTest)
+        let corruptTest = try Support.run(["train", "--data", root.path, "--epochs", "1"])
+        #expect(corruptTest.status == 1)
+        #expect(corruptTest.error.contains("broken.jpg"), "\(corruptTest.error)")
+        #expect(!corruptTest.output.contains("epoch 1/1"), "\(corruptTest.output)")
 
         let noModel = try Support.run(["evaluate", "--model", "/nonexistent/m.safetensors"])
         #expect(noModel.status == 1)

@@ -29,12 +29,14 @@ import Testing
 
     @Test func classCountDisagreeingWithTheNetwork() throws {
         let text = try refusal(description(classes: 4))
-        #expect(text.contains("m.st") && text.contains("not one score for each of the 4"), "\(text)")
+        #expect(
+            text.contains("m.st") && text.contains("not one score for each of the 4"), "\(text)")
     }
 
     @Test func inputSizeDisagreeingWithTheNetwork() throws {
         let text = try refusal(description(side: 40))
-        #expect(text.contains("m.st") && text.contains("does not take the declared 1x40x40"), "\(text)")
+        #expect(
+            text.contains("m.st") && text.contains("does not take the declared 1x40x40"), "\(text)")
     }
 
     @Test func absurdDeclaredInputs() throws {
