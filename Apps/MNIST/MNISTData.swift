@@ -22,7 +22,14 @@ enum MNISTData {
         let location = location(flag)
         let folder = try location.requireExisting(
             dataset: "MNIST", howToGet: "mnist download --to \(location.path)")
-        return try MNIST(directory: folder, split: split)
+        let mnist = try MNIST(directory: folder, split: split)
+        let side = Array(mnist.images.shape.suffix(2))
+        guard side == [28, 28] else {
+            throw AppError(
+                "\(folder): the MNIST \(split.rawValue) images are \(side[1])x\(side[0]) pixels; "
+                    + "the mnist networks take 28x28")
+        }
+        return mnist
     }
 
     /// The model-file template of MNIST digit classifiers: ten classes `0`…`9`, 28x28 grey

@@ -1,4 +1,5 @@
 import Checkpoints
+import Datasets
 import Foundation
 import Testing
 
@@ -227,6 +228,21 @@ import Testing
         #expect(badResume.status == 1)
         #expect(badResume.error.contains(garbage.path), "\(badResume.error)")
         #expect(try Support.run(["--help"]).status == 0)
+
+        // A set of 1x1 images is refused with the folder named, before any training.
+        let tiny = folder.appendingPathComponent("tiny")
+        try FileManager.default.createDirectory(at: tiny, withIntermediateDirectories: true)
+        for prefix in ["train", "t10k"] {
+            try IDXArray(shape: [3, 1, 1], elements: .uint8([1, 2, 3]))
+                .write(to: tiny.appendingPathComponent("\(prefix)-images-idx3-ubyte.gz").path)
+            try IDXArray(shape: [3], elements: .uint8([1, 2, 3]))
+                .write(to: tiny.appendingPathComponent("\(prefix)-labels-idx1-ubyte.gz").path)
+        }
+        let small = try Support.run([
+            "train", "--data", tiny.path, "--output", folder.path + "/tiny.safetensors",
+        ])
+        #expect(small.status == 1)
+        #expect(small.error.contains(tiny.path) && small.error.contains("1x1"), "\(small.error)")
     }
 
     @Test func aNewRunDoesNotReplaceAnEarlierOneWithoutOverwrite() throws {

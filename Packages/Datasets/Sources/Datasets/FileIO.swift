@@ -130,6 +130,12 @@ enum FileIO {
         return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// Whether something (of any type) exists at `path`, following symbolic links.
+    static func exists(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0
+    }
+
     /// Whether `path` names an existing regular file.
     static func isFile(_ path: String) -> Bool {
         var status = stat()

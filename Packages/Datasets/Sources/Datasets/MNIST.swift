@@ -62,6 +62,11 @@ public struct MNIST: LabeledImageSource {
                     + "\(imageArray.elementType.name)s")
         }
         let n = imageArray.shape[0], rows = imageArray.shape[1], columns = imageArray.shape[2]
+        guard n >= 1, rows >= 1, columns >= 1 else {
+            throw DatasetError.corrupt(
+                path: imagesPath, format: "MNIST images",
+                reason: "holds \(n) images of \(rows)x\(columns) pixels: no image to learn from")
+        }
         guard n == labelBytes.count else {
             throw DatasetError.corrupt(
                 path: labelsPath, format: "MNIST labels",
@@ -103,6 +108,10 @@ public struct MNIST: LabeledImageSource {
         for candidate in [name + ".gz", name] {
             let path = FileIO.join(directory, candidate)
             if FileIO.isFile(path) { return path }
+            if FileIO.exists(path) {
+                throw DatasetError.unreadable(
+                    path: path, reason: "not a regular file (a folder, FIFO or device)")
+            }
         }
         throw DatasetError.missingDataset(
             path: FileIO.join(directory, name + ".gz"),

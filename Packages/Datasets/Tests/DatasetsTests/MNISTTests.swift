@@ -71,4 +71,25 @@ import Testing
             describes(error, "t10k-labels", "32-bit integer")
         }
     }
+
+    @Test func refusesEmptySetsAndFilesThatAreNotRegular() throws {
+        let empty = try TemporaryDirectory()
+        try writeSplit(.train, count: 0, in: empty)
+        #expect { try MNIST(directory: empty.path, split: .train) } throws: { error in
+            describes(error, "train-images-idx3-ubyte.gz", "holds 0 images")
+        }
+        let fifo = try TemporaryDirectory()
+        try writeSplit(.train, count: 2, in: fifo)
+        let images = fifo.file("train-images-idx3-ubyte.gz")
+        try FileManager.default.removeItem(atPath: images)
+        #expect(mkfifo(images, 0o600) == 0)
+        #expect { try MNIST(directory: fifo.path, split: .train) } throws: { error in
+            describes(error, images, "not a regular file")
+        }
+        try FileManager.default.removeItem(atPath: images)
+        try FileManager.default.createDirectory(atPath: images, withIntermediateDirectories: false)
+        #expect { try MNIST(directory: fifo.path, split: .train) } throws: { error in
+            describes(error, images, "not a regular file")
+        }
+    }
 }
