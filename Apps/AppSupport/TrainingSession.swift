@@ -184,7 +184,9 @@ public final class TrainingSession {
         let log = try JSONLinesLog(path: logPath, truncate: true)
         for summary in trainer.state.history { try log.append(EpochLogRecord(summary)) }
         try writePlot()
-        if isResumed {
+        if isResumed, trainer.state.epoch >= epochs {
+            output("all \(epochs) epochs were done: evaluating and saving the model")
+        } else if isResumed {
             output(
                 "resuming at epoch \(trainer.state.epoch + 1)/\(epochs)"
                     + (trainer.state.batchCursor > 0

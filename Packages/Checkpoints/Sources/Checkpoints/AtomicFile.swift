@@ -94,6 +94,7 @@ public enum AtomicFile {
             decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var isOpen = true
         do {
+            testPause("atomic-write-begin", path)
             var existing = stat()
             let mode: mode_t = stat(path, &existing) == 0 ? existing.st_mode & 0o7777 : 0o644
             guard fchmod(descriptor, mode) == 0 else { throw FileBytes.systemError(path, "chmod") }
@@ -101,6 +102,7 @@ public enum AtomicFile {
             guard fsync(descriptor) == 0 else { throw FileBytes.systemError(path, "fsync") }
             isOpen = false
             guard close(descriptor) == 0 else { throw FileBytes.systemError(path, "close") }
+            testPause("atomic-write-rename", path)
             guard rename(temporaryPath, path) == 0 else {
                 throw FileBytes.systemError(path, "rename")
             }
@@ -116,6 +118,21 @@ public enum AtomicFile {
     /// - Throws: ``CheckpointError/fileSystem(path:operation:message:)``.
     public static func write(_ bytes: [UInt8], to url: URL) throws {
         try write(to: url) { try $0.write(bytes) }
+    }
+
+    /// The test hook's pause, from `SWIFTCNN_TEST_WRITE_PAUSE_MS` (unset in normal use).
+    private static let pauseMilliseconds: UInt32? = ProcessInfo.processInfo
+        .environment["SWIFTCNN_TEST_WRITE_PAUSE_MS"].flatMap { UInt32($0) }
+
+    /// A test hook that makes the write window observable: with `SWIFTCNN_TEST_WRITE_PAUSE_MS`
+    /// set to N, each write prints `<event> <path>` on standard error as it creates its
+    /// temporary file (`atomic-write-begin`) and before it renames it (`atomic-write-rename`),
+    /// and waits N milliseconds at each, so that a test can kill the process inside the write.
+    private static func testPause(_ event: String, _ path: String) {
+        guard let milliseconds = pauseMilliseconds else { return }
+        fputs("\(event) \(path)\n", stderr)
+        fflush(stderr)
+        usleep(milliseconds * 1000)
     }
 
     /// Removes `.<stem>.tmp-<pid>-XXXXXX` files in `folder` left by processes that no longer
