@@ -1,5 +1,5 @@
 # SwiftCNN: the two commands a newcomer needs are `make demo` and `make test`.
-.PHONY: all demo test bench bootstrap build clean
+.PHONY: all demo test bench fuzz sanitize bootstrap build clean
 
 all: demo
 
@@ -20,6 +20,14 @@ test: bootstrap
 ## bench: release-build benchmarks, with ratios against PyTorch when it is installed
 bench: bootstrap
 	@Tools/bench
+
+## fuzz: libFuzzer on every parser (Tools/fuzz; FUZZ_SECONDS per target, default 60)
+fuzz: bootstrap
+	@Tools/fuzz
+
+## sanitize: the C kernels' and codecs' packages tested under AddressSanitizer and UBSan
+sanitize: bootstrap
+	@Tools/sanitize
 
 clean:
 	rm -rf .build Packages/*/.build

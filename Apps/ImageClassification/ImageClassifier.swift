@@ -99,7 +99,13 @@ public final class ImageClassifier {
     ///   ``ImageClassifierError`` for an unknown architecture, a bad configuration or an
     ///   unknown preprocessing method, with the file's path.
     public convenience init(contentsOf url: URL) throws {
-        let file = try SafeTensorsFile(contentsOf: url)
+        try self.init(file: SafeTensorsFile(contentsOf: url))
+    }
+
+    /// Loads a model from a safetensors file already opened (or held in memory): as
+    /// ``init(contentsOf:)``, with the file's name in errors.
+    /// - Throws: As ``init(contentsOf:)``.
+    public convenience init(file: SafeTensorsFile) throws {
         let description = try file.modelDescription()
         let network: Layer
         do {

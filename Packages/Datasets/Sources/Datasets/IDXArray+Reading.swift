@@ -140,6 +140,9 @@ struct IDXReader {
         let dimensionBytes = try bytes(4 * rank, "the \(rank) dimensions")
         var shape: [Int] = []
         var total = type.byteWidth
+        // The product of the dimensions with zeros taken as ones: it bounds every partial
+        // product a reader of the shape may compute (rows x columns of an empty set, say).
+        var bound = type.byteWidth
         for d in 0..<rank {
             let b = dimensionBytes[(4 * d)..<(4 * d + 4)].map(UInt32.init)
             let value = Int(b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3])
@@ -148,9 +151,11 @@ struct IDXReader {
             }
             shape.append(value)
             let (next, overflow) = total.multipliedReportingOverflow(by: value)
-            total = overflow ? Int.max : next
+            total = overflow || total == Int.max ? Int.max : next
+            let (nextBound, boundOverflow) = bound.multipliedReportingOverflow(by: max(value, 1))
+            bound = boundOverflow || bound == Int.max ? Int.max : nextBound
         }
-        guard total <= maxBytes else {
+        guard total <= maxBytes, bound <= maxBytes else {
             throw DatasetError.limitExceeded(
                 path: source,
                 reason: "the header declares \(shape) \(type.name)s, more than \(maxBytes) bytes")

@@ -121,6 +121,25 @@ import Testing
         }
     }
 
+    /// Found by FuzzIDX: dimensions whose product overflows, then a zero one, gave an "empty"
+    /// array whose shape a reader multiplying its dimensions would trap on. Refused now.
+    @Test func idxDimensionsOverflowingBeforeAZero() throws {
+        let bytes: [UInt8] = [
+            0, 0, 0x0B, 5, 0x3D, 0xFE, 0xD4, 0xFF, 0x01, 0x12, 0x00, 0x53, 0x75, 0x01, 0, 0,
+            0, 0, 0, 0, 0x0C, 0x65, 0, 0,
+        ]
+        #expect {
+            try IDXArray(bytes: bytes, source: "overflow.idx")
+        } throws: { error in
+            describes(error, "overflow.idx", "more than")
+        }
+        for shape in [[0, 1 << 30, 1 << 30], [1 << 20, 0, 1 << 20]] {
+            var header: [UInt8] = [0, 0, 0x08, UInt8(shape.count)]
+            for d in shape { header += bigEndian32(UInt32(d)) }
+            #expect(throws: DatasetError.self) { try IDXArray(bytes: header, source: "e.idx") }
+        }
+    }
+
     /// Text, ICC and private chunks do not stop a good image from decoding.
     @Test func ancillaryChunksAreSkipped() throws {
         let png = PNGSynthesizer(width: 3, height: 2, colorType: .grey, bitDepth: 8)

@@ -1,0 +1,25 @@
+// swift-tools-version:6.0
+// libFuzzer targets for every parser a user's bytes reach, through the same Swift entry points
+// the apps use. Built and run by Tools/fuzz (`make fuzz`), with
+// `-sanitize=fuzzer,address` for the Swift code and `-fsanitize=fuzzer-no-link,address` for the
+// C shims, so coverage guides the fuzzer through SwiftCNN's own code (the system libpng,
+// libjpeg and zlib are not instrumented). Not part of the root package: its executables have
+// their `main` hands over to
+// libFuzzer's driver.
+import PackageDescription
+
+let products = ["Datasets", "Checkpoints", "CheckpointedTraining", "ImageClassification"]
+let targets = ["FuzzImage", "FuzzIDX", "FuzzSafeTensors", "FuzzModelFile", "FuzzCheckpoint"]
+
+let package = Package(
+    name: "SwiftCNNFuzz",
+    dependencies: [.package(name: "SwiftCNN", path: "../..")],
+    targets: [.target(name: "FuzzDriver", path: "Sources/FuzzDriver")]
+        + targets.map { name in
+            .executableTarget(
+                name: name,
+                dependencies: ["FuzzDriver"]
+                    + (products + ["TensorMath"]).map { .product(name: $0, package: "SwiftCNN") },
+                path: "Sources/\(name)")
+        }
+)
