@@ -211,6 +211,26 @@ def prepared(image, description):
 
 # MARK: the command
 
+def load_model(path):
+    """The torch module and the `swiftcnn.*` description of a SwiftCNN model file."""
+    with safe_open(path, "pt") as f:
+        metadata = f.metadata()
+    description = {key: json.loads(metadata["swiftcnn." + key])
+                   for key in ("architecture", "class_names", "input", "preprocessing")}
+    architecture = description["architecture"]
+    builder = ARCHITECTURES.get(architecture["name"].lower())
+    if builder is None:
+        sys.exit(f"{path}: architecture {architecture['name']} is not ported to Python")
+    model = builder(architecture.get("configuration", {}))
+    state = load_file(path)
+    for name, tensor in state.items():  # SwiftCNN stores every tensor as F32
+        if name.endswith("num_batches_tracked"):
+            state[name] = tensor.long()
+    model.load_state_dict(state, strict=True)
+    model.eval()
+    return model, description
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", default=BUNDLED)
@@ -219,21 +239,7 @@ def main():
     args = parser.parse_args()
 
     torch.set_num_threads(2)
-    with safe_open(args.model, "pt") as f:
-        metadata = f.metadata()
-    description = {key: json.loads(metadata["swiftcnn." + key])
-                   for key in ("architecture", "class_names", "input", "preprocessing")}
-    architecture = description["architecture"]
-    builder = ARCHITECTURES.get(architecture["name"].lower())
-    if builder is None:
-        sys.exit(f"{args.model}: architecture {architecture['name']} is not ported to Python")
-    model = builder(architecture.get("configuration", {}))
-    state = load_file(args.model)
-    for name, tensor in state.items():  # SwiftCNN stores every tensor as F32
-        if name.endswith("num_batches_tracked"):
-            state[name] = tensor.long()
-    model.load_state_dict(state, strict=True)
-    model.eval()
+    model, description = load_model(args.model)
 
     names, status, inputs = description["class_names"], 0, []
     for path in args.images:
