@@ -20,14 +20,23 @@ public struct RunFiles: Codable, Equatable, Sendable {
     public var log: String
     /// The training curves, rewritten after every epoch (`--plot`, default none).
     public var plot: String?
+    /// The TensorBoard event folder (`--tensorboard`, default none).
+    public var tensorboard: String?
+    /// The CSV history, rewritten after every epoch (`--csv`, default none).
+    public var csv: String?
 
     /// Creates the files of a run; see the properties.
-    public init(data: String?, output: String, checkpoint: String, log: String, plot: String?) {
+    public init(
+        data: String?, output: String, checkpoint: String, log: String, plot: String?,
+        tensorboard: String? = nil, csv: String? = nil
+    ) {
         self.data = data
         self.output = output
         self.checkpoint = checkpoint
         self.log = log
         self.plot = plot
+        self.tensorboard = tensorboard
+        self.csv = csv
     }
 
     /// The files of a run from the flags: each flag given, else (on `--resume`) the saved run's
@@ -50,7 +59,8 @@ public struct RunFiles: Codable, Equatable, Sendable {
             data: data ?? saved?.data, output: output,
             checkpoint: options.checkpoint ?? saved?.checkpoint ?? output + ".checkpoint",
             log: options.log ?? saved?.log ?? output + ".log.jsonl",
-            plot: options.plot ?? saved?.plot)
+            plot: options.plot ?? saved?.plot,
+            tensorboard: options.tensorboard ?? saved?.tensorboard, csv: options.csv ?? saved?.csv)
         try checkDestinations()
         if options.resume == nil, !options.overwrite { try refuseOverwriting() }
     }
@@ -61,7 +71,7 @@ public struct RunFiles: Codable, Equatable, Sendable {
     private func checkDestinations() throws {
         let files =
             [("--output", output), ("--checkpoint", checkpoint), ("--log", log)]
-            + (plot.map { [("--plot", $0)] } ?? [])
+            + (plot.map { [("--plot", $0)] } ?? []) + (csv.map { [("--csv", $0)] } ?? [])
         for (flag, path) in files {
             var status = stat()
             if stat(path, &status) == 0 {
@@ -101,6 +111,7 @@ public struct RunFiles: Codable, Equatable, Sendable {
         func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardized.path }
         return RunFiles(
             data: data.map(absolute), output: absolute(output), checkpoint: absolute(checkpoint),
-            log: absolute(log), plot: plot.map(absolute))
+            log: absolute(log), plot: plot.map(absolute),
+            tensorboard: tensorboard.map(absolute), csv: csv.map(absolute))
     }
 }

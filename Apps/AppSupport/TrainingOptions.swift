@@ -76,6 +76,20 @@ public struct TrainingOptions: ParsableArguments {
             "Training curves (loss and accuracy) as PNG, rewritten every epoch; default none.",
             valueName: "FILE"))
     public var plot: String?
+    /// `--tensorboard DIR`: TensorBoard event files with the epoch scalars; default none.
+    @Option(
+        help: .init(
+            "Write TensorBoard events (loss, accuracy, learning rate per epoch) into DIR; "
+                + "view with tensorboard --logdir DIR. Default none.",
+            valueName: "DIR"))
+    public var tensorboard: String?
+    /// `--csv FILE`: the epoch history as CSV (Keras' CSVLogger columns); default none.
+    @Option(
+        help: .init(
+            "Write the epoch history as CSV (Keras CSVLogger columns), rewritten every epoch; "
+                + "default none.",
+            valueName: "FILE"))
+    public var csv: String?
     /// `--overwrite`: a new run may replace an earlier run's model, checkpoint and log.
     @Flag(help: "Replace the model file, checkpoint and log of an earlier run.")
     public var overwrite = false

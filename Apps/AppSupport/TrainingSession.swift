@@ -184,6 +184,8 @@ public final class TrainingSession {
         let log = try JSONLinesLog(path: logPath, truncate: true)
         for summary in trainer.state.history { try log.append(EpochLogRecord(summary)) }
         try writePlot()
+        let tensorBoard = try files.tensorboard.map { try TensorBoardLog(folder: $0) }
+        if let csv = files.csv { try CSVLog.write(trainer.state.history, to: csv) }
         if isResumed, trainer.state.epoch >= epochs {
             output("all \(epochs) epochs were done: evaluating and saving the model")
         } else if isResumed {
@@ -215,6 +217,10 @@ public final class TrainingSession {
                     try log.append(EpochLogRecord(summary))
                     try self.writeCheckpoint()
                     try self.writePlot()
+                    try tensorBoard?.append(summary)
+                    if let csv = self.files.csv {
+                        try CSVLog.write(self.trainer.state.history, to: csv)
+                    }
                     output(Self.line(summary, epochs: epochs))
                     if self.trainer.earlyStopping?.shouldStop ?? false {
                         let best = self.trainer.earlyStopping?.state.bestEpoch.map { $0 + 1 }

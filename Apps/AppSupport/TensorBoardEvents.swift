@@ -1,0 +1,106 @@
+import Foundation
+
+/// TensorBoard's event file format, written without TensorFlow: TFRecord framing (length,
+/// masked CRC-32C of the length, data, masked CRC-32C of the data) around `Event` protocol
+/// buffers holding scalar summaries, encoded by hand (tensorflow/core/util/event.proto:
+/// `wall_time` 1, `step` 2, `file_version` 3, `summary` 5; `Summary.value` 1;
+/// `Summary.Value.tag` 1, `simple_value` 2).
+///
+/// ```swift
+/// let record = TensorBoardEvents.record(
+///     TensorBoardEvents.scalars(["epoch_loss": 0.25], step: 3, wallTime: 1.7e9))
+/// ```
+public enum TensorBoardEvents {
+    /// The first event of every file: `file_version: "brain.Event:2"`.
+    public static func fileVersion(wallTime: Double) -> [UInt8] {
+        var event = ProtoWriter()
+        event.double(1, wallTime)
+        event.bytes(3, Array("brain.Event:2".utf8))
+        return event.data
+    }
+
+    /// An event with one scalar summary value per entry of `values` (sorted by tag).
+    public static func scalars(_ values: [String: Double], step: Int, wallTime: Double)
+        -> [UInt8]
+    {
+        var summary = ProtoWriter()
+        for (tag, value) in values.sorted(by: { $0.key < $1.key }) {
+            var entry = ProtoWriter()
+            entry.bytes(1, Array(tag.utf8))
+            entry.float(2, Float(value))
+            summary.bytes(1, entry.data)
+        }
+        var event = ProtoWriter()
+        event.double(1, wallTime)
+        event.varint(2, UInt64(bitPattern: Int64(step)))
+        event.bytes(5, summary.data)
+        return event.data
+    }
+
+    /// `data` framed as one TFRecord.
+    public static func record(_ data: [UInt8]) -> [UInt8] {
+        let length = withUnsafeBytes(of: UInt64(data.count).littleEndian, Array.init)
+        return length + littleEndian(maskedCRC(length)) + data + littleEndian(maskedCRC(data))
+    }
+
+    /// TFRecord's masked CRC-32C: `((crc >> 15) | (crc << 17)) + 0xa282ead8`.
+    static func maskedCRC(_ bytes: [UInt8]) -> UInt32 {
+        let crc = CRC32C.checksum(bytes)
+        return ((crc >> 15) | (crc << 17)) &+ 0xA282_EAD8
+    }
+
+    private static func littleEndian(_ value: UInt32) -> [UInt8] {
+        withUnsafeBytes(of: value.littleEndian, Array.init)
+    }
+}
+
+/// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), as TFRecord frames use.
+enum CRC32C {
+    private static let table: [UInt32] = (0..<256).map { byte in
+        var crc = UInt32(byte)
+        for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0x82F6_3B78 : crc >> 1 }
+        return crc
+    }
+
+    /// The checksum of `bytes` ("123456789" gives 0xE3069283).
+    static func checksum(_ bytes: [UInt8]) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        return crc ^ 0xFFFF_FFFF
+    }
+}
+
+/// The few protocol-buffer encodings an `Event` needs.
+struct ProtoWriter {
+    private(set) var data: [UInt8] = []
+
+    private mutating func raw(_ value: UInt64) {
+        var value = value
+        while value >= 0x80 {
+            data.append(UInt8(value & 0x7F) | 0x80)
+            value >>= 7
+        }
+        data.append(UInt8(value))
+    }
+
+    mutating func varint(_ field: Int, _ value: UInt64) {
+        raw(UInt64(field << 3))
+        raw(value)
+    }
+
+    mutating func double(_ field: Int, _ value: Double) {
+        raw(UInt64(field << 3 | 1))
+        data += withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init)
+    }
+
+    mutating func float(_ field: Int, _ value: Float) {
+        raw(UInt64(field << 3 | 5))
+        data += withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init)
+    }
+
+    mutating func bytes(_ field: Int, _ value: [UInt8]) {
+        raw(UInt64(field << 3 | 2))
+        raw(UInt64(value.count))
+        data += value
+    }
+}
