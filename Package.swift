@@ -168,6 +168,9 @@ let package = Package(
             path: "Tests/IntegrationTests",
             exclude: ["Fixtures"]
         ),
+        // The page of `classify serve` in headless Chromium (skipped without Chromium). It runs
+        // the built `classify` as a child process, so it links nothing of the project.
+        .testTarget(name: "BrowserTests", path: "Tests/BrowserTests"),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,185 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Headless Chromium driven over the DevTools pipe: one page (a flattened session on a new
+/// target), scripts, synthetic mouse input and screenshots.
+///
+/// ```swift
+/// let browser = try HeadlessBrowser(chromium: "/usr/bin/chromium", folder: tmp)
+/// defer { browser.quit() }
+/// try browser.navigate(to: "http://127.0.0.1:8080/")
+/// let title = try browser.evaluate("document.title") as? String
+/// ```
+final class HeadlessBrowser {
+    /// The browser process.
+    let process: ChildProcess
+    /// The protocol client.
+    let devTools: DevToolsPipe
+    /// The page's flattened session id.
+    private(set) var session = ""
+    /// Where Chromium's standard output and error go.
+    let logPath: String
+
+    /// Starts `chromium` headless with a fresh profile in `folder` and opens a blank page of
+    /// `width × height` CSS pixels.
+    /// - Throws: ``BrowserTestError`` if the browser does not start or answer within 20 s.
+    init(chromium: String, folder: URL, width: Int = 1280, height: Int = 900) throws {
+        let commands = try ChildProcess.pipe()  // we write, the browser reads fd 3
+        let events = try ChildProcess.pipe()  // the browser writes fd 4, we read
+        logPath = folder.appendingPathComponent("chromium.log").path
+        let log = try ChildProcess.openForWriting(logPath)
+        defer { _ = close(log) }
+        let profile = folder.appendingPathComponent("profile").path
+        do {
+            process = try ChildProcess(
+                chromium,
+                [
+                    "--headless=new", "--no-sandbox", "--remote-debugging-pipe",
+                    "--user-data-dir=\(profile)", "--no-first-run", "--no-default-browser-check",
+                    "--disable-gpu", "--disable-dev-shm-usage", "--disable-extensions",
+                    "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+                    "--window-size=\(width),\(height)", "about:blank",
+                ],
+                descriptors: [1: log, 2: log, 3: commands.read, 4: events.write])
+        } catch {
+            [commands.read, commands.write, events.read, events.write].forEach { _ = close($0) }
+            throw error
+        }
+        // Only the browser keeps these ends, so its exit is end of file here.
+        _ = close(commands.read)
+        _ = close(events.write)
+        devTools = DevToolsPipe(toBrowser: commands.write, fromBrowser: events.read)
+        do {
+            try openPage(width: width, height: height)
+        } catch {
+            quit()
+            throw error
+        }
+    }
+
+    /// Creates a page target, attaches to it (flattened) and enables what the tests use.
+    private func openPage(width: Int, height: Int) throws {
+        let created = try devTools.send(
+            "Target.createTarget", ["url": "about:blank"], timeout: 20)
+        guard let targetID = created["targetId"] as? String else {
+            throw BrowserTestError.protocolError(
+                method: "Target.createTarget", message: "no targetId in \(created)")
+        }
+        let attached = try devTools.send(
+            "Target.attachToTarget", ["targetId": targetID, "flatten": true])
+        guard let session = attached["sessionId"] as? String else {
+            throw BrowserTestError.protocolError(
+                method: "Target.attachToTarget", message: "no sessionId in \(attached)")
+        }
+        self.session = session
+        try send("Page.enable")
+        try send("Runtime.enable")
+        try resize(width: width, height: height)
+    }
+
+    /// Sends `method` to the page's session.
+    @discardableResult
+    func send(_ method: String, _ params: DevToolsPipe.Object = [:], timeout: TimeInterval = 10)
+        throws -> DevToolsPipe.Object
+    {
+        try devTools.send(method, params, session: session, timeout: timeout)
+    }
+
+    /// Sets the viewport to `width × height` CSS pixels (`mobile` for a phone's layout).
+    func resize(width: Int, height: Int, mobile: Bool = false) throws {
+        try send(
+            "Emulation.setDeviceMetricsOverride",
+            ["width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile])
+    }
+
+    /// Loads `url` in the page and waits for its `load` event's effect (`document.readyState`
+    /// complete).
+    func navigate(to url: String, timeout: TimeInterval = 15) throws {
+        let answer = try send("Page.navigate", ["url": url], timeout: timeout)
+        if let error = answer["errorText"] as? String {
+            throw BrowserTestError.protocolError(method: "Page.navigate", message: error)
+        }
+        try waitFor("document.readyState === 'complete'", what: "\(url) to load", timeout: timeout)
+    }
+
+    /// The value of a JavaScript expression (promises awaited), as JSON types.
+    /// - Throws: ``BrowserTestError/scriptFailed(expression:message:)`` if it throws.
+    @discardableResult
+    func evaluate(_ expression: String, timeout: TimeInterval = 10) throws -> Any? {
+        let answer = try send(
+            "Runtime.evaluate",
+            ["expression": expression, "returnByValue": true, "awaitPromise": true],
+            timeout: timeout)
+        if let details = answer["exceptionDetails"] as? DevToolsPipe.Object {
+            let exception = details["exception"] as? DevToolsPipe.Object
+            throw BrowserTestError.scriptFailed(
+                expression: expression,
+                message: exception?["description"] as? String ?? "\(details)")
+        }
+        return (answer["result"] as? DevToolsPipe.Object)?["value"]
+    }
+
+    /// Polls `condition` (a JavaScript expression) every 50 ms until it is `true`.
+    /// - Throws: ``BrowserTestError/timeout(_:)`` naming `what` after `timeout` seconds.
+    func waitFor(_ condition: String, what: String, timeout: TimeInterval) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            if try evaluate("Boolean(\(condition))") as? Bool == true { return }
+            if Date() >= deadline { throw BrowserTestError.timeout(what) }
+            usleep(50_000)
+        }
+    }
+
+    /// Draws a stroke through `points` (CSS pixels) with the left mouse button: pressed at the
+    /// first, moved through the others in steps of at most 6 px, released at the last. Chromium
+    /// turns these into Pointer Events.
+    func drag(through points: [(x: Double, y: Double)]) throws {
+        guard let first = points.first, let last = points.last else { return }
+        func mouse(_ type: String, _ x: Double, _ y: Double, buttons: Int) throws {
+            try send(
+                "Input.dispatchMouseEvent",
+                [
+                    "type": type, "x": x, "y": y, "button": "left", "buttons": buttons,
+                    "clickCount": 1, "pointerType": "mouse",
+                ])
+        }
+        try mouse("mouseMoved", first.x, first.y, buttons: 0)
+        try mouse("mousePressed", first.x, first.y, buttons: 1)
+        var previous = first
+        for point in points.dropFirst() {
+            let steps = max(
+                1, Int((hypot(point.x - previous.x, point.y - previous.y) / 6).rounded(.up)))
+            for step in 1...steps {
+                let t = Double(step) / Double(steps)
+                try mouse(
+                    "mouseMoved", previous.x + t * (point.x - previous.x),
+                    previous.y + t * (point.y - previous.y), buttons: 1)
+            }
+            previous = point
+        }
+        try mouse("mouseReleased", last.x, last.y, buttons: 0)
+    }
+
+    /// A PNG screenshot of the viewport.
+    func screenshot() throws -> Data {
+        let answer = try send("Page.captureScreenshot", ["format": "png"], timeout: 20)
+        guard let base64 = answer["data"] as? String, let data = Data(base64Encoded: base64) else {
+            throw BrowserTestError.protocolError(
+                method: "Page.captureScreenshot", message: "no base64 data in the answer")
+        }
+        return data
+    }
+
+    /// Asks the browser to close (so it reaps its helpers), closes the pipe, and ends what is
+    /// left of its process group after 3 s. Safe to call more than once.
+    func quit() {
+        if process.isRunning { _ = try? devTools.send("Browser.close", timeout: 2) }
+        devTools.close()
+        process.wait(timeout: 3)
+        process.kill()
+    }
+}
