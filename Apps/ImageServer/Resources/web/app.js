@@ -413,6 +413,18 @@ function drawNetwork() {
   });
   canvas.setAttribute("aria-label", "Node-link picture of the network: "
     + columns.map((c) => `${c.label} ${c.type} with ${c.count}`).join(", then "));
+  canvas.onmousemove = (event) => {
+    const x = event.clientX - canvas.getBoundingClientRect().left;
+    const c = Math.max(0, Math.min(columns.length - 1, Math.round((x - margin) / spacing)));
+    canvas.title = columnDescription(columns[c]);
+  };
+}
+
+/** A column's tooltip: its layers and size. */
+function columnDescription(column) {
+  const what = column.dense ? "units" : "feature maps";
+  const names = column.names.filter((n) => n !== INPUT_KEY).join(", ") || "input";
+  return `${names} (${column.type}): ${column.count} ${what}`;
 }
 
 /** Lines between consecutive columns: one-to-one after pooling, all-to-all otherwise. */
