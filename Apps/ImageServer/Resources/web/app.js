@@ -1,0 +1,1 @@
+// Placeholder: the web page script (written on branch `page`).
