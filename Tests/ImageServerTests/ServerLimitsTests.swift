@@ -105,18 +105,19 @@ import Testing
 
     @Test func slowBodyPastTheTimeout() async throws {
         let seven = try ServerTestSupport.digit("7-png-grey.png")
-        try await RunningServer.with({ $0.requestTimeout = 0.4 }) { server in
-            // A client that trickles its body, a byte every 0.1 s: 503 once past the timeout.
+        try await RunningServer.with({ $0.requestTimeout = 1 }) { server in
+            // A client that trickles its body, a byte every 0.1 s: 503 once past the timeout
+            // (each pause is well within the connection's idle timeout).
             let trickle = try await HTTPClient.onThread {
                 let connection = try LoopbackConnection(port: server.port)
                 try connection.sendHead(
                     "POST", Self.path, headers: [("Content-Type", "image/png")],
                     bodyLength: seven.count)
-                for byte in seven.prefix(8) {
+                for byte in seven.prefix(15) {
                     try connection.send([byte])
                     Thread.sleep(forTimeInterval: 0.1)
                 }
-                try connection.send(Array(seven.dropFirst(8)))
+                try connection.send(Array(seven.dropFirst(15)))
                 return try connection.readAnswer()
             }
             #expect(trickle.status == 503)
