@@ -53,19 +53,21 @@ enum BrowserTestSupport {
         return url
     }
 
-    /// Whether `classify --help` lists a `serve` subcommand (waits at most 20 s).
+    /// Whether `classify` has the `serve` subcommand: `classify serve --help` succeeds and
+    /// describes `--port` (a `classify` without it takes `serve` for an image and prints its
+    /// own help). Waits at most 20 s.
     static func hasServe(_ classify: URL, folder: URL) throws -> Bool {
-        let path = folder.appendingPathComponent("classify-help.txt").path
+        let path = folder.appendingPathComponent("classify-serve-help.txt").path
         let output = try ChildProcess.openForWriting(path)
         defer { _ = close(output) }
         let child = try ChildProcess(
-            classify.path, ["--help"], descriptors: [1: output, 2: output])
+            classify.path, ["serve", "--help"], descriptors: [1: output, 2: output])
         defer { child.kill() }
-        guard child.wait(timeout: 20) != nil else {
-            throw BrowserTestError.timeout("classify --help")
+        guard let status = child.wait(timeout: 20) else {
+            throw BrowserTestError.timeout("classify serve --help")
         }
         let help = try String(contentsOfFile: path, encoding: .utf8)
-        return help.range(of: #"(?m)^\s+serve\b"#, options: .regularExpression) != nil
+        return status == 0 && help.contains("--port")
     }
 
     /// Marks the running test skipped, printing `reason` first (a skip must say why).
