@@ -10,7 +10,7 @@ import Testing
     typealias Support = BrowserTestSupport
 
     /// The viewport of the screenshot, in CSS pixels.
-    static let viewport = (width: 1280, height: 1500)
+    static let viewport = (width: 1280, height: 1800)
 
     /// A 7 as fractions of the pad: the bar, then the stem.
     static let seven: [(x: Double, y: Double)] = [(0.22, 0.2), (0.76, 0.2), (0.44, 0.86)]
@@ -79,6 +79,11 @@ import Testing
             "[...document.querySelectorAll('#layers img')].map((img) => img.naturalWidth)")
         let widths = pictures as? [Int] ?? []
         #expect(!widths.isEmpty && widths.allSatisfy { $0 > 0 }, "layer pictures: \(widths)")
+        let probability = try browser.evaluate(
+            "document.querySelector('#prediction').dataset.probability")
+        print(
+            "BrowserTests: the page predicts \(predicted ?? "nothing") (probability "
+                + "\(probability ?? "?")) with \(widths.count) layer pictures")
         let bars = try browser.evaluate("document.querySelectorAll('#probabilities li').length")
         #expect(bars as? Int == 10, "one bar per class: \(bars ?? "none")")
 

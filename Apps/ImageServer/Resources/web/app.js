@@ -381,7 +381,7 @@ function drawNetwork() {
   const columns = networkColumns(state.model);
   const width = Math.max(560, canvas.parentElement.clientWidth);
   const most = Math.max(...columns.map((c) => c.shown));
-  const step = Math.max(9, Math.min(30, 560 / most));
+  const step = Math.max(9, Math.min(30, 480 / most));
   const height = Math.ceil(most * step + 60);
   const ratio = window.devicePixelRatio || 1;
   canvas.width = width * ratio;
