@@ -55,7 +55,7 @@ enum BrowserTestSupport {
 
     /// Whether `classify` has the `serve` subcommand: `classify serve --help` succeeds and
     /// describes `--port` (a `classify` without it takes `serve` for an image and prints its
-    /// own help). Waits at most 20 s.
+    /// own help). Waits at most 10 s.
     static func hasServe(_ classify: URL, folder: URL) throws -> Bool {
         let path = folder.appendingPathComponent("classify-serve-help.txt").path
         let output = try ChildProcess.openForWriting(path)
@@ -63,7 +63,7 @@ enum BrowserTestSupport {
         let child = try ChildProcess(
             classify.path, ["serve", "--help"], descriptors: [1: output, 2: output])
         defer { child.kill() }
-        guard let status = child.wait(timeout: 20) else {
+        guard let status = child.wait(timeout: 10) else {
             throw BrowserTestError.timeout("classify serve --help")
         }
         let help = try String(contentsOfFile: path, encoding: .utf8)

@@ -24,6 +24,8 @@ final class DevToolsPipe {
     private var closed = false
     private var outputClosed = false
     private var nextID = 1
+    /// No command waits past this moment, whatever its own timeout (the whole test's bound).
+    var deadline = Date.distantFuture
     /// Exceptions the page threw and console errors it logged (`Runtime` events).
     private var pageErrors: [String] = []
 
@@ -39,7 +41,7 @@ final class DevToolsPipe {
     }
 
     /// Sends `method` with `params` (to the flattened `session`, if given) and waits at most
-    /// `timeout` seconds for its result.
+    /// `timeout` seconds, and never past ``deadline``, for its result.
     /// - Throws: ``BrowserTestError/protocolError(method:message:)`` for an error answer,
     ///   ``BrowserTestError/timeout(_:)``, ``BrowserTestError/pipeClosed(_:)``.
     @discardableResult
@@ -57,7 +59,7 @@ final class DevToolsPipe {
         data.append(0)
         try write(data, method: method)
 
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = min(Date().addingTimeInterval(timeout), self.deadline)
         condition.lock()
         defer { condition.unlock() }
         while answers[id] == nil {

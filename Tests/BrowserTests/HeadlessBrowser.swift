@@ -24,9 +24,12 @@ final class HeadlessBrowser {
     let logPath: String
 
     /// Starts `chromium` headless with a fresh profile in `folder` and opens a blank page of
-    /// `width × height` CSS pixels.
+    /// `width × height` CSS pixels. No command or wait goes past `deadline`.
     /// - Throws: ``BrowserTestError`` if the browser does not start or answer within 20 s.
-    init(chromium: String, folder: URL, width: Int = 1280, height: Int = 900) throws {
+    init(
+        chromium: String, folder: URL, width: Int = 1280, height: Int = 900,
+        deadline: Date = .distantFuture
+    ) throws {
         let commands = try ChildProcess.pipe()  // we write, the browser reads fd 3
         let events = try ChildProcess.pipe()  // the browser writes fd 4, we read
         logPath = folder.appendingPathComponent("chromium.log").path
@@ -53,6 +56,7 @@ final class HeadlessBrowser {
         _ = close(commands.read)
         _ = close(events.write)
         devTools = DevToolsPipe(toBrowser: commands.write, fromBrowser: events.read)
+        devTools.deadline = deadline
         do {
             try openPage(width: width, height: height)
         } catch {
@@ -124,9 +128,10 @@ final class HeadlessBrowser {
     }
 
     /// Polls `condition` (a JavaScript expression) every 50 ms until it is `true`.
-    /// - Throws: ``BrowserTestError/timeout(_:)`` naming `what` after `timeout` seconds.
+    /// - Throws: ``BrowserTestError/timeout(_:)`` naming `what` after `timeout` seconds (or
+    /// at the browser's deadline).
     func waitFor(_ condition: String, what: String, timeout: TimeInterval) throws {
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = min(Date().addingTimeInterval(timeout), devTools.deadline)
         while true {
             if try evaluate("Boolean(\(condition))") as? Bool == true { return }
             if Date() >= deadline { throw BrowserTestError.timeout(what) }
@@ -177,6 +182,7 @@ final class HeadlessBrowser {
     /// Asks the browser to close (so it reaps its helpers), closes the pipe, and ends what is
     /// left of its process group after 3 s. Safe to call more than once.
     func quit() {
+        devTools.deadline = Date().addingTimeInterval(2)  // even past the test's deadline
         if process.isRunning { _ = try? devTools.send("Browser.close", timeout: 2) }
         devTools.close()
         process.wait(timeout: 3)

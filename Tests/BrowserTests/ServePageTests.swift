@@ -15,8 +15,12 @@ import Testing
     /// A 7 as fractions of the pad: the bar, then the stem.
     static let seven: [(x: Double, y: Double)] = [(0.22, 0.2), (0.76, 0.2), (0.44, 0.86)]
 
+    /// The whole test's bound: every wait ends by then (under the 1-minute time limit).
+    static let budget: TimeInterval = 50
+
     @Test(.timeLimit(.minutes(1)))
     func drawnDigitIsPredictedWithEveryLayerPicture() throws {
+        let deadline = Date().addingTimeInterval(Self.budget)
         guard let chromium = Support.chromium() else {
             try Support.skip(
                 "no Chromium on PATH (Tools/bootstrap installs the Debian package chromium; "
@@ -35,13 +39,13 @@ import Testing
             guard try Support.hasServe(classify, folder: folder) else {
                 try Support.skip("\(classify.path) has no serve subcommand")
             }
-            server = try ServeProcess(classify: classify, folder: folder)
+            server = try ServeProcess(classify: classify, folder: folder, timeout: 20)
             baseURL = server!.baseURL
         }
 
         let browser = try HeadlessBrowser(
             chromium: chromium, folder: folder, width: Self.viewport.width,
-            height: Self.viewport.height)
+            height: Self.viewport.height, deadline: deadline)
         defer { browser.quit() }
         do {
             try check(browser, baseURL: baseURL, folder: folder)

@@ -94,8 +94,8 @@ final class ServeProcess {
         }
     }
 
-    /// Stops the server (SIGTERM, then SIGKILL after 5 s).
+    /// Stops the server (SIGTERM, then SIGKILL after 3 s).
     func stop() {
-        process.kill(grace: 5)
+        process.kill(grace: 3)
     }
 }
