@@ -140,33 +140,40 @@ final class HeadlessBrowser {
     }
 
     /// Draws a stroke through `points` (CSS pixels) with the left mouse button: pressed at the
-    /// first, moved through the others in steps of at most 6 px, released at the last. Chromium
-    /// turns these into Pointer Events.
-    func drag(through points: [(x: Double, y: Double)]) throws {
+    /// first, moved through the others in steps of at most 6 px, released at the last unless
+    /// `release` is false (then ``releaseMouse(at:)`` ends it). Chromium turns these into
+    /// Pointer Events.
+    func drag(through points: [(x: Double, y: Double)], release: Bool = true) throws {
         guard let first = points.first, let last = points.last else { return }
-        func mouse(_ type: String, _ x: Double, _ y: Double, buttons: Int) throws {
-            try send(
-                "Input.dispatchMouseEvent",
-                [
-                    "type": type, "x": x, "y": y, "button": "left", "buttons": buttons,
-                    "clickCount": 1, "pointerType": "mouse",
-                ])
-        }
-        try mouse("mouseMoved", first.x, first.y, buttons: 0)
-        try mouse("mousePressed", first.x, first.y, buttons: 1)
+        try mouse("mouseMoved", first, buttons: 0)
+        try mouse("mousePressed", first, buttons: 1)
         var previous = first
         for point in points.dropFirst() {
-            let steps = max(
-                1, Int((hypot(point.x - previous.x, point.y - previous.y) / 6).rounded(.up)))
+            let length = hypot(point.x - previous.x, point.y - previous.y)
+            let steps = max(1, Int((length / 6).rounded(.up)))
             for step in 1...steps {
                 let t = Double(step) / Double(steps)
-                try mouse(
-                    "mouseMoved", previous.x + t * (point.x - previous.x),
-                    previous.y + t * (point.y - previous.y), buttons: 1)
+                let x = previous.x + t * (point.x - previous.x)
+                try mouse("mouseMoved", (x, previous.y + t * (point.y - previous.y)), buttons: 1)
             }
             previous = point
         }
-        try mouse("mouseReleased", last.x, last.y, buttons: 0)
+        if release { try releaseMouse(at: last) }
+    }
+
+    /// Releases the left mouse button at `point`.
+    func releaseMouse(at point: (x: Double, y: Double)) throws {
+        try mouse("mouseReleased", point, buttons: 0)
+    }
+
+    /// One `Input.dispatchMouseEvent` of the left button.
+    private func mouse(_ type: String, _ point: (x: Double, y: Double), buttons: Int) throws {
+        try send(
+            "Input.dispatchMouseEvent",
+            [
+                "type": type, "x": point.x, "y": point.y, "button": "left", "buttons": buttons,
+                "clickCount": 1, "pointerType": "mouse",
+            ])
     }
 
     /// A PNG screenshot of the viewport.

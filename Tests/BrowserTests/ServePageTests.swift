@@ -96,7 +96,9 @@ import Testing
         try checkPhoneWidth(browser)
     }
 
-    /// Draws a 7 across the pad in one stroke.
+    /// Draws a 7 across the pad in one stroke; before the button is released, the prediction
+    /// is already shown (it updates as you draw) and no layer picture yet (they follow each
+    /// stroke).
     func drawSeven(_ browser: HeadlessBrowser) throws {
         let rect = try browser.evaluate(
             """
@@ -105,8 +107,14 @@ import Testing
             """)
         let box = try #require(rect as? [Double], "the pad's rectangle: \(rect ?? "none")")
         try #require(box.count == 4 && box[2] > 100 && box[3] > 100, "the pad is \(box)")
-        try browser.drag(
-            through: Self.seven.map { (box[0] + $0.x * box[2], box[1] + $0.y * box[3]) })
+        let points = Self.seven.map { (x: box[0] + $0.x * box[2], y: box[1] + $0.y * box[3]) }
+        try browser.drag(through: points, release: false)
+        try browser.waitFor(
+            "document.querySelector('#prediction').dataset.state === 'ok'",
+            what: "a prediction while drawing", timeout: 15)
+        let pictures = try browser.evaluate("document.querySelectorAll('#layers img').length")
+        #expect(pictures as? Int == 0, "layer pictures before the stroke ended: \(pictures ?? "")")
+        try browser.releaseMouse(at: points[points.count - 1])
     }
 
     /// A valid PNG of the viewport, written to the committed picture only when asked.
