@@ -32,6 +32,7 @@ const state = {
   models: [],        // ModelInfo list from GET /v1/models
   model: null,       // the chosen ModelInfo
   hasInk: false,     // something was drawn or dropped since the last Clear
+  input: 0,          // counts Clears and photos: an answer for an earlier input is dropped
   photo: null,       // a dropped/chosen image file, sent as is (null: send the pad)
   drawing: null,     // the pointer id and last point of the stroke in progress
   visual: null,      // the last :visualize answer for the chosen model
@@ -86,13 +87,15 @@ function currentImage() {
   });
 }
 
-/** POSTs the current image to the chosen model's `action` (`classify?top=10`, `visualize`). */
+/** POSTs the current image to the chosen model's `action` (`classify?top=10`, `visualize`);
+ * the answer is `stale` when the model or the input changed meanwhile (a newer request follows). */
 async function postImage(action) {
   const model = state.model;
+  const input = state.input;
   const { blob, type } = await currentImage();
   const path = `/v1/models/${encodeURIComponent(model.name)}:${action}`;
   const answer = await api(path, { method: "POST", headers: { "Content-Type": type }, body: blob });
-  return { model, answer };
+  return { answer, stale: model !== state.model || input !== state.input || !state.hasInk };
 }
 
 /** Runs `kind` now, or once more after the request in flight (never two at once). */
@@ -121,9 +124,9 @@ function showBusy() {
 async function classifyNow() {
   setPredictionState("pending");
   const top = state.model.classes.length;
-  const { model, answer } = await postImage(`classify?top=${top}`);
-  if (model !== state.model || !state.hasInk) return;  // the model or the input changed
-  const probabilities = new Array(model.classes.length).fill(0);
+  const { answer, stale } = await postImage(`classify?top=${top}`);
+  if (stale) return;
+  const probabilities = new Array(state.model.classes.length).fill(0);
   for (const p of answer.predictions) probabilities[p.index] = p.probability;
   showPrediction(answer.predictions[0], probabilities);
   const t = answer.timing_ms || {};
@@ -135,8 +138,8 @@ async function classifyNow() {
 /** Fetches every layer's pictures for the current image and draws them. */
 async function visualizeNow() {
   $("#visual-status").textContent = "Updating the layer pictures…";
-  const { model, answer } = await postImage("visualize");
-  if (model !== state.model || !state.hasInk) return;
+  const { answer, stale } = await postImage("visualize");
+  if (stale) return;
   state.visual = answer;
   if (answer.prediction && Array.isArray(answer.probabilities)) {
     showPrediction(answer.prediction, answer.probabilities);
@@ -508,6 +511,7 @@ function clearPad() {
   g.fillStyle = "#000";
   g.fillRect(0, 0, pad.width, pad.height);
   state.hasInk = false;
+  state.input += 1;
   state.photo = null;
   state.visual = null;
   state.tiles = new Map();
