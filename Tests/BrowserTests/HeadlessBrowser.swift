@@ -166,6 +166,31 @@ final class HeadlessBrowser {
         try mouse("mouseReleased", point, buttons: 0)
     }
 
+    /// Draws a stroke through `points` (CSS pixels) with one finger: touch start, moves in
+    /// steps of at most 6 px, touch end (Chromium turns these into Pointer Events of type
+    /// touch). Turns touch emulation on first.
+    func touch(through points: [(x: Double, y: Double)]) throws {
+        guard let first = points.first else { return }
+        try send("Emulation.setTouchEmulationEnabled", ["enabled": true, "maxTouchPoints": 1])
+        func finger(_ type: String, _ point: (x: Double, y: Double)?) throws {
+            let touches = point.map { [["x": $0.x, "y": $0.y]] } ?? []
+            try send("Input.dispatchTouchEvent", ["type": type, "touchPoints": touches])
+        }
+        try finger("touchStart", first)
+        var previous = first
+        for point in points.dropFirst() {
+            let length = hypot(point.x - previous.x, point.y - previous.y)
+            let steps = max(1, Int((length / 6).rounded(.up)))
+            for step in 1...steps {
+                let t = Double(step) / Double(steps)
+                let x = previous.x + t * (point.x - previous.x)
+                try finger("touchMove", (x, previous.y + t * (point.y - previous.y)))
+            }
+            previous = point
+        }
+        try finger("touchEnd", nil)
+    }
+
     /// One `Input.dispatchMouseEvent` of the left button.
     private func mouse(_ type: String, _ point: (x: Double, y: Double), buttons: Int) throws {
         try send(

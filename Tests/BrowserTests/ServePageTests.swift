@@ -3,14 +3,17 @@ import Testing
 
 /// The page of `classify serve` in a real browser: headless Chromium over the DevTools pipe
 /// draws a 7 on the page's pad with synthetic mouse (pointer) events, reads the prediction,
-/// checks every layer picture loaded, takes a screenshot, and checks that a server error is
-/// shown and that the page fits a phone. Skipped, with the reason printed, when Chromium is not
-/// installed or `classify` has no `serve` subcommand.
+/// checks every layer picture loaded, takes a screenshot, checks that a server error is shown,
+/// and that the page fits a phone, where a 1 drawn by touch is predicted. Skipped, with the
+/// reason printed, when Chromium is not installed or `classify` has no `serve` subcommand.
 @Suite struct ServePageTests {
     typealias Support = BrowserTestSupport
 
     /// The viewport of the screenshot, in CSS pixels.
     static let viewport = (width: 1280, height: 1800)
+
+    /// A 1 as fractions of the pad: one slightly slanted stroke.
+    static let one: [(x: Double, y: Double)] = [(0.5, 0.15), (0.55, 0.85)]
 
     /// A 7 as fractions of the pad: the bar, then the stem.
     static let seven: [(x: Double, y: Double)] = [(0.22, 0.2), (0.76, 0.2), (0.44, 0.86)]
@@ -93,7 +96,7 @@ import Testing
 
         try checkScreenshot(browser, folder: folder)
         try checkServerErrorIsShown(browser)
-        try checkPhoneWidth(browser)
+        try checkPhone(browser)
     }
 
     /// Draws a 7 across the pad in one stroke; before the button is released, the prediction
@@ -143,11 +146,37 @@ import Testing
             "the error shown: \(message ?? "none")")
     }
 
-    /// At 360 CSS pixels (a phone) nothing sticks out sideways.
-    func checkPhoneWidth(_ browser: HeadlessBrowser) throws {
+    /// At 360 CSS pixels (a phone) nothing sticks out sideways, and a 1 drawn with a finger
+    /// (touch events) after Clear is predicted.
+    func checkPhone(_ browser: HeadlessBrowser) throws {
         try browser.resize(width: 360, height: 740, mobile: true)
         try browser.waitFor("window.innerWidth === 360", what: "the phone viewport", timeout: 5)
         let width = try browser.evaluate("document.documentElement.scrollWidth")
         #expect((width as? Int).map { $0 <= 360 } == true, "page width at 360 px: \(width ?? "")")
+
+        try browser.evaluate(
+            """
+            document.querySelector('#clear').click();
+            document.querySelector('#pad').scrollIntoView();
+            true
+            """)
+        let rect = try browser.evaluate(
+            """
+            (() => { const r = document.querySelector('#pad').getBoundingClientRect();
+                     return [r.left, r.top, r.width, r.height]; })()
+            """)
+        let box = try #require(rect as? [Double], "the pad's rectangle: \(rect ?? "none")")
+        try #require(box.count == 4 && box[2] > 100, "the pad is \(box)")
+        try browser.touch(
+            through: Self.one.map { (x: box[0] + $0.x * box[2], y: box[1] + $0.y * box[3]) })
+        try browser.waitFor(
+            """
+            document.body.dataset.busy === '0'
+              && document.querySelector('#prediction').dataset.state === 'ok'
+              && document.querySelectorAll('#layers img').length > 0
+            """, what: "the prediction of the 1 drawn by touch", timeout: 20)
+        let predicted = try browser.evaluate("document.querySelector('#prediction').dataset.class")
+        #expect(predicted as? String == "1", "a 1 drawn by touch is predicted \(predicted ?? "")")
+        print("BrowserTests: a 1 drawn by touch at 360 px is predicted \(predicted ?? "nothing")")
     }
 }
