@@ -38,6 +38,7 @@ const state = {
   visual: null,      // the last :visualize answer for the chosen model
   probabilities: [], // one per class, in class order
   tiles: new Map(),  // layer name -> {img, picture} of its feature-map grid ("" the input)
+  hover: null,       // the connection picture's node under the mouse: {c: column, i: node}
 };
 
 /** One request kind at a time: at most one in flight, the latest input sent next. */
@@ -406,6 +407,12 @@ function drawNetwork() {
   });
   drawEdges(g, columns, nodes, size);
   columns.forEach((column, c) => drawColumn(g, column, nodes[c], size, c === columns.length - 1));
+  const hovered = state.hover && nodes[state.hover.c] && nodes[state.hover.c][state.hover.i];
+  if (hovered) {
+    g.strokeStyle = "#d04010";
+    g.lineWidth = 2;
+    g.strokeRect(hovered.x - size / 2 - 2, hovered.y - size / 2 - 2, size + 4, size + 4);
+  }
   columns.forEach((column, c) => {
     g.fillStyle = "#444";
     g.font = "11px system-ui, sans-serif";
@@ -417,10 +424,19 @@ function drawNetwork() {
   canvas.setAttribute("aria-label", "Node-link picture of the network: "
     + columns.map((c) => `${c.label} ${c.type} with ${c.count}`).join(", then "));
   canvas.onmousemove = (event) => {
-    const x = event.clientX - canvas.getBoundingClientRect().left;
-    const c = Math.max(0, Math.min(columns.length - 1, Math.round((x - margin) / spacing)));
-    canvas.title = columnDescription(columns[c]);
+    const box = canvas.getBoundingClientRect();
+    const c = Math.max(0, Math.min(columns.length - 1,
+      Math.round((event.clientX - box.left - margin) / spacing)));
+    const y = event.clientY - box.top;
+    const i = nodes[c].findIndex((p) => Math.abs(p.y - y) <= step / 2);
+    const hover = i >= 0 ? { c, i } : null;
+    canvas.title = columnDescription(columns[c]) + (hover ? ` (node ${i + 1})` : "");
+    if (JSON.stringify(hover) !== JSON.stringify(state.hover)) {
+      state.hover = hover;
+      drawNetwork();
+    }
   };
+  canvas.onmouseleave = () => { state.hover = null; drawNetwork(); };
 }
 
 /** A column's tooltip: its layers and size. */
@@ -430,25 +446,35 @@ function columnDescription(column) {
   return `${names} (${column.type}): ${column.count} ${what}`;
 }
 
-/** Lines between consecutive columns: one-to-one after pooling, all-to-all otherwise. */
+/** Lines between consecutive columns: one-to-one after pooling, all-to-all otherwise; those
+ * of the node under the mouse (state.hover) stand out. */
 function drawEdges(g, columns, nodes, size) {
+  const hover = state.hover;
   for (let c = 1; c < columns.length; c++) {
     const from = nodes[c - 1];
     const to = nodes[c];
     const oneToOne = ONE_TO_ONE_TYPES.has(columns[c].type) && from.length === to.length;
-    const edges = oneToOne ? to.length : from.length * to.length;
-    g.strokeStyle = `rgba(70, 110, 160, ${Math.min(0.6, Math.max(0.04, 25 / edges))})`;
-    g.lineWidth = 1;
-    g.beginPath();
-    to.forEach((b, j) => {
-      const sources = oneToOne ? [from[j]] : from;
-      for (const a of sources) {
-        g.moveTo(a.x + size / 2, a.y);
-        g.lineTo(b.x - size / 2, b.y);
-      }
-    });
-    g.stroke();
+    const pairs = [];
+    to.forEach((b, j) => (oneToOne ? [j] : from.keys()).forEach((k) => pairs.push([k, j])));
+    const alpha = Math.min(0.6, Math.max(0.04, 25 / pairs.length));
+    strokePairs(g, from, to, pairs, size, `rgba(70, 110, 160, ${alpha})`, 1);
+    if (hover && (hover.c === c || hover.c === c - 1)) {
+      const mine = pairs.filter(([k, j]) => (hover.c === c ? j : k) === hover.i);
+      strokePairs(g, from, to, mine, size, "rgba(208, 64, 16, 0.85)", 1.5);
+    }
   }
+}
+
+/** Strokes the lines from `from[k]` to `to[j]` for each [k, j] of `pairs`. */
+function strokePairs(g, from, to, pairs, size, color, width) {
+  g.strokeStyle = color;
+  g.lineWidth = width;
+  g.beginPath();
+  for (const [k, j] of pairs) {
+    g.moveTo(from[k].x + size / 2, from[k].y);
+    g.lineTo(to[j].x - size / 2, to[j].y);
+  }
+  g.stroke();
 }
 
 /** A column's nodes: feature-map tiles when the pictures are in, else plain squares or dots;
