@@ -47,6 +47,20 @@ import Testing
         }
     }
 
+    @Test func aLoneRequestDoesNotWaitForTheWindow() async throws {
+        let seven = try ServerTestSupport.digit("7-png-grey.png")
+        try await RunningServer.with({ $0.batchWindowMilliseconds = 5000 }) { server in
+            for _ in 0..<3 {
+                let start = Date()
+                let answer = try await HTTPClient.post(
+                    port: server.port, "/v1/models/mnist:classify", body: seven)
+                #expect(answer.status == 200)
+                #expect(answer.json["batch_size"] as? Int == 1)
+                #expect(Date().timeIntervalSince(start) < 2.5)
+            }
+        }
+    }
+
     @Test func noBatchingRunsEachRequestAlone() async throws {
         try await RunningServer.with({
             $0.batching = false
