@@ -1,7 +1,6 @@
 import Foundation
+import ImageServer
 import Testing
-
-@testable import ImageServer
 
 /// Dynamic batching: concurrent requests share forward passes, and `--no-batching` runs each
 /// alone; the metrics count them.

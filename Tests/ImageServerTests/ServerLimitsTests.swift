@@ -1,7 +1,6 @@
 import Foundation
+import ImageServer
 import Testing
-
-@testable import ImageServer
 
 /// The limits: body size (413), pixels (413), concurrency (429), request time and draining
 /// (503).
@@ -158,7 +157,8 @@ import Testing
     @Test func drainingRefusesNewWork() async throws {
         let seven = try ServerTestSupport.digit("7-png-grey.png")
         try await RunningServer.with { server in
-            server.server.core.state.beginDraining()
+            server.server.drain()
+            #expect(server.server.isDraining)
             let health = try await HTTPClient.get(port: server.port, "/healthz")
             #expect(health.status == 503)
             #expect(health.json["status"] as? String == "draining")
