@@ -79,8 +79,8 @@ struct Serve: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Threads of a forward pass (TensorMath's SWIFTCNN_THREADS); default: every core.",
-            valueName: "N"))
+            "Threads of a forward pass (TensorMath's SWIFTCNN_THREADS); default: "
+                + "$SWIFTCNN_THREADS, else half the cores.", valueName: "N"))
     var threads: Int?
 
     func validate() throws {
@@ -132,8 +132,18 @@ struct Serve: ParsableCommand {
 
     /// Loads the models and runs the server until SIGTERM or SIGINT.
     func serve() async -> Int32 {
-        // TensorMath reads its thread count once, at its first parallel loop.
-        if let threads { setenv("SWIFTCNN_THREADS", String(threads), 1) }
+        // TensorMath reads its thread count once, at its first parallel loop, before which
+        // this runs. A server's requests already keep the cores busy (HTTP, decoding and
+        // preprocessing run in parallel on every core), while the forward passes run one at a
+        // time: giving a pass every core makes its spinning workers compete with the request
+        // threads (measured with wrk on 2 cores: one thread per pass served more requests at
+        // a lower p99). So a pass gets half the cores unless told otherwise.
+        if let threads {
+            setenv("SWIFTCNN_THREADS", String(threads), 1)
+        } else if getenv("SWIFTCNN_THREADS") == nil {
+            let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+            setenv("SWIFTCNN_THREADS", String(max(1, cores / 2)), 1)
+        }
         let server: ClassificationServer
         do {
             let files =

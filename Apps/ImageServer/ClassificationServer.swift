@@ -118,6 +118,17 @@ public final class ClassificationServer: Sendable {
         try await group.run()
     }
 
+    /// Whether the server is draining: `/healthz` and new `:classify`/`:visualize` requests
+    /// answer 503.
+    public var isDraining: Bool { core.state.draining }
+
+    /// Starts draining without stopping (what a graceful shutdown does first): `/healthz` and
+    /// new work answer 503 while the requests in flight finish, so a load balancer takes the
+    /// server out before ``shutdown()``.
+    public func drain() {
+        core.state.beginDraining()
+    }
+
     /// Begins a graceful shutdown, as SIGTERM does.
     public func shutdown() async {
         shutdownRequested.store(true, ordering: .releasing)

@@ -9,10 +9,15 @@ import TensorMath
 ///
 /// Layers write per-layer state in `forward` (caches for backward, cleared in inference mode;
 /// convolution scratch buffers), so a network must never run two passes at once: every pass of
-/// a model, batched classification and single-image traces alike, runs on this thread. When
-/// the first image of a batch arrives the thread waits up to the batching window for others,
-/// or until `maxBatch` images are queued, then runs them all in one pass. While a pass runs,
-/// the next requests queue, and form the next batch at once if their window has passed.
+/// a model, batched classification and single-image traces alike, runs on this thread.
+///
+/// A request announces itself when it is admitted (``expect()``), before its body is read,
+/// and its ``Ticket`` is spent when its images join the queue. When the first images of a
+/// batch are queued, the thread waits for more only while announced requests are still on
+/// their way, and at most the batching window after the first arrived, or until `maxBatch`
+/// images are queued; then it runs them all in one pass. A lone request therefore never waits
+/// for the window, and under load requests share passes. While a pass runs, the next requests
+/// queue and form the next batch.
 final class InferenceBatcher: @unchecked Sendable {
     /// What a classification job gets back.
     struct Outcome: Sendable {
@@ -62,6 +67,8 @@ final class InferenceBatcher: @unchecked Sendable {
     private let onBatch: @Sendable (Int) -> Void
     private let condition = NSCondition()
     private var pending: [Job] = []
+    /// Requests announced by ``expect()`` whose images have not joined the queue.
+    private var expected = 0
     private var nextID: UInt64 = 0
     private var thread: Thread?
 
@@ -85,19 +92,50 @@ final class InferenceBatcher: @unchecked Sendable {
         thread.start()
     }
 
+    /// A request's announcement (``expect()``): spent when its images are queued, or
+    /// withdrawn by ``settle(_:)`` when it ends without queueing any.
+    final class Ticket: @unchecked Sendable {
+        /// Whether the ticket still counts in ``InferenceBatcher/expected``; guarded by the
+        /// batcher's lock.
+        fileprivate var open = true
+    }
+
+    /// Announces a request that will queue images soon (call it when the request is admitted,
+    /// before reading its body), so that a batch waits for it.
+    func expect() -> Ticket {
+        condition.withLock { expected += 1 }
+        return Ticket()
+    }
+
+    /// Withdraws `ticket` if it was not spent (the request failed before queueing images).
+    func settle(_ ticket: Ticket) {
+        condition.withLock { spend(ticket) }
+    }
+
+    /// Marks `ticket` spent; wakes the thread, which may stop waiting for it. Under the lock.
+    private func spend(_ ticket: Ticket?) {
+        guard let ticket, ticket.open else { return }
+        ticket.open = false
+        expected -= 1
+        condition.signal()
+    }
+
     /// Runs `images` (prepared by the model's pipeline) in a forward pass, with others if they
     /// arrive within the window; returns their probabilities. Cancelling the calling task
     /// removes the images from the queue if their pass has not started.
-    func classify(_ images: [Image]) async throws -> Outcome {
-        try await submit { .classify(images, $0) }
+    /// - Parameter ticket: The request's announcement, spent now.
+    func classify(_ images: [Image], ticket: Ticket? = nil) async throws -> Outcome {
+        try await submit(ticket) { .classify(images, $0) }
     }
 
     /// Runs one prepared image alone, recording every layer's output.
-    func trace(_ image: Image) async throws -> TraceOutcome {
-        try await submit { .trace(image, $0) }
+    func trace(_ image: Image, ticket: Ticket? = nil) async throws -> TraceOutcome {
+        try await submit(ticket) { .trace(image, $0) }
     }
 
-    private func submit<T>(_ make: (CheckedContinuation<T, Error>) -> Work) async throws -> T {
+    private func submit<T>(
+        _ ticket: Ticket?, _ make: (CheckedContinuation<T, Error>) -> Work
+    ) async throws -> T {
         let id: UInt64 = condition.withLock {
             nextID += 1
             return nextID
@@ -105,6 +143,7 @@ final class InferenceBatcher: @unchecked Sendable {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 condition.withLock {
+                    spend(ticket)
                     if Task.isCancelled {
                         continuation.resume(throwing: CancellationError())
                         return
@@ -144,7 +183,7 @@ final class InferenceBatcher: @unchecked Sendable {
             while pending.isEmpty { condition.wait() }
             if case .trace = pending[0].work { return [pending.removeFirst()] }
             let deadline = pending[0].queued + window
-            while queuedImages() < maxBatch, Self.now() < deadline {
+            while queuedImages() < maxBatch, expected > 0, Self.now() < deadline {
                 _ = condition.wait(until: Date(timeIntervalSinceNow: deadline - Self.now()))
                 if pending.isEmpty { break }  // cancelled while waiting
             }

@@ -1,8 +1,12 @@
 /// SHA-256 (FIPS 180-4) of a byte buffer, for a model's version: the first 12 hex digits of its
 /// file's digest. (The build has no crypto library; this is the plain algorithm.)
-enum SHA256 {
+///
+/// ```swift
+/// let hex = Array("abc".utf8).withUnsafeBytes { SHA256.hex($0) }   // "ba7816bf…"
+/// ```
+public enum SHA256 {
     /// The 32-byte digest of `bytes`.
-    static func digest(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+    public static func digest(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
         var h: [UInt32] = [
             0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a,
             0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
@@ -53,8 +57,8 @@ enum SHA256 {
         }
     }
 
-    /// The digest as lowercase hex.
-    static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
+    /// The digest as 64 lowercase hex digits.
+    public static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
         digest(bytes).map { byte in
             let digits = Array("0123456789abcdef")
             return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])

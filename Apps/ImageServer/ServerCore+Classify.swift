@@ -7,7 +7,7 @@ extension ServerCore {
     /// `POST /v1/models/{name}:classify[?top=K]`: one raw image, or a JSON batch
     /// `{"images": [base64, ...], "top": K}`.
     func classify(_ request: Request, modelName: String) async -> Response {
-        await admitted(request, modelName: modelName) { model, deadline, start in
+        await admitted(request, modelName: modelName) { model, ticket, deadline, start in
             let kind = try ImageUpload.kind(contentType: request.headers[.contentType])
             let top = try Self.top(request.uri.queryParameters["top"].map(String.init))
             let body = try await RequestBodyReader.read(
@@ -15,23 +15,26 @@ extension ServerCore {
             switch kind {
             case .image:
                 return try await self.classifyImage(
-                    body, model: model, top: top, deadline: deadline, start: start)
+                    body, model: model, ticket: ticket, top: top, deadline: deadline,
+                    start: start)
             case .json:
                 return try await self.classifyBatch(
-                    body, model: model, top: top, deadline: deadline, start: start)
+                    body, model: model, ticket: ticket, top: top, deadline: deadline,
+                    start: start)
             }
         }
     }
 
     /// The answer for one raw image: its ranking and the size of the pass it rode in.
     private func classifyImage(
-        _ body: [UInt8], model: ServedModel, top: Int, deadline: Double, start: Double
+        _ body: [UInt8], model: ServedModel, ticket: InferenceBatcher.Ticket, top: Int,
+        deadline: Double, start: Double
     ) async throws -> Response {
         let image = try ImageUpload.prepared(
             body, source: "the request body", maxPixels: configuration.maxPixels,
             pipeline: model.classifier.pipeline)
         let outcome = try await Self.within(deadline) {
-            try await model.batcher.classify([image.prepared])
+            try await model.batcher.classify([image.prepared], ticket: ticket)
         }
         return ServerResponder.json(
             ClassifyResponses.Single(
@@ -46,7 +49,8 @@ extension ServerCore {
     /// The answer for a JSON batch: a ranking or an error per image, in order; the images
     /// that decode run in one job (one forward pass unless it exceeds the batch limit).
     private func classifyBatch(
-        _ body: [UInt8], model: ServedModel, top queryTop: Int, deadline: Double, start: Double
+        _ body: [UInt8], model: ServedModel, ticket: InferenceBatcher.Ticket, top queryTop: Int,
+        deadline: Double, start: Double
     ) async throws -> Response {
         let batch = try ImageUpload.batch(body, maxImages: configuration.maxImagesPerRequest)
         let top = try batch.top.map { try Self.top(String($0)) } ?? queryTop
@@ -69,7 +73,7 @@ extension ServerCore {
         if !prepared.isEmpty {
             let images = prepared
             let outcome = try await Self.within(deadline) {
-                try await model.batcher.classify(images)
+                try await model.batcher.classify(images, ticket: ticket)
             }
             var rows = outcome.probabilities.makeIterator()
             for index in results.indices where results[index] == nil {

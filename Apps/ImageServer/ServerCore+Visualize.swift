@@ -6,7 +6,7 @@ import ImageClassification
 extension ServerCore {
     /// `POST /v1/models/{name}:visualize`: one image (raw, or a JSON batch of one).
     func visualize(_ request: Request, modelName: String) async -> Response {
-        await admitted(request, modelName: modelName) { model, deadline, start in
+        await admitted(request, modelName: modelName) { model, ticket, deadline, start in
             let kind = try ImageUpload.kind(contentType: request.headers[.contentType])
             var body = try await RequestBodyReader.read(
                 request, limit: self.configuration.maxBodyBytes, deadline: deadline)
@@ -18,7 +18,7 @@ extension ServerCore {
                 body, source: "the request body", maxPixels: self.configuration.maxPixels,
                 pipeline: model.classifier.pipeline)
             let outcome = try await Self.within(deadline) {
-                try await model.batcher.trace(image.prepared)
+                try await model.batcher.trace(image.prepared, ticket: ticket)
             }
             let pictures = try NetworkVisualization.Pictures(
                 outcome.trace, classifier: model.classifier)

@@ -70,7 +70,9 @@ final class ServerCore: Sendable {
     /// timeout, the in-flight gauge, and the request counter and latency by model and status.
     func admitted(
         _ request: Request, modelName: String,
-        _ body: (ServedModel, _ deadline: Double, _ start: Double) async throws -> Response
+        _ body:
+            (ServedModel, InferenceBatcher.Ticket, _ deadline: Double, _ start: Double)
+            async throws -> Response
     ) async -> Response {
         let start = InferenceBatcher.now()
         let clock = ContinuousClock.now
@@ -89,11 +91,14 @@ final class ServerCore: Sendable {
                         + "(--max-concurrent); retry later")
             }
             metrics.started()
+            let ticket = model.batcher.expect()
             defer {
+                model.batcher.settle(ticket)
                 metrics.finished()
                 state.release()
             }
-            response = try await body(model, start + configuration.requestTimeout, start)
+            response = try await body(
+                model, ticket, start + configuration.requestTimeout, start)
         } catch let error as APIError {
             response = ServerResponder.error(error)
         } catch {

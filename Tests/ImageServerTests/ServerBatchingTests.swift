@@ -1,7 +1,6 @@
 import Foundation
+import ImageServer
 import Testing
-
-@testable import ImageServer
 
 /// Dynamic batching: concurrent requests share forward passes, and `--no-batching` runs each
 /// alone; the metrics count them.
@@ -44,6 +43,20 @@ import Testing
             let count = passes.flatMap { Int(Double($0.split(separator: " ").last ?? "") ?? 0) }
             #expect((count ?? 16) < 16, "\(passes ?? "no batch count")")
             #expect(metrics.contains("classify_inflight_requests 0.0"))
+        }
+    }
+
+    @Test func aLoneRequestDoesNotWaitForTheWindow() async throws {
+        let seven = try ServerTestSupport.digit("7-png-grey.png")
+        try await RunningServer.with({ $0.batchWindowMilliseconds = 5000 }) { server in
+            for _ in 0..<3 {
+                let start = Date()
+                let answer = try await HTTPClient.post(
+                    port: server.port, "/v1/models/mnist:classify", body: seven)
+                #expect(answer.status == 200)
+                #expect(answer.json["batch_size"] as? Int == 1)
+                #expect(Date().timeIntervalSince(start) < 2.5)
+            }
         }
     }
 

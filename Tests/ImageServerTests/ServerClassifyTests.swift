@@ -1,7 +1,6 @@
 import Foundation
+import ImageServer
 import Testing
-
-@testable import ImageServer
 
 /// `:classify` with raw images and JSON batches: the answers equal `classify`'s, and bad input
 /// gets its status without hurting the server.

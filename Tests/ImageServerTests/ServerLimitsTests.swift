@@ -1,7 +1,6 @@
 import Foundation
+import ImageServer
 import Testing
-
-@testable import ImageServer
 
 /// The limits: body size (413), pixels (413), concurrency (429), request time and draining
 /// (503).
@@ -90,15 +89,25 @@ import Testing
 
     @Test func requestTimeoutWhileQueued() async throws {
         let seven = try ServerTestSupport.digit("7-png-grey.png")
-        // The batch window (3 s) outlasts the request timeout (0.3 s).
+        // The batch window (3 s) outlasts the request timeout (0.3 s), and a second request,
+        // still sending its body, keeps the batcher waiting for it.
         try await RunningServer.with({
             $0.requestTimeout = 0.3
             $0.batchWindowMilliseconds = 3000
         }) { server in
+            let slow = try LoopbackConnection(port: server.port)
+            try slow.sendHead(
+                "POST", Self.path, headers: [("Content-Type", "image/png")],
+                bodyLength: seven.count)
+            try slow.send(Array(seven.prefix(10)))
+            try await Self.waitForInflight(1, port: server.port)
+
             let start = Date()
             let answer = try await HTTPClient.post(port: server.port, Self.path, body: seven)
             #expect(answer.status == 503)
             #expect(answer.errorCode == "unavailable")
+            let message = (answer.json["error"] as? [String: Any])?["message"] as? String
+            #expect(message?.contains("--request-timeout") == true)
             #expect(Date().timeIntervalSince(start) < 2.5)
         }
     }
@@ -148,7 +157,8 @@ import Testing
     @Test func drainingRefusesNewWork() async throws {
         let seven = try ServerTestSupport.digit("7-png-grey.png")
         try await RunningServer.with { server in
-            server.server.core.state.beginDraining()
+            server.server.drain()
+            #expect(server.server.isDraining)
             let health = try await HTTPClient.get(port: server.port, "/healthz")
             #expect(health.status == 503)
             #expect(health.json["status"] as? String == "draining")

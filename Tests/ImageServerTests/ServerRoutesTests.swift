@@ -1,7 +1,6 @@
 import Foundation
+import ImageServer
 import Testing
-
-@testable import ImageServer
 
 /// The GET endpoints, the page's files, and the answers for unknown paths and wrong methods.
 @Suite struct ServerRoutesTests {

@@ -1,7 +1,6 @@
 import Foundation
+import ImageServer
 import Testing
-
-@testable import ImageServer
 
 /// The built executables, the bundled model, sample digits, and an in-process server on a free
 /// port for the end-to-end tests.

@@ -1,8 +1,7 @@
 import Datasets
 import Foundation
+import ImageServer
 import Testing
-
-@testable import ImageServer
 
 /// `:visualize` answers the pictures `classify --visualize` writes, pixel for pixel.
 @Suite struct ServerVisualizeTests {
