@@ -161,6 +161,11 @@ final class HeadlessBrowser {
         if release { try releaseMouse(at: last) }
     }
 
+    /// Moves the mouse to `point` with no button down (hovering).
+    func hover(at point: (x: Double, y: Double)) throws {
+        try mouse("mouseMoved", point, buttons: 0)
+    }
+
     /// Releases the left mouse button at `point`.
     func releaseMouse(at point: (x: Double, y: Double)) throws {
         try mouse("mouseReleased", point, buttons: 0)

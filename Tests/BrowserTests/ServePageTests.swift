@@ -120,8 +120,20 @@ import Testing
         try browser.releaseMouse(at: points[points.count - 1])
     }
 
-    /// A valid PNG of the viewport, written to the committed picture only when asked.
+    /// A valid PNG of the viewport, written to the committed picture only when asked; the mouse
+    /// points at the middle of the connection picture, so one node's lines stand out.
     func checkScreenshot(_ browser: HeadlessBrowser, folder: URL) throws {
+        let rect = try browser.evaluate(
+            """
+            (() => { const r = document.querySelector('#network').getBoundingClientRect();
+                     return [r.left, r.top, r.width, r.height]; })()
+            """)
+        let box = try #require(rect as? [Double], "the network's rectangle: \(rect ?? "none")")
+        try #require(box.count == 4 && box[2] > 100, "the network picture is \(box)")
+        try browser.hover(at: (box[0] + box[2] / 2, box[1] + box[3] * 0.45))
+        try browser.waitFor(
+            "document.querySelector('#network').title.includes('node')",
+            what: "the connection picture's hover", timeout: 5)
         let png = try browser.screenshot()
         let size = Support.pngSize(png)
         #expect(size?.width == Self.viewport.width && size?.height == Self.viewport.height)
