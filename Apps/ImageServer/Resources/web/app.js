@@ -12,6 +12,8 @@
 
 /** Most nodes drawn for one dense layer in the connection picture. */
 const UNIT_CAP = 24;
+/** Most nodes drawn for one layer of feature maps in the connection picture. */
+const MAP_CAP = 32;
 /** Width of a stroke on the 280x280 drawing pad (MNIST strokes are ~2.5 of 28 pixels). */
 const STROKE_WIDTH = 20;
 /** Layer types that start a new column in the connection picture; others fold into it. */
@@ -337,7 +339,7 @@ function loadTiles(answer) {
 function networkColumns(info) {
   const input = info.input || { channels: 1 };
   const columns = [{ label: "input", type: "Input", count: input.channels,
-    shown: input.channels, names: [INPUT_KEY] }];
+    shown: Math.min(input.channels, MAP_CAP), names: [INPUT_KEY] }];
   const layers = (info.layers || []).filter((l) => l.name && l.type !== "Sequential");
   const blocks = layers.filter((l) => l.type === "Residual").map((l) => `${l.name}.`);
   for (const layer of layers) {
@@ -346,7 +348,7 @@ function networkColumns(info) {
     if (COLUMN_TYPES.has(layer.type) && shape.length >= 1) {
       const count = shape[0];
       columns.push({ label: layer.name, type: layer.type, count,
-        shown: shape.length === 1 ? Math.min(count, UNIT_CAP) : count,
+        shown: Math.min(count, shape.length === 1 ? UNIT_CAP : MAP_CAP),
         names: [layer.name], dense: shape.length === 1 });
     } else if (columns.length > 1) {
       columns[columns.length - 1].names.push(layer.name);
@@ -669,6 +671,7 @@ function fmt(value) {
 
 function start() {
   $("#unit-cap").textContent = String(UNIT_CAP);
+  $("#map-cap").textContent = String(MAP_CAP);
   $("#model").addEventListener("change", (event) => chooseModel(event.target.value));
   setUpPad();
   setUpPhotos();
