@@ -258,6 +258,7 @@ function showBars(probabilities) {
   const classes = state.model ? state.model.classes : [];
   const best = probabilities.indexOf(Math.max(...probabilities));
   const list = $("#probabilities");
+  list.style.setProperty("--name-chars", String(Math.max(1, ...classes.map((c) => c.length))));
   list.replaceChildren(...classes.map((name, i) => {
     const p = probabilities[i] || 0;
     const item = document.createElement("li");
