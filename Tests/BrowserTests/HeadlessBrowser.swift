@@ -161,6 +161,17 @@ final class HeadlessBrowser {
         if release { try releaseMouse(at: last) }
     }
 
+    /// Drags the file at `path` from outside the page and drops it at `point` (drag enter,
+    /// drag over, drop: the page sees HTML drag-and-drop events with the file).
+    func dropFile(_ path: String, at point: (x: Double, y: Double)) throws {
+        let data: DevToolsPipe.Object = ["items": [], "files": [path], "dragOperationsMask": 1]
+        for type in ["dragEnter", "dragOver", "drop"] {
+            try send(
+                "Input.dispatchDragEvent",
+                ["type": type, "x": point.x, "y": point.y, "data": data])
+        }
+    }
+
     /// Moves the mouse to `point` with no button down (hovering).
     func hover(at point: (x: Double, y: Double)) throws {
         try mouse("mouseMoved", point, buttons: 0)

@@ -3,9 +3,10 @@ import Testing
 
 /// The page of `classify serve` in a real browser: headless Chromium over the DevTools pipe
 /// draws a 7 on the page's pad with synthetic mouse (pointer) events, reads the prediction,
-/// checks every layer picture loaded, takes a screenshot, checks that a server error is shown,
-/// and that the page fits a phone, where a 1 drawn by touch is predicted. Skipped, with the
-/// reason printed, when Chromium is not installed or `classify` has no `serve` subcommand.
+/// checks every layer picture loaded, takes a screenshot, drops the drawing as a PNG file,
+/// checks that a server error is shown, and that the page fits a phone, where a 1 drawn by
+/// touch is predicted. Skipped, with the reason printed, when Chromium is not installed or
+/// `classify` has no `serve` subcommand.
 @Suite struct ServePageTests {
     typealias Support = BrowserTestSupport
 
@@ -95,6 +96,7 @@ import Testing
         #expect(bars as? Int == 10, "one bar per class: \(bars ?? "none")")
 
         try checkScreenshot(browser, folder: folder)
+        try checkDroppedFile(browser, folder: folder)
         try checkServerErrorIsShown(browser)
         try checkPhone(browser)
     }
@@ -144,6 +146,36 @@ import Testing
             at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try png.write(to: url)
         print("BrowserTests: wrote the screenshot to \(url.path)")
+    }
+
+    /// The pad's drawing saved as a PNG file, Clear, then that file dropped on the pad: the
+    /// page sends the file and predicts the 7 again.
+    func checkDroppedFile(_ browser: HeadlessBrowser, folder: URL) throws {
+        let url = try browser.evaluate("document.querySelector('#pad').toDataURL('image/png')")
+        let base64 = try #require(
+            (url as? String)?.split(separator: ",").last, "the pad as a data URL: \(url ?? "")")
+        let png = try #require(Data(base64Encoded: String(base64)), "the pad's PNG")
+        let file = folder.appendingPathComponent("drawn-seven.png")
+        try png.write(to: file)
+
+        try browser.evaluate("document.querySelector('#clear').click(); true")
+        let rect = try browser.evaluate(
+            """
+            (() => { const r = document.querySelector('#pad').getBoundingClientRect();
+                     return [r.left + r.width / 2, r.top + r.height / 2]; })()
+            """)
+        let centre = try #require(rect as? [Double], "the pad's centre: \(rect ?? "none")")
+        try #require(centre.count == 2)
+        try browser.dropFile(file.path, at: (centre[0], centre[1]))
+        try browser.waitFor(
+            """
+            document.body.dataset.busy === '0'
+              && document.querySelector('#prediction').dataset.state === 'ok'
+              && document.querySelectorAll('#layers img').length > 0
+            """, what: "the prediction of the dropped file", timeout: 20)
+        let predicted = try browser.evaluate("document.querySelector('#prediction').dataset.class")
+        #expect(predicted as? String == "7", "the dropped 7 is predicted \(predicted ?? "")")
+        print("BrowserTests: the dropped PNG of the drawing is predicted \(predicted ?? "nothing")")
     }
 
     /// A file that is no image: the server's JSON error (415) is shown on the page.
