@@ -7,7 +7,8 @@
 //   POST /v1/models/{name}:visualize        image body -> {"layers": [...], "input": ..., ...}
 //
 // The page exposes its state for tests: #prediction's data-class, data-probability and
-// data-state ("empty", "pending", "ok", "error"); #layers holds one <img> per layer picture.
+// data-state ("empty", "pending", "ok", "error"); body's data-busy ("1" while a request is in
+// flight or due); #layers holds one <img> per layer picture.
 "use strict";
 
 /** Most nodes drawn for one dense layer in the connection picture. */
@@ -37,7 +38,6 @@ const state = {
   input: 0,          // counts Clears and photos: an answer for an earlier input is dropped
   photo: null,       // a dropped/chosen image file, sent as is (null: send the pad)
   drawing: null,     // the pointer id and last point of the stroke in progress
-  visual: null,      // the last :visualize answer for the chosen model
   probabilities: [], // one per class, in class order
   tiles: new Map(),  // layer name -> {img, picture} of its feature-map grid ("" the input)
   hover: null,       // the connection picture's node under the mouse: {c: column, i: node}
@@ -143,7 +143,6 @@ async function visualizeNow() {
   $("#visual-status").textContent = "Updating the layer pictures…";
   const { answer, stale } = await postImage("visualize");
   if (stale) return;
-  state.visual = answer;
   if (answer.prediction && Array.isArray(answer.probabilities)) {
     showPrediction(answer.prediction, answer.probabilities);
   }
@@ -183,7 +182,6 @@ function chooseModel(name) {
   const url = new URL(window.location.href);
   url.searchParams.set("model", name);
   window.history.replaceState(null, "", url);
-  state.visual = null;
   state.tiles = new Map();
   showModelInfo(state.model);
   showBars(new Array(state.model.classes.length).fill(0));
@@ -542,7 +540,6 @@ function clearPad() {
   state.hasInk = false;
   state.input += 1;
   state.photo = null;
-  state.visual = null;
   state.tiles = new Map();
   state.probabilities = [];
   const prediction = $("#prediction");
