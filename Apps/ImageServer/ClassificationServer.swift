@@ -93,7 +93,10 @@ public final class ClassificationServer: Sendable {
             responder: ServerResponder(core: core),
             server: .http1(
                 configuration: .init(
-                    idleTimeout: .milliseconds(Int64(configuration.requestTimeout * 1000)))),
+                    additionalChannelHandlers: [
+                        ExpectContinueHandler(maxBodyBytes: configuration.maxBodyBytes)
+                    ],
+                    idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)))),
             configuration: ApplicationConfiguration(
                 address: .hostname(host, port: configuration.port),
                 serverName: "SwiftCNN classify serve"),

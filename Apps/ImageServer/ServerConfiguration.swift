@@ -18,7 +18,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// queued or running); one more is answered 429 `too_many_requests`. Default 256.
     public var maxConcurrent: Int
     /// How long a request may take from its first byte to its answer, in seconds; past it the
-    /// answer is 503 `unavailable`. Also the idle timeout of a connection. Default 30.
+    /// answer is 503 `unavailable` (checked as the body streams in and while it is queued). A
+    /// connection that sends nothing for a second longer is closed (``idleTimeout``): a
+    /// client that stops mid-body is cut off. Default 30.
     public var requestTimeout: Double
     /// How long a batcher waits, in milliseconds, after the first image of a batch arrives for
     /// more to join it. Default 2.
@@ -45,6 +47,9 @@ public struct ServerConfiguration: Sendable, Equatable {
         batching = true
         maxImagesPerRequest = 256
     }
+
+    /// How long a connection may stay silent, in seconds: the request timeout and a second.
+    public var idleTimeout: Double { requestTimeout + 1 }
 
     /// The most images a batcher puts in one forward pass: 1 without batching.
     var effectiveMaxBatch: Int { batching ? max(1, maxBatch) : 1 }

@@ -95,6 +95,25 @@ import Testing
         }
     }
 
+    @Test func expectContinueGetsAGoAhead() async throws {
+        let seven = try ServerTestSupport.digit("7-png-grey.png")
+        try await RunningServer.with { server in
+            let (interim, final) = try await HTTPClient.onThread {
+                let connection = try LoopbackConnection(port: server.port)
+                try connection.sendHead(
+                    "POST", "/v1/models/mnist:classify",
+                    headers: [("Content-Type", "image/png"), ("Expect", "100-continue")],
+                    bodyLength: seven.count)
+                let interim = try connection.readAnswer()  // sent before the body
+                try connection.send(seven)
+                return (interim, try connection.readAnswer())
+            }
+            #expect(interim.status == 100)
+            #expect(final.status == 200)
+            #expect(Self.ranking(final.json["predictions"]).first?.0 == "7")
+        }
+    }
+
     @Test func jsonBatchWithOneCorruptImage() async throws {
         let seven = try ServerTestSupport.digit("7-png-grey.png")
         let three = try ServerTestSupport.digit("3-jpeg-baseline.jpg")
