@@ -63,40 +63,45 @@ final class ChildProcess {
         self.pid = pid
     }
 
-    /// Whether the child has not exited yet (reaps it if it has).
-    var isRunning: Bool {
-        if status != nil { return false }
-        var raw: Int32 = 0
-        let reaped = waitpid(pid, &raw, WNOHANG)
-        guard reaped == pid else { return reaped == 0 }
-        status = Self.decode(raw)
-        return false
+    /// Whether the child has not exited yet.
+    var isRunning: Bool { status == nil && !hasExited }
+
+    /// Whether the child has exited, looked at without reaping it (`WNOWAIT`): until it is
+    /// reaped its id, and so its process group's, cannot be reused by another process, so
+    /// signalling the group cannot reach anyone else's.
+    private var hasExited: Bool {
+        var info = siginfo_t()
+        let result = waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT)
+        return result != 0 || info._sifields._sigchld.si_pid == pid
     }
 
-    /// Waits at most `timeout` seconds for the child to exit; returns its status, or `nil`.
+    /// Waits at most `timeout` seconds for the child to exit; then ends what is left of its
+    /// process group and reaps it. Returns its status, or `nil` if it is still running.
     @discardableResult
     func wait(timeout: TimeInterval) -> Int32? {
+        if let status { return status }
         let deadline = Date().addingTimeInterval(timeout)
-        while isRunning {
+        while !hasExited {
             if Date() >= deadline { return nil }
             usleep(20_000)
         }
+        _ = Glibc.kill(-pid, SIGKILL)  // helpers left in its group (Chromium's)
+        var raw: Int32 = 0
+        while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
+        status = Self.decode(raw)
         return status
     }
 
     /// Ends the child's whole process group (Chromium's helpers too): SIGTERM, then SIGKILL
     /// after `grace` seconds; reaps the child. Safe to call more than once.
     func kill(grace: TimeInterval = 3) {
-        guard isRunning else {
-            _ = Glibc.kill(-pid, SIGKILL)  // helpers the child left behind
-            return
-        }
-        _ = Glibc.kill(-pid, SIGTERM)
-        if wait(timeout: grace) == nil {
+        guard status == nil else { return }
+        if !hasExited {
+            _ = Glibc.kill(-pid, SIGTERM)
+            if wait(timeout: grace) != nil { return }
             _ = Glibc.kill(-pid, SIGKILL)
-            wait(timeout: 5)
         }
-        _ = Glibc.kill(-pid, SIGKILL)
+        wait(timeout: 5)
     }
 
     /// A `waitpid` status as an exit code (128 + the signal for a killed child).
