@@ -549,6 +549,7 @@ function clearPad() {
   delete prediction.dataset.probability;
   $("#timing").textContent = "";
   $("#visual-status").textContent = "Draw a digit to see them.";
+  clearError();
   if (state.model) showBars(new Array(state.model.classes.length).fill(0));
   showLayers(null);
   drawNetwork();
