@@ -118,6 +118,7 @@ public final class ClassificationServer: Sendable {
                 logger: logger))
         self.group.withLock { $0 = group }
         if shutdownRequested.load(ordering: .acquiring) { await group.triggerGracefulShutdown() }
+        defer { for model in core.models { model.batcher.stop() } }
         try await group.run()
     }
 

@@ -69,8 +69,9 @@ final class InferenceBatcher: @unchecked Sendable {
     private var pending: [Job] = []
     /// Requests announced by ``expect()`` whose images have not joined the queue.
     private var expected = 0
+    /// Set by ``stop()``: the thread ends once the queue is empty.
+    private var stopped = false
     private var nextID: UInt64 = 0
-    private var thread: Thread?
 
     /// Creates the batcher of `classifier` and starts its thread.
     /// - Parameters:
@@ -85,10 +86,9 @@ final class InferenceBatcher: @unchecked Sendable {
         self.maxBatch = max(1, maxBatch)
         self.window = max(0, window)
         self.onBatch = onBatch
-        let thread = Thread { [unowned self] in self.loop() }
+        let thread = Thread { [self] in self.loop() }
         thread.name = "classify-batcher"
         thread.stackSize = 8 << 20
-        self.thread = thread
         thread.start()
     }
 
@@ -144,7 +144,7 @@ final class InferenceBatcher: @unchecked Sendable {
             try await withCheckedThrowingContinuation { continuation in
                 condition.withLock {
                     spend(ticket)
-                    if Task.isCancelled {
+                    if Task.isCancelled || stopped {
                         continuation.resume(throwing: CancellationError())
                         return
                     }
@@ -166,21 +166,33 @@ final class InferenceBatcher: @unchecked Sendable {
         removed?.work.fail(CancellationError())
     }
 
-    /// The thread: takes a batch, runs it, forever.
+    /// Ends the thread once the jobs already queued have run (when the server has stopped);
+    /// later jobs fail.
+    func stop() {
+        condition.withLock {
+            stopped = true
+            condition.signal()
+        }
+    }
+
+    /// The thread: takes a batch, runs it, until stopped.
     private func loop() {
-        while true {
-            let batch = nextBatch()
+        while let batch = nextBatch() {
             run(batch)
         }
     }
 
     /// Waits for work, then for the window, and takes the jobs of the next pass: one trace,
-    /// or classification jobs up to `maxBatch` images (at least one job).
-    private func nextBatch() -> [Job] {
+    /// or classification jobs up to `maxBatch` images (at least one job); `nil` once stopped
+    /// with nothing queued.
+    private func nextBatch() -> [Job]? {
         condition.lock()
         defer { condition.unlock() }
         while true {
-            while pending.isEmpty { condition.wait() }
+            while pending.isEmpty {
+                if stopped { return nil }
+                condition.wait()
+            }
             if case .trace = pending[0].work { return [pending.removeFirst()] }
             let deadline = pending[0].queued + window
             while queuedImages() < maxBatch, expected > 0, Self.now() < deadline {
