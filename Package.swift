@@ -27,7 +27,15 @@ let package = Package(
         .executable(name: "skip-connections", targets: ["SkipConnectionsCommand"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // Packages/TensorMath
@@ -104,10 +112,28 @@ let package = Package(
             ],
             path: "Apps/MNIST"
         ),
+        // `classify serve`: the HTTP inference service (Hummingbird 2) and its web page.
+        .target(
+            name: "ImageServer",
+            dependencies: [
+                "ImageClassification", "ImageModels", "NeuralNet", "Checkpoints", "Datasets",
+                "TensorMath",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Apps/ImageServer",
+            resources: [.copy("Resources/web")]
+        ),
         .executableTarget(
             name: "ClassifyCommand",
             dependencies: [
-                "ImageClassification",
+                "ImageClassification", "ImageServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Apps/Classify",
@@ -158,6 +184,15 @@ let package = Package(
             ],
             path: "Tests/AppTests"
         ),
+        // `classify serve` end to end over loopback (in-process and the real binary).
+        .testTarget(
+            name: "ImageServerTests",
+            dependencies: [
+                "ImageServer", "ImageClassification", "Datasets", "TensorMath",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Tests/ImageServerTests"
+        ),
         // End-to-end tests of the packages working together and of the apps.
         .testTarget(
             name: "IntegrationTests",
@@ -168,6 +203,9 @@ let package = Package(
             path: "Tests/IntegrationTests",
             exclude: ["Fixtures"]
         ),
+        // The page of `classify serve` in headless Chromium (skipped without Chromium). It runs
+        // the built `classify` as a child process, so it links nothing of the project.
+        .testTarget(name: "BrowserTests", path: "Tests/BrowserTests"),
     ],
     swiftLanguageModes: [.v5]
 )

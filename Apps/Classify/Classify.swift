@@ -3,7 +3,8 @@ import Foundation
 import ImageClassification
 
 /// The `classify` command: `classify [--model FILE] [--top K] [--json] IMAGE...`, or
-/// `classify --visualize DIR IMAGE` to also draw what each layer sees.
+/// `classify --visualize DIR IMAGE` to also draw what each layer sees. (`classify serve ...`
+/// is ``Serve``, dispatched by `main.swift`.)
 ///
 /// Exit status: 0 when every image was classified, 1 when an image or the model could not be
 /// read (the other images are still classified), 2 for a usage error.
@@ -28,6 +29,9 @@ struct Classify: ParsableCommand {
             Exit status: 0 if every image was classified, 1 if a file or the model could not \
             be read (the other images are still classified) or DIR could not be written, 2 for \
             a usage error.
+
+            `classify serve` runs an HTTP service and a web page for the models instead: see \
+            `classify serve --help`.
             """)
 
     @Option(

@@ -1,8 +1,13 @@
-// classify: prints what each image shows, with its probability. See Classify.swift.
+// classify: prints what each image shows, with its probability (Classify.swift); `classify
+// serve ...` runs the HTTP service instead (Serve.swift).
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-exit(Classify.main(arguments: Array(CommandLine.arguments.dropFirst())))
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "serve" {
+    exit(await Serve.main(arguments: Array(arguments.dropFirst())))
+}
+exit(Classify.main(arguments: arguments))

@@ -89,8 +89,11 @@ extension ImageClassifier {
         try trace(prepared: pipeline.preparedImage(image))
     }
 
-    /// The trace of an image already prepared by ``pipeline``.
-    func trace(prepared: Image) throws -> ClassificationTrace {
+    /// The trace of an image already prepared by ``pipeline``
+    /// (``PreprocessingPipeline/preparedImage(_:)``): `classify serve` prepares images in
+    /// parallel and runs only the network one image at a time.
+    /// - Throws: The errors of ``probabilities(forInput:)``.
+    public func trace(prepared: Image) throws -> ClassificationTrace {
         let input = try prepared.tensor(normalization: pipeline.normalization)
         let layers = try network.forwardTrace(input)
         return ClassificationTrace(
@@ -101,8 +104,18 @@ extension ImageClassifier {
     /// The rankings of prepared images, run through the network in one batch.
     func rankings(of prepared: [Image], top: Int) throws -> [[ClassPrediction]] {
         guard !prepared.isEmpty else { return [] }
+        return ranked(try probabilities(prepared: prepared), top: top)
+    }
+
+    /// The class probabilities of images already prepared by ``pipeline``
+    /// (``PreprocessingPipeline/preparedImage(_:)``), normalized and run through the network
+    /// in one batch: `[prepared.count, classNames.count]`. What `classify` and `classify
+    /// serve`'s batches run.
+    /// - Throws: ``Datasets/DatasetError`` for an empty list or images of different sizes;
+    ///   the errors of ``probabilities(forInput:)``.
+    public func probabilities(prepared: [Image]) throws -> Tensor {
         let input = try Image.tensor(stacking: prepared, normalization: pipeline.normalization)
-        return ranked(try probabilities(forInput: input), top: top)
+        return try probabilities(forInput: input)
     }
 
     /// Each file decoded and prepared by ``pipeline``, on every core (each result lands at its

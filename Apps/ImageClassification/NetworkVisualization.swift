@@ -94,85 +94,19 @@ public struct NetworkVisualization {
         _ trace: ClassificationTrace, imagePath: String, classifier: ImageClassifier,
         to directory: String
     ) throws -> NetworkVisualization {
-        let pipeline = classifier.pipeline
-        let input = trace.input
-        guard let prediction = classifier.ranked(trace.probabilities, top: 1).first?.first else {
-            throw ImageClassifierError.incompatibleModel(
-                path: classifier.source, reason: "the model gives no prediction")
-        }
+        let pictures = try Pictures(trace, classifier: classifier)
         try createDirectory(directory)
-
-        var files: [File] = []
-        func save(_ picture: Image, _ file: File) throws {
-            var file = file
-            file.width = picture.width
-            file.height = picture.height
-            let path = (directory as NSString).appendingPathComponent(file.name)
-            do { try picture.write(to: path, as: .png) } catch {
+        for picture in pictures.all {
+            let path = (directory as NSString).appendingPathComponent(picture.file.name)
+            do { try picture.image.write(to: path, as: .png) } catch {
                 throw ImageClassifierError.cannotWrite(
                     path: path, message: "cannot write \(path): \(error)")
             }
-            files.append(file)
         }
-
-        // The input, de-normalized.
-        let inputShape = Array(input.shape.dropFirst())
-        let inputScale = FeatureMapGrid.scale(forSide: max(inputShape[1], inputShape[2]))
-        let pixels = try Image(
-            tensor: input, mean: pipeline.normalization.mean, std: pipeline.normalization.std)
-        try save(
-            try FeatureMapGrid.upscaled(pixels, by: inputScale),
-            File(
-                name: "00-input.png", layer: "input", type: "Input", shape: inputShape,
-                width: 0, height: 0,
-                summary: "the network's input: the image after the model's preprocessing, "
-                    + "de-normalized to pixels, enlarged \(inputScale)x"))
-
-        // The first convolution's filters.
-        if let first = trace.layers.steps.first(where: { $0.layer is Conv2D }),
-            let convolution = first.layer as? Conv2D
-        {
-            let weight = convolution.weight.value
-            let side = max(weight.shape[2], weight.shape[3])
-            let scale = FeatureMapGrid.scale(forSide: side, target: 48)
-            let inputs = weight.shape[1]
-            let colour =
-                inputs == 3
-                ? "in colour (input channels as RGB)"
-                : inputs == 1 ? "in grey" : "one grey tile per input channel, a row per filter"
-            try save(
-                try FeatureMapGrid.image(filters: weight, scale: scale),
-                File(
-                    name: "filters-\(fileName(first.name)).png", layer: first.name,
-                    type: "Conv2D", shape: weight.shape, width: 0, height: 0,
-                    summary: "the first convolution's \(weight.shape[0]) filters "
-                        + "(\(weight.shape[2])x\(weight.shape[3])), \(colour), each min-max "
-                        + "normalized, enlarged \(scale)x"))
-        }
-
-        // The feature maps, in the order the network computes them.
-        var index = 1
-        for step in trace.layers.steps {
-            guard let kind = kind(of: step.layer), step.output.rank == 4,
-                step.output.shape[0] == 1, step.output.shape[2] * step.output.shape[3] > 1
-            else { continue }
-            let shape = Array(step.output.shape.dropFirst())
-            let scale = FeatureMapGrid.scale(forSide: max(shape[1], shape[2]))
-            let name = step.name.isEmpty ? "model" : step.name
-            let type = String(describing: Swift.type(of: step.layer))
-            try save(
-                try FeatureMapGrid.image(featureMaps: step.output, scale: scale),
-                File(
-                    name: String(format: "%02d-", index) + fileName(name)
-                        + "-\(type.lowercased())-feature-maps.png",
-                    layer: name, type: type, shape: shape, width: 0, height: 0,
-                    summary: "the \(shape[0]) feature maps (\(shape[1])x\(shape[2])) \(kind), "
-                        + "one tile per channel, each min-max normalized, enlarged \(scale)x"))
-            index += 1
-        }
-
+        let files = pictures.all.map(\.file)
         let legend = legendText(
-            files: files, imagePath: imagePath, classifier: classifier, prediction: prediction)
+            files: files, imagePath: imagePath, classifier: classifier,
+            prediction: pictures.prediction)
         let legendPath = (directory as NSString).appendingPathComponent(legendName)
         do {
             try Data(legend.utf8).write(to: URL(fileURLWithPath: legendPath), options: .atomic)
@@ -182,7 +116,7 @@ public struct NetworkVisualization {
                 message: "cannot write \(legendPath): \(error.localizedDescription)")
         }
         return NetworkVisualization(
-            directory: directory, files: files, prediction: prediction, legend: legend)
+            directory: directory, files: files, prediction: pictures.prediction, legend: legend)
     }
 
     /// What the output of `layer` is called in the legend, or `nil` for a layer not drawn.
