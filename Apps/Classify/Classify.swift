@@ -32,7 +32,8 @@ struct Classify: ParsableCommand {
 
             `classify serve` runs an HTTP service and a web page for the models instead: see \
             `classify serve --help`.
-            """)
+            """,
+        version: SwiftCNNVersion.text)
 
     @Option(
         help: ArgumentHelp(

@@ -2,6 +2,7 @@
 import AppSupport
 import ArgumentParser
 import Foundation
+import ImageClassification
 
 /// The `four-class` command: `train`, `evaluate`.
 struct FourClassTool: ParsableCommand {
@@ -13,6 +14,7 @@ struct FourClassTool: ParsableCommand {
             DIR/test/<class>/ folders of JPEG or PNG images (CIFAR-10's layout).
             Exit status: 0 success, 1 a failed run or input, 2 a usage error.
             """,
+        version: SwiftCNNVersion.text,
         subcommands: [Train.self, Evaluate.self])
 }
 

@@ -2,6 +2,7 @@
 import AppSupport
 import ArgumentParser
 import Foundation
+import ImageClassification
 
 /// The `mnist` command: `train`, `evaluate`, `download`.
 struct MNISTTool: ParsableCommand {
@@ -13,6 +14,7 @@ struct MNISTTool: ParsableCommand {
             not). Get them with `mnist download`.
             Exit status: 0 success, 1 a failed run or input, 2 a usage error.
             """,
+        version: SwiftCNNVersion.text,
         subcommands: [Train.self, Evaluate.self, Download.self])
 }
 

@@ -4,6 +4,7 @@
 import AppSupport
 import ArgumentParser
 import Foundation
+import ImageClassification
 import ImageModels
 
 /// The `skip-connections` command.
@@ -34,7 +35,8 @@ struct SkipConnectionsTool: ParsableCommand {
             residual right, dashed training error, solid test error), summary.txt (the closing \
             table and the verdict).
             Exit status: 0 success, 1 a failed run or input, 2 a usage error, 130 interrupted.
-            """)
+            """,
+        version: SwiftCNNVersion.text)
 
     static let quick = ExperimentSettings.quick
     static let quickDepths = quick.depths.map(String.init).joined(separator: ",")
