@@ -53,7 +53,10 @@ struct Classify: ParsableCommand {
             valueName: "DIR"))
     var visualize: String?
 
-    @Argument(help: ArgumentHelp("PNG or JPEG files to classify.", valueName: "IMAGE"))
+    @Argument(
+        help: ArgumentHelp(
+            "PNG or JPEG files to classify; a folder stands for every PNG and JPEG file under it.",
+            valueName: "IMAGE"))
     var images: [String]
 
     func validate() throws {
@@ -96,9 +99,22 @@ struct Classify: ParsableCommand {
         }
         var report = ClassifyReport(json: json)
         var failed = false
+        var files: [String] = []
+        for item in ImageArguments.expand(images) {
+            switch item {
+            case .file(let path): files.append(path)
+            case .emptyFolder(let folder):
+                failed = true
+                report.add(path: folder, error: "\(folder): no PNG or JPEG file in this folder")
+            }
+        }
+        if visualize != nil, files.count != 1 {
+            Standard.error("classify: --visualize takes exactly one image, got \(files.count).")
+            return 2
+        }
         var trace: ClassificationTrace?
         do {
-            try classifier.classify(files: images, top: top, tracing: visualize != nil) { file in
+            try classifier.classify(files: files, top: top, tracing: visualize != nil) { file in
                 switch file.result {
                 case .success(let ranking):
                     report.add(path: file.path, ranking: ranking)
@@ -114,7 +130,7 @@ struct Classify: ParsableCommand {
         }
         report.finish()
         if failed { return 1 }
-        if let visualize, let trace, let path = images.first {
+        if let visualize, let trace, let path = files.first {
             return Self.visualize(trace, of: path, with: classifier, into: visualize, json: json)
         }
         return 0

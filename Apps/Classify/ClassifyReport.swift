@@ -69,11 +69,15 @@ struct ClassifyReport {
         }
     }
 
-    /// A probability as a percentage with one decimal: `99.2%` (`n/a` if it is not a number
-    /// in [0, 1]).
+    /// A probability as a percentage: one decimal from 0.1% up (`99.2%`), two significant
+    /// digits below (`0.0013%`, `4.5e-06%`), so that a runner-up never shows as 0.0%; `0%` for
+    /// exactly zero and `n/a` if it is not a number in [0, 1].
     static func percent(_ probability: Float) -> String {
         guard probability.isFinite, (0...1).contains(probability) else { return "n/a" }
-        let tenths = Int((Double(probability) * 1000).rounded())
+        let value = Double(probability) * 100
+        if value == 0 { return "0%" }
+        if value < 0.095 { return String(format: "%.2g%%", value) }
+        let tenths = Int((value * 10).rounded())
         return "\(tenths / 10).\(tenths % 10)%"
     }
 }

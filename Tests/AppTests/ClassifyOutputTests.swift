@@ -35,12 +35,42 @@ private typealias Support = ClassifyTestSupport
             #expect(classes.count == 3)
             #expect(Set(classes.map(\.0)).count == 3)
             #expect(classes[0].1 >= classes[1].1 && classes[1].1 >= classes[2].1)
+            // Runners-up show their (tiny) probability, not 0.0%.
+            #expect(classes.allSatisfy { $0.1 > 0 }, "\(line)")
         }
         let all = try Support.classify(["--top", "25", paths[0]])
         let classes = try #require(Support.parse(all.lines[0])?.classes)
         #expect(classes.count == 10)
         #expect(Set(classes.map(\.0)) == Set((0...9).map(String.init)))
         #expect(abs(classes.map(\.1).reduce(0, +) - 100) < 0.6)
+    }
+
+    @Test func aFolderStandsForTheImagesUnderIt() throws {
+        let folder = try Support.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let paths = try samples(["4-png-palette.png", "9-jpeg-progressive.jpg", "7-png-grey.png"])
+        for (index, path) in paths.enumerated() {
+            let sub = folder.appendingPathComponent(index == 0 ? "b" : "a")
+            try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+            let name = (path as NSString).lastPathComponent
+            try FileManager.default.copyItem(
+                atPath: path, toPath: sub.appendingPathComponent(name).path)
+        }
+        try Data("notes".utf8).write(to: folder.appendingPathComponent("a/readme.txt"))
+        let result = try Support.classify([folder.path])
+        #expect(result.status == 0, "\(result.error)")
+        let classified = result.lines.compactMap(Support.parse)
+        #expect(
+            classified.map(\.path) == [
+                folder.path + "/a/7-png-grey.png", folder.path + "/a/9-jpeg-progressive.jpg",
+                folder.path + "/b/4-png-palette.png",
+            ])
+        #expect(classified.map { $0.classes.first?.0 } == ["7", "9", "4"])
+        let empty = folder.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let none = try Support.classify([empty.path])
+        #expect(none.status == 1)
+        #expect(none.error.contains("\(empty.path): no PNG or JPEG file"), "\(none.error)")
     }
 
     @Test func jsonIsAnArrayWithOneObjectPerFileErrorsIncluded() throws {
