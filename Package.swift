@@ -25,6 +25,7 @@ let package = Package(
         .executable(name: "classify", targets: ["ClassifyCommand"]),
         .executable(name: "four-class", targets: ["FourClassCommand"]),
         .executable(name: "skip-connections", targets: ["SkipConnectionsCommand"]),
+        .executable(name: "swiftcnn", targets: ["SwiftCNNCommand"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -156,6 +157,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Apps/SkipConnections"
+        ),
+        .executableTarget(
+            name: "SwiftCNNCommand",
+            dependencies: [
+                "AppSupport", "ImageClassification", "NeuralNet", "Checkpoints",
+                "CheckpointedTraining",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Apps/SwiftCNN"
         ),
         // Tools/RenderDigits: draws sample digit images (for the demo and the tests).
         .executableTarget(
