@@ -42,7 +42,8 @@ public struct TrainingOptions: ParsableArguments {
     /// `--validation-split`: a fraction (below 1) or a number of images.
     @Option(
         help: .init(
-            "Held-out validation images: a fraction (0.1) or a count (5000).", valueName: "V"))
+            "Held-out validation images: a fraction (0.1) or a count (5000); by default the "
+                + "app's count, at most a fifth of the training images.", valueName: "V"))
     public var validationSplit: Double?
     /// `--patience N`: early stopping.
     @Option(

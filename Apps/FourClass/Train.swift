@@ -19,10 +19,11 @@ struct Train: ParsableCommand {
             Defaults: \(defaults.epochs) epochs, batch \(defaults.batchSize), \
             \(defaults.optimizer.rawValue), learning rate \(defaults.learningRate), weight \
             decay \(defaults.weightDecay), label smoothing \(defaults.labelSmoothing), random \
-            crops (padding \(defaults.shift)) and horizontal flips, cosine schedule, \
-            \(Int(defaults.validationSplit)) validation images.
-            Files: OUTPUT, OUTPUT.checkpoint (rewritten every epoch; Ctrl-C saves it too), \
-            OUTPUT.log.jsonl (one JSON object per epoch).
+            crops (padding \(defaults.shift)) and horizontal flips, cosine schedule, seed \
+            \(defaults.seed), \(Int(defaults.validationSplit)) validation images (at most a \
+            fifth of the images trained on); any flag below overrides its own.
+            Files: OUTPUT, OUTPUT.checkpoint (rewritten every epoch; Ctrl-C saves it too and \
+            exits 130), OUTPUT.log.jsonl (one JSON object per epoch).
             """)
 
     /// The training defaults of the app.

@@ -13,14 +13,15 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a digit classifier (lenet5 or cnn) on MNIST.",
         discussion: """
-            Defaults per architecture:
-              cnn     15 epochs, batch 128, adamw, learning rate 0.003, weight decay 0.05, \
-            shifts of up to 2 pixels, cosine schedule
-              lenet5  10 epochs, batch 64, adam, learning rate 0.002, shifts of up to 1 \
-            pixel, cosine schedule
-            Validation: 5000 training images held out (seeded). Files: OUTPUT, \
-            OUTPUT.checkpoint (rewritten every epoch; Ctrl-C saves it too), \
-            OUTPUT.log.jsonl (one JSON object per epoch).
+            Defaults per architecture (any flag below overrides its own):
+              cnn     15 epochs, batch 128, adamw, learning rate 0.003, weight decay
+                      0.05, shifts of up to 2 pixels, cosine schedule, seed 42
+              lenet5  10 epochs, batch 64, adam, learning rate 0.002, shifts of up to
+                      1 pixel, cosine schedule, seed 42
+            Validation: 5000 training images held out (seeded), at most a fifth of
+            the images trained on (1000 of --train-subset 5000).
+            Files: OUTPUT, OUTPUT.checkpoint (rewritten every epoch; Ctrl-C saves it
+            too and exits 130), OUTPUT.log.jsonl (one JSON object per epoch).
             """)
 
     /// The architectures `mnist train` builds.
