@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Checkpoints", targets: ["Checkpoints"]),
         .library(name: "CheckpointedTraining", targets: ["CheckpointedTraining"]),
+        .library(name: "Distributed", targets: ["Distributed"]),
         .library(name: "ImageModels", targets: ["ImageModels"]),
         .library(name: "ImageClassification", targets: ["ImageClassification"]),
         .executable(name: "mnist", targets: ["MNISTCommand"]),
@@ -73,6 +74,15 @@ let package = Package(
         .target(
             name: "CheckpointedTraining", dependencies: ["TensorMath", "NeuralNet", "Checkpoints"],
             path: "Packages/CheckpointedTraining/Sources/CheckpointedTraining"
+        ),
+        // Packages/Distributed
+        .systemLibrary(
+            name: "CMPI", path: "Packages/Distributed/Sources/CMPI", pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev"])]
+        ),
+        .target(
+            name: "Distributed", dependencies: ["CMPI"],
+            path: "Packages/Distributed/Sources/Distributed"
         ),
         // Apps
         // The model zoo: networks only, no image codecs or model files.
