@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "Checkpoints", targets: ["Checkpoints"]),
         .library(name: "CheckpointedTraining", targets: ["CheckpointedTraining"]),
         .library(name: "Distributed", targets: ["Distributed"]),
+        .library(name: "DistributedTraining", targets: ["DistributedTraining"]),
         .library(name: "ImageModels", targets: ["ImageModels"]),
         .library(name: "ImageClassification", targets: ["ImageClassification"]),
         .executable(name: "mnist", targets: ["MNISTCommand"]),
@@ -83,6 +84,10 @@ let package = Package(
         .target(
             name: "Distributed", dependencies: ["CMPI"],
             path: "Packages/Distributed/Sources/Distributed"
+        ),
+        .target(
+            name: "DistributedTraining", dependencies: ["Distributed", "NeuralNet", "TensorMath"],
+            path: "Packages/Distributed/Sources/DistributedTraining"
         ),
         // Apps
         // The model zoo: networks only, no image codecs or model files.

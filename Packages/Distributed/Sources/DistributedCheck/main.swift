@@ -4,6 +4,7 @@
 //                `rank R of N: ok` per rank
 //   die          rank 1 kills itself (SIGKILL) while the others wait in a sum
 //   fail         rank 1 reports an error and aborts the job while the others wait in a sum
+//   train        a small MLP trained data-parallel (DataParallelReducer) against one process
 // Exit status 0 when every check passed, 1 otherwise.
 import Distributed
 import Foundation
@@ -71,6 +72,15 @@ do {
         print(
             "rank \(communicator.rank) of \(communicator.size): \(failures.isEmpty ? "ok" : "FAILED")"
         )
+        try communicator.finish()
+        exit(failures.isEmpty ? 0 : 1)
+    case "train":
+        let (failures, difference) = try trainCheck(communicator)
+        for failure in failures { print("rank \(communicator.rank): \(failure)") }
+        print(
+            "rank \(communicator.rank) of \(communicator.size): "
+                + (failures.isEmpty ? "ok" : "FAILED") + ", largest difference from one process "
+                + "\(difference)")
         try communicator.finish()
         exit(failures.isEmpty ? 0 : 1)
     case "die", "fail":
