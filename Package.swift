@@ -105,7 +105,7 @@ let package = Package(
             name: "AppSupport",
             dependencies: [
                 "TensorMath", "NeuralNet", "Datasets", "Checkpoints", "CheckpointedTraining",
-                "ImageClassification",
+                "ImageClassification", "Distributed", "DistributedTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Apps/AppSupport"
@@ -141,7 +141,7 @@ let package = Package(
             name: "SkipConnectionsCommand",
             dependencies: [
                 "AppSupport", "ImageModels", "ImageClassification", "NeuralNet", "Datasets",
-                "Checkpoints", "TensorMath",
+                "Checkpoints", "TensorMath", "DistributedTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Apps/SkipConnections"

@@ -7,7 +7,8 @@ import Glibc
 
 /// Runs an app's root command with the exit codes every app shares: 0 for success (and for
 /// `--help`), 1 for a failed input or run, 2 for a usage error (a flag ArgumentParser rejects
-/// or a `validate()` that throws).
+/// or a `validate()` that throws). Under `mpirun` it starts and ends the job
+/// (``Processes``): a failure on any rank ends every rank with its status.
 ///
 /// ```swift
 /// // main.swift
@@ -30,6 +31,33 @@ public enum CommandRunner {
         arguments: [String] = Array(CommandLine.arguments.dropFirst())
     ) -> Int32 {
         setvbuf(stdout, nil, _IOLBF, 0)
+        do {
+            try Processes.start()
+        } catch {
+            writeError("\(name): \(error)")
+            return failure
+        }
+        let communicator = Processes.communicator
+        let name = communicator.size > 1 ? "\(name) (rank \(communicator.rank))" : name
+        let status = runCommand(command, name: name, arguments: arguments)
+        if status == success {
+            do {
+                try communicator.finish()
+            } catch {
+                writeError("\(name): \(error)")
+                communicator.abort(status: failure)
+            }
+        } else if communicator.size > 1 {
+            fflush(stdout)
+            communicator.abort(status: status)
+        }
+        return status
+    }
+
+    /// Parses and runs the command, returning the exit status.
+    private static func runCommand(
+        _ command: ParsableCommand.Type, name: String, arguments: [String]
+    ) -> Int32 {
         do {
             var parsed = try command.parseAsRoot(arguments)
             try parsed.run()

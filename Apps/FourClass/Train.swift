@@ -54,6 +54,7 @@ struct Train: ParsableCommand {
     @OptionGroup var options: TrainingOptions
 
     func run() throws {
+        try Processes.useThreads(options.threads)
         let started = Date()
         var classNames = try FourClassData.classes(classes)
         let saved = try options.resume.map(SavedRun.init(path:))

@@ -59,6 +59,7 @@ struct Train: ParsableCommand {
     @OptionGroup var options: TrainingOptions
 
     func run() throws {
+        try Processes.useThreads(options.threads)
         let started = Date()
         let saved = try options.resume.map(SavedRun.init(path:))
         let data = data ?? saved?.files?.data
