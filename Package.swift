@@ -173,6 +173,11 @@ let package = Package(
             ],
             path: "Tests/AppTests"
         ),
+        // mpirun -np 2 of the apps (skipped without Open MPI).
+        .testTarget(
+            name: "DistributedTrainingTests", dependencies: ["Datasets", "Checkpoints"],
+            path: "Tests/DistributedTrainingTests"
+        ),
         // End-to-end tests of the packages working together and of the apps.
         .testTarget(
             name: "IntegrationTests",

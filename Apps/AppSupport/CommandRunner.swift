@@ -21,6 +21,8 @@ public enum CommandRunner {
     public static let failure: Int32 = 1
     /// Exit status of a usage error.
     public static let usageError: Int32 = 2
+    /// Exit status of a run that a signal stopped (its checkpoint saved).
+    public static let interrupted: Int32 = 130
 
     /// Parses `arguments` (default: the process's, without the program name) as `command`,
     /// runs it, and returns the exit status. Standard output is made line-buffered first, so
@@ -40,7 +42,9 @@ public enum CommandRunner {
         let communicator = Processes.communicator
         let name = communicator.size > 1 ? "\(name) (rank \(communicator.rank))" : name
         let status = runCommand(command, name: name, arguments: arguments)
-        if status == success {
+        // An interrupted run (130) stopped on every rank after the same batch (the ranks agree
+        // on it in the step); rank 0 saved the checkpoint, so the job ends normally.
+        if status == success || status == interrupted {
             do {
                 try communicator.finish()
             } catch {
