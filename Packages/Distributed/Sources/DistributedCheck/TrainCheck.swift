@@ -24,7 +24,8 @@ func trainCheck(_ communicator: any Communicator) throws -> (failures: [String],
     let batches = stride(from: 0, to: 70, by: 16).map { start in
         let end = min(70, start + 16)
         return TensorBatch(
-            images: try! Tensor(shape: [end - start, 4], scalars: Array(points[start * 4..<end * 4])),
+            images: try! Tensor(
+                shape: [end - start, 4], scalars: Array(points[start * 4..<end * 4])),
             labels: Array(labels[start..<end]))
     }
     let (rank, size) = (communicator.rank, communicator.size)
@@ -52,9 +53,12 @@ func trainCheck(_ communicator: any Communicator) throws -> (failures: [String],
     if root.map(\.bitPattern) != mine.map(\.bitPattern) {
         failures.append("the weights differ from rank 0's")
     }
-    let difference = zip(mine, aloneModel.parameters.flatMap(\.value.scalars))
+    let difference =
+        zip(mine, aloneModel.parameters.flatMap(\.value.scalars))
         .map { abs($0 - $1) }.max() ?? 0
-    if difference > 1e-5 { failures.append("the weights differ from one process's by \(difference)") }
+    if difference > 1e-5 {
+        failures.append("the weights differ from one process's by \(difference)")
+    }
     if trainer.state.history.map(\.samples) != [70, 70, 70] {
         failures.append("epoch samples \(trainer.state.history.map(\.samples)), expected 70 each")
     }

@@ -5,6 +5,7 @@
 //   die          rank 1 kills itself (SIGKILL) while the others wait in a sum
 //   fail         rank 1 reports an error and aborts the job while the others wait in a sum
 //   train        a small MLP trained data-parallel (DataParallelReducer) against one process
+//   bench P      times sums of P floats (default 61706, LeNet-5's parameters)
 // Exit status 0 when every check passed, 1 otherwise.
 import Distributed
 import Foundation
@@ -83,6 +84,23 @@ do {
                 + "\(difference)")
         try communicator.finish()
         exit(failures.isEmpty ? 0 : 1)
+    case "bench":
+        let count = CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 61706
+        var buffer = [Float](repeating: 1, count: count)
+        for _ in 0..<10 { try communicator.allReduceSum(&buffer) }
+        try communicator.barrier()
+        let repeats = 200, start = Date()
+        for _ in 0..<repeats { try communicator.allReduceSum(&buffer) }
+        let seconds = Date().timeIntervalSince(start) / Double(repeats)
+        if communicator.isRoot {
+            print(
+                String(
+                    format: "all-reduce of %d floats on %d ranks: %.1f µs (%.2f GB/s of "
+                        + "buffer)", count, communicator.size, seconds * 1e6,
+                    Double(count * 4) / seconds / 1e9))
+        }
+        try communicator.finish()
+        exit(0)
     case "die", "fail":
         try communicator.barrier()
         if communicator.rank == 1 {

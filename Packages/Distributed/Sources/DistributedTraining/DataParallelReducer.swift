@@ -72,7 +72,8 @@ public final class DataParallelReducer: GradientReducer {
                 var start = 0
                 while start < flat.count {
                     let end = min(flat.count, start + bucket)
-                    try communicator.allReduceSum(UnsafeMutableBufferPointer(rebasing: flat[start..<end]))
+                    try communicator.allReduceSum(
+                        UnsafeMutableBufferPointer(rebasing: flat[start..<end]))
                     start = end
                 }
             }
