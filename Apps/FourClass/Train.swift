@@ -92,6 +92,8 @@ struct Train: ParsableCommand {
             template: template, files: files, resume: saved)
         try session.runCommand(detail: " of \(classNames.joined(separator: ", "))")
 
+        // Only rank 0 of an mpirun job evaluates and saves (the others skip the test set).
+        guard session.communicator.isRoot else { return }
         try session.evaluateAndSave(
             testData: try FourClassData.load(data, split: .test, classes: classNames),
             commandName: "four-class", started: started)

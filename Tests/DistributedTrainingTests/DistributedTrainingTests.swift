@@ -24,7 +24,8 @@ struct DistributedTrainingTests {
             return Int(state >> 33)
         }
         for (prefix, n) in [("train", 400), ("t10k", 100)] {
-            var pixels = [UInt8](repeating: 0, count: n * 784), labels = [UInt8](repeating: 0, count: n)
+            var pixels = [UInt8](repeating: 0, count: n * 784),
+                labels = [UInt8](repeating: 0, count: n)
             for i in 0..<n {
                 let label = next() % 10
                 labels[i] = UInt8(label)
@@ -115,7 +116,9 @@ struct DistributedTrainingTests {
         print("largest weight difference, 2 processes against 1: \(difference)")
         #expect(difference < 1e-4, "largest weight difference \(difference)")
         // The same accuracy lines (the losses may differ in the last digits).
-        let accuracy = { (text: String) in text.split(separator: "\n").filter { $0.hasPrefix("accuracy:") } }
+        let accuracy = { (text: String) in
+            text.split(separator: "\n").filter { $0.hasPrefix("accuracy:") }
+        }
         #expect(accuracy(alone) == accuracy(parallel), "\(alone)\n\(parallel)")
     }
 

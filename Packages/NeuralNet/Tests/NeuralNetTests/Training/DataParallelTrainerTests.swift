@@ -42,15 +42,15 @@ struct DataParallelTrainerTests {
             Thread {
                 defer { done.leave() }
                 do {
-                let trainer = trainers[rank]
-                try trainer.fit(
-                    epochs: epochs, training: { _ in shares[rank] }, validation: { validation },
-                    hooks: TrainingHooks(shouldStop: {
-                        rank == size - 1 && trainer.state.globalStep == stopAt
-                    }))
-            } catch {
-                errors.withLock { $0.append("rank \(rank): \(error)") }
-            }
+                    let trainer = trainers[rank]
+                    try trainer.fit(
+                        epochs: epochs, training: { _ in shares[rank] }, validation: { validation },
+                        hooks: TrainingHooks(shouldStop: {
+                            rank == size - 1 && trainer.state.globalStep == stopAt
+                        }))
+                } catch {
+                    errors.withLock { $0.append("rank \(rank): \(error)") }
+                }
             }.start()
         }
         done.wait()
@@ -85,7 +85,9 @@ struct DataParallelTrainerTests {
         for (a, b) in zip(parallel[0].state.history, alone.state.history) {
             #expect(abs(a.trainingLoss - b.trainingLoss) < 1e-5)
             #expect(a.trainingAccuracy == b.trainingAccuracy)
-            #expect(a.validationLoss == b.validationLoss || abs(a.validationLoss! - b.validationLoss!) < 1e-5)
+            #expect(
+                a.validationLoss == b.validationLoss
+                    || abs(a.validationLoss! - b.validationLoss!) < 1e-5)
         }
     }
 
@@ -101,9 +103,11 @@ struct DataParallelTrainerTests {
 
     @Test("a stop asked on one process stops every process after the same batch")
     func stopIsAgreed() throws {
-        let parallel = try trainInParallel(size: 2, epochs: 3, split: { rank, n in
-            rank == 0 ? 0..<n / 2 : n / 2..<n
-        }, stopAt: 5)
+        let parallel = try trainInParallel(
+            size: 2, epochs: 3,
+            split: { rank, n in
+                rank == 0 ? 0..<n / 2 : n / 2..<n
+            }, stopAt: 5)
         // Asked after step 5 on the last process, agreed in step 6.
         #expect(parallel.map(\.state.globalStep) == [6, 6])
         #expect(parallel.map(\.state.batchCursor) == [6, 6])
@@ -161,7 +165,8 @@ final class InMemoryReducer: GradientReducer {
         var summed = group.sum(flat, rank: rank)[...]
         for p in parameters {
             let count = p.gradient.count
-            p.gradient = try Tensor(shape: p.gradient.shape, scalars: summed.prefix(count).map(Float.init))
+            p.gradient = try Tensor(
+                shape: p.gradient.shape, scalars: summed.prefix(count).map(Float.init))
             summed = summed.dropFirst(count)
         }
     }
@@ -172,7 +177,8 @@ final class InMemoryReducer: GradientReducer {
         var rootValues = group.sum(mine, rank: rank)[...]
         for p in model.parameters {
             let count = p.value.count
-            try p.assign(Tensor(shape: p.value.shape, scalars: rootValues.prefix(count).map(Float.init)))
+            try p.assign(
+                Tensor(shape: p.value.shape, scalars: rootValues.prefix(count).map(Float.init)))
             rootValues = rootValues.dropFirst(count)
         }
     }
