@@ -210,6 +210,8 @@ public final class TrainingSession {
     public func run(output: @escaping (String) -> Void = { print($0) }) throws -> Outcome {
         let epochs = configuration.epochs
         let isRoot = communicator.isRoot
+        let finishedBefore = trainer.state.history.count
+        let partialBefore = trainer.state.epochSeconds
         let output: (String) -> Void = { if isRoot { output($0) } }
         let log = isRoot ? try JSONLinesLog(path: logPath, truncate: true) : nil
         for summary in trainer.state.history { try log?.append(EpochLogRecord(summary)) }
@@ -259,9 +261,11 @@ public final class TrainingSession {
                 })))
         console.finish()
         if let reducer = trainer.gradientReducer as? DataParallelReducer {
-            output(
-                Self.communicationLine(
-                    reducer, steps: trainer.state.globalStep, history: trainer.state.history))
+            // This session's training time: its finished epochs and the one in progress.
+            let seconds =
+                trainer.state.history.dropFirst(finishedBefore).reduce(0) { $0 + $1.seconds }
+                + trainer.state.epochSeconds - partialBefore
+            output(Self.communicationLine(reducer, trainingSeconds: seconds))
         }
         let complete =
             trainer.state.epoch >= epochs
@@ -348,16 +352,15 @@ public final class TrainingSession {
     /// `communication: 0.41 s of 10.20 s of training steps (4.0%), 246824 bytes of gradients
     /// summed per step`: this process's time in the reducer's collectives (waiting for the
     /// slowest process included) against the finished epochs' training time.
-    static func communicationLine(
-        _ reducer: DataParallelReducer, steps: Int, history: [EpochSummary]
-    ) -> String {
-        let training = history.reduce(0) { $0 + $1.seconds }
-        let bytes = steps > 0 ? reducer.gradientBytes / steps : 0
+    static func communicationLine(_ reducer: DataParallelReducer, trainingSeconds: Double)
+        -> String
+    {
+        let bytes = reducer.gradientSums > 0 ? reducer.gradientBytes / reducer.gradientSums : 0
         return String(
             format: "communication: %.2f s of %.2f s of training steps (%.1f%%), "
                 + "%d bytes of gradients summed per step",
-            reducer.communicationSeconds, training,
-            training > 0 ? reducer.communicationSeconds / training * 100 : 0, bytes)
+            reducer.communicationSeconds, trainingSeconds,
+            trainingSeconds > 0 ? reducer.communicationSeconds / trainingSeconds * 100 : 0, bytes)
     }
 
     /// `epoch  3/15  lr 0.00150  train loss 0.0312 acc 99.01%  validation loss 0.0250 acc

@@ -37,6 +37,8 @@ public final class DataParallelReducer: GradientReducer {
     public private(set) var communicationSeconds: Double = 0
     /// Bytes of gradients this process has summed so far (its buffer's size per step).
     public private(set) var gradientBytes: Int = 0
+    /// The number of ``sumGradients(_:)`` calls so far (optimizer steps).
+    public private(set) var gradientSums: Int = 0
     private var flat: [Float] = []
 
     /// Creates the reducer.
@@ -79,6 +81,7 @@ public final class DataParallelReducer: GradientReducer {
             }
         }
         gradientBytes += total * MemoryLayout<Float>.stride
+        gradientSums += 1
         offset = 0
         for parameter in parameters {
             let count = parameter.gradient.count
