@@ -24,9 +24,10 @@ import Glibc
 /// statistics) in one flat buffer.
 ///
 /// The all-reduce runs after the whole backward pass, not overlapped with it: for SwiftCNN's
-/// networks (at most a few MB of gradients) the sum takes a few percent of a step on one
-/// machine (see the root README's measurements), so overlapping would gain little for the
-/// threads and progress engine it needs.
+/// networks (at most a few MB of gradients) the sum takes under 3 % of a step, except for
+/// LeNet-5, whose 2 ms step is too short for per-layer buckets (two collectives each) to pay
+/// (`docs/distributed-figures.md`); overlapping would gain little for the threads and progress
+/// engine it needs.
 public final class DataParallelReducer: GradientReducer {
     /// The processes.
     public let communicator: any Communicator
