@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Checkpoints", targets: ["Checkpoints"]),
         .library(name: "CheckpointedTraining", targets: ["CheckpointedTraining"]),
+        .library(name: "Distributed", targets: ["Distributed"]),
+        .library(name: "DistributedTraining", targets: ["DistributedTraining"]),
         .library(name: "ImageModels", targets: ["ImageModels"]),
         .library(name: "ImageClassification", targets: ["ImageClassification"]),
         .executable(name: "mnist", targets: ["MNISTCommand"]),
@@ -83,6 +85,19 @@ let package = Package(
             name: "CheckpointedTraining", dependencies: ["TensorMath", "NeuralNet", "Checkpoints"],
             path: "Packages/CheckpointedTraining/Sources/CheckpointedTraining"
         ),
+        // Packages/Distributed
+        .systemLibrary(
+            name: "CMPI", path: "Packages/Distributed/Sources/CMPI", pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev"])]
+        ),
+        .target(
+            name: "Distributed", dependencies: ["CMPI"],
+            path: "Packages/Distributed/Sources/Distributed"
+        ),
+        .target(
+            name: "DistributedTraining", dependencies: ["Distributed", "NeuralNet", "TensorMath"],
+            path: "Packages/Distributed/Sources/DistributedTraining"
+        ),
         // Apps
         // The model zoo: networks only, no image codecs or model files.
         .target(
@@ -99,7 +114,7 @@ let package = Package(
             name: "AppSupport",
             dependencies: [
                 "TensorMath", "NeuralNet", "Datasets", "Checkpoints", "CheckpointedTraining",
-                "ImageClassification",
+                "ImageClassification", "Distributed", "DistributedTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Apps/AppSupport"
@@ -153,7 +168,7 @@ let package = Package(
             name: "SkipConnectionsCommand",
             dependencies: [
                 "AppSupport", "ImageModels", "ImageClassification", "NeuralNet", "Datasets",
-                "Checkpoints", "TensorMath",
+                "Checkpoints", "TensorMath", "DistributedTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Apps/SkipConnections"
@@ -202,6 +217,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Tests/ImageServerTests"
+        ),
+        // mpirun -np 2 of the apps (skipped without Open MPI).
+        .testTarget(
+            name: "DistributedTrainingTests", dependencies: ["Datasets", "Checkpoints"],
+            path: "Tests/DistributedTrainingTests"
         ),
         // End-to-end tests of the packages working together and of the apps.
         .testTarget(

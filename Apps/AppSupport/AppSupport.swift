@@ -13,6 +13,9 @@
 //   NeuralNet's Trainer: validation split, optimizer, schedule, early stopping, epoch log,
 //   per-epoch checkpoints, exact resume from a ``SavedRun``, the final self-describing model
 //   file), ``TrainingConsole`` (the progress bar and Ctrl-C every training command shows).
+// - Processes: ``Processes`` starts an `mpirun` job (MPI only under mpirun), gives each rank
+//   its threads and silences the other ranks' output; ``TrainingSession`` and skip-connections
+//   then train data-parallel through `DistributedTraining`.
 // - Output: ``ProgressBar`` (standard error, terminals only), ``JSONLinesLog`` and
 //   ``EpochLogRecord`` (one JSON object per epoch), ``EvaluationReport`` (accuracy,
 //   confusion matrix, per-class precision and recall, as text or JSON).

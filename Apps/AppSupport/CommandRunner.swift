@@ -7,7 +7,8 @@ import Glibc
 
 /// Runs an app's root command with the exit codes every app shares: 0 for success (and for
 /// `--help`), 1 for a failed input or run, 2 for a usage error (a flag ArgumentParser rejects
-/// or a `validate()` that throws).
+/// or a `validate()` that throws). Under `mpirun` it starts and ends the job
+/// (``Processes``): a failure on any rank ends every rank with its status.
 ///
 /// ```swift
 /// // main.swift
@@ -20,6 +21,8 @@ public enum CommandRunner {
     public static let failure: Int32 = 1
     /// Exit status of a usage error.
     public static let usageError: Int32 = 2
+    /// Exit status of a run that a signal stopped (its checkpoint saved).
+    public static let interrupted: Int32 = 130
 
     /// Parses `arguments` (default: the process's, without the program name) as `command`,
     /// runs it, and returns the exit status. Standard output is made line-buffered first, so
@@ -30,6 +33,35 @@ public enum CommandRunner {
         arguments: [String] = Array(CommandLine.arguments.dropFirst())
     ) -> Int32 {
         setvbuf(stdout, nil, _IOLBF, 0)
+        do {
+            try Processes.start()
+        } catch {
+            writeError("\(name): \(error)")
+            return failure
+        }
+        let communicator = Processes.communicator
+        let name = communicator.size > 1 ? "\(name) (rank \(communicator.rank))" : name
+        let status = runCommand(command, name: name, arguments: arguments)
+        // An interrupted run (130) stopped on every rank after the same batch (the ranks agree
+        // on it in the step); rank 0 saved the checkpoint, so the job ends normally.
+        if status == success || status == interrupted {
+            do {
+                try communicator.finish()
+            } catch {
+                writeError("\(name): \(error)")
+                communicator.abort(status: failure)
+            }
+        } else if communicator.size > 1 {
+            fflush(stdout)
+            communicator.abort(status: status)
+        }
+        return status
+    }
+
+    /// Parses and runs the command, returning the exit status.
+    private static func runCommand(
+        _ command: ParsableCommand.Type, name: String, arguments: [String]
+    ) -> Int32 {
         do {
             var parsed = try command.parseAsRoot(arguments)
             try parsed.run()

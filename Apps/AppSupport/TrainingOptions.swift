@@ -102,6 +102,14 @@ public struct TrainingOptions: ParsableArguments {
             valueName: "CHECKPOINT"))
     public var resume: String?
 
+    /// `--threads N`: threads of the tensor kernels in each process (not a setting of the run:
+    /// results do not depend on it).
+    @Option(
+        help: .init(
+            "Threads of each process (default: the cores, shared among the mpirun ranks on this "
+                + "machine; results do not depend on it).", valueName: "N"))
+    public var threads: Int?
+
     /// Creates empty options (ArgumentParser fills them).
     public init() {}
 
@@ -134,6 +142,7 @@ public struct TrainingOptions: ParsableArguments {
             (0...limits.epochs).contains(patience ?? 0),
             "--patience must be in 0...\(limits.epochs)")
         try check((trainSubset ?? 1) >= 1, "--train-subset must be at least 1")
+        try check((1...1024).contains(threads ?? 1), "--threads must be in 1...1024")
     }
 
     /// The largest values the counting flags take, so that no product of them can overflow:

@@ -12,7 +12,7 @@ extension TrainingSession {
             print(
                 "training \(configuration.architecture.name) "
                     + "(\(model.parameterCount) parameters) on \(trainingSet.count) images"
-                    + detail + ", validating on \(validationSet?.count ?? 0)")
+                    + detail + ", validating on \(validationSet?.count ?? 0)" + Processes.summary)
         }
         guard try run() == .finished else { throw ExitCode(130) }
     }

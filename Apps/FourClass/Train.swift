@@ -55,6 +55,7 @@ struct Train: ParsableCommand {
     @OptionGroup var options: TrainingOptions
 
     func run() throws {
+        try Processes.useThreads(options.threads)
         let started = Date()
         var classNames = try FourClassData.classes(classes)
         let saved = try options.resume.map(SavedRun.init(path:))
@@ -97,6 +98,8 @@ struct Train: ParsableCommand {
             template: template, files: files, resume: saved)
         try session.runCommand(detail: " of \(classNames.joined(separator: ", "))")
 
+        // Only rank 0 of an mpirun job evaluates and saves (the others skip the test set).
+        guard session.communicator.isRoot else { return }
         try session.evaluateAndSave(
             testData: testData, commandName: "four-class", started: started)
     }

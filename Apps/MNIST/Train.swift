@@ -60,6 +60,7 @@ struct Train: ParsableCommand {
     @OptionGroup var options: TrainingOptions
 
     func run() throws {
+        try Processes.useThreads(options.threads)
         let started = Date()
         let saved = try options.resume.map(SavedRun.init(path:))
         try saved?.requireArchitecture(
@@ -94,6 +95,8 @@ struct Train: ParsableCommand {
             template: MNISTData.template, files: files, resume: saved)
         try session.runCommand()
 
+        // Only rank 0 of an mpirun job evaluates and saves (the others skip the test set).
+        guard session.communicator.isRoot else { return }
         try session.evaluateAndSave(
             testData: try MNISTData.load(data, split: .test), commandName: "mnist",
             started: started)

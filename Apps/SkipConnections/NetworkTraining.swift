@@ -1,5 +1,6 @@
 import AppSupport
 import Datasets
+import DistributedTraining
 import Foundation
 import ImageClassification
 import ImageModels
@@ -11,7 +12,8 @@ import TensorMath
 /// ``CIFARResNet/Configuration`` with the run's seed (so a plain network and its residual twin
 /// start from the same weights), SGD with momentum and weight decay, the step schedule, batches
 /// from a loader seeded alike (same order and augmentation for every network), and the test
-/// error after every epoch.
+/// error after every epoch. Under `mpirun -np N` each process takes its share of every batch
+/// and the gradients are summed before every step (``AppSupport/Processes``).
 struct NetworkTraining {
     /// The run's settings.
     let settings: ExperimentSettings
@@ -45,12 +47,17 @@ struct NetworkTraining {
         let trainer = Trainer(
             model: model, optimizer: optimizer,
             schedule: settings.schedule(stepsPerEpoch: stepsPerEpoch), scheduleUnit: .batch)
+        let communicator = Processes.communicator
+        if communicator.size > 1 {
+            trainer.gradientReducer = DataParallelReducer(communicator: communicator)
+        }
         let loader = try BatchLoader(
             source: data.training, batchSize: settings.batchSize, shuffle: true,
             seed: settings.seed,
             augmentation: Augmentation(
                 cropPadding: settings.cropPadding, horizontalFlip: settings.horizontalFlip),
-            normalization: .cifar10)
+            normalization: .cifar10,
+            shard: try Shard(index: communicator.rank, count: communicator.size))
         let testLoader = try BatchLoader(
             source: data.test, batchSize: 500, shuffle: false, normalization: .cifar10)
 

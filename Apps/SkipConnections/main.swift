@@ -73,6 +73,11 @@ struct SkipConnectionsTool: ParsableCommand {
     var output: String = "runs/skip-connections"
     @Flag(help: "The paper's full schedule (164 epochs on all images, depths 20,32,44,56).")
     var full = false
+    @Option(
+        help: .init(
+            "Threads of each process (default: the cores, shared among the mpirun ranks on "
+                + "this machine; results do not depend on it).", valueName: "N"))
+    var threads: Int?
 
     func validate() throws {
         _ = try parsedDepths()
@@ -85,6 +90,9 @@ struct SkipConnectionsTool: ParsableCommand {
             if let value, !(1...limit).contains(value) {
                 throw ValidationError("\(name) \(value): give a number in 1...\(limit)")
             }
+        }
+        if let threads, !(1...1024).contains(threads) {
+            throw ValidationError("--threads \(threads): give a number in 1...1024")
         }
     }
 
@@ -125,7 +133,10 @@ struct SkipConnectionsTool: ParsableCommand {
     }
 
     func run() throws {
+        try Processes.useThreads(threads)
         let settings = try settings()
+        // Only rank 0 of an `mpirun` job writes the results (the others print nothing).
+        let isRoot = Processes.communicator.isRoot
         let data = try ExperimentData.load(
             self.data, trainSubset: settings.trainSubset, testSubset: settings.testSubset,
             seed: settings.seed)
@@ -163,11 +174,11 @@ struct SkipConnectionsTool: ParsableCommand {
                     onEpoch: { partial in
                         report.networks = finished + [partial]
                         report.verdict = Verdict(networks: report.networks)
-                        try report.write(to: output)
+                        if isRoot { try report.write(to: output) }
                     })
                 report.networks = finished + [network]
                 report.verdict = Verdict(networks: report.networks)
-                try report.write(to: output)
+                if isRoot { try report.write(to: output) }
                 guard network.complete else {
                     print(
                         "interrupted: \(network.name) stopped after \(network.epochs.count) of "

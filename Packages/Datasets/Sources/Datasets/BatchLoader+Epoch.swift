@@ -8,7 +8,9 @@ extension BatchLoader {
     /// ``BatchLoader/prefetch`` (or the worker count, if larger) beyond the batch being
     /// consumed; batches come out in order. Samples that fail to load are left out of their
     /// batch and listed in its ``Batch/failures`` and in ``failures``; a batch whose samples
-    /// all failed is skipped.
+    /// all failed is skipped. A loader of a part of a ``Shard`` yields every batch, empty ones
+    /// too (its share of a last batch smaller than the shard count may be empty), so that
+    /// every process takes every step.
     public final class Epoch: Sequence, IteratorProtocol {
         private let loader: BatchLoader
         private let order: [Int]
@@ -49,7 +51,7 @@ extension BatchLoader {
                     queue?.take(number)
                     ?? loader.makeBatch(number, order: order, epochSeed: epochSeed)
                 failures += batch.failures
-                if batch.count > 0 { return batch }
+                if batch.count > 0 || loader.shard.count > 1 { return batch }
             }
             return nil
         }

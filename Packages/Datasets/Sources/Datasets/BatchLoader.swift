@@ -42,6 +42,9 @@ public struct BatchLoader: Sendable {
     public let workers: Int
     /// The most batches built ahead of the one being consumed.
     public let prefetch: Int
+    /// The part of every batch this loader yields: all of it (``Shard/whole``), or one
+    /// process's contiguous share in data-parallel training.
+    public let shard: Shard
     /// The normalization's lookup table for ``format``.
     private let table: [Float]
 
@@ -61,6 +64,7 @@ public struct BatchLoader: Sendable {
     ///     filter when shrinking, bilinear otherwise).
     ///   - workers: Background threads; default `Parallel.threadCount`; 0 for none.
     ///   - prefetch: Batches prepared ahead, at least 1; default 4.
+    ///   - shard: The part of every batch to yield; default ``Shard/whole``.
     /// - Throws: ``DatasetError/invalidArgument(operation:reason:)`` for a batch size below 1,
     ///   negative workers, a prefetch below 1, a normalization that does not fit the format, an
     ///   empty source, or one in which no sample decodes (when `format` or `size` is `nil`).
@@ -68,7 +72,7 @@ public struct BatchLoader: Sendable {
         source: any LabeledImageSource, batchSize: Int, shuffle: Bool = true,
         dropLast: Bool = false, seed: UInt64 = 0, augmentation: Augmentation = .none,
         normalization: Normalization = .unit, format: PixelFormat? = nil, size: Size2D? = nil,
-        workers: Int = Parallel.threadCount, prefetch: Int = 4
+        workers: Int = Parallel.threadCount, prefetch: Int = 4, shard: Shard = .whole
     ) throws {
         let operation = "BatchLoader"
         guard batchSize >= 1, workers >= 0, prefetch >= 1, augmentation.cropPadding >= 0 else {
@@ -121,6 +125,7 @@ public struct BatchLoader: Sendable {
         self.size = resolvedSize
         self.workers = workers
         self.prefetch = prefetch
+        self.shard = shard
     }
 
     /// The number of batches in each epoch.
@@ -149,9 +154,10 @@ public struct BatchLoader: Sendable {
         return mixer.next()
     }
 
-    /// Builds batch `number` of an epoch whose order is `order`.
+    /// Builds (this loader's ``shard`` of) batch `number` of an epoch whose order is `order`.
     func makeBatch(_ number: Int, order: [Int], epochSeed: UInt64) -> Batch {
-        let start = number * batchSize, end = min(order.count, start + batchSize)
+        let (start, end) = shard.range(
+            of: number * batchSize..<min(order.count, number * batchSize + batchSize))
         var images: [Image] = [], labels: [Int] = [], indices: [Int] = []
         var failures: [DatasetError] = []
         for position in start..<end {

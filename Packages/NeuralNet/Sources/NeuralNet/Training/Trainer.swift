@@ -55,6 +55,11 @@ public final class Trainer {
     /// Set to true (from a callback, or between calls) to stop after the current batch;
     /// ``fit(epochs:training:validation:hooks:)`` clears it when it starts.
     public var stopRequested = false
+    /// Data-parallel training: combines the gradients and metrics of every process's share of
+    /// each batch (see ``GradientReducer``); `nil` (default) trains alone. With a reducer the
+    /// batches given to the trainer are this process's shares, and the trainer's state, the
+    /// loss and the accuracy are the global batch's.
+    public var gradientReducer: GradientReducer?
 
     /// Creates a trainer.
     /// - Parameters:
@@ -84,25 +89,87 @@ public final class Trainer {
 
     /// One optimization step on a batch in training mode: zero the gradients, forward, loss,
     /// backward, update. Does not touch ``state``.
+    ///
+    /// With a ``gradientReducer``, `images` and `labels` are this process's share of the
+    /// global batch (possibly empty); the returned loss and count are the global batch's.
     /// - Returns: The batch's loss and the number of correct predictions.
     /// - Throws: ``NeuralNetError`` for a batch whose label count differs from its image count
     ///   or a model error; ``TrainingError/nonFiniteLoss(epoch:batch:learningRate:)`` (epoch
     ///   and batch from ``state``) if the loss is not finite, in which case nothing is updated.
     public func trainStep(images: Tensor, labels: [Int]) throws -> (loss: Double, correct: Int) {
-        try checkLabeledBatch(images, labels, operation: "Trainer.trainStep")
+        let result = try step(images: images, labels: labels, stopping: false)
+        return (result.loss, result.correct)
+    }
+
+    /// What one step gives back: the (global) batch's loss, correct predictions and samples,
+    /// and whether any process asked to stop.
+    struct StepResult {
+        var loss: Double
+        var correct: Int
+        var samples: Int
+        var stop: Bool
+    }
+
+    /// ``trainStep(images:labels:)``, also telling the other processes whether this one
+    /// wants to stop (`stopping`) and returning the sample count.
+    func step(images: Tensor, labels: [Int], stopping: Bool) throws -> StepResult {
+        guard let gradientReducer else {
+            try checkLabeledBatch(images, labels, operation: "Trainer.trainStep")
+            try prepareStep()
+            let output = try model.forward(images)
+            let result = try loss.evaluate(output, labels, true)
+            try checkFinite(result.value)
+            let correct = try Metrics.correctCount(output, labels: labels)
+            _ = try model.backward(result.gradient)
+            try optimizer.step()
+            return StepResult(
+                loss: Double(result.value), correct: correct, samples: labels.count, stop: false)
+        }
+        if !labels.isEmpty {
+            try checkLabeledBatch(images, labels, operation: "Trainer.trainStep")
+        }
+        try prepareStep()
+        var local: (gradient: Tensor, loss: Float, correct: Int)?
+        if !labels.isEmpty {
+            let output = try model.forward(images)
+            let result = try loss.evaluate(output, labels, true)
+            local = (
+                result.gradient, result.value, try Metrics.correctCount(output, labels: labels)
+            )
+        }
+        let count = labels.count
+        var totals = [
+            Double(count), Double(local?.loss ?? 0) * Double(count), Double(local?.correct ?? 0),
+            stopping ? 1 : 0,
+        ]
+        try gradientReducer.sum(&totals)
+        let samples = Int(totals[0]), stop = totals[3] > 0
+        guard samples > 0 else { return StepResult(loss: 0, correct: 0, samples: 0, stop: stop) }
+        let meanLoss = totals[1] / totals[0]
+        try checkFinite(Float(meanLoss))
+        if let local {
+            let share = Float(count) / Float(samples)
+            _ = try model.backward(share == 1 ? local.gradient : local.gradient * share)
+        }
+        try gradientReducer.sumGradients(optimizer.namedParameters.map(\.parameter))
+        try optimizer.step()
+        return StepResult(loss: meanLoss, correct: Int(totals[2]), samples: samples, stop: stop)
+    }
+
+    /// Training mode, the scheduled learning rate, zero gradients.
+    private func prepareStep() throws {
         if !model.isTraining { model.setTraining(true) }
         if let schedule { optimizer.learningRate = schedule.learningRate(at: scheduleStep) }
         optimizer.zeroGradients()
-        let output = try model.forward(images)
-        let result = try loss.evaluate(output, labels, true)
-        guard result.value.isFinite else {
+    }
+
+    /// Throws ``TrainingError/nonFiniteLoss(epoch:batch:learningRate:)`` for a loss that is
+    /// not finite.
+    private func checkFinite(_ value: Float) throws {
+        guard value.isFinite else {
             throw TrainingError.nonFiniteLoss(
                 epoch: state.epoch, batch: state.batchCursor, learningRate: optimizer.learningRate)
         }
-        let correct = try Metrics.correctCount(output, labels: labels)
-        _ = try model.backward(result.gradient)
-        try optimizer.step()
-        return (Double(result.value), correct)
     }
 
     /// Trains on the batches of the epoch in progress (``TrainerState/epoch``), skipping the
@@ -111,7 +178,8 @@ public final class Trainer {
     /// When the sequence ends, the epoch's summary is appended to the history and the epoch
     /// counter advances. If ``stopRequested`` is set or `hooks.shouldStop` answers true during
     /// the epoch, training stops after the current batch and the epoch stays in progress
-    /// (resumable).
+    /// (resumable). With a ``gradientReducer``, `shouldStop` is asked before every batch and
+    /// the processes agree in that batch's step, so that all stop after the same batch.
     /// - Parameter hooks: `onBatch` and `shouldStop` are called after every batch (the other
     ///   hooks belong to ``fit(epochs:training:validation:hooks:)``).
     /// - Returns: The finished epoch's summary, or `nil` if stopped mid-epoch.
@@ -130,9 +198,11 @@ public final class Trainer {
             batchCount = index + 1
             if index < skip { continue }
             let start = clock.now
-            let (batchLoss, correct) = try trainStep(images: batch.images, labels: batch.labels)
+            let result = try step(
+                images: batch.images, labels: batch.labels,
+                stopping: gradientReducer != nil && (stopRequested || hooks.shouldStop()))
             let elapsed = clock.now - start
-            let count = batch.labels.count
+            let (batchLoss, correct, count) = (result.loss, result.correct, result.samples)
             state.globalStep += 1
             state.batchCursor = index + 1
             state.epochLossSum += batchLoss * Double(count)
@@ -150,8 +220,14 @@ public final class Trainer {
                     learningRate: optimizer.learningRate, samples: state.epochSamples,
                     imagesPerSecond: state.epochSeconds > 0
                         ? Double(state.epochSamples) / state.epochSeconds : 0))
-            if hooks.shouldStop() { stopRequested = true }
-            if stopRequested { return nil }
+            if gradientReducer == nil {
+                if hooks.shouldStop() { stopRequested = true }
+                if stopRequested { return nil }
+            } else if result.stop {
+                // Every process stops after this batch: the request was agreed in the step.
+                stopRequested = true
+                return nil
+            }
         }
         try require(
             batchCount >= skip,
@@ -215,11 +291,13 @@ public final class Trainer {
                     + "\(monitor.rawValue)")
         }
         stopRequested = false
+        try gradientReducer?.synchronize(model)
         while state.epoch < epochs, !stopRequested, !(earlyStopping?.shouldStop ?? false) {
             let batches = try training(state.epoch)
             try hooks.onEpochStart(state.epoch)
             guard var summary = try trainEpoch(batches, hooks: hooks) else { break }
             if let validation {
+                try gradientReducer?.synchronize(model)
                 let result = try evaluate(try validation())
                 summary.validationLoss = result.loss
                 summary.validationAccuracy = result.accuracy
