@@ -10,34 +10,58 @@ extension TrainingSettings.ScheduleKind: ExpressibleByArgument {}
 /// and only `--epochs` may change (extend) the saved run.
 public struct TrainingOptions: ParsableArguments {
     /// `--epochs N`: total epochs of the run.
-    @Option(help: .init("Total epochs of the run.", valueName: "N")) public var epochs: Int?
+    @Option(
+        help: .init(
+            "Total epochs of the run" + TrainingOptions.defaultNote("epochs") + ".", valueName: "N")
+    ) public var epochs: Int?
     /// `--batch-size B`.
-    @Option(help: .init("Mini-batch size.", valueName: "B")) public var batchSize: Int?
+    @Option(
+        help: .init(
+            "Mini-batch size" + TrainingOptions.defaultNote("batch-size") + ".", valueName: "B"))
+    public var batchSize: Int?
     /// `--learning-rate LR`: the peak learning rate.
-    @Option(help: .init("Peak learning rate.", valueName: "LR")) public var learningRate: Float?
+    @Option(
+        help: .init(
+            "Peak learning rate" + TrainingOptions.defaultNote("learning-rate") + ".",
+            valueName: "LR")) public var learningRate: Float?
     /// `--optimizer`.
-    @Option(help: .init("The optimizer.", valueName: "OPTIMIZER"))
+    @Option(
+        help: .init(
+            "The optimizer" + TrainingOptions.defaultNote("optimizer") + ".", valueName: "OPTIMIZER"
+        ))
     public var optimizer: OptimizerChoice?
     /// `--weight-decay`.
-    @Option(help: .init("Weight decay (L2; decoupled for adamw).", valueName: "WD"))
+    @Option(
+        help: .init(
+            "Weight decay (L2; decoupled for adamw)" + TrainingOptions.defaultNote("weight-decay")
+                + ".", valueName: "WD"))
     public var weightDecay: Float?
     /// `--schedule`.
     @Option(
         help: .init(
-            "Learning-rate schedule (cosine: 1-epoch warm-up, then down to 1%).",
+            "Learning-rate schedule (cosine: 1-epoch warm-up, then down to 1%)"
+                + TrainingOptions.defaultNote("schedule") + ".",
             valueName: "SCHEDULE"))
     public var schedule: TrainingSettings.ScheduleKind?
     /// `--seed S`.
     @Option(
         help: .init(
-            "Seed of initialization, validation split, shuffling, augmentation, dropout.",
+            "Seed of initialization, validation split, shuffling, augmentation, dropout"
+                + TrainingOptions.defaultNote("seed") + ".",
             valueName: "S"))
     public var seed: UInt64?
     /// `--shift N`: random-shift augmentation.
-    @Option(help: .init("Augmentation: random shifts of up to N pixels (0: none).", valueName: "N"))
+    @Option(
+        help: .init(
+            "Augmentation: random shifts of up to N pixels (0: none)"
+                + TrainingOptions.defaultNote("shift") + ".", valueName: "N"))
     public var shift: Int?
     /// `--label-smoothing`.
-    @Option(help: .init("Label smoothing of the cross-entropy, in [0, 1).", valueName: "E"))
+    @Option(
+        help: .init(
+            "Label smoothing of the cross-entropy, in [0, 1)"
+                + TrainingOptions.defaultNote("label-smoothing")
+                + ".", valueName: "E"))
     public var labelSmoothing: Float?
     /// `--validation-split`: a fraction (below 1) or a number of images.
     @Option(
@@ -48,7 +72,8 @@ public struct TrainingOptions: ParsableArguments {
     /// `--patience N`: early stopping.
     @Option(
         help: .init(
-            "Early stopping: epochs without validation-loss improvement (0: off).",
+            "Early stopping: epochs without validation-loss improvement (0: off)"
+                + TrainingOptions.defaultNote("patience") + ".",
             valueName: "N"))
     public var patience: Int?
     /// `--train-subset N`: quick runs on the first N training images.

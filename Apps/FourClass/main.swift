@@ -18,4 +18,5 @@ struct FourClassTool: ParsableCommand {
         subcommands: [Train.self, Evaluate.self])
 }
 
+TrainingOptions.showDefaults([(nil, Train.defaults)])
 exit(CommandRunner.run(FourClassTool.self, name: "four-class"))

@@ -18,4 +18,5 @@ struct MNISTTool: ParsableCommand {
         subcommands: [Train.self, Evaluate.self, Download.self])
 }
 
+TrainingOptions.showDefaults(Train.Architecture.allCases.map { ($0.rawValue, $0.defaults) })
 exit(CommandRunner.run(MNISTTool.self, name: "mnist"))
