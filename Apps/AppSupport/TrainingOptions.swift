@@ -79,7 +79,9 @@ public struct TrainingOptions: ParsableArguments {
     /// `--train-subset N`: quick runs on the first N training images.
     @Option(
         help: .init(
-            "Train on the first N training images only (quick runs).", valueName: "N"))
+            "Train on the first N training images only, before the validation split (quick "
+                + "runs; MNIST's files mix the digits, four-class takes its classes in turn).",
+            valueName: "N"))
     public var trainSubset: Int?
     /// `--output FILE`: the model file.
     @Option(help: .init("Where to save the model (.safetensors).", valueName: "FILE"))
