@@ -47,9 +47,9 @@ enum FourClassData {
     /// (others are resized).
     /// - Throws: ``AppError`` naming the folder when it is missing, a class folder is missing
     ///   or empty, or files cannot be decoded (the first few are named).
-    static func load(_ flag: String?, split: Split, classes: [String]) throws
-        -> InMemoryImageDataset
-    {
+    static func load(
+        _ flag: String?, split: Split, classes: [String], skipUnreadable: Bool = false
+    ) throws -> InMemoryImageDataset {
         let location = location(flag)
         let root = try location.requireExisting(
             dataset: "image-folder", howToGet: "see the README: DIR/train/<class>/*.jpg")
@@ -63,7 +63,9 @@ enum FourClassData {
         if let empty = zip(listing.classNames, listing.classCounts()).first(where: { $0.1 == 0 }) {
             throw AppError("\(folder)/\(empty.0) holds no images")
         }
-        return try listing.loadAllForTraining(size: Size2D(side, side), place: folder)
+        return try listing.loadAllForTraining(
+            size: Size2D(side, side), place: folder, skipUnreadable: skipUnreadable,
+            warn: { FileHandle.standardError.write(Data(("four-class: " + $0 + "\n").utf8)) })
     }
 
     /// `data` reordered round-robin over its classes (the first image of each class, then the

@@ -52,6 +52,12 @@ struct Train: ParsableCommand {
             "Convolutions in each stage, comma-separated (default 1,2,2,1; 2 each with --widths).",
             valueName: "COUNTS"))
     var convolutions: String?
+    @Flag(
+        help: """
+            Leave out the images that cannot be read (a warning names the first three) \
+            instead of stopping; the run stops only if a folder has none left.
+            """)
+    var skipUnreadable = false
     @OptionGroup var options: TrainingOptions
 
     func run() throws {
@@ -75,11 +81,13 @@ struct Train: ParsableCommand {
             }
         }
         let data = data ?? saved?.files?.data
-        let trainingData = try FourClassData.load(data, split: .train, classes: classNames)
+        let trainingData = try FourClassData.load(
+            data, split: .train, classes: classNames, skipUnreadable: skipUnreadable)
         classNames = trainingData.classNames
         // Read (and decode) the test images now: a missing test/ folder or a corrupt image is
         // an error before training, not after it.
-        let testData = try FourClassData.load(data, split: .test, classes: classNames)
+        let testData = try FourClassData.load(
+            data, split: .test, classes: classNames, skipUnreadable: skipUnreadable)
         let configuration =
             try saved.map {
                 try options.resumedConfiguration(

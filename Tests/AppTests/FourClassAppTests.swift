@@ -138,6 +138,17 @@ import Testing
         let corrupt = try Support.run(["train", "--data", root.path, "--epochs", "1"])
         #expect(corrupt.status == 1)
         #expect(corrupt.error.contains("broken.png"), "\(corrupt.error)")
+        #expect(corrupt.error.contains("--skip-unreadable"), "\(corrupt.error)")
+        // With --skip-unreadable the image is left out, named in a warning, and the run ends.
+        let skipped = try Support.run(
+            [
+                "train", "--data", root.path, "--skip-unreadable", "--output",
+                copy.appendingPathComponent("skipped.safetensors").path,
+            ] + Self.quick)
+        #expect(skipped.status == 0, "\(skipped.error)")
+        #expect(
+            skipped.error.contains("skipping 1 of") && skipped.error.contains("broken.png"),
+            "\(skipped.error)")
         // A corrupt test image is named before training, not after it.
         try FileManager.default.removeItem(at: bad)
         let badTest = root.appendingPathComponent("test/dog/broken.jpg")
