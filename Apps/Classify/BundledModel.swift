@@ -1,4 +1,5 @@
 import Foundation
+import ImageClassification
 
 /// The MNIST model bundled with `classify`: SwiftPM copies `Apps/Classify/Resources` into a
 /// resource bundle beside the executable, `SwiftCNN_ClassifyCommand.resources/Resources/`.
@@ -39,21 +40,6 @@ enum BundledModel {
     /// Where the model may be: in the resource bundle beside the executable (its real path,
     /// then the path it was started by).
     static func candidateURLs() -> [URL] {
-        var folders: [URL] = []
-        #if os(Linux)
-        folders.append(
-            URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-                .deletingLastPathComponent())
-        #endif
-        if let executable = Bundle.main.executableURL {
-            folders.append(executable.resolvingSymlinksInPath().deletingLastPathComponent())
-            folders.append(executable.deletingLastPathComponent())
-        }
-        var seen = Set<String>()
-        return folders.compactMap { folder in
-            let url = folder.appendingPathComponent(bundleName)
-                .appendingPathComponent("Resources").appendingPathComponent(fileName)
-            return seen.insert(url.path).inserted ? url : nil
-        }
+        ExecutableResources.candidates(bundleName: bundleName, path: ["Resources", fileName])
     }
 }

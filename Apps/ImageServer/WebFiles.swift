@@ -1,4 +1,5 @@
 import Foundation
+import ImageClassification
 
 /// The web page's files (`index.html`, `app.js`, `style.css`), read once at start from the
 /// ImageServer resource bundle that SwiftPM copies beside the executable
@@ -70,20 +71,6 @@ public struct WebFiles: Sendable {
     /// Where the bundle's `web` folder may be: beside the executable's real path, then beside
     /// the path it was started by.
     static func candidateFolders() -> [URL] {
-        var folders: [URL] = []
-        #if os(Linux)
-        folders.append(
-            URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-                .deletingLastPathComponent())
-        #endif
-        if let executable = Bundle.main.executableURL {
-            folders.append(executable.resolvingSymlinksInPath().deletingLastPathComponent())
-            folders.append(executable.deletingLastPathComponent())
-        }
-        var seen = Set<String>()
-        return folders.compactMap { folder in
-            let url = folder.appendingPathComponent(bundleName).appendingPathComponent("web")
-            return seen.insert(url.path).inserted ? url : nil
-        }
+        ExecutableResources.candidates(bundleName: bundleName, path: ["web"])
     }
 }
