@@ -78,6 +78,10 @@ public final class SafeTensorsFile: @unchecked Sendable {
     /// The total size of the file in bytes.
     public var byteCount: Int { storage.bytes.count }
 
+    /// The number of values all tensors hold together (at most ``byteCount``: each value takes
+    /// at least one byte).
+    public var elementCount: Int { entries.reduce(0) { $0 + $1.elementCount } }
+
     /// The entry named `name`, or `nil` if the file has no such tensor.
     public func entry(named name: String) -> SafeTensorsEntry? {
         index[name].map { entries[$0] }
