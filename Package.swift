@@ -23,6 +23,9 @@ let package = Package(
         .library(name: "DistributedTraining", targets: ["DistributedTraining"]),
         .library(name: "ImageModels", targets: ["ImageModels"]),
         .library(name: "ImageClassification", targets: ["ImageClassification"]),
+        // The apps' shared command-line code (flags, training sessions, logs), vended for
+        // Tools/Fuzz's flag-value target; not a stable API.
+        .library(name: "AppSupport", targets: ["AppSupport"]),
         .executable(name: "mnist", targets: ["MNISTCommand"]),
         .executable(name: "classify", targets: ["ClassifyCommand"]),
         .executable(name: "four-class", targets: ["FourClassCommand"]),
@@ -149,7 +152,7 @@ let package = Package(
         .executableTarget(
             name: "ClassifyCommand",
             dependencies: [
-                "ImageClassification", "ImageServer",
+                "ImageClassification", "ImageServer", "TensorMath",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Apps/Classify",
@@ -176,7 +179,7 @@ let package = Package(
         .executableTarget(
             name: "SwiftCNNCommand",
             dependencies: [
-                "AppSupport", "ImageClassification", "NeuralNet", "Checkpoints",
+                "AppSupport", "ImageClassification", "ImageModels", "NeuralNet", "Checkpoints",
                 "CheckpointedTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
