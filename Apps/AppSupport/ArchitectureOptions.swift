@@ -31,7 +31,8 @@ public struct ArchitectureOptions: ParsableArguments {
     /// `--activation`.
     @Option(
         help: .init(
-            "Replace every activation of the network" + ArchitectureOptions.defaultNote("activation")
+            "Replace every activation of the network"
+                + ArchitectureOptions.defaultNote("activation")
                 + ".", valueName: "ACTIVATION"))
     public var activation: Activation?
     /// `--pooling`.

@@ -152,7 +152,9 @@ struct Train: ParsableCommand {
         return try self.network.architecture(
             preset: try ModelRegistry.architecture(FourClassNet.self, configuration: network),
             presetName: "FourClassNet",
-            presetFlags: [widths.map { _ in "--widths" }, convolutions.map { _ in "--convolutions" }]
-                .compactMap { $0 }, inputShape: [3, 32, 32], classCount: classCount)
+            presetFlags: [
+                widths.map { _ in "--widths" }, convolutions.map { _ in "--convolutions" },
+            ]
+            .compactMap { $0 }, inputShape: [3, 32, 32], classCount: classCount)
     }
 }

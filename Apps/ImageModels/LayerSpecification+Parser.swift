@@ -267,7 +267,9 @@ private struct SpecificationParser {
 
     static func size(_ text: String) -> Result<Size2D, ParseReason> { pair(text, minimum: 1) }
 
-    static func paddingSize(_ text: String) -> Result<Size2D, ParseReason> { pair(text, minimum: 0) }
+    static func paddingSize(_ text: String) -> Result<Size2D, ParseReason> {
+        pair(text, minimum: 0)
+    }
 
     static func pair(_ text: String, minimum: Int) -> Result<Size2D, ParseReason> {
         let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false)
@@ -389,7 +391,8 @@ private struct Arguments {
         }
     }
 
-    mutating func option<T>(_ key: String, _ parse: (String) -> Result<T, ParseReason>) throws -> T? {
+    mutating func option<T>(_ key: String, _ parse: (String) -> Result<T, ParseReason>) throws -> T?
+    {
         guard let (token, value) = options.removeValue(forKey: key) else { return nil }
         if key == "padding" { paddingGiven = true }
         switch parse(value) {

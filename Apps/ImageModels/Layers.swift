@@ -58,7 +58,8 @@ public enum Layers {
                 text: last.map { LayerSpecification.text($0.element) } ?? "",
                 reason: "the network ends in \(plan.outputShape) per sample, and the data has "
                     + "\(configuration.classCount) classes; end the specification with "
-                    + "'dense \(configuration.classCount)'" + (plan.outputShape.count == 3
+                    + "'dense \(configuration.classCount)'"
+                    + (plan.outputShape.count == 3
                         ? " after flatten or globalavgpool" : ""))
         }
         return plan

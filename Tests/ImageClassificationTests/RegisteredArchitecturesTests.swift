@@ -9,7 +9,9 @@ import Testing
 @Suite struct RegisteredArchitecturesTests {
     @Test func everyZooNetworkIsRegistered() {
         #expect(
-            ModelRegistry.names == ["LeNet5", "MLP", "cnn", "FourClassNet", "CIFARResNet", "Layers"])
+            ModelRegistry.names == [
+                "LeNet5", "MLP", "cnn", "FourClassNet", "CIFARResNet", "Layers",
+            ])
     }
 
     @Test func fourClassNetBuildsFromItsStoredConfiguration() throws {
