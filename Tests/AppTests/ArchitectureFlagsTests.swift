@@ -140,6 +140,37 @@ import Testing
         #expect(help.output.contains("(default: lenet5 none, cnn 0.25, mlp 0.2, mlp-small"))
     }
 
+    /// A preset and its printed layers train alike: the same initial weights, data order and
+    /// arithmetic give the same trained weights (under other names) and the same test loss.
+    @Test func aPresetAndItsPrintedLayersTrainAlike() throws {
+        let data = try Self.data.get()
+        let folder = try Support.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let printed = try Support.run(["train", "--architecture", "mlp-small", "--print-layers"])
+        let layers = try #require(printed.lines.first)
+        var results: [[[Float]]] = []
+        var outputs: [String] = []
+        for network in [["--architecture", "mlp-small"], ["--layers", layers]] {
+            let model = folder.appendingPathComponent("\(results.count).safetensors").path
+            let run = try Support.run(
+                [
+                    "train", "--data", data.path, "--epochs", "1", "--batch-size", "32",
+                    "--optimizer", "adam", "--learning-rate", "0.002", "--shift", "1", "--output",
+                    model,
+                ] + network)
+            #expect(run.status == 0, "\(run.error)")
+            // The tensors in the order of their values (names differ: classifier.0 and 1).
+            results.append(
+                try Support.tensors(model).values.sorted {
+                    $0.count == $1.count
+                        ? $0.lexicographicallyPrecedes($1) : $0.count < $1.count
+                })
+            outputs.append(run.lines.filter { $0.hasPrefix("test loss") }.joined())
+        }
+        #expect(results[0] == results[1])
+        #expect(outputs[0] == outputs[1] && !outputs[0].isEmpty, "\(outputs)")
+    }
+
     @Test func theTutorialsMLPTrains() throws {
         let data = try Self.data.get()
         let folder = try Support.temporaryFolder()
