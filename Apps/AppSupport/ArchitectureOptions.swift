@@ -164,8 +164,13 @@ public struct ArchitectureOptions: ParsableArguments {
                 try Self.usage(nil) { try stored.varied(variation, name: "the saved network") }
             }
         }
-        guard let stored, asked == stored, layers == nil || saved.name == Layers.architecture
-        else {
+        if let stored, asked == stored, layers != nil, saved.name != Layers.architecture {
+            throw ValidationError(
+                "--resume continues a \(saved.name) run: the same layers, but its parameters "
+                    + "are named as \(saved.name)'s, not as --layers names them; leave out "
+                    + given.joined(separator: ", "))
+        }
+        guard let stored, asked == stored else {
             throw ValidationError(
                 "--resume continues the saved run with its own network ("
                     + (stored?.description ?? saved.name) + "); leave out "

@@ -30,6 +30,7 @@ public protocol RegisteredArchitecture {
 }
 
 extension RegisteredArchitecture {
+    /// `nil`: an architecture cannot be written as layers unless it says how.
     public static func layerSpecification(_ configuration: Configuration) throws
         -> LayerSpecification?
     { nil }
