@@ -117,7 +117,7 @@ let package = Package(
             name: "AppSupport",
             dependencies: [
                 "TensorMath", "NeuralNet", "Datasets", "Checkpoints", "CheckpointedTraining",
-                "ImageClassification", "Distributed", "DistributedTraining",
+                "ImageClassification", "ImageModels", "Distributed", "DistributedTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Apps/AppSupport"
