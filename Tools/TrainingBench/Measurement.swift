@@ -26,14 +26,18 @@ struct BenchResult {
     /// The process's peak resident memory once training is over (VmHWM), in MiB; `nil` where
     /// /proc/self/status is missing.
     var peakMiB: Double?
+    /// The process's resident memory before the first training step, model and batch made
+    /// (VmRSS), in MiB: the part of the peak that is code and libraries, not training.
+    var startMiB: Double?
 
-    /// `name batch training-img/s inference-img/s peak-MiB training-steps inference-passes`,
-    /// tab-separated (the peak is `nan` when unknown), the line Tools/bench-training reads.
+    /// `name batch training-img/s inference-img/s peak-MiB training-steps inference-passes
+    /// start-MiB`, tab-separated (memory is `nan` when unknown), the line Tools/bench-training
+    /// reads.
     var tsv: String {
         [
             network.name, "\(network.batchSize)", "\(trainingImagesPerSecond)",
             "\(inferenceImagesPerSecond)", peakMiB.map { "\($0)" } ?? "nan", "\(trainingSteps)",
-            "\(inferencePasses)",
+            "\(inferencePasses)", startMiB.map { "\($0)" } ?? "nan",
         ].joined(separator: "\t")
     }
 
@@ -76,13 +80,14 @@ func timedCalls(_ timing: Timing, _ body: () throws -> Void) rethrows -> [Double
     return durations
 }
 
-/// The process's peak resident set size so far (`VmHWM` of /proc/self/status) in MiB, or
-/// `nil` where the file or the line is missing (not Linux).
-func peakResidentMiB() -> Double? {
+/// A memory figure of /proc/self/status in MiB: `VmHWM` (the peak resident set size so far)
+/// or `VmRSS` (the resident set size now); `nil` where the file or the line is missing (not
+/// Linux).
+func processMemoryMiB(_ field: String) -> Double? {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else {
         return nil
     }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+    for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
         let fields = line.split(separator: " ")
         guard fields.count >= 3, let kilobytes = Double(fields[1]) else { return nil }
         return kilobytes / 1024
@@ -108,10 +113,11 @@ func measure(
     let labels = (0..<network.batchSize).map { _ in
         Int.random(in: 0..<network.classCount, using: &generator)
     }
+    let start = processMemoryMiB("VmRSS")
     let steps = try timedCalls(training) {
         _ = try trainer.trainStep(images: images, labels: labels)
     }
-    let peak = peakResidentMiB()
+    let peak = processMemoryMiB("VmHWM")
 
     model.setTraining(false)
     let batch = try Tensor.normal([inferenceBatch] + network.imageShape, using: &generator)
@@ -121,5 +127,6 @@ func measure(
         trainingImagesPerSecond: Double(network.batchSize) / median(steps),
         trainingSteps: steps.count,
         inferenceImagesPerSecond: Double(inferenceBatch) / median(passes),
-        inferencePasses: passes.count, inferenceBatch: inferenceBatch, peakMiB: peak)
+        inferencePasses: passes.count, inferenceBatch: inferenceBatch, peakMiB: peak,
+        startMiB: start)
 }
