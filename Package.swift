@@ -191,6 +191,12 @@ let package = Package(
             dependencies: ["Datasets", "TensorMath"],
             path: "Tools/RenderDigits"
         ),
+        // Tools/TrainingBench: training and inference throughput and peak memory of the apps'
+        // networks (Tools/bench-training runs it in release mode beside PyTorch).
+        .executableTarget(
+            name: "TrainingBench", dependencies: ["ImageModels", "NeuralNet", "TensorMath"],
+            path: "Tools/TrainingBench"
+        ),
         .testTarget(
             name: "ImageModelsTests",
             dependencies: ["ImageModels", "NeuralNet", "TensorMath", "TensorMathTesting"],
