@@ -8,8 +8,8 @@
 #define KERNEL_TARGET __attribute__((target("avx2,fma")))
 #include "direct_vector.h"
 
-#define TILE_MR 4
-#define TILE_NV 3
+#define TILE_MR 8
+#define TILE_NV 1
 #define GR 3
 #define GK 3
 #define WIDE_OV 2
@@ -33,6 +33,23 @@ KERNEL_TARGET INLINE float reduce_add(vf v) {
     const __m128 half = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     const __m128 quarter = _mm_add_ps(half, _mm_movehl_ps(half, half));
     return _mm_cvtss_f32(_mm_add_ss(quarter, _mm_movehdup_ps(quarter)));
+}
+
+/// Lanes below `count` (vmaskmovps never touches the others).
+KERNEL_TARGET INLINE __m256i lanes_below(long count) {
+    return (__m256i)(lane_index() < splat_i((int32_t)count));
+}
+
+KERNEL_TARGET INLINE vf load_partial(const float *p, long count) {
+    return (vf)_mm256_maskload_ps(p, lanes_below(count));
+}
+
+KERNEL_TARGET INLINE void store_partial(float *p, vf v, long count) {
+    _mm256_maskstore_ps(p, lanes_below(count), v);
+}
+
+KERNEL_TARGET INLINE void store_partial_i(int32_t *p, vi v, long count) {
+    _mm256_maskstore_epi32((int *)p, lanes_below(count), (__m256i)v);
 }
 
 #include "direct_kernels.h"

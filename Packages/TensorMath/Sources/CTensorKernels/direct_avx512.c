@@ -25,5 +25,17 @@ KERNEL_TARGET INLINE vf masked_load(const float *p, uint32_t entry, vi mask) {
 
 KERNEL_TARGET INLINE float reduce_add(vf v) { return _mm512_reduce_add_ps(v); }
 
+KERNEL_TARGET INLINE vf load_partial(const float *p, long count) {
+    return (vf)_mm512_maskz_loadu_ps((__mmask16)((1u << count) - 1), p);
+}
+
+KERNEL_TARGET INLINE void store_partial(float *p, vf v, long count) {
+    _mm512_mask_storeu_ps(p, (__mmask16)((1u << count) - 1), v);
+}
+
+KERNEL_TARGET INLINE void store_partial_i(int32_t *p, vi v, long count) {
+    _mm512_mask_storeu_epi32(p, (__mmask16)((1u << count) - 1), (__m512i)v);
+}
+
 #include "direct_kernels.h"
 #endif

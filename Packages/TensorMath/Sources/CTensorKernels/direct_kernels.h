@@ -2,7 +2,7 @@
 // Included by one small file per instruction set (direct_avx512.c, direct_avx2.c,
 // direct_portable.c), XNNPACK/oneDNN style, after direct_vector.h and these definitions:
 //   SUFFIX              the exported names' suffix (FN(name) is name_SUFFIX)
-//   TILE_MR, TILE_NV    forward register tile: output channels (dividing 8) x vectors (≤ 3)
+//   TILE_MR, TILE_NV    forward tile: output channels (8 or 4) x vectors (≤ 3)
 //   GR, GK              weight-gradient tile: output channels (≤ 4) x (channel, tap) pairs (≤ 6)
 //   WIDE_ACC, WIDE_OV   accumulators and output vectors (≤ 4) of a wide weight-gradient tile
 //   FAULTLESS_MASKED_LOAD  1 when masked_load never touches masked-off lanes (AVX-512)
@@ -10,6 +10,9 @@
 //   vf masked_load(const float *p, uint32_t e, vi m)   lanes of mask-table entry e (lane mask m)
 //   vf edge_load(const float *p, uint32_t e, vi m)     the same for SWIFTCNN_MASK_EDGE entries
 //   float reduce_add(vf v)                             the lanes' sum in a fixed order
+//   vf load_partial(const float *p, long n)            lanes 0..<n (0 < n < LANES), zero beyond
+//   void store_partial(float *p, vf v, long n)         stores lanes 0..<n of v
+//   void store_partial_i(int32_t *p, vi v, long n)     the same for int32 lanes
 //
 // Output pixels are flattened (q = oy·width + ox) and taken LANES at a time. Because source
 // planes have the output's width, tap t of pixel q sits at q + offset[t] in its source
@@ -24,6 +27,30 @@
 #include "sgemm_internal.h"
 
 enum { MR = SWIFTCNN_DIRECT_BLOCK };
+
+/// The first `count` floats at `p` (none for count ≤ 0), zero in the other lanes; reads
+/// nothing beyond them.
+KERNEL_TARGET INLINE vf vload_first(const float *p, long count) {
+    if (count >= LANES) return vload(p);
+    return count > 0 ? load_partial(p, count) : (vf){0};
+}
+
+/// Stores the first `count` lanes of `v` (all for count ≥ LANES, none for count ≤ 0).
+KERNEL_TARGET INLINE void vstore_first(float *p, vf v, long count) {
+    if (count >= LANES) {
+        vstore(p, v);
+    } else if (count > 0) {
+        store_partial(p, v, count);
+    }
+}
+
+KERNEL_TARGET INLINE void vstore_first_i(int32_t *p, vi v, long count) {
+    if (count >= LANES) {
+        vstore_i(p, v);
+    } else if (count > 0) {
+        store_partial_i(p, v, count);
+    }
+}
 
 static long vector_count(const swiftcnn_direct_shape *g) {
     return (g->out_rows * g->width + LANES - 1) / LANES;
@@ -55,26 +82,23 @@ KERNEL_TARGET INLINE vf tap_load(const int kind, const float *p, uint32_t entry,
 #endif
 }
 
-/// The channel loop of one tap: acc[r][v] += w[c][r] · source_v[c].
-KERNEL_TARGET INLINE void forward_channels(
-    const int mr, const int nv, const int kind, vf acc[TILE_MR][TILE_NV], long channels,
-    long cs, const float *s0, const float *s1, const float *s2, const uint32_t *e,
-    const vi *m, const float *w) {
-    for (long c = 0; c < channels; c++) {
-        vf x[3];
-        x[0] = tap_load(kind, s0, e[0], m[0]);
-        if (nv > 1) x[1] = tap_load(kind, s1, e[1], m[1]);
-        if (nv > 2) x[2] = tap_load(kind, s2, e[2], m[2]);
-        for (int r = 0; r < mr; r++) {
-            const vf a = splat(w[r]);
-            for (int v = 0; v < nv; v++) acc[r][v] = vfma(a, x[v], acc[r][v]);
-        }
-        s0 += cs;
-        s1 += cs;
-        s2 += cs;
-        w += MR;
+/// The channel loop of one tap, loads of kind KIND: acc[r][v] += w[c][r] · source_v[c]. A
+/// macro rather than a function so that the accumulators stay in registers across taps.
+#define FORWARD_CHANNELS(KIND)                                                              \
+    for (long c = 0; c < channels; c++) {                                                  \
+        vf x[3];                                                                            \
+        x[0] = tap_load(KIND, s0, e[0], m[0]);                                              \
+        if (nv > 1) x[1] = tap_load(KIND, s1, e[1], m[1]);                                  \
+        if (nv > 2) x[2] = tap_load(KIND, s2, e[2], m[2]);                                  \
+        for (int r = 0; r < mr; r++) {                                                      \
+            const vf a = splat(w[r]);                                                       \
+            for (int v = 0; v < nv; v++) acc[r][v] = vfma(a, x[v], acc[r][v]);              \
+        }                                                                                   \
+        s0 += cs;                                                                           \
+        s1 += cs;                                                                           \
+        s2 += cs;                                                                           \
+        w += MR;                                                                            \
     }
-}
 
 /// One tile: `mr` output channels x `nv` vectors. `w0` is the tile's first row in its packed
 /// block (rows MR apart per channel).
@@ -106,19 +130,19 @@ KERNEL_TARGET INLINE void forward_tile(
 #if FAULTLESS_MASKED_LOAD
         (void)all;
         (void)edge;
-        forward_channels(mr, nv, LOAD_MASKED, acc, channels, cs, s0, s1, s2, e, m, w);
+        FORWARD_CHANNELS(LOAD_MASKED)
 #else
         if (edge) {
-            forward_channels(mr, nv, LOAD_EDGE, acc, channels, cs, s0, s1, s2, e, m, w);
+            FORWARD_CHANNELS(LOAD_EDGE)
         } else if ((all & full) == full) {
-            forward_channels(mr, nv, LOAD_FULL, acc, channels, cs, s0, s1, s2, e, m, w);
+            FORWARD_CHANNELS(LOAD_FULL)
         } else {
-            forward_channels(mr, nv, LOAD_MASKED, acc, channels, cs, s0, s1, s2, e, m, w);
+            FORWARD_CHANNELS(LOAD_MASKED)
         }
 #endif
     }
-    for (int r = 0; r < mr; r++) {
-        for (int v = 0; v < nv; v++) {
+    UNROLL for (int r = 0; r < mr; r++) {
+        UNROLL for (int v = 0; v < nv; v++) {
             vstore_first(vec[v].output + r * output_stride, acc[r][v], vec[v].left);
         }
     }
@@ -136,7 +160,7 @@ KERNEL_TARGET INLINE void forward_tile(
 #define FORWARD_ROW(MRV) FORWARD_CASE(MRV, 1)
 #endif
 
-KERNEL_TARGET static void forward_dispatch(
+KERNEL_TARGET __attribute__((noinline)) static void forward_dispatch(
     int mr, int nv, const swiftcnn_direct_shape *g, long vectors, const forward_vector *vec,
     const float *w0, const float *bias, long output_stride) {
     switch (mr * 4 + nv) {
@@ -283,7 +307,7 @@ KERNEL_TARGET INLINE void gradient_tile(
 #error "GK must be 3, 4 or 6"
 #endif
 
-KERNEL_TARGET static void gradient_dispatch(
+KERNEL_TARGET __attribute__((noinline)) static void gradient_dispatch(
     int mr, int nc, int nj, const swiftcnn_direct_shape *g, const uint32_t *vmasks,
     long vectors, long c, long t, long samples, const float *source, long source_sample,
     const float *gradient, long gradient_sample, long gradient_stride, float *partial,
@@ -419,7 +443,7 @@ static inline int wide_channels(int ov, int kw) {
         break;
 #define WIDE_ROW(OV) WIDE_CASE(OV, 1) WIDE_CASE(OV, 3) WIDE_CASE(OV, 5)
 
-KERNEL_TARGET static void wide_dispatch(
+KERNEL_TARGET __attribute__((noinline)) static void wide_dispatch(
     int ov, int kw, const swiftcnn_wide_gradient_shape *g, long o0, long i, long c0,
     long samples, const float *padded, long padded_sample, const float *zero,
     const float *gradient_t, long gradient_t_sample, float *dwt, int first) {

@@ -29,4 +29,8 @@ INLINE vf edge_load(const float *p, uint32_t entry, vi mask) {
 /// Lanes summed pairwise: (0+2, 1+3), then 0+1.
 INLINE float reduce_add(vf v) { return (v[0] + v[2]) + (v[1] + v[3]); }
 
+#define load_partial load_partial_scalar
+#define store_partial store_partial_scalar
+#define store_partial_i store_partial_i_scalar
+
 #include "direct_kernels.h"

@@ -17,6 +17,14 @@
 
 #define INLINE static inline __attribute__((always_inline))
 
+/// Unrolls the next loop completely (register tiles index their accumulators by loop
+/// counters: a loop left rolled would keep them in memory).
+#if defined(__clang__)
+#define UNROLL _Pragma("clang loop unroll(full)")
+#else
+#define UNROLL _Pragma("GCC unroll 16")
+#endif
+
 typedef float vf __attribute__((vector_size(LANES * 4)));
 typedef int32_t vi __attribute__((vector_size(LANES * 4)));
 
@@ -68,30 +76,31 @@ KERNEL_TARGET INLINE vf select_f(vi mask, vf a, vf b) {
 
 KERNEL_TARGET INLINE vi select_i(vi mask, vi a, vi b) { return (a & mask) | (b & ~mask); }
 
-/// The first `count` floats at `p` (none for count ≤ 0), zero in the other lanes; reads
-/// nothing beyond them.
-KERNEL_TARGET INLINE vf vload_first(const float *p, long count) {
-    if (count >= LANES) return vload(p);
-    vf v = {0};
-    if (count > 0) memcpy(&v, p, (size_t)count * sizeof(float));
+/// Lanes 0..<count (0 < count < LANES) of `p`, zero beyond; out of line and lane by lane, for
+/// instruction sets without masked loads (taking a vector's address or indexing it by a
+/// variable inside a kernel would keep the kernel's accumulators in memory).
+KERNEL_TARGET __attribute__((noinline, unused)) static vf load_partial_scalar(
+    const float *p, long count) {
+    float lanes[LANES] = {0};
+    for (long lane = 0; lane < count; lane++) lanes[lane] = p[lane];
+    vf v;
+    memcpy(&v, lanes, sizeof v);
     return v;
 }
 
-/// Stores the first `count` lanes of `v` (all for count ≥ LANES, none for count ≤ 0).
-KERNEL_TARGET INLINE void vstore_first(float *p, vf v, long count) {
-    if (count >= LANES) {
-        vstore(p, v);
-    } else if (count > 0) {
-        memcpy(p, &v, (size_t)count * sizeof(float));
-    }
+/// Stores lanes 0..<count (0 < count < LANES) of `v`, lane by lane, out of line.
+KERNEL_TARGET __attribute__((noinline, unused)) static void store_partial_scalar(
+    float *p, vf v, long count) {
+    float lanes[LANES];
+    memcpy(lanes, &v, sizeof v);
+    for (long lane = 0; lane < count; lane++) p[lane] = lanes[lane];
 }
 
-KERNEL_TARGET INLINE void vstore_first_i(int32_t *p, vi v, long count) {
-    if (count >= LANES) {
-        vstore_i(p, v);
-    } else if (count > 0) {
-        memcpy(p, &v, (size_t)count * sizeof(int32_t));
-    }
+KERNEL_TARGET __attribute__((noinline, unused)) static void store_partial_i_scalar(
+    int32_t *p, vi v, long count) {
+    int32_t lanes[LANES];
+    memcpy(lanes, &v, sizeof v);
+    for (long lane = 0; lane < count; lane++) p[lane] = lanes[lane];
 }
 
 /// The valid lanes (bits of `entry`) read one by one: never touches the others.
