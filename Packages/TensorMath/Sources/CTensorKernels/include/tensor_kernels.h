@@ -1,6 +1,6 @@
 // CTensorKernels: hand-vectorized C kernels for TensorMath, compiled for several x86-64 levels
-// with function target attributes and chosen at run time (no global compiler flags, so the
-// package stays usable as a dependency by version).
+// with function target attributes (and a portable version for other CPUs) and chosen at run
+// time (no global compiler flags, so the package stays usable as a dependency by version).
 #ifndef SWIFTCNN_TENSOR_KERNELS_H
 #define SWIFTCNN_TENSOR_KERNELS_H
 
