@@ -6,14 +6,14 @@ import ImageClassification
 import Glibc
 #endif
 
-/// The `swiftcnn` command: `inspect` (more tools around model files to come).
+/// The `swiftcnn` command: `inspect`, `export-onnx`, `export-torch`, `import-torch`.
 struct SwiftCNNTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swiftcnn",
         abstract: "Tools around SwiftCNN model files and checkpoints.",
         discussion: "Exit status: 0 success, 1 an unreadable file, 2 a usage error.",
         version: SwiftCNNVersion.text,
-        subcommands: [Inspect.self])
+        subcommands: [Inspect.self, ExportONNX.self, ExportTorch.self, ImportTorch.self])
 }
 
 /// Parses and runs; usage errors exit 2, failures 1 (the message names the file).
