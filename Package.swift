@@ -225,7 +225,7 @@ let package = Package(
                 "TensorMath",
             ],
             path: "Tests/ModelExportTests",
-            resources: [.copy("Golden")]
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "AppTests",

@@ -47,9 +47,11 @@ public enum ONNXExporter {
         return ONNXGraph(
             name: description.architecture.name, nodes: builder.nodes,
             initializers: builder.initializers,
-            input: ONNXValueInfo(name: "input", sampleShape: [
-                input.channels, input.height, input.width,
-            ]),
+            input: ONNXValueInfo(
+                name: "input",
+                sampleShape: [
+                    input.channels, input.height, input.width,
+                ]),
             output: ONNXValueInfo(name: "logits", sampleShape: Array(output.shape.dropFirst())),
             metadata: try description.metadata(), producerName: "SwiftCNN",
             producerVersion: producerVersion)
@@ -93,7 +95,9 @@ private struct Builder {
         case let .conv2D(conv):
             let weight = addTensor(LayerKind.join(path, "weight"), conv.weight.value)
             var inputs = [value, weight]
-            if let bias = conv.bias { inputs.append(addTensor(LayerKind.join(path, "bias"), bias.value)) }
+            if let bias = conv.bias {
+                inputs.append(addTensor(LayerKind.join(path, "bias"), bias.value))
+            }
             let c = conv.convolution
             let kernel = conv.kernelSize
             add(
@@ -102,13 +106,19 @@ private struct Builder {
                     ("dilations", .ints([c.dilation.height, c.dilation.width])),
                     ("group", .int(1)),
                     ("kernel_shape", .ints([kernel.height, kernel.width])),
-                    ("pads", .ints([c.padding.height, c.padding.width, c.padding.height,
-                        c.padding.width])),
+                    (
+                        "pads",
+                        .ints([
+                            c.padding.height, c.padding.width, c.padding.height,
+                            c.padding.width,
+                        ])
+                    ),
                     ("strides", .ints([c.stride.height, c.stride.width])),
                 ])
         case let .linear(linear):
             guard probe.rank == 2 else {
-                throw unsupported("its input has shape \(probe.shape); only [N, features] is exported")
+                throw unsupported(
+                    "its input has shape \(probe.shape); only [N, features] is exported")
             }
             var inputs = [value, addTensor(LayerKind.join(path, "weight"), linear.weight.value)]
             if let bias = linear.bias {
@@ -144,7 +154,8 @@ private struct Builder {
                     name: average, opType: "AveragePool", inputs: [value], outputs: [average],
                     attributes: Self.poolAttributes(pooling) + [("count_include_pad", .int(1))]))
             let window = pooling.kernelSize.height * pooling.kernelSize.width
-            let scale = addTensor(LayerKind.join(name, "window_size"), Tensor(scalar: Float(window)))
+            let scale = addTensor(
+                LayerKind.join(name, "window_size"), Tensor(scalar: Float(window)))
             add(name, "Mul", [average, scale])
         case .globalAveragePool:
             let pooled = LayerKind.join(name, "pooled")
@@ -172,7 +183,8 @@ private struct Builder {
             if first == 1, last == rank - 1 {
                 add(name, "Flatten", [value], [("axis", .int(1))])
             } else {
-                let target = (0..<first).map { _ in Int64(0) } + [-1]
+                let target =
+                    (0..<first).map { _ in Int64(0) } + [-1]
                     + output.shape.suffix(rank - 1 - last).map(Int64.init)
                 let shape = addInt64(LayerKind.join(name, "shape"), target)
                 add(name, "Reshape", [value, shape])
@@ -259,7 +271,8 @@ private struct Builder {
 
     /// Adds a rank-1 int64 initializer; returns its name.
     mutating func addInt64(_ name: String, _ values: [Int64]) -> String {
-        initializers.append(ONNXInitializer(name: name, shape: [values.count], values: .int64(values)))
+        initializers.append(
+            ONNXInitializer(name: name, shape: [values.count], values: .int64(values)))
         return name
     }
 

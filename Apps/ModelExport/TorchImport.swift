@@ -104,7 +104,8 @@ public enum TorchImport {
         if let mismatch = TensorSetMismatch(expected: expected, actual: shapes) {
             throw ModelExportError.stateDictionaryMismatch(
                 path: file.path, architecture: request.architecture.name,
-                report: report(mismatch, expected: expected, shapes: shapes, sources: sources,
+                report: report(
+                    mismatch, expected: expected, shapes: shapes, sources: sources,
                     renamed: mapping.renamed))
         }
         var tensors: [String: Tensor] = [:]
@@ -112,7 +113,8 @@ public enum TorchImport {
         for name in filled { tensors[name] = Tensor(scalar: 0) }
         try network.loadStateDictionary(tensors)
 
-        let inputShape = try request.inputShape ?? probeInput(network, architecture: request.architecture.name)
+        let inputShape =
+            try request.inputShape ?? probeInput(network, architecture: request.architecture.name)
         guard inputShape.count == 3, inputShape.allSatisfy({ $0 > 0 }),
             inputShape[0] == 1 || inputShape[0] == 3
         else {
@@ -195,11 +197,14 @@ public enum TorchImport {
         }
         var lines: [String] = []
         if !mismatch.missing.isEmpty {
-            lines.append("missing from the file (\(mismatch.missing.count)), the model's names and shapes:")
+            lines.append(
+                "missing from the file (\(mismatch.missing.count)), the model's names and shapes:")
             lines += mismatch.missing.map { "  \($0) \(expected[$0] ?? [])" }
         }
         if !mismatch.unexpected.isEmpty {
-            lines.append("unexpected in the file (\(mismatch.unexpected.count)), the file's names and shapes:")
+            lines.append(
+                "unexpected in the file (\(mismatch.unexpected.count)), the file's names and shapes:"
+            )
             lines += mismatch.unexpected.map { "  \(fileName($0)) \(shapes[$0] ?? [])" }
         }
         if !mismatch.misshaped.isEmpty {

@@ -53,12 +53,13 @@ public struct TorchNameMapping: Sendable {
             base.removeFirst(prefix.count)
         }
         var result = [base]
-        var components = base.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        var components = base.split(separator: ".", omittingEmptySubsequences: false).map(
+            String.init)
         if let first = components.first {
             for (word, paths) in numbered where first.hasPrefix(word) {
-                if let index = Int(first.dropFirst(word.count)), index >= 1, index <= paths.count
-                {
-                    result.append(([paths[index - 1]] + components.dropFirst()).joined(separator: "."))
+                if let index = Int(first.dropFirst(word.count)), index >= 1, index <= paths.count {
+                    result.append(
+                        ([paths[index - 1]] + components.dropFirst()).joined(separator: "."))
                 }
             }
         }

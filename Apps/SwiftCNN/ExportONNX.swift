@@ -22,9 +22,10 @@ struct ExportONNX: ParsableCommand {
     @Argument(help: ArgumentHelp("A model file (.safetensors).", valueName: "MODEL"))
     var model: String
 
-    @Option(help: ArgumentHelp(
-        "The ONNX file to write (default: MODEL with the extension .onnx).",
-        valueName: "FILE.onnx"))
+    @Option(
+        help: ArgumentHelp(
+            "The ONNX file to write (default: MODEL with the extension .onnx).",
+            valueName: "FILE.onnx"))
     var output: String?
 
     func run() throws {
@@ -40,7 +41,8 @@ struct ExportONNX: ParsableCommand {
                 "wrote \(destination): \(graph.nodes.count) nodes, "
                     + "\(graph.initializers.count) initializers, \(bytes.count) bytes "
                     + "(input [N, \(graph.input.sampleShape.map(String.init).joined(separator: ", "))], "
-                    + "output logits [N, \(graph.output.sampleShape.map(String.init).joined(separator: ", "))])")
+                    + "output logits [N, \(graph.output.sampleShape.map(String.init).joined(separator: ", "))])"
+            )
         } catch let error as ModelExportError {
             throw ExportCommandError(description: "\(model): \(error)")
         }

@@ -21,9 +21,10 @@ struct ExportTorch: ParsableCommand {
     @Argument(help: ArgumentHelp("A model file (.safetensors).", valueName: "MODEL"))
     var model: String
 
-    @Option(help: ArgumentHelp(
-        "The folder to write into, created if needed (default: MODEL without its extension, "
-            + "plus -torch).", valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp(
+            "The folder to write into, created if needed (default: MODEL without its extension, "
+                + "plus -torch).", valueName: "DIR"))
     var outputDir: String?
 
     func run() throws {
@@ -49,7 +50,8 @@ struct ExportTorch: ParsableCommand {
                 to: "\(folder)/classes.json")
             print(
                 "wrote \(folder)/model.py, \(folder)/state_dict.safetensors (\(state.count) "
-                    + "tensors) and \(folder)/classes.json (\(description.classNames.count) classes)")
+                    + "tensors) and \(folder)/classes.json (\(description.classNames.count) classes)"
+            )
         } catch let error as ModelExportError {
             throw ExportCommandError(description: "\(model): \(error)")
         }

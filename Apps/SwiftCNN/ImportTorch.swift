@@ -25,28 +25,33 @@ struct ImportTorch: ParsableCommand {
     @Argument(help: ArgumentHelp("A state_dict saved with safetensors.", valueName: "STATE_DICT"))
     var stateDictionary: String
 
-    @Option(help: ArgumentHelp(
-        "The architecture: \(ModelRegistry.names.joined(separator: ", ")).", valueName: "NAME"))
+    @Option(
+        help: ArgumentHelp(
+            "The architecture: \(ModelRegistry.names.joined(separator: ", ")).", valueName: "NAME"))
     var architecture: String
 
-    @Option(help: ArgumentHelp(
-        "The architecture's configuration as a JSON object (missing fields take their "
-            + "defaults), e.g. '{\"activation\":\"tanh\"}'. Default: {}.", valueName: "JSON"))
+    @Option(
+        help: ArgumentHelp(
+            "The architecture's configuration as a JSON object (missing fields take their "
+                + "defaults), e.g. '{\"activation\":\"tanh\"}'. Default: {}.", valueName: "JSON"))
     var config: String = "{}"
 
-    @Option(help: ArgumentHelp(
-        "The class names in output order, comma-separated (default: 0,1,...).",
-        valueName: "a,b,..."))
+    @Option(
+        help: ArgumentHelp(
+            "The class names in output order, comma-separated (default: 0,1,...).",
+            valueName: "a,b,..."))
     var classes: String?
 
-    @Option(help: ArgumentHelp(
-        "The preprocessing: \(TorchImport.preprocessingKeys.joined(separator: ", ")) "
-            + "(default: mnist for a grey input, cifar10 for RGB).", valueName: "KEY"))
+    @Option(
+        help: ArgumentHelp(
+            "The preprocessing: \(TorchImport.preprocessingKeys.joined(separator: ", ")) "
+                + "(default: mnist for a grey input, cifar10 for RGB).", valueName: "KEY"))
     var preprocessing: String?
 
-    @Option(help: ArgumentHelp(
-        "The input, channels x height x width (default: the first of 1x28x28, 1x32x32, "
-            + "3x32x32, 3x28x28 the network takes).", valueName: "CxHxW"))
+    @Option(
+        help: ArgumentHelp(
+            "The input, channels x height x width (default: the first of 1x28x28, 1x32x32, "
+                + "3x32x32, 3x28x28 the network takes).", valueName: "CxHxW"))
     var input: String?
 
     @Option(help: ArgumentHelp("The model file to write.", valueName: "MODEL"))
@@ -106,7 +111,8 @@ struct ImportTorch: ParsableCommand {
             try result.write(to: URL(fileURLWithPath: output))
         } catch {
             let text = "\(error)"
-            throw ExportCommandError(description: text.contains(output) ? text : "\(output): \(text)")
+            throw ExportCommandError(
+                description: text.contains(output) ? text : "\(output): \(text)")
         }
         let description = result.description
         let input = description.input
