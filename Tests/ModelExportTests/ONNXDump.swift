@@ -142,22 +142,26 @@ enum ONNXDump {
         for output in try graph.messages(12) { lines.append("output: \(try valueInfo(output))") }
         for tensor in try graph.messages(5) {
             let type = try tensor.int(2)
-            var line = "initializer: \(tensor.string(8)) \(typeName(type)) "
+            var line =
+                "initializer: \(tensor.string(8)) \(typeName(type)) "
                 + "[\(try tensor.ints(1).map(String.init).joined(separator: ", "))]"
-            if type == 7, case let .bytes(raw)? = tensor.fields.first(where: { $0.number == 9 })?
-                .value
+            if type == 7,
+                case let .bytes(raw)? = tensor.fields.first(where: { $0.number == 9 })?
+                    .value
             {
                 let values = stride(from: 0, to: raw.count, by: 8).map { start in
-                    Int64(bitPattern: raw[start..<(start + 8)].reversed().reduce(0) {
-                        $0 << 8 | UInt64($1)
-                    })
+                    Int64(
+                        bitPattern: raw[start..<(start + 8)].reversed().reduce(0) {
+                            $0 << 8 | UInt64($1)
+                        })
                 }
                 line += " = [\(values.map(String.init).joined(separator: ", "))]"
             }
             lines.append(line)
         }
         for node in try graph.messages(1) {
-            var line = "node: \(node.string(3)) \(node.string(4))("
+            var line =
+                "node: \(node.string(3)) \(node.string(4))("
                 + node.strings(1).joined(separator: ", ") + ") -> ("
                 + node.strings(2).joined(separator: ", ") + ")"
             for attribute in try node.messages(5) {
@@ -166,7 +170,8 @@ enum ONNXDump {
                 case 1: value = String(format: "%.9g", Double(attribute.float(2)))
                 case 2: value = "\(try attribute.int(3))"
                 case 3: value = attribute.string(4)
-                case 7: value = "[\(try attribute.ints(8).map(String.init).joined(separator: ", "))]"
+                case 7:
+                    value = "[\(try attribute.ints(8).map(String.init).joined(separator: ", "))]"
                 case let other: value = "<type \(other)>"
                 }
                 line += " \(attribute.string(1))=\(value)"

@@ -86,7 +86,7 @@ import Testing
                 "features",
                 Sequential(
                     Flatten(), try Linear(inputSize: 4, outputSize: 4, generator: &g), Swish())
-            ),
+            )
         ])
         let description = ExportFixtures.description(
             .init(name: "custom"), classes: 4, channels: 1, side: 2)
