@@ -6,14 +6,17 @@ import ImageClassification
 import Glibc
 #endif
 
-/// The `swiftcnn` command: `inspect`, `export-onnx`, `export-torch`, `import-torch`.
+/// The `swiftcnn` command: `inspect`, `export-onnx`, `export-torch`, `import-torch`,
+/// `preprocess`.
 struct SwiftCNNTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swiftcnn",
         abstract: "Tools around SwiftCNN model files and checkpoints.",
         discussion: "Exit status: 0 success, 1 an unreadable file, 2 a usage error.",
         version: SwiftCNNVersion.text,
-        subcommands: [Inspect.self, ExportONNX.self, ExportTorch.self, ImportTorch.self])
+        subcommands: [
+            Inspect.self, ExportONNX.self, ExportTorch.self, ImportTorch.self, Preprocess.self,
+        ])
 }
 
 /// Parses and runs; usage errors exit 2, failures 1 (the message names the file).
