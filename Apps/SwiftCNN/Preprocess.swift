@@ -34,7 +34,8 @@ struct Preprocess: ParsableCommand {
                 decoded.append(try Image(contentsOf: path))
             } catch {
                 let text = "\(error)"
-                throw ExportCommandError(description: text.contains(path) ? text : "\(path): \(text)")
+                throw ExportCommandError(
+                    description: text.contains(path) ? text : "\(path): \(text)")
             }
         }
         let input = try classifier.pipeline.tensor(for: decoded)

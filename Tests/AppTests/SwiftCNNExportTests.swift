@@ -21,7 +21,9 @@ import Testing
     @Test func exportOnnxIsDeterministic() throws {
         let folder = try ClassifyTestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (first, second) = (folder.appendingPathComponent("a.onnx"), folder.appendingPathComponent("b.onnx"))
+        let (first, second) = (
+            folder.appendingPathComponent("a.onnx"), folder.appendingPathComponent("b.onnx")
+        )
         for file in [first, second] {
             let run = try swiftcnn(["export-onnx", bundledModel, "--output", file.path])
             #expect(run.status == 0, "\(run.error)")
@@ -56,7 +58,8 @@ import Testing
             "--output", imported,
         ])
         #expect(run.status == 0, "\(run.error)")
-        #expect(run.output.contains("wrote \(imported): cnn, 28 tensors, 10 classes, input 1x28x28"))
+        #expect(
+            run.output.contains("wrote \(imported): cnn, 28 tensors, 10 classes, input 1x28x28"))
 
         let digits = try ClassifyTestSupport.samples.get().paths
         let ours = try ClassifyTestSupport.classify(["--model", imported, "--top", "3"] + digits)
@@ -97,6 +100,8 @@ import Testing
         ])
         #expect(unknown.status == 1)
         #expect(unknown.error.contains("vgg") && unknown.error.contains("LeNet5"))
-        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.safetensors").path))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: folder.appendingPathComponent("x.safetensors").path))
     }
 }

@@ -5,7 +5,7 @@ import ImageModels
 import NeuralNet
 import TensorMath
 
-/// The networks the export tests write: two registry architectures and a "zoo" that uses
+/// The networks the export tests write: four registry architectures and a "zoo" that uses
 /// every layer type the exporters translate (a projection shortcut, a residual block with a
 /// non-`Sequential` body and no final ReLU, leaky ReLU, sigmoid, tanh, sum, max and average
 /// pooling, batch norm 1-D and 2-D, dropout, a partial flatten), each with non-trivial batch
@@ -17,7 +17,9 @@ enum ExportFixtures {
         var description: ModelDescription
     }
 
-    static let names = ["lenet5-tanh-average", "cifar-resnet8", "zoo"]
+    static let names = [
+        "lenet5-tanh-average", "mlp-dropout", "cifar-resnet8", "cifar-plain8", "zoo",
+    ]
 
     static func fixture(_ name: String) throws -> Fixture {
         switch name {
@@ -27,9 +29,17 @@ enum ExportFixtures {
             return Fixture(
                 name: name, network: try ModelRegistry.makeModel(architecture, seed: 1),
                 description: description(architecture, classes: 10, channels: 1, side: 28))
-        case "cifar-resnet8":
+        case "mlp-dropout":
             let architecture = try ModelRegistry.architecture(
-                CIFARResNet.self, configuration: .init(depth: 8, width: 4, classCount: 4))
+                MLP.self, configuration: .init(activation: .tanh, dropout: 0.2))
+            return Fixture(
+                name: name, network: try ModelRegistry.makeModel(architecture, seed: 6),
+                description: description(architecture, classes: 10, channels: 1, side: 28))
+        case "cifar-resnet8", "cifar-plain8":
+            let architecture = try ModelRegistry.architecture(
+                CIFARResNet.self,
+                configuration: .init(
+                    depth: 8, residual: name == "cifar-resnet8", width: 4, classCount: 4))
             let network = try ModelRegistry.makeModel(architecture, seed: 2)
             try randomizeStatistics(network, seed: 3)
             return Fixture(

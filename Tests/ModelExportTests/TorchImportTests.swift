@@ -70,8 +70,7 @@ import Testing
     @Test func wrappersPrefixesAndAbsentCountersAreAccepted() throws {
         let network = try ModelRegistry.makeModel(.init(name: "cnn"), seed: 1)
         var state: [String: Tensor] = [:]
-        for (name, tensor) in network.stateDictionary where !name.hasSuffix("num_batches_tracked")
-        {
+        for (name, tensor) in network.stateDictionary where !name.hasSuffix("num_batches_tracked") {
             state["module.\(name)"] = tensor
         }
         let result = try Self.convert(state, architecture: "cnn")
@@ -118,7 +117,8 @@ import Testing
         let text = try Self.mismatch(state)
         #expect(text.contains("wrong shape (2)"), "\(text)")
         #expect(
-            text.contains("  fc3.weight (read as classifier.4.weight): file [4, 84], model [10, 84]"),
+            text.contains(
+                "  fc3.weight (read as classifier.4.weight): file [4, 84], model [10, 84]"),
             "\(text)")
         #expect(text.contains("  fc3.bias (read as classifier.4.bias): file [4], model [10]"))
     }
