@@ -18,6 +18,17 @@ import Testing
             ).path
     }
 
+    @Test func helpListsTheSubcommands() throws {
+        let run = try swiftcnn(["--help"])
+        #expect(run.status == 0, "\(run.error)")
+        for name in ["inspect", "export-onnx", "export-torch", "import-torch", "preprocess"] {
+            #expect(run.output.contains("  \(name) "), "\(name): \(run.output)")
+        }
+        let sub = try swiftcnn(["import-torch", "--help"])
+        #expect(sub.status == 0)
+        #expect(sub.output.contains("--architecture <NAME>"), "\(sub.output)")
+    }
+
     @Test func exportOnnxIsDeterministic() throws {
         let folder = try ClassifyTestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
