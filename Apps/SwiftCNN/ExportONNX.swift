@@ -1,4 +1,5 @@
 import ArgumentParser
+import Checkpoints
 import Foundation
 import ImageClassification
 import ModelExport
@@ -74,13 +75,15 @@ enum ExportCommands {
         return folder.isEmpty ? "\(base).\(newExtension)" : "\(folder)/\(base).\(newExtension)"
     }
 
-    /// Writes `data` to `path` atomically; errors name the path.
+    /// Writes `data` to `path` atomically (``Checkpoints/AtomicFile``: a temporary file,
+    /// fsync, rename); errors name the path.
     static func write(_ data: Data, to path: String) throws {
         do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+            try AtomicFile.write([UInt8](data), to: URL(fileURLWithPath: path))
         } catch {
+            let text = "\(error)"
             throw ExportCommandError(
-                description: "\(path): cannot write: \(error.localizedDescription)")
+                description: text.contains(path) ? text : "\(path): cannot write: \(text)")
         }
     }
 }
