@@ -180,7 +180,8 @@ let package = Package(
         .target(
             name: "ModelExport",
             dependencies: [
-                "ImageClassification", "NeuralNet", "Checkpoints", "Datasets", "TensorMath",
+                "ImageClassification", "ImageModels", "NeuralNet", "Checkpoints", "Datasets",
+                "TensorMath",
             ],
             path: "Apps/ModelExport"
         ),

@@ -2,6 +2,7 @@ import Checkpoints
 import Datasets
 import Foundation
 import ImageClassification
+import ImageModels
 import NeuralNet
 import TensorMath
 
@@ -86,7 +87,11 @@ public enum TorchImport {
     ///   architecture or the file.
     public static func convert(stateDictionary url: URL, _ request: Request) throws -> Result {
         let file = try SafeTensorsFile(contentsOf: url)
-        let network = try ModelRegistry.makeModel(request.architecture)
+        // As when loading: no network larger than the file's tensors can fill.
+        let architecture = request.architecture
+        let network = try ModelLimits.$parameterAllowance.withValue(
+            ModelLimits.allowance(forFileValues: file.elementCount)
+        ) { try ModelRegistry.makeModel(architecture) }
         network.setTraining(false)
         let expected = network.stateDictionary.mapValues(\.shape)
         let mapping = TorchNameMapping(fileNames: file.names, network: network)

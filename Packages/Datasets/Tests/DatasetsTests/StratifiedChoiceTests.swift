@@ -6,7 +6,8 @@ import Testing
 @Suite struct StratifiedChoiceTests {
     @Test func exactCountWithTheClassesProportions() {
         // 3 classes of 600, 300 and 100 samples, listed class by class (as image folders are).
-        let labels = Array(repeating: 0, count: 600) + Array(repeating: 1, count: 300)
+        let labels =
+            Array(repeating: 0, count: 600) + Array(repeating: 1, count: 300)
             + Array(repeating: 2, count: 100)
         for count in [0, 1, 7, 10, 333, 999] {
             let chosen = StratifiedChoice.indices(labels: labels, count: count, seed: 42)

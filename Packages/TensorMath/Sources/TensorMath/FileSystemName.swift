@@ -26,8 +26,9 @@ public enum FileSystemName {
             let length = validSequenceLength(bytes, at: index)
             if length > 0 {
                 let end = bytes.index(index, offsetBy: length)
-                scalars.append(contentsOf: String(decoding: bytes[index..<end], as: UTF8.self)
-                    .unicodeScalars)
+                scalars.append(
+                    contentsOf: String(decoding: bytes[index..<end], as: UTF8.self)
+                        .unicodeScalars)
                 index = end
             } else {
                 scalars.append(Unicode.Scalar(base + UInt32(bytes[index]))!)

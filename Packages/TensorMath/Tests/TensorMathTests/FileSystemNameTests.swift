@@ -47,7 +47,8 @@ import Glibc
 
     @Test func theSystemCallSeesTheOriginalBytes() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "FileSystemNameTests-\(UUID().uuidString)").path
+            "FileSystemNameTests-\(UUID().uuidString)"
+        ).path
         try FileManager.default.createDirectory(
             atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
