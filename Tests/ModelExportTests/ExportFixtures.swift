@@ -5,7 +5,7 @@ import ImageModels
 import NeuralNet
 import TensorMath
 
-/// The networks the export tests write: four registry architectures and a "zoo" that uses
+/// The networks the export tests write: five registry architectures (one a `Layers` specification) and a "zoo" that uses
 /// every layer type the exporters translate (a projection shortcut, a residual block with a
 /// non-`Sequential` body and no final ReLU, leaky ReLU, sigmoid, tanh, sum, max and average
 /// pooling, batch norm 1-D and 2-D, dropout, a partial flatten), each with non-trivial batch
@@ -18,7 +18,7 @@ enum ExportFixtures {
     }
 
     static let names = [
-        "lenet5-tanh-average", "mlp-dropout", "cifar-resnet8", "cifar-plain8", "zoo",
+        "lenet5-tanh-average", "mlp-dropout", "cifar-resnet8", "cifar-plain8", "layers", "zoo",
     ]
 
     static func fixture(_ name: String) throws -> Fixture {
@@ -45,6 +45,20 @@ enum ExportFixtures {
             return Fixture(
                 name: name, network: network,
                 description: description(architecture, classes: 4, channels: 3, side: 32))
+        case "layers":
+            let architecture = try ModelRegistry.architecture(
+                Layers.self,
+                configuration: .init(
+                    layers: "conv 4 3 same, batchnorm, leakyrelu 0.1, residual(conv 8 3 "
+                        + "padding=1 stride=2, batchnorm, relu, conv 8 3 same, batchnorm), "
+                        + "sumpool 2, tanh, globalavgpool, dropout 0.2, dense 6, batchnorm, "
+                        + "sigmoid, dense 3",
+                    inputShape: [1, 12, 12], classCount: 3))
+            let network = try ModelRegistry.makeModel(architecture, seed: 8)
+            try randomizeStatistics(network, seed: 9)
+            return Fixture(
+                name: name, network: network,
+                description: description(architecture, classes: 3, channels: 1, side: 12))
         case "zoo":
             let network = try zoo()
             try randomizeStatistics(network, seed: 5)
