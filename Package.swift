@@ -176,11 +176,20 @@ let package = Package(
             ],
             path: "Apps/SkipConnections"
         ),
+        // ONNX and PyTorch export and PyTorch import (`swiftcnn export-onnx`, …).
+        .target(
+            name: "ModelExport",
+            dependencies: [
+                "ImageClassification", "ImageModels", "NeuralNet", "Checkpoints", "Datasets",
+                "TensorMath",
+            ],
+            path: "Apps/ModelExport"
+        ),
         .executableTarget(
             name: "SwiftCNNCommand",
             dependencies: [
                 "AppSupport", "ImageClassification", "ImageModels", "NeuralNet", "Checkpoints",
-                "CheckpointedTraining",
+                "CheckpointedTraining", "ModelExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Apps/SwiftCNN"
@@ -209,6 +218,15 @@ let package = Package(
                 "TensorMath",
             ],
             path: "Tests/ImageClassificationTests"
+        ),
+        .testTarget(
+            name: "ModelExportTests",
+            dependencies: [
+                "ModelExport", "ImageClassification", "ImageModels", "NeuralNet", "Checkpoints",
+                "TensorMath",
+            ],
+            path: "Tests/ModelExportTests",
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "AppTests",
