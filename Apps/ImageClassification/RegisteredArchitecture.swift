@@ -29,6 +29,10 @@ extension LeNet5: RegisteredArchitecture {
     public static var defaultConfiguration: Configuration { Configuration() }
 }
 
+extension LeNet1998: RegisteredArchitecture {
+    public static var defaultConfiguration: Configuration { Configuration() }
+}
+
 extension MLP: RegisteredArchitecture {
     public static var defaultConfiguration: Configuration { Configuration() }
 }

@@ -11,13 +11,15 @@ import ImageModels
 /// set and saves a self-describing model file.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train a digit classifier (lenet5 or cnn) on MNIST.",
+        abstract: "Train a digit classifier (lenet5, lenet1998 or cnn) on MNIST.",
         discussion: """
             Defaults per architecture (any flag below overrides its own):
               cnn     15 epochs, batch 128, adamw, learning rate 0.003, weight decay
                       0.05, shifts of up to 2 pixels, cosine schedule, seed 42
               lenet5  10 epochs, batch 64, adam, learning rate 0.002, shifts of up to
                       1 pixel, cosine schedule, seed 42
+              lenet1998  (LeNet-5 as published, RBF output) 20 epochs, batch 32,
+                      adam, learning rate 0.001, no shifts, cosine schedule, seed 42
             Validation: 5000 training images held out (seeded), at most a fifth of
             the images trained on (1000 of --train-subset 5000).
             Files: OUTPUT, OUTPUT.checkpoint (rewritten every epoch; Ctrl-C saves it
@@ -26,13 +28,15 @@ struct Train: ParsableCommand {
 
     /// The architectures `mnist train` builds.
     enum Architecture: String, ExpressibleByArgument, CaseIterable {
-        case lenet5, cnn
+        case lenet5, cnn, lenet1998
 
         /// The model-file description of the architecture with its default configuration.
         func description() throws -> ModelDescription.Architecture {
             switch self {
             case .lenet5: return try ModelRegistry.architecture(LeNet5.self, configuration: .init())
             case .cnn: return try ModelRegistry.architecture(MNISTNet.self, configuration: .init())
+            case .lenet1998:
+                return try ModelRegistry.architecture(LeNet1998.self, configuration: .init())
             }
         }
 
@@ -46,6 +50,9 @@ struct Train: ParsableCommand {
                 return TrainingSettings(
                     epochs: 15, batchSize: 128, optimizer: .adamw, learningRate: 0.003,
                     weightDecay: 0.05, shift: 2)
+            case .lenet1998:
+                return TrainingSettings(
+                    epochs: 20, batchSize: 32, optimizer: .adam, learningRate: 0.001)
             }
         }
     }
