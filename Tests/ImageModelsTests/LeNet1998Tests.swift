@@ -40,7 +40,8 @@ import Testing
         let shapes = summary.rows.filter { $0.depth == 1 }.map(\.outputShape)
         #expect(shapes.first == [1, 6, 28, 28])
         #expect(summary.outputShape == [1, 10])
-        #expect("\(summary)".contains("60,000"), "\(summary)")
+        #expect("\(summary)".contains("Trainable parameters: 60,000"), "\(summary)")
+        #expect("\(summary)".contains("Buffers (saved, not trained): 840"), "\(summary)")
     }
 
     @Test func paperInitializationAndVariants() throws {
