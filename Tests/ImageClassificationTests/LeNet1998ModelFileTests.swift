@@ -75,6 +75,14 @@ import Testing
         #expect(pictures.featureMaps.contains { $0.file.type == "Subsampling2D" })
         #expect(pictures.featureMaps.contains { $0.file.type == "PartiallyConnectedConv2D" })
         #expect(pictures.featureMaps.contains { $0.file.type == "ScaledTanh" })
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "LeNet1998ModelFileTests-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let written = try NetworkVisualization.write(
+            image: image, imagePath: "stroke.png", classifier: classifier, to: folder.path)
+        let png = try Image(contentsOf: folder.appendingPathComponent(table.file.name).path)
+        #expect(png.width == table.image.width && png.height == table.image.height)
+        #expect(written.legend.contains("connections-features.4.png"), "\(written.legend)")
         #expect(throws: ImageClassifierError.self) {
             try FeatureMapGrid.image(connectionTable: [[true], [true, false]])
         }

@@ -77,10 +77,11 @@ import Testing
     @Test func trainsOnSyntheticData() throws {
         var generator = Xoshiro256(seed: 5)
         let model = try LeNet1998.makeModel(generator: &generator)
-        let optimizer = try Adam(model, learningRate: 0.01)
-        let (images, labels) = try LeNet5Tests.syntheticBatch(count: 64, seed: 6)
+        let optimizer = try Adam(model, learningRate: 0.003)
+        // Small batches: the tanh kernel is slow in debug builds.
+        let (images, labels) = try LeNet5Tests.syntheticBatch(count: 24, seed: 6)
         var losses: [Float] = []
-        for _ in 0..<25 {
+        for _ in 0..<20 {
             model.zeroGradients()
             let loss = try Loss.softmaxCrossEntropy(
                 logits: try model.forward(images), labels: labels)
@@ -91,10 +92,10 @@ import Testing
         #expect(losses.last! < 0.25 * losses.first!, "losses \(losses)")
         let prototypes = try #require(model.namedBuffers.first).buffer.value
         #expect(prototypes == EuclideanRBF.digitPrototypes, "the prototypes are not trained")
-        let (test, testLabels) = try LeNet5Tests.syntheticBatch(count: 64, seed: 7)
+        let (test, testLabels) = try LeNet5Tests.syntheticBatch(count: 32, seed: 7)
         model.setTraining(false)
         let predictions = try model.forward(test).argmax(alongAxis: 1)
         let correct = zip(predictions, testLabels).filter { $0 == $1 }.count
-        #expect(correct >= 60, "\(correct)/64 correct")
+        #expect(correct >= 29, "\(correct)/32 correct")
     }
 }
