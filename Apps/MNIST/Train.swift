@@ -18,7 +18,7 @@ struct Train: ParsableCommand {
                       0.05, shifts of up to 2 pixels, cosine schedule, seed 42
               lenet5  10 epochs, batch 64, adam, learning rate 0.002, shifts of up to
                       1 pixel, cosine schedule, seed 42
-              lenet1998  (LeNet-5 as published, RBF output) 20 epochs, batch 32,
+              lenet1998  (LeNet-5 as published, RBF output) 30 epochs, batch 32,
                       adam, learning rate 0.001, no shifts, cosine schedule, seed 42
             Validation: 5000 training images held out (seeded), at most a fifth of
             the images trained on (1000 of --train-subset 5000).
@@ -52,7 +52,7 @@ struct Train: ParsableCommand {
                     weightDecay: 0.05, shift: 2)
             case .lenet1998:
                 return TrainingSettings(
-                    epochs: 20, batchSize: 32, optimizer: .adam, learningRate: 0.001)
+                    epochs: 30, batchSize: 32, optimizer: .adam, learningRate: 0.001)
             }
         }
     }
