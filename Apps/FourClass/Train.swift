@@ -22,6 +22,9 @@ struct Train: ParsableCommand {
             crops (padding \(defaults.shift)) and horizontal flips, cosine schedule, seed \
             \(defaults.seed), \(Int(defaults.validationSplit)) validation images (at most a \
             fifth of the images trained on); any flag below overrides its own.
+            Network: FourClassNet (--widths, --convolutions), or --layers (for 32x32 RGB \
+            inputs, ending in dense with one output per class); --activation, --pooling, \
+            --dropout and --batch-norm change either; --print-layers prints it.
             Files: OUTPUT, OUTPUT.checkpoint (rewritten every epoch; Ctrl-C saves it too and \
             exits 130), OUTPUT.log.jsonl (one JSON object per epoch).
             """)
@@ -58,6 +61,7 @@ struct Train: ParsableCommand {
             instead of stopping; the run stops only if a folder has none left.
             """)
     var skipUnreadable = false
+    @OptionGroup var network: ArchitectureOptions
     @OptionGroup var options: TrainingOptions
 
     func run() throws {
@@ -67,18 +71,28 @@ struct Train: ParsableCommand {
         let saved = try options.resume.map(SavedRun.init(path:))
         if let saved {
             try saved.requireArchitecture(
-                in: [FourClassNet.architecture], command: "four-class train")
+                in: [FourClassNet.architecture, Layers.architecture], command: "four-class train")
             if classes != nil || widths != nil || convolutions != nil {
                 throw ValidationError(
                     "--resume continues the saved run with its own classes and widths; "
                         + "leave out --classes, --widths and --convolutions")
             }
-            let network = try ModelRegistry.configuration(
-                FourClassNet.self, of: saved.configuration.architecture)
+            try network.checkResumed(saved: saved.configuration.architecture)
+            let stored = saved.configuration.architecture
+            let classCount =
+                stored.name == Layers.architecture
+                ? try ModelRegistry.configuration(Layers.self, of: stored).classCount
+                : try ModelRegistry.configuration(FourClassNet.self, of: stored).classCount
             classNames = saved.classNames ?? classNames
-            guard network.classCount == classNames.count else {
-                throw AppError("\(saved.path) holds a network of \(network.classCount) classes")
+            guard classCount == classNames.count else {
+                throw AppError("\(saved.path) holds a network of \(classCount) classes")
             }
+        }
+        // The network before the data, so that a bad --layers is a usage error at once.
+        let newNetwork = saved == nil ? try architecture(classCount: classNames.count) : nil
+        if network.printLayers, let chosen = saved?.configuration.architecture ?? newNetwork {
+            print(try ArchitectureOptions.printedLayers(chosen))
+            return
         }
         let data = data ?? saved?.files?.data
         let trainingData = try FourClassData.load(
@@ -135,6 +149,12 @@ struct Train: ParsableCommand {
             }
             network.convolutions = values.map { $0! }
         }
-        return try ModelRegistry.architecture(FourClassNet.self, configuration: network)
+        return try self.network.architecture(
+            preset: try ModelRegistry.architecture(FourClassNet.self, configuration: network),
+            presetName: "FourClassNet",
+            presetFlags: [
+                widths.map { _ in "--widths" }, convolutions.map { _ in "--convolutions" },
+            ]
+            .compactMap { $0 }, inputShape: [3, 32, 32], classCount: classCount)
     }
 }

@@ -18,7 +18,9 @@ import Testing
         #expect(mnist.status == 0)
         let words = mnist.output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(
-            words.contains("Total epochs of the run (default: lenet5 10, cnn 15, lenet1998 30)."))
+            words.contains(
+                "Total epochs of the run (default: lenet5 10, cnn 15, mlp 10, mlp-small 10, "
+                    + "lenet1998 30)."), "\(mnist.output)")
         #expect(mnist.output.contains("(default: 42)"))
         let fourClass = try ClassifyTestSupport.run(
             ClassifyTestSupport.executable("four-class"), ["train", "--help"])
