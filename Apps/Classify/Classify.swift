@@ -21,7 +21,9 @@ struct Classify: ParsableCommand {
 
             With --visualize DIR (one IMAGE), classify also writes pictures of what each layer \
             of the network sees into DIR (created if missing): 00-input.png (the network's \
-            input), filters-LAYER.png (the first convolution's filters), one \
+            input), filters-LAYER.png (the first convolution's filters), \
+            connections-LAYER.png (the connection table of a partially connected \
+            convolution, LeNet5-1998's C3: a 6x16 grid filled where connected), one \
             NN-LAYER-KIND-feature-maps.png per convolution, activation, pooling layer and \
             residual block (a tile per channel, each min-max normalized), and legend.txt, \
             which lists every file with its layer, shape and what it shows, and the prediction.

@@ -56,6 +56,7 @@ public enum ModelRegistry {
     /// Every registered architecture, one line each.
     public static let architectures: [Entry] = [
         Entry(LeNet5.self),
+        Entry(LeNet1998.self),
         Entry(MLP.self),
         Entry(MNISTNet.self),
         Entry(FourClassNet.self),

@@ -28,14 +28,20 @@ extension NetworkVisualization {
         public let input: Picture
         /// `filters-<layer>.png`: the first convolution's filters; `nil` without convolution.
         public let filters: Picture?
+        /// `connections-<layer>.png`: the connection table of every partially connected
+        /// convolution (LeNet-5's C3, Table I), in network order; empty for other networks.
+        public let connectionTables: [Picture]
         /// The feature maps after every convolution, activation, pooling layer and residual
         /// block, in the order the network computes them (see ``NetworkVisualization``).
         public let featureMaps: [Picture]
         /// The most probable class.
         public let prediction: ClassPrediction
 
-        /// Every picture in file order: the input, the filters, the feature maps.
-        public var all: [Picture] { [input] + (filters.map { [$0] } ?? []) + featureMaps }
+        /// Every picture in file order: the input, the filters, the connection tables, the
+        /// feature maps.
+        public var all: [Picture] {
+            [input] + (filters.map { [$0] } ?? []) + connectionTables + featureMaps
+        }
 
         /// Draws the pictures of `trace`, made by `classifier`; nothing runs the network.
         /// - Throws: ``ImageClassifierError/incompatibleModel(path:reason:)`` if the trace
@@ -94,6 +100,24 @@ extension NetworkVisualization {
                             + "normalized, enlarged \(scale)x"))
             } else {
                 filters = nil
+            }
+
+            // The connection tables of partially connected convolutions (C3).
+            connectionTables = try trace.layers.steps.compactMap { step in
+                guard let layer = step.layer as? PartiallyConnectedConv2D else { return nil }
+                let table = layer.connectionTable
+                return picture(
+                    try FeatureMapGrid.image(connectionTable: table),
+                    File(
+                        name: "connections-\(fileName(step.name)).png", layer: step.name,
+                        type: "PartiallyConnectedConv2D",
+                        shape: [layer.inputChannels, layer.outputChannels], width: 0, height: 0,
+                        summary: "the connection table (LeNet-5's Table I for C3): a row per "
+                            + "input map (\(layer.inputChannels), top to bottom), a column per "
+                            + "output map (\(layer.outputChannels), left to right), filled where "
+                            + "the output map takes the input map "
+                            + "(\(layer.connectionCount) of \(table.count * layer.outputChannels))")
+                )
             }
 
             // The feature maps, in the order the network computes them.

@@ -10,10 +10,13 @@ import TensorMath
 ///   back to pixels;
 /// - `filters-<layer>.png`: the first convolution's filters
 ///   (``FeatureMapGrid/image(filters:scale:gap:)``);
+/// - `connections-<layer>.png`: the connection table of a partially connected convolution
+///   (LeNet-5's C3), a 6x16 grid filled where connected
+///   (``FeatureMapGrid/image(connectionTable:cell:gap:)``);
 /// - `NN-<layer>-<kind>-feature-maps.png`, numbered in the order the network computes them:
 ///   the feature maps (``FeatureMapGrid/image(featureMaps:scale:gap:)``) after every
-///   convolution, activation (ReLU, leaky ReLU, tanh, sigmoid), pooling layer and residual
-///   block, e.g. `03-features.3-conv2d-feature-maps.png`. Batch normalization is left out (a
+///   convolution (partially connected ones included), activation (ReLU, leaky ReLU, tanh,
+///   scaled tanh, sigmoid), pooling or trainable subsampling layer and residual block, e.g. `03-features.3-conv2d-feature-maps.png`. Batch normalization is left out (a
 ///   per-channel affine map of the convolution before it, so its normalized tiles repeat that
 ///   convolution's), and so are dropout (the identity in inference) and outputs of 1x1 pixel;
 /// - `legend.txt`: every file with its layer, type, shape and what it shows, and the top
@@ -131,6 +134,9 @@ public struct NetworkVisualization {
         case is AvgPool2D: return "after average pooling"
         case is SumPool2D: return "after sum pooling"
         case is Residual: return "out of the residual block (its sum with the shortcut)"
+        case is ScaledTanh: return "after the scaled tanh"
+        case is Subsampling2D: return "after the trainable subsampling"
+        case is PartiallyConnectedConv2D: return "out of the partially connected convolution"
         default: return nil
         }
     }

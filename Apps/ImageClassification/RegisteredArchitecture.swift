@@ -44,6 +44,10 @@ extension LeNet5: RegisteredArchitecture {
     }
 }
 
+extension LeNet1998: RegisteredArchitecture {
+    public static var defaultConfiguration: Configuration { Configuration() }
+}
+
 extension MLP: RegisteredArchitecture {
     public static var defaultConfiguration: Configuration { Configuration() }
 

@@ -11,7 +11,7 @@ import ImageModels
 /// set and saves a self-describing model file.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train a digit classifier (cnn, lenet5, mlp or --layers) on MNIST.",
+        abstract: "Train a digit classifier (cnn, lenet5, lenet1998, mlp or --layers) on MNIST.",
         discussion: """
             Defaults per architecture (any flag below overrides its own):
               cnn     15 epochs, batch 128, adamw, learning rate 0.003, weight decay
@@ -21,6 +21,8 @@ struct Train: ParsableCommand {
               mlp     784-512-512-10 with dropout 0.2 (the tutorials' MLP); mlp-small
                       784-74-40-10 (LeNet-5's size): 10 epochs, batch 128, adam,
                       learning rate 0.001, no shifts, cosine schedule, seed 42
+              lenet1998  (LeNet-5 as published, RBF output) 30 epochs, batch 32,
+                      adam, learning rate 0.001, no shifts, cosine schedule, seed 42
             Network: --layers writes one (mnist train --architecture lenet5
             --print-layers prints a preset as a starting point); --activation,
             --pooling, --dropout and --batch-norm change the chosen one.
@@ -34,6 +36,7 @@ struct Train: ParsableCommand {
     enum Architecture: String, ExpressibleByArgument, CaseIterable {
         case lenet5, cnn, mlp
         case mlpSmall = "mlp-small"
+        case lenet1998
 
         /// The model-file description of the architecture with its default configuration.
         func description() throws -> ModelDescription.Architecture {
@@ -44,6 +47,8 @@ struct Train: ParsableCommand {
                 return try ModelRegistry.architecture(
                     MLP.self, configuration: .init(hiddenSizes: [512, 512], dropout: 0.2))
             case .mlpSmall: return try ModelRegistry.architecture(MLP.self, configuration: .init())
+            case .lenet1998:
+                return try ModelRegistry.architecture(LeNet1998.self, configuration: .init())
             }
         }
 
@@ -60,6 +65,9 @@ struct Train: ParsableCommand {
             case .mlp, .mlpSmall:
                 return TrainingSettings(
                     epochs: 10, batchSize: 128, optimizer: .adam, learningRate: 0.001)
+            case .lenet1998:
+                return TrainingSettings(
+                    epochs: 30, batchSize: 32, optimizer: .adam, learningRate: 0.001)
             }
         }
     }

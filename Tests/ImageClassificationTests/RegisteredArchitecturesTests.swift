@@ -10,7 +10,7 @@ import Testing
     @Test func everyZooNetworkIsRegistered() {
         #expect(
             ModelRegistry.names == [
-                "LeNet5", "MLP", "cnn", "FourClassNet", "CIFARResNet", "Layers",
+                "LeNet5", "LeNet5-1998", "MLP", "cnn", "FourClassNet", "CIFARResNet", "Layers",
             ])
     }
 

@@ -9,7 +9,7 @@ import TensorMath
 ///   returns the gradient with respect to the last input.
 /// - ``namedParameters`` lists trainable tensors under dotted names (`features.3.weight`) that
 ///   are also PyTorch's `state_dict` keys and the checkpoint keys; ``namedBuffers`` lists the
-///   saved non-trainable state (batch norm running statistics).
+///   saved non-trainable state (batch norm running statistics, RBF prototypes).
 ///
 /// Training or inference mode is a property of each model, set recursively with
 /// ``setTraining(_:)``; there is no global mode.

@@ -45,7 +45,7 @@ public struct ModelSummary: CustomStringConvertible, Sendable {
     public let rows: [Row]
     /// The model's trainable scalars.
     public let parameterCount: Int
-    /// The model's non-trainable saved scalars (batch norm running statistics).
+    /// The model's non-trainable saved scalars (batch norm running statistics, RBF prototypes).
     public let bufferCount: Int
 
     /// The forward FLOPs of one sample: the sum over the rows.
@@ -113,7 +113,7 @@ public struct ModelSummary: CustomStringConvertible, Sendable {
         lines.append("Input: \(inputShape)   Output: \(outputShape)")
         lines.append("Trainable parameters: \(ModelSummary.grouped(parameterCount))")
         if bufferCount > 0 {
-            lines.append("Buffers (running statistics): \(ModelSummary.grouped(bufferCount))")
+            lines.append("Buffers (saved, not trained): \(ModelSummary.grouped(bufferCount))")
         }
         lines.append("Forward FLOPs per sample: \(ModelSummary.grouped(flops))")
         return lines.joined(separator: "\n")

@@ -9,8 +9,8 @@ struct FixtureError: Error, CustomStringConvertible {
     var description: String
 }
 
-/// The PyTorch golden values of LayersGoldenFixture.swift, written by
-/// Tools/reference/layers_golden.py.
+/// The PyTorch golden values of LayersGoldenFixture.swift and LeNet1998LayersGoldenFixture.swift,
+/// written by Tools/reference/layers_golden.py and lenet1998_golden.py.
 enum Golden {
     private struct Entry: Decodable {
         var shape: [Int]
@@ -18,11 +18,16 @@ enum Golden {
     }
 
     static let tensors: [String: Tensor] = {
-        let data = Data(LayersGoldenFixture.json.utf8)
-        guard let entries = try? JSONDecoder().decode([String: Entry].self, from: data) else {
-            return [:]
+        var result: [String: Tensor] = [:]
+        for json in [LayersGoldenFixture.json, LeNet1998LayersGoldenFixture.json] {
+            let data = Data(json.utf8)
+            guard let entries = try? JSONDecoder().decode([String: Entry].self, from: data)
+            else { continue }
+            for (name, entry) in entries {
+                result[name] = try? Tensor(shape: entry.shape, scalars: entry.data)
+            }
         }
-        return entries.compactMapValues { try? Tensor(shape: $0.shape, scalars: $0.data) }
+        return result
     }()
 
     /// The tensor named `name` (`"conv_same.input"`).
