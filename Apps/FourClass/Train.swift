@@ -93,9 +93,9 @@ struct Train: ParsableCommand {
                 try options.resumedConfiguration(
                     stored: $0.configuration, finishedEpochs: $0.finishedEpochs)
             }
-            ?? options.configuration(
+            ?? (try options.configuration(
                 architecture: try architecture(classCount: classNames.count),
-                defaults: Self.defaults, trainingCount: trainingData.count)
+                defaults: Self.defaults, trainingCount: trainingData.count))
         let files = try RunFiles(
             options: options, data: data, defaultOutput: "four-class.safetensors",
             saved: saved?.files)

@@ -82,7 +82,7 @@ struct Train: ParsableCommand {
                 stored: saved.configuration, finishedEpochs: saved.finishedEpochs)
         } else {
             let architecture = architecture ?? .cnn
-            configuration = options.configuration(
+            configuration = try options.configuration(
                 architecture: try architecture.description(), defaults: architecture.defaults,
                 trainingCount: trainingData.count)
         }
