@@ -108,7 +108,7 @@ public struct TrainingOptions: ParsableArguments {
         help: .init(
             "--schedule multistep: multiply the rate by --gamma after these epochs, "
                 + "comma-separated and increasing (required).", valueName: "EPOCHS"),
-        transform: TrainingOptions.epochList)
+        transform: { try TrainingOptions.epochList($0) })
     public var milestones: [Int]?
     /// `--gamma G`: the decay factor of `step`, `multistep` and `exponential`.
     @Option(

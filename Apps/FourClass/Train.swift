@@ -10,7 +10,8 @@ import ImageModels
 /// cat, dog, ship) less a seeded validation split, with random crops and flips, batch
 /// normalization, a cosine schedule and optional early stopping; logs every epoch, keeps a
 /// resumable checkpoint, evaluates on the test folders and saves a self-describing model file.
-struct Train: ParsableCommand {
+struct Train: TrainingRunCommand {
+    static let appName = "four-class"
     static let configuration = CommandConfiguration(
         abstract: "Train a four-class image classifier on image folders (CIFAR-10 by default).",
         discussion: """
@@ -63,6 +64,17 @@ struct Train: ParsableCommand {
     func run() throws {
         try Processes.useThreads(options.threads)
         let started = Date()
+        let prepared = try prepareRun()
+        let classNames = prepared.session.template.classNames
+        try prepared.session.runCommand(detail: " of \(classNames.joined(separator: ", "))")
+
+        // Only rank 0 of an mpirun job evaluates and saves (the others skip the test set).
+        guard prepared.session.communicator.isRoot else { return }
+        try prepared.session.evaluateAndSave(
+            testData: try prepared.testData(), commandName: "four-class", started: started)
+    }
+
+    func prepareRun() throws -> PreparedRun {
         var classNames = try FourClassData.classes(classes)
         let saved = try options.resume.map(SavedRun.init(path:))
         if let saved {
@@ -104,12 +116,7 @@ struct Train: ParsableCommand {
             configuration: configuration,
             data: try FourClassData.interleavedByClass(trainingData), normalization: .cifar10,
             template: template, files: files, resume: saved)
-        try session.runCommand(detail: " of \(classNames.joined(separator: ", "))")
-
-        // Only rank 0 of an mpirun job evaluates and saves (the others skip the test set).
-        guard session.communicator.isRoot else { return }
-        try session.evaluateAndSave(
-            testData: testData, commandName: "four-class", started: started)
+        return PreparedRun(session: session) { testData }
     }
 
     /// The network's description for `classCount` classes and the `--widths` flag.

@@ -15,7 +15,7 @@ struct FourClassTool: ParsableCommand {
             Exit status: 0 success, 1 a failed run or input, 2 a usage error.
             """,
         version: SwiftCNNVersion.text,
-        subcommands: [Train.self, Evaluate.self])
+        subcommands: [Train.self, Evaluate.self, Compare.self, Search.self])
 }
 
 TrainingOptions.showDefaults([(nil, Train.defaults)])

@@ -9,7 +9,8 @@ import ImageModels
 /// `mnist train`: trains a digit classifier on the 60,000 training images less a seeded
 /// validation split, logs every epoch, keeps a resumable checkpoint, evaluates on the test
 /// set and saves a self-describing model file.
-struct Train: ParsableCommand {
+struct Train: TrainingRunCommand {
+    static let appName = "mnist"
     static let configuration = CommandConfiguration(
         abstract: "Train a digit classifier (lenet5 or cnn) on MNIST.",
         discussion: """
@@ -62,6 +63,16 @@ struct Train: ParsableCommand {
     func run() throws {
         try Processes.useThreads(options.threads)
         let started = Date()
+        let prepared = try prepareRun()
+        try prepared.session.runCommand()
+
+        // Only rank 0 of an mpirun job evaluates and saves (the others skip the test set).
+        guard prepared.session.communicator.isRoot else { return }
+        try prepared.session.evaluateAndSave(
+            testData: try prepared.testData(), commandName: "mnist", started: started)
+    }
+
+    func prepareRun() throws -> PreparedRun {
         let saved = try options.resume.map(SavedRun.init(path:))
         try saved?.requireArchitecture(
             in: try Architecture.allCases.map { try $0.description().name },
@@ -93,12 +104,6 @@ struct Train: ParsableCommand {
         let session = try TrainingSession(
             configuration: configuration, data: trainingData, normalization: .mnist,
             template: MNISTData.template, files: files, resume: saved)
-        try session.runCommand()
-
-        // Only rank 0 of an mpirun job evaluates and saves (the others skip the test set).
-        guard session.communicator.isRoot else { return }
-        try session.evaluateAndSave(
-            testData: try MNISTData.load(data, split: .test), commandName: "mnist",
-            started: started)
+        return PreparedRun(session: session) { try MNISTData.load(data, split: .test) }
     }
 }

@@ -15,7 +15,7 @@ struct MNISTTool: ParsableCommand {
             Exit status: 0 success, 1 a failed run or input, 2 a usage error.
             """,
         version: SwiftCNNVersion.text,
-        subcommands: [Train.self, Evaluate.self, Download.self])
+        subcommands: [Train.self, Evaluate.self, Compare.self, Search.self, Download.self])
 }
 
 TrainingOptions.showDefaults(Train.Architecture.allCases.map { ($0.rawValue, $0.defaults) })
