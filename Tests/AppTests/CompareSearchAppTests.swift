@@ -59,7 +59,7 @@ import Testing
         // The step schedule goes on: the fourth epoch's rate is 0.04 · 0.5³.
         let resumed = try jsonLines(model + ".log.jsonl").map { $0["learning_rate"] as? Double }
         #expect(resumed.count == 4)
-        #expect(abs((resumed.last ?? nil ?? 0) - 0.005) < 1e-7, "\(resumed)")
+        #expect(abs((resumed.last.flatMap { $0 } ?? 0) - 0.005) < 1e-7, "\(resumed)")
     }
 
     @Test func badCombinationsExitWith2AndSayWhy() throws {
