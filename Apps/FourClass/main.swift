@@ -4,11 +4,12 @@ import ArgumentParser
 import Foundation
 import ImageClassification
 
-/// The `four-class` command: `train`, `evaluate`.
+/// The `four-class` command: `train`, `evaluate`, `compare`, `search`.
 struct FourClassTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "four-class",
-        abstract: "Train and evaluate a four-class image classifier (bird, cat, dog, ship).",
+        abstract:
+            "Train, compare, search and evaluate a four-class classifier (bird, cat, dog, ship).",
         discussion: """
             Data: --data DIR, else $CIFAR10_DIR, else data/cifar10: DIR/train/<class>/ and \
             DIR/test/<class>/ folders of JPEG or PNG images (CIFAR-10's layout).

@@ -4,11 +4,11 @@ import ArgumentParser
 import Foundation
 import ImageClassification
 
-/// The `mnist` command: `train`, `evaluate`, `download`.
+/// The `mnist` command: `train`, `evaluate`, `compare`, `search`, `download`.
 struct MNISTTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mnist",
-        abstract: "Train, evaluate and download MNIST digit classifiers.",
+        abstract: "Train, compare, search, evaluate and download MNIST digit classifiers.",
         discussion: """
             Data: --data DIR, else $MNIST_DIR, else data/mnist (the four IDX files, .gz or \
             not). Get them with `mnist download`.
