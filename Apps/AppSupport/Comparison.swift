@@ -61,6 +61,12 @@ public struct ComparisonOptions: ParsableArguments {
             let arguments = try VariedFlag.arguments(of: variant, base: trainArguments) {
                 _ = try VariantRun.command(command, arguments: $0, stem: "probe")
             }
+            do {
+                try VariantRun.command(command, arguments: arguments, stem: "probe")
+                    .checkCombination()
+            } catch let error as ValidationError {
+                throw ValidationError("variant \(variant.name): \(error.message)")
+            }
             return (variant, arguments)
         }
         do {

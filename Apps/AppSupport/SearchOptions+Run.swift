@@ -40,9 +40,16 @@ extension SearchOptions {
         let planned = try configurations.map { hyperparameters in
             let variant = VariedFlag.Variant(
                 choices: hyperparameters.entries.map { ($0.name, $0.value.description) })
-            return try VariedFlag.arguments(of: variant, base: trainArguments) {
+            let arguments = try VariedFlag.arguments(of: variant, base: trainArguments) {
                 _ = try VariantRun.command(command, arguments: $0, stem: "probe")
             }
+            do {
+                try VariantRun.command(command, arguments: arguments, stem: "probe")
+                    .checkCombination()
+            } catch let error as ValidationError {
+                throw ValidationError("the trial \(hyperparameters): \(error.message)")
+            }
+            return arguments
         }
         let identity = Identity(
             space: search.space, strategy: search.strategy, seed: String(search.seed),

@@ -15,6 +15,10 @@ public protocol TrainingRunCommand: ParsableCommand {
     /// and builds the session.
     /// - Throws: Usage errors (`ValidationError`) and the data's, files' and session's errors.
     func prepareRun() throws -> PreparedRun
+    /// Throws the usage error ``prepareRun()`` would throw for settings that do not go
+    /// together (``TrainingSettings/checkCombination()``), without reading any data, so that
+    /// `compare` and `search` refuse a bad variant before training any.
+    func checkCombination() throws
 }
 
 /// A training session ready to run, with the test set it is evaluated on at the end.

@@ -74,6 +74,11 @@ struct Train: TrainingRunCommand {
             testData: try prepared.testData(), commandName: "four-class", started: started)
     }
 
+    func checkCombination() throws {
+        guard options.resume == nil else { return }
+        try options.settings(over: Self.defaults, trainingCount: 20_000).checkCombination()
+    }
+
     func prepareRun() throws -> PreparedRun {
         var classNames = try FourClassData.classes(classes)
         let saved = try options.resume.map(SavedRun.init(path:))

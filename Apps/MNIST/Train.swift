@@ -72,6 +72,12 @@ struct Train: TrainingRunCommand {
             testData: try prepared.testData(), commandName: "mnist", started: started)
     }
 
+    func checkCombination() throws {
+        guard options.resume == nil else { return }
+        let defaults = (architecture ?? .cnn).defaults
+        try options.settings(over: defaults, trainingCount: 60_000).checkCombination()
+    }
+
     func prepareRun() throws -> PreparedRun {
         let saved = try options.resume.map(SavedRun.init(path:))
         try saved?.requireArchitecture(

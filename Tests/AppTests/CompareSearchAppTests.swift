@@ -70,6 +70,12 @@ import Testing
         #expect(compare.status == 2 && compare.error.contains("--vary"), "\(compare.error)")
         let varied = try run(["compare", "--vary", "optimizer=sgd,adam", "--optimizer", "adam"])
         #expect(varied.status == 2 && varied.error.contains("--optimizer is varied"))
+        // A variant whose flags do not go together stops the comparison before any training.
+        let combination = try run(
+            ["compare", "--vary", "optimizer=momentum,adam", "--momentum", "0.5"] + Self.small)
+        #expect(combination.status == 2, "\(combination.error)")
+        #expect(combination.error.contains("this run uses --optimizer adam"))
+        #expect(!combination.output.contains("epoch 1/"))
         let unknown = try run(["compare", "--vary", "optimiser=sgd,adam"])
         #expect(unknown.status == 2, "\(unknown.error)")
         let search = try run(["search", "--random", "3"])
