@@ -81,6 +81,12 @@ public struct ComparisonOptions: ParsableArguments {
                 .joined(separator: " "),
             runs: [])
         for (variant, arguments) in planned {
+            // Ctrl-C during a variant's test evaluation stops before the next variant.
+            if InterruptSignal.isRequested {
+                try report.write(to: folder)
+                print("interrupted: the finished variants are in \(folder)")
+                throw ExitCode(CommandRunner.interrupted)
+            }
             let stem = URL(fileURLWithPath: folder).appendingPathComponent(variant.stem).path
             let parsed = try VariantRun.command(command, arguments: arguments, stem: stem)
             guard

@@ -77,6 +77,8 @@ extension SearchOptions {
                             + (trial.failure.map { " (\($0))" } ?? ""))
                 }
             ) { hyperparameters, context in
+                // Ctrl-C during a trial's test evaluation stops before the next trial.
+                if InterruptSignal.isRequested { throw HyperparameterSearch.Stop() }
                 let stem = URL(fileURLWithPath: folder)
                     .appendingPathComponent("trial-\(context.index)").path
                 let arguments = planned[context.index]
