@@ -90,7 +90,9 @@ public struct ComparisonOptions: ParsableArguments {
             let stem = URL(fileURLWithPath: folder).appendingPathComponent(variant.stem).path
             let parsed = try VariantRun.command(command, arguments: arguments, stem: stem)
             guard
-                let run = try VariantRun.train(parsed, name: variant.name, arguments: arguments)
+                let run = try VariantRun.train(
+                    try parsed.prepareRun(), name: variant.name, arguments: arguments,
+                    appName: Command.appName)
             else {
                 try report.write(to: folder)
                 print("interrupted: the finished variants are in \(folder)")

@@ -83,14 +83,23 @@ extension SearchOptions {
                     .appendingPathComponent("trial-\(context.index)").path
                 let arguments = planned[context.index]
                 let parsed = try VariantRun.command(command, arguments: arguments, stem: stem)
+                // Data or files that cannot be read end the search (they would fail every
+                // trial); only the training itself can fail a trial.
+                let prepared: PreparedRun
+                do {
+                    prepared = try parsed.prepareRun()
+                } catch {
+                    throw HyperparameterSearch.Stop(reason: "\(error)")
+                }
                 guard
                     let run = try VariantRun.train(
-                        parsed, name: "trial \(context.index): \(hyperparameters)",
-                        arguments: arguments)
+                        prepared, name: "trial \(context.index): \(hyperparameters)",
+                        arguments: arguments, appName: Command.appName)
                 else { throw HyperparameterSearch.Stop() }
                 return try Self.outcome(run, objective: search.objective)
             }
-        } catch is HyperparameterSearch.Stop {
+        } catch let stop as HyperparameterSearch.Stop {
+            if let reason = stop.reason { throw AppError(reason) }
             print("interrupted: run the same command again to continue the search in \(folder)")
             throw ExitCode(CommandRunner.interrupted)
         }

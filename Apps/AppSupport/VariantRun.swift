@@ -55,14 +55,19 @@ public struct VariantRun: Codable, Sendable {
             ])
     }
 
-    /// Trains `command` (from ``command(_:arguments:stem:)``), printing each epoch's line after
-    /// `[name]`, then evaluates it on the test set and saves the model file.
+    /// Trains a run prepared by a command (``TrainingRunCommand/prepareRun()`` of
+    /// ``command(_:arguments:stem:)``), printing each epoch's line after `[name]`, then
+    /// evaluates it on the test set and saves the model file.
+    /// - Parameters:
+    ///   - prepared: The session and test set.
+    ///   - name: The variant's name.
+    ///   - arguments: The `train` arguments, recorded in the model file.
+    ///   - appName: The app (`mnist`), recorded in the model file.
     /// - Returns: The run, or `nil` if a signal interrupted it.
     /// - Throws: The session's errors.
-    public static func train<Command: TrainingRunCommand>(
-        _ command: Command, name: String, arguments: [String]
+    public static func train(
+        _ prepared: PreparedRun, name: String, arguments: [String], appName: String
     ) throws -> VariantRun? {
-        let prepared = try command.prepareRun()
         let session = prepared.session
         let weights = initialWeightsHash(session.model)
         print(
@@ -79,7 +84,7 @@ public struct VariantRun: Codable, Sendable {
         try session.saveModel(
             to: session.files.output,
             metrics: ["test_accuracy": report.accuracy, "test_loss": report.loss],
-            command: ([Command.appName, "train"] + arguments).joined(separator: " "))
+            command: ([appName, "train"] + arguments).joined(separator: " "))
         let history = session.trainer.state.history
         print(String(format: "[\(name)] test accuracy %.2f%%", report.accuracy * 100))
         return VariantRun(

@@ -78,6 +78,15 @@ import Testing
         #expect(!combination.output.contains("epoch 1/"))
         let unknown = try run(["compare", "--vary", "optimiser=sgd,adam"])
         #expect(unknown.status == 2, "\(unknown.error)")
+        // Missing data ends a search (exit 1) instead of failing every trial into the log.
+        let folder = try Support.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let missing = try Support.run(
+            ["search", "--grid", "learning-rate=0.1,0.01", "--data", folder.path + "/none"]
+                + ["--output-dir", folder.path + "/s"])
+        #expect(missing.status == 1 && missing.error.contains("no MNIST data set"))
+        let log = try? String(contentsOfFile: folder.path + "/s/trials.jsonl", encoding: .utf8)
+        #expect((log ?? "").isEmpty, "no trial is logged")
         let search = try run(["search", "--random", "3"])
         #expect(search.status == 2 && search.error.contains("--range"), "\(search.error)")
         let range = try run(["search", "--random", "3", "--range", "learning-rate=0..1:log"])

@@ -94,8 +94,13 @@ public struct HyperparameterSearch: Sendable {
     /// onTrial:_:)`` rethrows it without recording the trial, so that a later run with the
     /// finished trials as `completed` continues where this one stopped.
     public struct Stop: Error, Sendable {
+        /// Why the search stops when it is not a signal (the data cannot be read, say), for
+        /// the caller to report; `nil` for an interruption.
+        public var reason: String?
+
         /// Creates the error.
-        public init() {}
+        /// - Parameter reason: Why, if not an interruption; default `nil`.
+        public init(reason: String? = nil) { self.reason = reason }
     }
 
     /// Runs every trial in order and ranks them.
