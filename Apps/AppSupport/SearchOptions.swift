@@ -30,13 +30,13 @@ public struct SearchOptions: ParsableArguments {
     /// `--search-seed S`.
     @Option(
         help: .init(
-            "Seed of the random sampling (default 0); --seed is the runs' own.", valueName: "S"))
+            "Seed of the random sampling; --seed is the runs' own.", valueName: "S"))
     public var searchSeed: UInt64 = 0
     /// `--objective`.
     @Option(
         help: .init(
-            "What ranks the trials: the best epoch's validation-accuracy or validation-loss "
-                + "(default validation-accuracy).", valueName: "METRIC"))
+            "What ranks the trials: the best epoch's validation-accuracy or validation-loss.",
+            valueName: "METRIC"))
     public var objective: String = "validation-accuracy"
     /// `--output-dir DIR`.
     @Option(

@@ -10,8 +10,8 @@ struct Search: ParsableCommand {
             --train-subset 10000) and the trial's values, from the same --seed; it is scored \
             on its best epoch's validation accuracy (or --objective validation-loss).
             Examples:
-              mnist search --grid "learning-rate=0.1,0.03,0.01; batch-size=64,128" --epochs 2
-              mnist search --random 8 --range "learning-rate=1e-4..1e-1:log; batch-size=32,64,128"
+              mnist search --grid "learning-rate=0.1,0.03; batch-size=64,128"
+              mnist search --random 8 --range "learning-rate=1e-4..1e-1:log"
             Every trial is appended to OUTPUT-DIR/trials.jsonl when it ends: run the same \
             command again after Ctrl-C and the finished trials are skipped. At the end the \
             trials are ranked in search.txt (and search.png/.svg) and the best is printed as \
