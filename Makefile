@@ -1,5 +1,5 @@
 # SwiftCNN: the two commands a newcomer needs are `make demo` and `make test`.
-.PHONY: all demo test bench fuzz sanitize bootstrap build clean
+.PHONY: all demo test bench fuzz sanitize docs bootstrap build clean
 
 all: demo
 
@@ -28,6 +28,11 @@ fuzz: bootstrap
 ## sanitize: the C kernels' and codecs' packages tested under AddressSanitizer and UBSan
 sanitize: bootstrap
 	@Tools/sanitize
+
+## docs: the DocC documentation of TensorMath, NeuralNet, Datasets and Checkpoints, as static
+## HTML in .build/docs/<Package>/ (Tools/docs; it says how to open them)
+docs: bootstrap
+	@Tools/docs
 
 clean:
 	rm -rf .build Packages/*/.build

@@ -23,6 +23,9 @@ let package = Package(
         .library(name: "DistributedTraining", targets: ["DistributedTraining"]),
         .library(name: "ImageModels", targets: ["ImageModels"]),
         .library(name: "ImageClassification", targets: ["ImageClassification"]),
+        // The apps' shared command-line code (flags, training sessions, logs), vended for
+        // Tools/Fuzz's flag-value target; not a stable API.
+        .library(name: "AppSupport", targets: ["AppSupport"]),
         .executable(name: "mnist", targets: ["MNISTCommand"]),
         .executable(name: "classify", targets: ["ClassifyCommand"]),
         .executable(name: "four-class", targets: ["FourClassCommand"]),
@@ -114,7 +117,7 @@ let package = Package(
             name: "AppSupport",
             dependencies: [
                 "TensorMath", "NeuralNet", "Datasets", "Checkpoints", "CheckpointedTraining",
-                "ImageClassification", "Distributed", "DistributedTraining",
+                "ImageClassification", "ImageModels", "Distributed", "DistributedTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Apps/AppSupport"
@@ -149,7 +152,7 @@ let package = Package(
         .executableTarget(
             name: "ClassifyCommand",
             dependencies: [
-                "ImageClassification", "ImageServer",
+                "ImageClassification", "ImageServer", "TensorMath",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Apps/Classify",
@@ -173,11 +176,20 @@ let package = Package(
             ],
             path: "Apps/SkipConnections"
         ),
+        // ONNX and PyTorch export and PyTorch import (`swiftcnn export-onnx`, …).
+        .target(
+            name: "ModelExport",
+            dependencies: [
+                "ImageClassification", "ImageModels", "NeuralNet", "Checkpoints", "Datasets",
+                "TensorMath",
+            ],
+            path: "Apps/ModelExport"
+        ),
         .executableTarget(
             name: "SwiftCNNCommand",
             dependencies: [
-                "AppSupport", "ImageClassification", "NeuralNet", "Checkpoints",
-                "CheckpointedTraining",
+                "AppSupport", "ImageClassification", "ImageModels", "NeuralNet", "Checkpoints",
+                "CheckpointedTraining", "ModelExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Apps/SwiftCNN"
@@ -187,6 +199,12 @@ let package = Package(
             name: "RenderDigits",
             dependencies: ["Datasets", "TensorMath"],
             path: "Tools/RenderDigits"
+        ),
+        // Tools/TrainingBench: training and inference throughput and peak memory of the apps'
+        // networks (Tools/bench-training runs it in release mode beside PyTorch).
+        .executableTarget(
+            name: "TrainingBench", dependencies: ["ImageModels", "NeuralNet", "TensorMath"],
+            path: "Tools/TrainingBench"
         ),
         .testTarget(
             name: "ImageModelsTests",
@@ -200,6 +218,15 @@ let package = Package(
                 "TensorMath",
             ],
             path: "Tests/ImageClassificationTests"
+        ),
+        .testTarget(
+            name: "ModelExportTests",
+            dependencies: [
+                "ModelExport", "ImageClassification", "ImageModels", "NeuralNet", "Checkpoints",
+                "TensorMath",
+            ],
+            path: "Tests/ModelExportTests",
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "AppTests",

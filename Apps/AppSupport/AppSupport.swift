@@ -9,7 +9,9 @@
 //   a seeded validation set.
 // - Training: ``TrainingSettings`` (a run's settings, one name each: app defaults, flags,
 //   checkpoints), ``TrainingOptions`` (the shared flags), ``TrainingConfiguration`` (the
-//   settings resolved for the data, stored in checkpoints), ``TrainingSession`` (a thin user of
+//   settings resolved for the data, stored in checkpoints), ``ArchitectureOptions`` (the network
+//   flags: `--layers`, `--activation`, `--pooling`, `--dropout`, `--batch-norm`,
+//   `--print-layers`), ``TrainingSession`` (a thin user of
 //   NeuralNet's Trainer: validation split, optimizer, schedule, early stopping, epoch log,
 //   per-epoch checkpoints, exact resume from a ``SavedRun``, the final self-describing model
 //   file), ``TrainingConsole`` (the progress bar and Ctrl-C every training command shows).

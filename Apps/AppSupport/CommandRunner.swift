@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TensorMath
 
 #if canImport(Glibc)
 import Glibc
@@ -24,13 +25,14 @@ public enum CommandRunner {
     /// Exit status of a run that a signal stopped (its checkpoint saved).
     public static let interrupted: Int32 = 130
 
-    /// Parses `arguments` (default: the process's, without the program name) as `command`,
+    /// Parses `arguments` (default: the process's, without the program name, with file names
+    /// that are not UTF-8 kept byte for byte: ``TensorMath/FileSystemName``) as `command`,
     /// runs it, and returns the exit status. Standard output is made line-buffered first, so
     /// per-epoch lines reach a log file or pipe as they happen. Errors go to standard error,
     /// prefixed with `name`.
     public static func run(
         _ command: ParsableCommand.Type, name: String,
-        arguments: [String] = Array(CommandLine.arguments.dropFirst())
+        arguments: [String] = FileSystemName.commandLineArguments
     ) -> Int32 {
         setvbuf(stdout, nil, _IOLBF, 0)
         do {

@@ -90,8 +90,9 @@ public struct ComparisonOptions: ParsableArguments {
             let stem = URL(fileURLWithPath: folder).appendingPathComponent(variant.stem).path
             let parsed = try VariantRun.command(command, arguments: arguments, stem: stem)
             guard
+                let prepared = try parsed.prepareRun(),
                 let run = try VariantRun.train(
-                    try parsed.prepareRun(), name: variant.name, arguments: arguments,
+                    prepared, name: variant.name, arguments: arguments,
                     appName: Command.appName)
             else {
                 try report.write(to: folder)

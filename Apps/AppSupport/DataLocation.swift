@@ -1,4 +1,5 @@
 import Foundation
+import TensorMath
 
 /// Where an app finds a data set: the `--data` flag, else an environment variable, else a
 /// documented default folder.
@@ -36,9 +37,9 @@ public struct DataLocation: Equatable, Sendable {
 
     /// Whether the folder exists.
     public var exists: Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            && isDirectory.boolValue
+        var status = stat()
+        return FileSystemName.withCString(path) { stat($0, &status) } == 0
+            && (status.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// The path, if the folder exists.

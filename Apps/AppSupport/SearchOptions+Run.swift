@@ -85,13 +85,13 @@ extension SearchOptions {
                 let parsed = try VariantRun.command(command, arguments: arguments, stem: stem)
                 // Data or files that cannot be read end the search (they would fail every
                 // trial); only the training itself can fail a trial.
-                let prepared: PreparedRun
+                let prepared: PreparedRun?
                 do {
                     prepared = try parsed.prepareRun()
                 } catch {
                     throw HyperparameterSearch.Stop(reason: "\(error)")
                 }
-                guard
+                guard let prepared,
                     let run = try VariantRun.train(
                         prepared, name: "trial \(context.index): \(hyperparameters)",
                         arguments: arguments, appName: Command.appName)

@@ -14,10 +14,10 @@ public struct TrainingOptions: ParsableArguments {
         help: .init(
             "Total epochs of the run" + TrainingOptions.defaultNote("epochs") + ".", valueName: "N")
     ) public var epochs: Int?
-    /// `--batch-size B`.
+    /// `--batch-size N`.
     @Option(
         help: .init(
-            "Mini-batch size" + TrainingOptions.defaultNote("batch-size") + ".", valueName: "B"))
+            "Mini-batch size" + TrainingOptions.defaultNote("batch-size") + ".", valueName: "N"))
     public var batchSize: Int?
     /// `--learning-rate LR`: the peak learning rate.
     @Option(
@@ -44,12 +44,12 @@ public struct TrainingOptions: ParsableArguments {
                 + TrainingOptions.defaultNote("schedule") + ".",
             valueName: "SCHEDULE"))
     public var schedule: TrainingSettings.ScheduleKind?
-    /// `--seed S`.
+    /// `--seed SEED`.
     @Option(
         help: .init(
             "Seed of initialization, validation split, shuffling, augmentation, dropout"
                 + TrainingOptions.defaultNote("seed") + ".",
-            valueName: "S"))
+            valueName: "SEED"))
     public var seed: UInt64?
     /// `--shift N`: random-shift augmentation.
     @Option(
@@ -124,11 +124,11 @@ public struct TrainingOptions: ParsableArguments {
                 + "(default: cosine 1 in runs of more than 2 epochs, else 0).",
             valueName: "EPOCHS"))
     public var warmup: Int?
-    /// `--train-subset N`: quick runs on the first N training images.
+    /// `--train-subset N`: quick runs on a seeded, class-stratified subset of N images.
     @Option(
         help: .init(
-            "Train on the first N training images only, before the validation split (quick "
-                + "runs; MNIST's files mix the digits, four-class takes its classes in turn).",
+            "Train on a seeded, class-stratified subset of N training images, chosen before "
+                + "the validation split (quick runs).",
             valueName: "N"))
     public var trainSubset: Int?
     /// `--output FILE`: the model file.

@@ -13,8 +13,10 @@ public protocol TrainingRunCommand: ParsableCommand {
     var options: TrainingOptions { get }
     /// Reads the data, resolves the configuration (a new run or `--resume`), checks the files
     /// and builds the session.
+    /// - Returns: The run, or `nil` when the flags ask for something else, done at once
+    ///   (`--print-layers` prints the network).
     /// - Throws: Usage errors (`ValidationError`) and the data's, files' and session's errors.
-    func prepareRun() throws -> PreparedRun
+    func prepareRun() throws -> PreparedRun?
     /// Throws the usage error ``prepareRun()`` would throw for settings that do not go
     /// together (``TrainingSettings/checkCombination()``), without reading any data, so that
     /// `compare` and `search` refuse a bad variant before training any.

@@ -11,7 +11,8 @@ import TensorMath
 /// A training run as the apps do it, from data to a self-describing model file. It is a thin
 /// user of ``NeuralNet/Trainer`` (the one training loop) that adds, through its hooks:
 ///
-/// - a seeded validation split (after an optional `trainSubset`);
+/// - a seeded validation split (after an optional `trainSubset`, a seeded, class-stratified
+///   choice of that many images);
 /// - the network built by `ModelRegistry` from the configuration's architecture, seeded;
 /// - the chosen optimizer, a per-step learning-rate schedule, label smoothing, and early
 ///   stopping on the validation loss (restoring the best weights);
@@ -138,7 +139,14 @@ public final class TrainingSession {
         normalization: Normalization, template: ModelTemplate, files: RunFiles,
         resume: SavedRun? = nil, communicator: any Communicator = Processes.communicator
     ) throws {
-        let available = min(configuration.trainSubset ?? data.count, data.count)
+        // `trainSubset`: a seeded, class-stratified choice of that many images.
+        let pool =
+            configuration.trainSubset.map { subset in
+                StratifiedChoice.indices(
+                    labels: (0..<data.count).map(data.label(at:)), count: subset,
+                    seed: configuration.seed)
+            } ?? Array(0..<data.count)
+        let available = pool.count
         let split = ValidationSplit(
             count: available, validationCount: configuration.validationCount,
             seed: configuration.seed)
@@ -151,10 +159,10 @@ public final class TrainingSession {
             throw AppError("early stopping (--patience) needs a validation split")
         }
         self.configuration = configuration
-        self.trainingSet = try SubsetSource(data, indices: split.trainingIndices)
+        self.trainingSet = try SubsetSource(data, indices: split.trainingIndices.map { pool[$0] })
         self.validationSet =
             split.validationIndices.isEmpty
-            ? nil : try SubsetSource(data, indices: split.validationIndices)
+            ? nil : try SubsetSource(data, indices: split.validationIndices.map { pool[$0] })
         self.normalization = normalization
         self.template = template
         self.files = files

@@ -40,13 +40,16 @@ public struct VariantRun: Codable, Sendable {
     public static func command<Command: TrainingRunCommand>(
         _ command: Command.Type, arguments: [String], stem: String
     ) throws -> Command {
-        let owned = ["--output", "--checkpoint", "--log", "--csv", "--resume", "--overwrite"]
+        let owned = [
+            "--output", "--checkpoint", "--log", "--csv", "--resume", "--overwrite",
+            "--print-layers",
+        ]
         if let flag = arguments.first(where: { argument in
             owned.contains { argument == $0 || argument.hasPrefix($0 + "=") }
         }) {
             throw ValidationError(
-                "\(flag) is set by compare and search for every run (files in --output-dir); "
-                    + "leave it out")
+                "\(flag) is not for compare and search: they name every run's files (in "
+                    + "--output-dir) and train every run; leave it out")
         }
         return try Command.parse(
             arguments + [

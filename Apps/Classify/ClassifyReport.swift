@@ -1,5 +1,6 @@
 import Foundation
 import ImageClassification
+import TensorMath
 
 /// The results of one `classify` run, printed as text lines as they come or as one JSON array
 /// at the end; errors always go to standard error too, naming the file.
@@ -37,6 +38,7 @@ struct ClassifyReport {
     /// further class of the ranking.
     mutating func add(path: String, ranking: [ClassPrediction]) {
         guard let best = ranking.first else { return }
+        let path = FileSystemName.displayed(path)
         if json {
             entries.append(
                 Entry(
@@ -54,7 +56,7 @@ struct ClassifyReport {
     /// Records a file that could not be classified and says so on standard error.
     mutating func add(path: String, error: String) {
         Standard.error("classify: \(error)")
-        if json { entries.append(Entry(file: path, error: error)) }
+        if json { entries.append(Entry(file: FileSystemName.displayed(path), error: error)) }
     }
 
     /// Prints the JSON array, if JSON was asked for.

@@ -1,3 +1,5 @@
+import TensorMath
+
 // classify: prints what each image shows, with its probability (Classify.swift); `classify
 // serve ...` runs the HTTP service instead (Serve.swift).
 #if canImport(Glibc)
@@ -6,7 +8,8 @@ import Glibc
 import Darwin
 #endif
 
-let arguments = Array(CommandLine.arguments.dropFirst())
+// File names that are not UTF-8 are kept byte for byte (FileSystemName).
+let arguments = FileSystemName.commandLineArguments
 if arguments.first == "serve" {
     exit(await Serve.main(arguments: Array(arguments.dropFirst())))
 }

@@ -23,6 +23,9 @@ struct Train: TrainingRunCommand {
             crops (padding \(defaults.shift)) and horizontal flips, cosine schedule, seed \
             \(defaults.seed), \(Int(defaults.validationSplit)) validation images (at most a \
             fifth of the images trained on); any flag below overrides its own.
+            Network: FourClassNet (--widths, --convolutions), or --layers (for 32x32 RGB \
+            inputs, ending in dense with one output per class); --activation, --pooling, \
+            --dropout and --batch-norm change either; --print-layers prints it.
             Files: OUTPUT, OUTPUT.checkpoint (rewritten every epoch; Ctrl-C saves it too and \
             exits 130), OUTPUT.log.jsonl (one JSON object per epoch).
             """)
@@ -59,12 +62,13 @@ struct Train: TrainingRunCommand {
             instead of stopping; the run stops only if a folder has none left.
             """)
     var skipUnreadable = false
+    @OptionGroup var network: ArchitectureOptions
     @OptionGroup var options: TrainingOptions
 
     func run() throws {
         try Processes.useThreads(options.threads)
         let started = Date()
-        let prepared = try prepareRun()
+        guard let prepared = try prepareRun() else { return }
         let classNames = prepared.session.template.classNames
         try prepared.session.runCommand(detail: " of \(classNames.joined(separator: ", "))")
 
@@ -79,23 +83,33 @@ struct Train: TrainingRunCommand {
         try options.settings(over: Self.defaults, trainingCount: 20_000).checkCombination()
     }
 
-    func prepareRun() throws -> PreparedRun {
+    func prepareRun() throws -> PreparedRun? {
         var classNames = try FourClassData.classes(classes)
         let saved = try options.resume.map(SavedRun.init(path:))
         if let saved {
             try saved.requireArchitecture(
-                in: [FourClassNet.architecture], command: "four-class train")
+                in: [FourClassNet.architecture, Layers.architecture], command: "four-class train")
             if classes != nil || widths != nil || convolutions != nil {
                 throw ValidationError(
                     "--resume continues the saved run with its own classes and widths; "
                         + "leave out --classes, --widths and --convolutions")
             }
-            let network = try ModelRegistry.configuration(
-                FourClassNet.self, of: saved.configuration.architecture)
+            try network.checkResumed(saved: saved.configuration.architecture)
+            let stored = saved.configuration.architecture
+            let classCount =
+                stored.name == Layers.architecture
+                ? try ModelRegistry.configuration(Layers.self, of: stored).classCount
+                : try ModelRegistry.configuration(FourClassNet.self, of: stored).classCount
             classNames = saved.classNames ?? classNames
-            guard network.classCount == classNames.count else {
-                throw AppError("\(saved.path) holds a network of \(network.classCount) classes")
+            guard classCount == classNames.count else {
+                throw AppError("\(saved.path) holds a network of \(classCount) classes")
             }
+        }
+        // The network before the data, so that a bad --layers is a usage error at once.
+        let newNetwork = saved == nil ? try architecture(classCount: classNames.count) : nil
+        if network.printLayers, let chosen = saved?.configuration.architecture ?? newNetwork {
+            print(try ArchitectureOptions.printedLayers(chosen))
+            return nil
         }
         let data = data ?? saved?.files?.data
         let trainingData = try FourClassData.load(
@@ -147,6 +161,12 @@ struct Train: TrainingRunCommand {
             }
             network.convolutions = values.map { $0! }
         }
-        return try ModelRegistry.architecture(FourClassNet.self, configuration: network)
+        return try self.network.architecture(
+            preset: try ModelRegistry.architecture(FourClassNet.self, configuration: network),
+            presetName: "FourClassNet",
+            presetFlags: [
+                widths.map { _ in "--widths" }, convolutions.map { _ in "--convolutions" },
+            ]
+            .compactMap { $0 }, inputShape: [3, 32, 32], classCount: classCount)
     }
 }

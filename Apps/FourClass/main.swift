@@ -3,6 +3,7 @@ import AppSupport
 import ArgumentParser
 import Foundation
 import ImageClassification
+import ImageModels
 
 /// The `four-class` command: `train`, `evaluate`, `compare`, `search`.
 struct FourClassTool: ParsableCommand {
@@ -20,4 +21,7 @@ struct FourClassTool: ParsableCommand {
 }
 
 TrainingOptions.showDefaults([(nil, Train.defaults)])
+ArchitectureOptions.showDefaults([
+    ("FourClassNet", FourClassNet.Configuration().layerSpecification)
+])
 exit(CommandRunner.run(FourClassTool.self, name: "four-class"))

@@ -108,8 +108,14 @@ public final class ImageClassifier {
     public convenience init(file: SafeTensorsFile) throws {
         let description = try file.modelDescription()
         let network: Layer
+        // The file's tensors bound the network: a configuration asking for far more
+        // parameters than the file holds values is refused before anything is allocated.
         do {
-            network = try ModelRegistry.makeModel(description.architecture)
+            network = try ModelLimits.$parameterAllowance.withValue(
+                ModelLimits.allowance(forFileValues: file.elementCount)
+            ) {
+                try ModelRegistry.makeModel(description.architecture)
+            }
         } catch let error as ImageClassifierError {
             throw ImageClassifierError.incompatibleModel(path: file.path, reason: "\(error)")
         } catch let error as NeuralNetError {

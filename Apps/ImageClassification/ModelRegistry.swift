@@ -21,22 +21,35 @@ public enum ModelRegistry {
         /// Decodes a JSON configuration (missing fields take their defaults) and builds the
         /// network with its initialization drawn from the generator.
         public let build: @Sendable (JSONValue, inout Xoshiro256) throws -> Layer
+        /// Decodes a JSON configuration and writes the network as a layer specification, or
+        /// gives `nil` when it cannot be written as one.
+        public let specification: @Sendable (JSONValue) throws -> LayerSpecification?
 
-        /// Registers an architecture under `name` with a builder of its JSON configuration.
+        /// Registers an architecture under `name` with a builder of its JSON configuration
+        /// (and, optionally, its layer specification).
         public init(
-            name: String, build: @escaping @Sendable (JSONValue, inout Xoshiro256) throws -> Layer
+            name: String, build: @escaping @Sendable (JSONValue, inout Xoshiro256) throws -> Layer,
+            specification: @escaping @Sendable (JSONValue) throws -> LayerSpecification? = { _ in
+                nil
+            }
         ) {
             self.name = name
             self.build = build
+            self.specification = specification
         }
 
         /// Registers a ``RegisteredArchitecture`` under its own name; its stored configuration
         /// is read by ``ModelRegistry/configuration(_:of:)``.
         public init<A: RegisteredArchitecture>(_ architecture: A.Type) {
-            self.init(name: A.architecture) { json, generator in
-                try A.makeModel(
-                    ModelRegistry.configuration(A.self, from: json), generator: &generator)
-            }
+            self.init(
+                name: A.architecture,
+                build: { json, generator in
+                    try A.makeModel(
+                        ModelRegistry.configuration(A.self, from: json), generator: &generator)
+                },
+                specification: { json in
+                    try A.layerSpecification(ModelRegistry.configuration(A.self, from: json))
+                })
         }
     }
 
@@ -47,6 +60,7 @@ public enum ModelRegistry {
         Entry(MNISTNet.self),
         Entry(FourClassNet.self),
         Entry(CIFARResNet.self),
+        Entry(Layers.self),
     ]
 
     /// The registered names, in registration order.
@@ -73,6 +87,19 @@ public enum ModelRegistry {
         }
         var generator = Xoshiro256(seed: seed)
         return try entry.build(architecture.configuration, &generator)
+    }
+
+    /// The network `architecture` names written as a layer specification (`--print-layers`),
+    /// or `nil` for an architecture that cannot be written as one.
+    /// - Throws: as ``makeModel(_:seed:)`` for an unknown name or a configuration that does
+    ///   not decode.
+    public static func layerSpecification(of architecture: ModelDescription.Architecture)
+        throws -> LayerSpecification?
+    {
+        guard let entry = entry(named: architecture.name) else {
+            throw ImageClassifierError.unknownArchitecture(name: architecture.name, known: names)
+        }
+        return try entry.specification(architecture.configuration)
     }
 
     /// The architecture description for a registered type and configuration, as a model file

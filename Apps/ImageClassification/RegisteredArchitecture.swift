@@ -23,24 +23,65 @@ public protocol RegisteredArchitecture {
     static func makeModel<G: RandomNumberGenerator>(
         _ configuration: Configuration, generator: inout G
     ) throws -> Sequential
+
+    /// The network as a layer specification (`--print-layers`), or `nil` if it cannot be
+    /// written as one. Default `nil`.
+    static func layerSpecification(_ configuration: Configuration) throws -> LayerSpecification?
+}
+
+extension RegisteredArchitecture {
+    /// `nil`: an architecture cannot be written as layers unless it says how.
+    public static func layerSpecification(_ configuration: Configuration) throws
+        -> LayerSpecification?
+    { nil }
 }
 
 extension LeNet5: RegisteredArchitecture {
     public static var defaultConfiguration: Configuration { Configuration() }
+
+    public static func layerSpecification(_ configuration: Configuration) -> LayerSpecification? {
+        configuration.layerSpecification
+    }
 }
 
 extension MLP: RegisteredArchitecture {
     public static var defaultConfiguration: Configuration { Configuration() }
+
+    public static func layerSpecification(_ configuration: Configuration) -> LayerSpecification? {
+        configuration.layerSpecification
+    }
 }
 
 extension MNISTNet: RegisteredArchitecture {
     public static var defaultConfiguration: Configuration { Configuration() }
+
+    public static func layerSpecification(_ configuration: Configuration) -> LayerSpecification? {
+        configuration.layerSpecification
+    }
 }
 
 extension FourClassNet: RegisteredArchitecture {
     public static var defaultConfiguration: Configuration { Configuration() }
+
+    public static func layerSpecification(_ configuration: Configuration) -> LayerSpecification? {
+        configuration.layerSpecification
+    }
 }
 
 extension CIFARResNet: RegisteredArchitecture {
     public static var defaultConfiguration: Configuration { Configuration() }
+
+    public static func layerSpecification(_ configuration: Configuration) -> LayerSpecification? {
+        configuration.layerSpecification
+    }
+}
+
+extension Layers: RegisteredArchitecture {
+    public static var defaultConfiguration: Configuration { Configuration() }
+
+    public static func layerSpecification(_ configuration: Configuration) throws
+        -> LayerSpecification?
+    {
+        try LayerSpecification(parsing: configuration.layers)
+    }
 }

@@ -13,6 +13,22 @@ public enum ModelLimits {
     public static let maxLayers = 10_000
     /// The longest input side a configuration may declare: 4,096 pixels.
     public static let maxInputSide = 4096
+
+    /// The most parameters the network being built on this task may have, besides
+    /// ``maxParameters``: a loader sets it with ``allowance(forFileValues:)`` from the number
+    /// of values its file holds (a file cannot supply more weights than that), so that a small
+    /// file whose metadata asks for a large network is refused before the network is allocated
+    /// and initialized. Unbounded (`Int.max`) unless set with
+    /// `ModelLimits.$parameterAllowance.withValue(n) { ... }`.
+    @TaskLocal public static var parameterAllowance = Int.max
+
+    /// The allowance for a file holding `values` tensor values: those plus 2^20 (4 MiB of
+    /// `Float`), so that a network only somewhat larger than its file is still built and the
+    /// loader can name the tensors that are missing, while a few bytes cannot ask for
+    /// gigabytes.
+    public static func allowance(forFileValues values: Int) -> Int {
+        values.addingReportingOverflow(1 << 20).overflow ? Int.max : values + (1 << 20)
+    }
 }
 
 /// Counts the parameters and layers of a network from its configuration, in overflow-checked
@@ -56,6 +72,12 @@ struct ModelBudget {
         guard !overflow1, !overflow2, total <= ModelLimits.maxParameters else {
             throw tooLarge(
                 "more than \(ModelLimits.maxParameters) parameters (the limit, 1 GiB of Float)")
+        }
+        let allowance = ModelLimits.parameterAllowance
+        guard total <= allowance else {
+            throw NeuralNetError.invalidConfiguration(
+                "\(architecture): the configuration asks for more than \(allowance) parameters, "
+                    + "more values than the file's tensors hold; refused before allocating them")
         }
         guard !overflow3, layerTotal <= ModelLimits.maxLayers else {
             throw tooLarge("more than \(ModelLimits.maxLayers) layers (the limit)")

@@ -12,13 +12,19 @@ import ImageModels
 struct Train: TrainingRunCommand {
     static let appName = "mnist"
     static let configuration = CommandConfiguration(
-        abstract: "Train a digit classifier (lenet5 or cnn) on MNIST.",
+        abstract: "Train a digit classifier (cnn, lenet5, mlp or --layers) on MNIST.",
         discussion: """
             Defaults per architecture (any flag below overrides its own):
               cnn     15 epochs, batch 128, adamw, learning rate 0.003, weight decay
                       0.05, shifts of up to 2 pixels, cosine schedule, seed 42
               lenet5  10 epochs, batch 64, adam, learning rate 0.002, shifts of up to
-                      1 pixel, cosine schedule, seed 42
+                      1 pixel, cosine schedule, seed 42 (also --layers networks)
+              mlp     784-512-512-10 with dropout 0.2 (the tutorials' MLP); mlp-small
+                      784-74-40-10 (LeNet-5's size): 10 epochs, batch 128, adam,
+                      learning rate 0.001, no shifts, cosine schedule, seed 42
+            Network: --layers writes one (mnist train --architecture lenet5
+            --print-layers prints a preset as a starting point); --activation,
+            --pooling, --dropout and --batch-norm change the chosen one.
             Validation: 5000 training images held out (seeded), at most a fifth of
             the images trained on (1000 of --train-subset 5000).
             Files: OUTPUT, OUTPUT.checkpoint (rewritten every epoch; Ctrl-C saves it
@@ -27,13 +33,18 @@ struct Train: TrainingRunCommand {
 
     /// The architectures `mnist train` builds.
     enum Architecture: String, ExpressibleByArgument, CaseIterable {
-        case lenet5, cnn
+        case lenet5, cnn, mlp
+        case mlpSmall = "mlp-small"
 
         /// The model-file description of the architecture with its default configuration.
         func description() throws -> ModelDescription.Architecture {
             switch self {
             case .lenet5: return try ModelRegistry.architecture(LeNet5.self, configuration: .init())
             case .cnn: return try ModelRegistry.architecture(MNISTNet.self, configuration: .init())
+            case .mlp:
+                return try ModelRegistry.architecture(
+                    MLP.self, configuration: .init(hiddenSizes: [512, 512], dropout: 0.2))
+            case .mlpSmall: return try ModelRegistry.architecture(MLP.self, configuration: .init())
             }
         }
 
@@ -47,6 +58,9 @@ struct Train: TrainingRunCommand {
                 return TrainingSettings(
                     epochs: 15, batchSize: 128, optimizer: .adamw, learningRate: 0.003,
                     weightDecay: 0.05, shift: 2)
+            case .mlp, .mlpSmall:
+                return TrainingSettings(
+                    epochs: 10, batchSize: 128, optimizer: .adam, learningRate: 0.001)
             }
         }
     }
@@ -58,12 +72,13 @@ struct Train: TrainingRunCommand {
             "The network (default cnn; with --resume, the checkpoint's).",
             valueName: "ARCHITECTURE"))
     var architecture: Architecture?
+    @OptionGroup var network: ArchitectureOptions
     @OptionGroup var options: TrainingOptions
 
     func run() throws {
         try Processes.useThreads(options.threads)
         let started = Date()
-        let prepared = try prepareRun()
+        guard let prepared = try prepareRun() else { return }
         try prepared.session.runCommand()
 
         // Only rank 0 of an mpirun job evaluates and saves (the others skip the test set).
@@ -74,15 +89,22 @@ struct Train: TrainingRunCommand {
 
     func checkCombination() throws {
         guard options.resume == nil else { return }
-        let defaults = (architecture ?? .cnn).defaults
-        try options.settings(over: defaults, trainingCount: 60_000).checkCombination()
+        try options.settings(over: preset.defaults, trainingCount: 60_000).checkCombination()
     }
 
-    func prepareRun() throws -> PreparedRun {
+    func prepareRun() throws -> PreparedRun? {
         let saved = try options.resume.map(SavedRun.init(path:))
         try saved?.requireArchitecture(
-            in: try Architecture.allCases.map { try $0.description().name },
+            in: try Architecture.allCases.map { try $0.description().name } + [Layers.architecture],
             command: "mnist train")
+        // The network before the data, so that a bad --layers is a usage error at once.
+        let newNetwork = saved == nil ? try newArchitecture() : nil
+        if network.printLayers {
+            print(
+                try ArchitectureOptions.printedLayers(
+                    saved?.configuration.architecture ?? newArchitecture()))
+            return nil
+        }
         let data = data ?? saved?.files?.data
         let trainingData = try MNISTData.load(data, split: .train)
         var configuration: TrainingConfiguration
@@ -95,12 +117,12 @@ struct Train: TrainingRunCommand {
                     "--architecture \(architecture.rawValue) differs from the checkpoint's "
                         + saved.configuration.architecture.name)
             }
+            try network.checkResumed(saved: saved.configuration.architecture)
             configuration = try options.resumedConfiguration(
                 stored: saved.configuration, finishedEpochs: saved.finishedEpochs)
         } else {
-            let architecture = architecture ?? .cnn
             configuration = try options.configuration(
-                architecture: try architecture.description(), defaults: architecture.defaults,
+                architecture: try newNetwork ?? newArchitecture(), defaults: preset.defaults,
                 trainingCount: trainingData.count)
         }
         let files = try RunFiles(
@@ -111,5 +133,17 @@ struct Train: TrainingRunCommand {
             configuration: configuration, data: trainingData, normalization: .mnist,
             template: MNISTData.template, files: files, resume: saved)
         return PreparedRun(session: session) { try MNISTData.load(data, split: .test) }
+    }
+
+    /// The preset of a new run: `--architecture`, else lenet5 for `--layers` (its training
+    /// defaults), else cnn.
+    private var preset: Architecture { architecture ?? (network.layers == nil ? .cnn : .lenet5) }
+
+    /// The network of a new run: the preset, varied by the network flags, or `--layers`.
+    private func newArchitecture() throws -> ModelDescription.Architecture {
+        try network.architecture(
+            preset: try preset.description(), presetName: preset.rawValue,
+            presetFlags: architecture == nil ? [] : ["--architecture"],
+            inputShape: [1, 28, 28], classCount: 10)
     }
 }

@@ -19,4 +19,9 @@ struct MNISTTool: ParsableCommand {
 }
 
 TrainingOptions.showDefaults(Train.Architecture.allCases.map { ($0.rawValue, $0.defaults) })
+ArchitectureOptions.showDefaults(
+    Train.Architecture.allCases.compactMap { architecture in
+        (try? ModelRegistry.layerSpecification(of: architecture.description()))?
+            .map { (architecture.rawValue, $0) }
+    })
 exit(CommandRunner.run(MNISTTool.self, name: "mnist"))

@@ -44,7 +44,7 @@ struct ExperimentSettings: Codable, Equatable {
     static let quick = ExperimentSettings(
         depths: [20, 56], epochs: 14, trainSubset: 5_120, testSubset: 1_000, batchSize: 64,
         learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4, milestoneSteps: nil,
-        warmupEpochs: 1, seed: 1, cropPadding: 4, horizontalFlip: true)
+        warmupEpochs: 1, seed: 42, cropPadding: 4, horizontalFlip: true)
 
     /// The paper's CIFAR-10 schedule (section 4.2): all 50,000 training images, 164 epochs of
     /// batch 128 (64k iterations), learning rate 0.1 divided by 10 at 32k and 48k iterations,
@@ -52,7 +52,7 @@ struct ExperimentSettings: Codable, Equatable {
     static let full = ExperimentSettings(
         depths: [20, 32, 44, 56], epochs: 164, trainSubset: nil, testSubset: nil,
         batchSize: 128, learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4,
-        milestoneSteps: [32_000, 48_000], warmupEpochs: 0, seed: 1, cropPadding: 4,
+        milestoneSteps: [32_000, 48_000], warmupEpochs: 0, seed: 42, cropPadding: 4,
         horizontalFlip: true)
 
     /// The learning-rate milestones (in optimizer steps) of a run of `stepsPerEpoch` steps

@@ -67,7 +67,7 @@ struct SkipConnectionsTool: ParsableCommand {
     @Option(
         help: .init(
             "Seed of the subsets, initialization, batch order and augmentation "
-                + "(default \(quick.seed)).", valueName: "N"))
+                + "(default \(quick.seed)).", valueName: "SEED"))
     var seed: UInt64?
     @Option(help: .init("Folder of the results.", valueName: "DIR"))
     var output: String = "runs/skip-connections"

@@ -4,6 +4,7 @@ import CheckpointedTraining
 import Checkpoints
 import Foundation
 import ImageClassification
+import ImageModels
 import NeuralNet
 
 /// `swiftcnn inspect FILE [--json]`: what a model file or training checkpoint holds, without
@@ -117,7 +118,12 @@ struct InspectReport: Encodable {
                 description = try safetensors.modelDescription()
                 training = nil
             }
-            let network = try ModelRegistry.makeModel(description.architecture)
+            // As when loading: no network larger than the file's tensors can fill.
+            let values = ModelLimits.allowance(forFileValues: safetensors.elementCount)
+            let architecture = description.architecture
+            let network = try ModelLimits.$parameterAllowance.withValue(values) {
+                try ModelRegistry.makeModel(architecture)
+            }
             let input = description.input
             let summary = try network.summary(
                 inputShape: [input.channels, input.height, input.width])

@@ -1,4 +1,5 @@
 // swiftcnn: tools around model files. See the subcommands.
+import AppSupport
 import ArgumentParser
 import ImageClassification
 
@@ -6,36 +7,18 @@ import ImageClassification
 import Glibc
 #endif
 
-/// The `swiftcnn` command: `inspect` (more tools around model files to come).
+/// The `swiftcnn` command: `inspect`, `export-onnx`, `export-torch`, `import-torch`,
+/// `preprocess`.
 struct SwiftCNNTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swiftcnn",
         abstract: "Tools around SwiftCNN model files and checkpoints.",
         discussion: "Exit status: 0 success, 1 an unreadable file, 2 a usage error.",
         version: SwiftCNNVersion.text,
-        subcommands: [Inspect.self])
+        subcommands: [
+            Inspect.self, ExportONNX.self, ExportTorch.self, ImportTorch.self, Preprocess.self,
+        ])
 }
 
-/// Parses and runs; usage errors exit 2, failures 1 (the message names the file).
-func run() -> Int32 {
-    var command: ParsableCommand
-    do {
-        command = try SwiftCNNTool.parseAsRoot()
-    } catch {
-        if SwiftCNNTool.exitCode(for: error) == .success {
-            print(SwiftCNNTool.fullMessage(for: error))
-            return 0
-        }
-        fputs(SwiftCNNTool.fullMessage(for: error) + "\n", stderr)
-        return 2
-    }
-    do {
-        try command.run()
-        return 0
-    } catch {
-        fputs("swiftcnn: \(error)\n", stderr)
-        return 1
-    }
-}
-
-exit(run())
+// Usage errors exit 2, failures 1 (the message names the file), help and version 0.
+exit(CommandRunner.run(SwiftCNNTool.self, name: "swiftcnn"))

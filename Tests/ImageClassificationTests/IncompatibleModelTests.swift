@@ -46,6 +46,24 @@ import Testing
         }
     }
 
+    /// A file of a few hundred bytes (metadata, no tensors) asking for a network of
+    /// millions of parameters is refused before the network is built: the file cannot
+    /// supply its weights.
+    @Test func aNetworkLargerThanTheFileIsRefusedBeforeBuildingIt() throws {
+        var large = description()
+        large.architecture = try ModelDescription.Architecture(
+            name: "MLP", configuration: MLP.Configuration(hiddenSizes: [4096, 4096, 4096]))
+        let bytes = try SafeTensorsFile.serialize([:], metadata: large.metadata())
+        let file = try SafeTensorsFile(bytes: bytes, name: "tiny.safetensors")
+        #expect {
+            try ImageClassifier(file: file)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("tiny.safetensors")
+                && text.contains("more values than the file's tensors hold")
+        }
+    }
+
     @Test func aMatchingModelIsAccepted() throws {
         #expect(try refusal(description()) == "accepted")
     }

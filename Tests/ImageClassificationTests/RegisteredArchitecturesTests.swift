@@ -8,7 +8,10 @@ import Testing
 /// its own builder does.
 @Suite struct RegisteredArchitecturesTests {
     @Test func everyZooNetworkIsRegistered() {
-        #expect(ModelRegistry.names == ["LeNet5", "MLP", "cnn", "FourClassNet", "CIFARResNet"])
+        #expect(
+            ModelRegistry.names == [
+                "LeNet5", "MLP", "cnn", "FourClassNet", "CIFARResNet", "Layers",
+            ])
     }
 
     @Test func fourClassNetBuildsFromItsStoredConfiguration() throws {

@@ -31,6 +31,24 @@ import Testing
         #expect(text.contains("more than 268435456 parameters"), "\(text)")
     }
 
+    @Test func theParameterAllowanceBoundsEveryArchitecture() {
+        // A loader allows as many parameters as its file holds values: 1,000 here.
+        let builders: [(String, (inout Xoshiro256) throws -> Sequential)] = [
+            ("LeNet5", { try LeNet5.makeModel(.init(), generator: &$0) }),
+            ("cnn", { try MNISTNet.makeModel(.init(), generator: &$0) }),
+            ("MLP", { try MLP.makeModel(.init(), generator: &$0) }),
+            ("FourClassNet", { try FourClassNet.makeModel(.init(), generator: &$0) }),
+            ("CIFARResNet", { try CIFARResNet.makeModel(.init(), generator: &$0) }),
+        ]
+        for (name, build) in builders {
+            let text = ModelLimits.$parameterAllowance.withValue(1000) { refusal(build) }
+            #expect(
+                text.contains("\(name): the configuration asks for more than 1000 parameters")
+                    && text.contains("more values than the file's tensors hold"), "\(text)")
+            #expect(refusal(build) == "built", "\(name) without an allowance")
+        }
+    }
+
     @Test func cnnWidth() {
         for width in [1_000_000_000, Int.max / 2, 1 << 62] {
             let text = refusal {

@@ -60,6 +60,9 @@ import Testing
             root: root, folder: root, libraries: ["TensorMath"], samples: samples)
         #expect(ReadmeSamplePackage.targetName(readme: "Packages/A/README.md") == "AReadme")
         #expect(ReadmeSamplePackage.targetName(readme: "README.md") == "Readme")
+        #expect(
+            ReadmeSamplePackage.targetName(readme: "Packages/A/Sources/A/A.docc/Getting.md")
+                == "ADocCGetting")
         let source = package.source(readme: "Packages/A/README.md")
         #expect(
             source.contains(

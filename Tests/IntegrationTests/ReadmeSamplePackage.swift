@@ -15,9 +15,14 @@ struct ReadmeSamplePackage {
     let samples: [ReadmeSample]
 
     /// The target compiling the samples of `readme`: `Readme` for the root's README,
-    /// `NeuralNetReadme` for `Packages/NeuralNet/README.md`.
+    /// `NeuralNetReadme` for `Packages/NeuralNet/README.md`, and `NeuralNetDocCTraining` for a
+    /// DocC article `Packages/NeuralNet/Sources/NeuralNet/NeuralNet.docc/Training.md`.
     static func targetName(readme: String) -> String {
-        let folders = readme.split(separator: "/").dropLast()
+        let parts = readme.split(separator: "/")
+        let folders = parts.dropLast()
+        if let catalog = folders.last, catalog.hasSuffix(".docc"), let file = parts.last {
+            return catalog.dropLast(".docc".count) + "DocC" + file.prefix { $0 != "." }
+        }
         return (folders.last.map(String.init) ?? "") + "Readme"
     }
 

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-/// Every ```` ```swift ```` block of `README.md` and `Packages/*/README.md` compiles against the
+/// Every ```` ```swift ```` block of `README.md`, `Packages/*/README.md` and the packages' DocC
+/// articles (`Packages/*/Sources/*/*.docc/*.md`, built by `make docs`) compiles against the
 /// working tree.
 ///
 /// The blocks are written into a package at `.build/readme-samples` (kept between runs, so only
@@ -26,13 +27,34 @@ import Testing
 @Suite(.serialized) struct ReadmeSamplesTests {
     static let root = SwiftPackageTool.repositoryRoot
 
-    /// `README.md` and each `Packages/*/README.md`, relative to the root.
+    /// `README.md`, each `Packages/*/README.md` and each DocC article, relative to the root.
     static func readmes() throws -> [String] {
-        let packages = try SwiftPackageTool.packageFolders(in: root)
-            .map { "Packages/\($0.lastPathComponent)/README.md" }
+        let folders = try SwiftPackageTool.packageFolders(in: root)
+        let packages = folders.map { "Packages/\($0.lastPathComponent)/README.md" }
         return (["README.md"] + packages).filter {
             FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path)
+        } + folders.flatMap(docCArticles)
+    }
+
+    /// The Markdown files of the DocC catalogs of the package in `folder`
+    /// (`Packages/X/Sources/<target>/<name>.docc/*.md`), relative to the root, sorted.
+    static func docCArticles(in folder: URL) -> [String] {
+        let files = FileManager.default
+        let package = "Packages/\(folder.lastPathComponent)"
+        let sources = folder.appendingPathComponent("Sources")
+        var found: [String] = []
+        for target in (try? files.contentsOfDirectory(atPath: sources.path)) ?? [] {
+            let targetFolder = sources.appendingPathComponent(target)
+            for catalog in (try? files.contentsOfDirectory(atPath: targetFolder.path)) ?? []
+            where catalog.hasSuffix(".docc") {
+                let catalogFolder = targetFolder.appendingPathComponent(catalog)
+                for file in (try? files.contentsOfDirectory(atPath: catalogFolder.path)) ?? []
+                where file.hasSuffix(".md") {
+                    found.append("\(package)/Sources/\(target)/\(catalog)/\(file)")
+                }
+            }
         }
+        return found.sorted()
     }
 
     static func samples() throws -> [ReadmeSample] {

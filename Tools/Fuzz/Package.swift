@@ -8,18 +8,28 @@
 // libFuzzer's driver.
 import PackageDescription
 
-let products = ["Datasets", "Checkpoints", "CheckpointedTraining", "ImageClassification"]
-let targets = ["FuzzImage", "FuzzIDX", "FuzzSafeTensors", "FuzzModelFile", "FuzzCheckpoint"]
+let products = [
+    "Datasets", "Checkpoints", "CheckpointedTraining", "ImageClassification", "AppSupport",
+]
+let targets = [
+    "FuzzImage", "FuzzIDX", "FuzzSafeTensors", "FuzzModelFile", "FuzzCheckpoint", "FuzzFlags",
+]
 
 let package = Package(
     name: "SwiftCNNFuzz",
-    dependencies: [.package(name: "SwiftCNN", path: "../..")],
+    dependencies: [
+        .package(name: "SwiftCNN", path: "../.."),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
     targets: [.target(name: "FuzzDriver", path: "Sources/FuzzDriver")]
         + targets.map { name in
             .executableTarget(
                 name: name,
                 dependencies: ["FuzzDriver"]
-                    + (products + ["TensorMath"]).map { .product(name: $0, package: "SwiftCNN") },
+                    + (products + ["TensorMath"]).map { .product(name: $0, package: "SwiftCNN") }
+                    + (name == "FuzzFlags"
+                        ? [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+                        : []),
                 path: "Sources/\(name)")
         }
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TensorMath
 
 #if canImport(Glibc)
 import Glibc
@@ -80,35 +81,45 @@ public enum AtomicFile {
         // Keep the temporary name within NAME_MAX (255 bytes) whatever the destination's.
         let stem = String(decoding: Array(name.utf8.prefix(200)), as: UTF8.self)
         var destination = stat()
-        if stat(path, &destination) == 0, (destination.st_mode & S_IFMT) != S_IFREG {
+        if FileSystemName.withCString(path, { stat($0, &destination) }) == 0,
+            (destination.st_mode & S_IFMT) != S_IFREG
+        {
             throw CheckpointError.fileSystem(
                 path: path, operation: "replace",
                 message: "not a regular file (a device, FIFO, socket or folder): refusing to "
                     + "replace it")
         }
         removeAbandonedTemporaryFiles(in: folder, stem: stem)
-        var template = Array("\(folder)/.\(stem).tmp-\(getpid())-XXXXXX".utf8CString)
+        var template =
+            FileSystemName.bytes(of: "\(folder)/.\(stem).tmp-\(getpid())-XXXXXX")
+            .map { CChar(bitPattern: $0) } + [0]
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { throw FileBytes.systemError(path, "create a temporary file") }
-        let temporaryPath = String(
-            decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let temporaryPath = FileSystemName.string(
+            fromBytes: template.dropLast().map { UInt8(bitPattern: $0) })
         var isOpen = true
         do {
             testPause("atomic-write-begin", path)
             var existing = stat()
-            let mode: mode_t = stat(path, &existing) == 0 ? existing.st_mode & 0o7777 : 0o644
+            let mode: mode_t =
+                FileSystemName.withCString(path, { stat($0, &existing) }) == 0
+                ? existing.st_mode & 0o7777 : 0o644
             guard fchmod(descriptor, mode) == 0 else { throw FileBytes.systemError(path, "chmod") }
             try body(Writer(descriptor: descriptor, path: path))
             guard fsync(descriptor) == 0 else { throw FileBytes.systemError(path, "fsync") }
             isOpen = false
             guard close(descriptor) == 0 else { throw FileBytes.systemError(path, "close") }
             testPause("atomic-write-rename", path)
-            guard rename(temporaryPath, path) == 0 else {
+            guard
+                FileSystemName.withCString(
+                    temporaryPath, { old in FileSystemName.withCString(path) { rename(old, $0) } })
+                    == 0
+            else {
                 throw FileBytes.systemError(path, "rename")
             }
         } catch {
             if isOpen { close(descriptor) }
-            unlink(temporaryPath)
+            _ = FileSystemName.withCString(temporaryPath) { unlink($0) }
             throw error
         }
         syncFolder(folder)
@@ -139,25 +150,28 @@ public enum AtomicFile {
     /// run (killed while writing), and unnamed-process ones (`.<stem>.tmp-XXXXXX`, written
     /// before the process id was part of the name) older than an hour. Best effort.
     static func removeAbandonedTemporaryFiles(in folder: String, stem: String) {
-        guard let directory = opendir(folder) else { return }
+        guard let directory = FileSystemName.withCString(folder, { opendir($0) }) else { return }
         defer { closedir(directory) }
         let prefix = ".\(stem).tmp-"
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+                FileSystemName.string(fromCString: raw.bindMemory(to: CChar.self).baseAddress!)
             }
             guard name.hasPrefix(prefix) else { continue }
             let suffix = name.dropFirst(prefix.count)
             let parts = suffix.split(separator: "-")
             let path = "\(folder)/\(name)"
             if parts.count == 2, let pid = pid_t(parts[0]) {
-                if pid != getpid(), kill(pid, 0) != 0, errno == ESRCH { unlink(path) }
+                if pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+                    _ = FileSystemName.withCString(path) { unlink($0) }
+                }
             } else if parts.count == 1, suffix.count == 6 {
                 var status = stat()
-                if lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG,
+                if FileSystemName.withCString(path, { lstat($0, &status) }) == 0,
+                    (status.st_mode & S_IFMT) == S_IFREG,
                     time(nil) - status.st_mtim.tv_sec > 3600
                 {
-                    unlink(path)
+                    _ = FileSystemName.withCString(path) { unlink($0) }
                 }
             }
         }
@@ -166,7 +180,7 @@ public enum AtomicFile {
     /// Makes a rename in `folder` durable. Best effort: some file systems refuse to sync
     /// folders, and the file's own content is already on disk.
     private static func syncFolder(_ folder: String) {
-        let descriptor = open(folder, O_RDONLY | O_CLOEXEC)
+        let descriptor = FileSystemName.withCString(folder) { open($0, O_RDONLY | O_CLOEXEC) }
         guard descriptor >= 0 else { return }
         _ = fsync(descriptor)
         close(descriptor)

@@ -1,3 +1,5 @@
+import TensorMath
+
 /// The errors Checkpoints throws. Every case names the file (its path, or the name given to an
 /// in-memory buffer) and what is wrong with it, so a message reads like
 /// `model.safetensors: tensor "fc.weight": data_offsets [0, 96] cover 96 bytes, but F32
@@ -40,33 +42,40 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible, Sendable
     public var description: String {
         switch self {
         case let .fileSystem(path, operation, message):
-            return "\(path): \(operation) failed: \(message)"
+            return "\(FileSystemName.displayed(path)): \(operation) failed: \(message)"
         case let .truncated(path, reason):
-            return "\(path): truncated file: \(reason)"
+            return "\(FileSystemName.displayed(path)): truncated file: \(reason)"
         case let .headerLengthExceedsFile(path, length, available):
-            return "\(path): header length \(length) is larger than the \(available) bytes "
+            return
+                "\(FileSystemName.displayed(path)): header length \(length) is larger than the \(available) bytes "
                 + "that follow it (truncated or not a safetensors file)"
         case let .headerTooLarge(path, length, limit):
-            return "\(path): header length \(length) exceeds the limit of \(limit) bytes"
+            return
+                "\(FileSystemName.displayed(path)): header length \(length) exceeds the limit of \(limit) bytes"
         case let .invalidJSON(path, offset, reason):
-            return "\(path): invalid JSON header at byte \(offset): \(reason)"
+            return
+                "\(FileSystemName.displayed(path)): invalid JSON header at byte \(offset): \(reason)"
         case let .invalidHeader(path, reason):
-            return "\(path): invalid safetensors header: \(reason)"
+            return "\(FileSystemName.displayed(path)): invalid safetensors header: \(reason)"
         case let .invalidOffsets(path, tensor, reason):
-            return "\(path): tensor \"\(tensor)\": invalid data_offsets: \(reason)"
+            return
+                "\(FileSystemName.displayed(path)): tensor \"\(tensor)\": invalid data_offsets: \(reason)"
         case let .byteCountMismatch(path, tensor, dtype, shape, expected, actual):
-            return "\(path): tensor \"\(tensor)\": data_offsets cover \(actual) bytes, but "
+            return
+                "\(FileSystemName.displayed(path)): tensor \"\(tensor)\": data_offsets cover \(actual) bytes, but "
                 + "\(dtype) \(shape) needs \(expected)"
         case let .unsupportedDType(path, tensor, dtype):
-            return "\(path): tensor \"\(tensor)\": unsupported dtype \(dtype)"
+            return
+                "\(FileSystemName.displayed(path)): tensor \"\(tensor)\": unsupported dtype \(dtype)"
         case let .tensorNotFound(path, tensor):
-            return "\(path): no tensor named \"\(tensor)\""
+            return "\(FileSystemName.displayed(path)): no tensor named \"\(tensor)\""
         case let .tensorSetMismatch(path, mismatch):
-            return "\(path): \(mismatch)"
+            return "\(FileSystemName.displayed(path)): \(mismatch)"
         case let .missingMetadata(path, key):
-            return "\(path): metadata key \"\(key)\" is missing (not a SwiftCNN model file?)"
+            return
+                "\(FileSystemName.displayed(path)): metadata key \"\(key)\" is missing (not a SwiftCNN model file?)"
         case let .invalidMetadata(path, key, reason):
-            return "\(path): metadata key \"\(key)\": \(reason)"
+            return "\(FileSystemName.displayed(path)): metadata key \"\(key)\": \(reason)"
         case let .invalidArgument(operation, reason):
             return "\(operation): \(reason)"
         }

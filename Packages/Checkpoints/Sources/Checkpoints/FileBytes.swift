@@ -1,3 +1,5 @@
+import TensorMath
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -39,7 +41,9 @@ final class FileBytes: @unchecked Sendable {
     ///   call.
     convenience init(path: String, mapped: Bool) throws {
         // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below).
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        let descriptor = FileSystemName.withCString(path) {
+            open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        }
         guard descriptor >= 0 else { throw FileBytes.systemError(path, "open") }
         defer { close(descriptor) }
         var status = stat()

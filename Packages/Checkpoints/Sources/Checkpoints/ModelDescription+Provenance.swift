@@ -21,6 +21,7 @@ extension ModelDescription {
 
         /// Creates a provenance record.
         /// - Parameters:
+        ///   - command: The command line that trained the model.
         ///   - seed: Defaults to `nil`.
         ///   - epochs: Defaults to `nil`.
         ///   - metrics: Defaults to none.

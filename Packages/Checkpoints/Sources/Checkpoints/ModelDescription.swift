@@ -60,7 +60,12 @@ public struct ModelDescription: Codable, Equatable, Sendable {
     public var provenance: Provenance?
 
     /// Creates a description.
-    /// - Parameter provenance: Defaults to `nil`.
+    /// - Parameters:
+    ///   - architecture: The builder's name and configuration.
+    ///   - classNames: The class names, in the order of the model's outputs.
+    ///   - input: The image size and colour mode the model takes.
+    ///   - preprocessing: How an image becomes the model's input.
+    ///   - provenance: Defaults to `nil`.
     public init(
         architecture: Architecture, classNames: [String], input: Input,
         preprocessing: Preprocessing, provenance: Provenance? = nil
@@ -107,7 +112,9 @@ extension ModelDescription {
     }
 
     /// Reads a description from `__metadata__` entries.
-    /// - Parameter source: Names the file in errors.
+    /// - Parameters:
+    ///   - metadata: A safetensors file's `__metadata__` (``SafeTensorsFile/metadata``).
+    ///   - source: Names the file in errors.
     /// - Throws: ``CheckpointError/missingMetadata(path:key:)`` for an absent required key
     ///   (every key but the version and provenance), and
     ///   ``CheckpointError/invalidMetadata(path:key:reason:)`` for a value that does not

@@ -4,8 +4,12 @@ import TensorMath
 extension SafeTensorsFile {
     /// Writes a self-describing model file: `tensors` (the model's state dictionary, under
     /// PyTorch's dotted names) as `F32`, with `description` in the metadata, atomically.
-    /// - Parameter extraMetadata: More `__metadata__` entries (default none); their keys must
-    ///   not start with `swiftcnn.`.
+    /// - Parameters:
+    ///   - tensors: The model's state dictionary, by PyTorch's dotted names.
+    ///   - description: The metadata that makes the file self-describing.
+    ///   - extraMetadata: More `__metadata__` entries (default none); their keys must not start
+    ///     with `swiftcnn.`.
+    ///   - url: The destination, replaced atomically.
     /// - Throws: ``CheckpointError/invalidArgument(operation:reason:)`` for an inconsistent
     ///   description or a reserved key, or the errors of ``write(_:metadata:to:)``.
     public static func write(

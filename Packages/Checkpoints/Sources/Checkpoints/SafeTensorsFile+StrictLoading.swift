@@ -3,8 +3,11 @@ import TensorMath
 extension SafeTensorsFile {
     /// Checks, from the header alone, that the file holds exactly the tensors of `expected`
     /// (name → shape), without reading any data.
-    /// - Parameter isIgnored: Unexpected names to tolerate; see
-    ///   ``TensorSetMismatch/init(expected:actual:ignoringUnexpected:)``.
+    /// - Parameters:
+    ///   - expected: The tensors the caller needs, name → shape (a model's state dictionary's
+    ///     shapes).
+    ///   - isIgnored: Unexpected names to tolerate; see
+    ///     ``TensorSetMismatch/init(expected:actual:ignoringUnexpected:)``.
     /// - Throws: ``CheckpointError/tensorSetMismatch(path:mismatch:)`` naming every missing,
     ///   unexpected and mis-shaped tensor (with both shapes).
     public func validate(

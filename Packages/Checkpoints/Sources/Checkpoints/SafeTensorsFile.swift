@@ -42,7 +42,9 @@ public final class SafeTensorsFile: @unchecked Sendable {
     private let index: [String: Int]
 
     /// Opens and validates the safetensors file at `url`.
-    /// - Parameter readMode: ``ReadMode/memoryMapped`` (default) or ``ReadMode/read``.
+    /// - Parameters:
+    ///   - url: The file to open.
+    ///   - readMode: ``ReadMode/memoryMapped`` (default) or ``ReadMode/read``.
     /// - Throws: ``CheckpointError`` naming the file and the problem: an unreadable file, a
     ///   truncated file, a header length past the end of the file or over
     ///   ``SafeTensorsLimits/maximumHeaderBytes``, invalid JSON, a malformed header, an
@@ -54,7 +56,9 @@ public final class SafeTensorsFile: @unchecked Sendable {
     }
 
     /// Validates a safetensors file held in memory (the bytes are copied once).
-    /// - Parameter name: Names the buffer in errors, in place of a path.
+    /// - Parameters:
+    ///   - bytes: The whole file: header length, header and data.
+    ///   - name: Names the buffer in errors, in place of a path.
     /// - Throws: The same errors as ``init(contentsOf:readMode:)``.
     public convenience init(bytes: [UInt8], name: String = "<memory>") throws {
         try self.init(storage: FileBytes(copying: bytes), path: name)
@@ -77,6 +81,10 @@ public final class SafeTensorsFile: @unchecked Sendable {
 
     /// The total size of the file in bytes.
     public var byteCount: Int { storage.bytes.count }
+
+    /// The number of values all tensors hold together (at most ``byteCount``: each value takes
+    /// at least one byte).
+    public var elementCount: Int { entries.reduce(0) { $0 + $1.elementCount } }
 
     /// The entry named `name`, or `nil` if the file has no such tensor.
     public func entry(named name: String) -> SafeTensorsEntry? {

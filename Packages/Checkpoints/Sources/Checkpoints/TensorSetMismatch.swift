@@ -31,9 +31,12 @@ public struct TensorSetMismatch: Error, Equatable, Sendable, CustomStringConvert
     public var misshaped: [ShapeMismatch]
 
     /// Compares `actual` shapes with `expected` ones; returns `nil` when they match exactly.
-    /// - Parameter isIgnored: Unexpected names for which this returns `true` are not reported
-    ///   (for example PyTorch's BatchNorm counters, `{ $0.hasSuffix(".num_batches_tracked") }`).
-    ///   Defaults to ignoring nothing.
+    /// - Parameters:
+    ///   - expected: The tensors needed, name → shape.
+    ///   - actual: The tensors present, name → shape.
+    ///   - isIgnored: Unexpected names for which this returns `true` are not reported (for
+    ///     example PyTorch's BatchNorm counters,
+    ///     `{ $0.hasSuffix(".num_batches_tracked") }`). Defaults to ignoring nothing.
     public init?(
         expected: [String: [Int]], actual: [String: [Int]],
         ignoringUnexpected isIgnored: (String) -> Bool = { _ in false }

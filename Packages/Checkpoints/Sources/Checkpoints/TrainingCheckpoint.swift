@@ -71,8 +71,10 @@ public struct TrainingCheckpoint: Equatable, Sendable {
 
     /// Creates a checkpoint.
     /// - Parameters:
+    ///   - modelState: The model's state dictionary (parameters and buffers), by name.
     ///   - optimizerState: Defaults to none.
     ///   - extraTensors: Defaults to none.
+    ///   - state: The trainer's scalar state, in the trainer's own schema.
     ///   - userInfo: Defaults to none.
     ///   - modelDescription: Defaults to `nil`.
     public init(

@@ -1,3 +1,5 @@
+import TensorMath
+
 /// The errors Datasets throws. Each description names the file (or URL, or operation) and what
 /// is wrong with it, for example
 /// `digits/7.png: corrupt PNG: IDAT: CRC error`.
@@ -42,21 +44,21 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case let .unreadable(path, reason):
-            return "\(path): cannot read: \(reason)"
+            return "\(FileSystemName.displayed(path)): cannot read: \(reason)"
         case let .unsupportedFormat(path, reason):
-            return "\(path): unsupported format: \(reason)"
+            return "\(FileSystemName.displayed(path)): unsupported format: \(reason)"
         case let .corrupt(path, format, reason):
-            return "\(path): corrupt \(format): \(reason)"
+            return "\(FileSystemName.displayed(path)): corrupt \(format): \(reason)"
         case let .truncated(path, format, reason):
-            return "\(path): truncated \(format): \(reason)"
+            return "\(FileSystemName.displayed(path)): truncated \(format): \(reason)"
         case let .limitExceeded(path, reason):
-            return "\(path): refused: \(reason)"
+            return "\(FileSystemName.displayed(path)): refused: \(reason)"
         case let .invalidArgument(operation, reason):
             return "\(operation): \(reason)"
         case let .writeFailed(path, reason):
-            return "\(path): cannot write: \(reason)"
+            return "\(FileSystemName.displayed(path)): cannot write: \(reason)"
         case let .missingDataset(path, reason):
-            return "\(path): \(reason)"
+            return "\(FileSystemName.displayed(path)): \(reason)"
         case let .downloadFailed(file, reason):
             return "\(file): download failed: \(reason)"
         case let .checksumMismatch(file, expected, actual):

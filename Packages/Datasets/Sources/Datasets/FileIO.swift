@@ -1,3 +1,5 @@
+import TensorMath
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -13,7 +15,9 @@ enum FileIO {
     static func read(_ path: String, maxBytes: Int) throws -> [UInt8] {
         // O_NONBLOCK: opening a FIFO (or a device) must not wait for a writer; anything but a
         // regular file is refused below, and reads from regular files never block anyway.
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        let descriptor = FileSystemName.withCString(path) {
+            open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        }
         guard descriptor >= 0 else {
             throw DatasetError.unreadable(path: path, reason: errorText())
         }
@@ -59,7 +63,9 @@ enum FileIO {
     /// - Throws: ``DatasetError/writeFailed(path:reason:)``.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         var destination = stat()
-        if stat(path, &destination) == 0, (destination.st_mode & S_IFMT) != S_IFREG {
+        if FileSystemName.withCString(path, { stat($0, &destination) }) == 0,
+            (destination.st_mode & S_IFMT) != S_IFREG
+        {
             throw DatasetError.writeFailed(
                 path: path,
                 reason: "not a regular file (a device, FIFO, socket or folder): refusing to "
@@ -67,7 +73,9 @@ enum FileIO {
         }
         removeAbandonedTemporaryFiles(beside: path)
         let temporary = temporaryPath(beside: path)
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let descriptor = FileSystemName.withCString(temporary) {
+            open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        }
         guard descriptor >= 0 else {
             throw DatasetError.writeFailed(path: path, reason: errorText())
         }
@@ -86,9 +94,17 @@ enum FileIO {
         }
         if failure == nil, fsync(descriptor) != 0 { failure = errorText() }
         if close(descriptor) != 0, failure == nil { failure = errorText() }
-        if failure == nil, rename(temporary, path) != 0 { failure = errorText() }
+        if failure == nil,
+            FileSystemName.withCString(
+                temporary,
+                { old in
+                    FileSystemName.withCString(path) { rename(old, $0) }
+                }) != 0
+        {
+            failure = errorText()
+        }
         if let failure {
-            unlink(temporary)
+            _ = FileSystemName.withCString(temporary) { unlink($0) }
             throw DatasetError.writeFailed(path: path, reason: failure)
         }
     }
@@ -120,39 +136,41 @@ enum FileIO {
             guard parts.count == 2, let pid = pid_t(parts[0]), UInt32(parts[1]) != nil,
                 pid != getpid(), kill(pid, 0) != 0, errno == ESRCH
             else { continue }
-            unlink(folder + candidate)
+            _ = FileSystemName.withCString(folder + candidate) { unlink($0) }
         }
     }
 
     /// Whether `path` names an existing directory.
     static func isDirectory(_ path: String) -> Bool {
         var status = stat()
-        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+        return FileSystemName.withCString(path) { stat($0, &status) } == 0
+            && (status.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// Whether something (of any type) exists at `path`, following symbolic links.
     static func exists(_ path: String) -> Bool {
         var status = stat()
-        return stat(path, &status) == 0
+        return FileSystemName.withCString(path) { stat($0, &status) } == 0
     }
 
     /// Whether `path` names an existing regular file.
     static func isFile(_ path: String) -> Bool {
         var status = stat()
-        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+        return FileSystemName.withCString(path) { stat($0, &status) } == 0
+            && (status.st_mode & S_IFMT) == S_IFREG
     }
 
     /// The names in a directory, without `.` and `..`, sorted by their UTF-8 bytes.
     /// - Throws: ``DatasetError/unreadable(path:reason:)``.
     static func contents(ofDirectory path: String) throws -> [String] {
-        guard let directory = opendir(path) else {
+        guard let directory = FileSystemName.withCString(path, { opendir($0) }) else {
             throw DatasetError.unreadable(path: path, reason: errorText())
         }
         defer { closedir(directory) }
         var names: [String] = []
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+                FileSystemName.string(fromCString: raw.bindMemory(to: CChar.self).baseAddress!)
             }
             if name != "." && name != ".." { names.append(name) }
         }

@@ -52,7 +52,9 @@ public enum Gzip {
     }
 
     /// `bytes` compressed as one gzip member.
-    /// - Parameter level: zlib's compression level, 0 (store) to 9 (smallest); default 6.
+    /// - Parameters:
+    ///   - bytes: The data to compress.
+    ///   - level: zlib's compression level, 0 (store) to 9 (smallest); default 6.
     /// - Throws: ``DatasetError/invalidArgument(operation:reason:)`` for a level outside 0…9.
     public static func compress(_ bytes: [UInt8], level: Int = 6) throws -> [UInt8] {
         guard (0...9).contains(level) else {

@@ -153,7 +153,7 @@ public struct IDXArray: Equatable, Sendable {
     ///   - divisor: Default 1.
     ///   - shape: A different shape with the same element count, for example
     ///     `[60000, 1, 28, 28]` for MNIST images; default ``shape``.
-    /// - Throws: ``TensorError`` if `shape` does not have ``count`` elements.
+    /// - Throws: `TensorError` if `shape` does not have ``count`` elements.
     public func tensor(dividedBy divisor: Float = 1, shape: [Int]? = nil) throws -> Tensor {
         try Tensor(shape: shape ?? self.shape, scalars: floatScalars(dividedBy: divisor))
     }

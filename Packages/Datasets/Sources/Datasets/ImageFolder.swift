@@ -144,13 +144,8 @@ public struct ImageFolder: LabeledImageSource {
                 operation: "ImageFolder.split",
                 reason: "validationFraction \(validationFraction) is outside 0...1")
         }
-        var inValidation = [Bool](repeating: false, count: samples.count)
-        for label in classNames.indices {
-            var members = samples.indices.filter { samples[$0].label == label }
-            var generator = Xoshiro256(seed: seed, stream: UInt64(label))
-            Shuffle.permute(&members, using: &generator)
-            let take = Int((validationFraction * Double(members.count)).rounded())
-            for i in members[..<take] { inValidation[i] = true }
+        let inValidation = StratifiedChoice.choose(labels: samples.map(\.label), seed: seed) {
+            _, size in Int((validationFraction * Double(size)).rounded())
         }
         // Both subsets keep the listing order.
         let train = samples.indices.filter { !inValidation[$0] }.map { samples[$0] }

@@ -41,11 +41,14 @@ public final class Conv2D: Layer {
 
     /// Creates a convolution with PyTorch's default initialization drawn from `generator`.
     /// - Parameters:
+    ///   - inputChannels: The channels of the input `[N, inputChannels, H, W]`.
+    ///   - outputChannels: The channels of the output, one filter each.
     ///   - kernelSize: The kernel's height and width (`5` for 5x5).
     ///   - stride: Default 1.
     ///   - padding: Default `.valid` (no padding).
     ///   - dilation: Default 1.
     ///   - bias: Whether the layer has a bias; default `true`.
+    ///   - generator: The random generator the weights and bias are drawn from.
     /// - Throws: ``NeuralNetError/invalidConfiguration(_:)`` for non-positive channel counts,
     ///   kernel, stride or dilation, negative padding, or `.same` with a stride other than 1 or
     ///   an even dilated kernel extent.

@@ -52,7 +52,9 @@ public struct ModelSummary: CustomStringConvertible, Sendable {
     public var flops: Int { rows.reduce(0) { $0 + $1.flops } }
 
     /// Runs `model` on zeros of `[1] + inputShape`.
-    /// - Parameter inputShape: One sample's shape, without the batch axis (`[1, 28, 28]`).
+    /// - Parameters:
+    ///   - model: The network to describe (any ``Layer``; run once, in its current mode).
+    ///   - inputShape: One sample's shape, without the batch axis (`[1, 28, 28]`).
     /// - Throws: The failing layer's error wrapped in
     ///   ``NeuralNetError/layer(path:type:underlying:)`` with its dotted name, or
     ///   ``NeuralNetError/invalidInput(layer:reason:)`` for a negative dimension.

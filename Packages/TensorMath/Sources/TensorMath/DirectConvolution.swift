@@ -6,9 +6,9 @@ import Glibc
 import Darwin
 #endif
 
-/// The direct convolution kernels (AVX-512, `conv_direct.c`): forward pass, weight gradient
-/// and input gradient computed straight from the input planes, without im2col matrices or
-/// packed GEMM panels.
+/// The direct convolution kernels (`direct_kernels.h`, one source compiled for AVX-512,
+/// AVX2+FMA and portable vector code): forward pass, weight gradient and input gradient
+/// computed straight from the input planes, without im2col matrices or packed GEMM panels.
 ///
 /// The kernels need output and source planes of one width (the *pitch*), so that every tap
 /// is a fixed offset from the output pixel in the flattened plane. "Same" convolutions at
@@ -23,6 +23,10 @@ import Darwin
 /// group order, so results are bit-identical for any thread count.
 struct DirectConvolution {
     let g: ConvolutionGeometry
+    /// The vector level whose kernels run (``BLAS/vectorLevel`` unless a test picks a lower one).
+    let level: Int
+    /// Pixels (or output channels) per vector at ``level``.
+    let lanes: Int
     /// The width of every plane the kernels see: the wider of the output and a source plane.
     let pitch: Int
     /// Rows of each source plane: the input height, or the rows of a stride phase.
@@ -30,28 +34,43 @@ struct DirectConvolution {
     /// Scalars of one source channel (all its phase planes).
     let sourceChannel: Int
 
-    /// Whether `g` runs on the direct kernels: at most a third of the work is spent on
-    /// columns beyond the output's.
-    static func supports(_ g: ConvolutionGeometry) -> Bool {
-        guard isEnabled, BLAS.vectorLevel >= 2, g.batch > 0, g.channels > 0, g.outChannels > 0,
-            g.outputPlane > 0
+    /// Whether `g` runs on the direct kernels at `level`: at most a third of the work is spent
+    /// on columns beyond the output's.
+    static func supports(_ g: ConvolutionGeometry, level: Int = BLAS.vectorLevel) -> Bool {
+        guard mode != .never, level >= minimumLevel || mode == .always, g.batch > 0,
+            g.channels > 0, g.outChannels > 0, g.outputPlane > 0
         else { return false }
         return 2 * pitch(g) <= 3 * g.outputWidth
     }
+
+    /// The lowest vector level at which the direct kernels replace im2col and GEMM: at level
+    /// 0 on x86-64, OpenBLAS's GEMM (with its own AVX kernels) measured about 2.3x faster than
+    /// the portable 4-lane kernels on the benchmark's convolutions.
+    static let minimumLevel = 1
 
     private static func pitch(_ g: ConvolutionGeometry) -> Int {
         Swift.max(g.outputWidth, (g.width + g.strideWidth - 1) / g.strideWidth)
     }
 
-    /// False when the environment variable `SWIFTCNN_DIRECT_CONVOLUTION` is `0`, which sends
-    /// every convolution through im2col and GEMM (for comparisons).
-    static let isEnabled: Bool = {
-        guard let value = getenv("SWIFTCNN_DIRECT_CONVOLUTION") else { return true }
-        return String(cString: value) != "0"
+    /// When the direct kernels run, from the environment variable
+    /// `SWIFTCNN_DIRECT_CONVOLUTION`: `0` sends every convolution through im2col and GEMM (for
+    /// comparisons), `always` uses the direct kernels at every level, 0 included (for tests of
+    /// the portable kernels); otherwise from ``minimumLevel`` up.
+    enum Mode { case never, fromMinimumLevel, always }
+
+    static let mode: Mode = {
+        guard let value = getenv("SWIFTCNN_DIRECT_CONVOLUTION") else { return .fromMinimumLevel }
+        switch String(cString: value) {
+        case "0": return .never
+        case "always": return .always
+        default: return .fromMinimumLevel
+        }
     }()
 
-    init(_ g: ConvolutionGeometry) {
+    init(_ g: ConvolutionGeometry, level: Int = BLAS.vectorLevel) {
         self.g = g
+        self.level = level
+        lanes = Int(swiftcnn_direct_lanes(Int32(level)))
         pitch = Self.pitch(g)
         sourceRows = (g.height + g.strideHeight - 1) / g.strideHeight
         sourceChannel = g.strideHeight * g.strideWidth * sourceRows * pitch
@@ -87,7 +106,7 @@ struct DirectConvolution {
     private var forwardTaps: TapList {
         let plane = sourceRows * pitch
         return TapList(
-            width: pitch, outRows: g.outputHeight, sourceRows: sourceRows,
+            level: level, width: pitch, outRows: g.outputHeight, sourceRows: sourceRows,
             channels: g.channels, channelStride: sourceChannel,
             taps: allTaps.map { i, j in
                 let tap = forwardTap(i, j)
@@ -162,7 +181,8 @@ struct DirectConvolution {
         defer { copy.release() }
         for n in 0..<samples {
             swiftcnn_direct_split_phases(
-                input + n * g.inputSample, g.channels, g.height, g.width, g.strideHeight,
+                Int32(level), input + n * g.inputSample, g.channels, g.height, g.width,
+                g.strideHeight,
                 g.strideWidth, sourceRows, pitch, copy.pointer + n * sourceSample)
         }
         return body(UnsafePointer(copy.pointer), sourceSample)
@@ -216,10 +236,12 @@ struct DirectConvolution {
     ) -> (input: Tensor?, weight: Tensor, bias: Tensor) {
         let (o, k) = (g.outChannels, g.patchSize)
         let taps = forwardTaps
-        // Groups of at least about 128 pixel vectors, so that the final sums across lanes
-        // stay cheap next to the products.
+        // Groups of at least about 2,048 pixels, so that the final sums across lanes stay cheap
+        // next to the products.
         let groups = Swift.max(
-            1, Swift.min(g.batch, Self.maximumGroups, g.batch * taps.vectors / Self.groupVectors))
+            1,
+            Swift.min(
+                g.batch, Self.maximumGroups, g.batch * taps.vectors * lanes / Self.groupPixels))
         let partialSize = o * k + o
         let partials = ScratchBuffer(count: groups * partialSize)
         defer { partials.release() }
@@ -293,18 +315,18 @@ struct DirectConvolution {
         into partial: UnsafeMutablePointer<Float>
     ) {
         let (o, k) = (g.outChannels, g.patchSize)
-        let vectors = (o + 15) / 16
+        let vectors = (o + lanes - 1) / lanes
         let paddedRows = g.height + 2 * g.paddingHeight
         let paddedWidth = g.width + 2 * g.paddingWidth
         let paddedPlane = paddedRows * paddedWidth
         let paddedSample = g.channels * paddedPlane
-        let transposedSample = g.outputPlane * vectors * 16
+        let transposedSample = g.outputPlane * vectors * lanes
         // About 256 KB of copies per chunk, so they stay in L2 while every tile reads them.
         let chunk = Swift.max(
             1, Swift.min(samples.count, (1 << 16) / Swift.max(1, paddedSample + transposedSample)))
         let padded = ScratchBuffer(count: chunk * paddedSample + paddedPlane)
         let transposed = ScratchBuffer(count: chunk * transposedSample)
-        let dwt = ScratchBuffer(count: k * vectors * 16)
+        let dwt = ScratchBuffer(count: k * vectors * lanes)
         defer {
             padded.release()
             transposed.release()
@@ -325,24 +347,25 @@ struct DirectConvolution {
                     input + n * g.inputSample, g.channels, g.height, g.width, g.paddingHeight,
                     g.paddingWidth, paddedRows, paddedWidth, padded.pointer + slot * paddedSample)
                 swiftcnn_transpose_planes(
-                    gradient + n * g.outputSample, o, g.outputPlane, vectors * 16,
+                    Int32(level), gradient + n * g.outputSample, o, g.outputPlane,
+                    vectors * lanes,
                     transposed.pointer + slot * transposedSample)
             }
             swiftcnn_weight_gradient_wide(
-                &shape, count, padded.pointer, paddedSample, zero, transposed.pointer,
+                Int32(level), &shape, count, padded.pointer, paddedSample, zero, transposed.pointer,
                 transposedSample, dwt.pointer, start == samples.lowerBound ? 0 : 1)
         }
         for row in 0..<k {
             for column in 0..<o {
-                partial[column * k + row] = dwt.pointer[row * vectors * 16 + column]
+                partial[column * k + row] = dwt.pointer[row * vectors * lanes + column]
             }
         }
     }
 
     /// At most this many sample groups (and partial weight gradients) per backward call.
     static let maximumGroups = 16
-    /// Pixel vectors a weight-gradient group aims for at least.
-    static let groupVectors = 128
+    /// Pixels a weight-gradient group aims for at least.
+    static let groupPixels = 2048
 
     /// The input gradient: for each stride phase of the input, a stride-1 convolution of the
     /// output gradient (at the pitch) with the weight taps that land on that phase (flipped,
@@ -360,7 +383,7 @@ struct DirectConvolution {
         }
         let lists = phaseTaps.map { taps in
             TapList(
-                width: pitch, outRows: sourceRows, sourceRows: g.outputHeight,
+                level: level, width: pitch, outRows: sourceRows, sourceRows: g.outputHeight,
                 channels: g.outChannels, channelStride: stagedPlane, taps: taps)
         }
         let packed = lists.map {
@@ -407,7 +430,8 @@ struct DirectConvolution {
                         }
                         for (slot, n) in samples.enumerated() {
                             swiftcnn_direct_merge_phases(
-                                phases.pointer + slot * sourceSample, g.channels, g.height,
+                                Int32(level), phases.pointer + slot * sourceSample, g.channels,
+                                g.height,
                                 g.width, sh, sw, sourceRows, pitch, outBase + n * g.inputSample)
                         }
                     }
@@ -421,15 +445,18 @@ struct DirectConvolution {
 /// (source row and column relative to the output pixel, start of the tap's source plane in
 /// the channel, and the tap's index in the weight's kernel), with their lane masks.
 struct TapList {
+    /// The vector level of the kernels the masks are for.
+    let level: Int
     let width: Int, outRows: Int, sourceRows: Int, channels: Int, channelStride: Int
     let rows: [Int], columns: [Int], offsets: [Int], indices: [Int]
-    let masks: [UInt16]
+    let masks: [UInt32]
     let vectors: Int
 
     init(
-        width: Int, outRows: Int, sourceRows: Int, channels: Int, channelStride: Int,
+        level: Int, width: Int, outRows: Int, sourceRows: Int, channels: Int, channelStride: Int,
         taps: [(row: Int, column: Int, plane: Int, index: Int)]
     ) {
+        self.level = level
         self.width = width
         self.outRows = outRows
         self.sourceRows = sourceRows
@@ -439,14 +466,17 @@ struct TapList {
         columns = taps.map(\.column)
         offsets = taps.map { $0.plane + $0.row * width + $0.column }
         indices = taps.map(\.index)
-        vectors = (outRows * width + 15) / 16
-        var masks = [UInt16](repeating: 0, count: taps.count * vectors)
+        let lanes = Int(swiftcnn_direct_lanes(Int32(level)))
+        vectors = (outRows * width + lanes - 1) / lanes
+        var masks = [UInt32](repeating: 0, count: taps.count * vectors)
         let (rows, columns, offsets) = (rows, columns, offsets)
         Self.withShape(
             width: width, outRows: outRows, sourceRows: sourceRows, channels: channels,
             channelStride: channelStride, rows: rows, columns: columns, offsets: offsets
         ) { shape in
-            masks.withUnsafeMutableBufferPointer { swiftcnn_direct_masks(shape, $0.baseAddress) }
+            masks.withUnsafeMutableBufferPointer {
+                swiftcnn_direct_masks(Int32(level), shape, $0.baseAddress)
+            }
         }
         self.masks = masks
     }
@@ -472,7 +502,7 @@ struct TapList {
 
     /// Calls `body` with the C description and the masks.
     func withShape<R>(
-        _ body: (UnsafePointer<swiftcnn_direct_shape>, UnsafePointer<UInt16>) -> R
+        _ body: (UnsafePointer<swiftcnn_direct_shape>, UnsafePointer<UInt32>) -> R
     ) -> R {
         Self.withShape(
             width: width, outRows: outRows, sourceRows: sourceRows, channels: channels,
@@ -482,8 +512,8 @@ struct TapList {
         }
     }
 
-    private static let noMask: UnsafePointer<UInt16> = {
-        let pointer = UnsafeMutablePointer<UInt16>.allocate(capacity: 1)
+    private static let noMask: UnsafePointer<UInt32> = {
+        let pointer = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
         pointer.initialize(to: 0)
         return UnsafePointer(pointer)
     }()
@@ -520,15 +550,17 @@ struct TapList {
         let units = samples * vectors
         let span = Swift.max(3, (units / 16 + 2) / 3 * 3)
         let runs = (units + span - 1) / span
-        let flops = 2 * outputs * channels * indices.count * span * 16
+        let flops =
+            2 * outputs * channels * indices.count * span
+            * Int(swiftcnn_direct_lanes(Int32(level)))
         withShape { shape, masks in
             Parallel.forEach(
                 runs, minimumWorkPerThread: Swift.max(1, (1 << 20) / Swift.max(1, flops))
             ) { run in
                 let first = run * span
                 swiftcnn_direct_forward(
-                    shape, masks, outputs, packed, bias, source, sourceSample, output,
-                    outputSample, stride, first, Swift.min(span, units - first))
+                    Int32(level), shape, masks, outputs, packed, bias, source, sourceSample,
+                    output, outputSample, stride, first, Swift.min(span, units - first))
             }
         }
     }
@@ -541,8 +573,8 @@ struct TapList {
     ) {
         withShape { shape, masks in
             swiftcnn_direct_forward(
-                shape, masks, outputs, packed, bias, source, sourceSample, output, outputSample,
-                outputStride, 0, samples * vectors)
+                Int32(level), shape, masks, outputs, packed, bias, source, sourceSample, output,
+                outputSample, outputStride, 0, samples * vectors)
         }
     }
 
@@ -556,7 +588,8 @@ struct TapList {
     ) {
         withShape { shape, masks in
             swiftcnn_direct_weight_gradient(
-                shape, masks, outputs, samples, source, sourceSample, gradient, gradientSample,
+                Int32(level), shape, masks, outputs, samples, source, sourceSample, gradient,
+                gradientSample,
                 gradientStride, dw, channels * indices.count, 0, kernelWidth)
         }
     }

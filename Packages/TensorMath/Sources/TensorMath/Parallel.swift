@@ -17,8 +17,11 @@ public enum Parallel {
 
     /// Calls `body` for every index in `0..<count`, spreading the calls over the worker threads.
     /// `body` must be safe to call concurrently for different indices.
-    /// - Parameter minimumWorkPerThread: Below `count < 2 * minimumWorkPerThread` the loop runs
-    ///   on the calling thread, avoiding dispatch overhead on tiny problems.
+    /// - Parameters:
+    ///   - count: The number of indices; nothing happens for 0 or less.
+    ///   - minimumWorkPerThread: Below `count < 2 * minimumWorkPerThread` the loop runs on the
+    ///     calling thread, avoiding dispatch overhead on tiny problems.
+    ///   - body: Called once with each index.
     public static func forEach(
         _ count: Int, minimumWorkPerThread: Int = 1, _ body: (Int) -> Void
     ) {

@@ -1,3 +1,5 @@
+import CTensorKernels
+
 extension Pooling2D {
     /// The gradient with respect to the input of ``forward(_:)``.
     ///
@@ -15,6 +17,16 @@ extension Pooling2D {
     ///   with an index outside its plane.
     public func backward(
         outputGradient: Tensor, inputShape: [Int], argmax: [Int32]?
+    ) throws -> Tensor {
+        try backward(
+            outputGradient: outputGradient, inputShape: inputShape, argmax: argmax,
+            level: BLAS.vectorLevel)
+    }
+
+    /// ``backward(outputGradient:inputShape:argmax:)`` with the C kernels of vector `level`
+    /// (at most ``BLAS/vectorLevel``).
+    func backward(
+        outputGradient: Tensor, inputShape: [Int], argmax: [Int32]?, level: Int
     ) throws -> Tensor {
         let operation = "Pooling2D.backward"
         let geometry = try Geometry(self, inputShape: inputShape, operation: operation)
@@ -38,9 +50,14 @@ extension Pooling2D {
                         + "plane")
             }
         }
+        // 2x2 windows that tile the planes exactly: the C kernel writes every element.
+        let tiles =
+            kind == .max && geometry.isFullTwoByTwo
+            && 2 * geometry.outputHeight == geometry.height
+            && 2 * geometry.outputWidth == geometry.width
         return Tensor(uncheckedShape: inputShape, count: inputCount) { destination in
             guard inputCount > 0 else { return }
-            destination.update(repeating: 0)
+            if !tiles { destination.update(repeating: 0) }
             guard geometry.outputCount > 0 else { return }
             outputGradient.withUnsafeBufferPointer { gradient in
                 let dy = gradient.baseAddress!, dx = destination.baseAddress!
@@ -49,6 +66,15 @@ extension Pooling2D {
                         geometry.forEachPlane { plane in
                             let out = plane * geometry.outputPlane
                             let target = dx + plane * geometry.inputPlane
+                            if tiles {
+                                let done = swiftcnn_max_pool_2x2_backward(
+                                    Int32(level), dy + out, indices.baseAddress! + out,
+                                    geometry.width, geometry.outputHeight, geometry.outputWidth,
+                                    target)
+                                if done != 0 { return }
+                                // An index outside its window (argmax not from forward).
+                                target.update(repeating: 0, count: geometry.inputPlane)
+                            }
                             for o in 0..<geometry.outputPlane {
                                 target[Int(indices[out + o])] += dy[out + o]
                             }

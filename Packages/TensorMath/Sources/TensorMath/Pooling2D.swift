@@ -80,6 +80,11 @@ public struct Pooling2D: Hashable, Sendable {
     ///   rank 4; ``TensorError/invalidArgument(operation:reason:)`` for invalid settings or an
     ///   input too small, naming the input shape and the kernel.
     public func forward(_ input: Tensor) throws -> (output: Tensor, argmax: [Int32]?) {
+        try forward(input, level: BLAS.vectorLevel)
+    }
+
+    /// ``forward(_:)`` with the C kernels of vector `level` (at most ``BLAS/vectorLevel``).
+    func forward(_ input: Tensor, level: Int) throws -> (output: Tensor, argmax: [Int32]?) {
         let geometry = try Geometry(self, inputShape: input.shape, operation: "Pooling2D.forward")
         var argmax: [Int32]? = nil
         let output = Tensor(uncheckedShape: geometry.outputShape, count: geometry.outputCount) {
@@ -95,7 +100,8 @@ public struct Pooling2D: Hashable, Sendable {
                             maxPoolPlane(
                                 x + plane * geometry.inputPlane,
                                 into: y + plane * geometry.outputPlane,
-                                indices: indexBase + plane * geometry.outputPlane, geometry)
+                                indices: indexBase + plane * geometry.outputPlane, geometry,
+                                level: level)
                         }
                         initialized = geometry.outputCount
                     }
@@ -226,12 +232,13 @@ public struct Pooling2D: Hashable, Sendable {
     /// Max pooling of one `H×W` plane; records the flat argmax of each window.
     func maxPoolPlane(
         _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
-        indices: UnsafeMutablePointer<Int32>, _ g: Geometry
+        indices: UnsafeMutablePointer<Int32>, _ g: Geometry, level: Int
     ) {
-        if g.isFullTwoByTwo && BLAS.vectorLevel >= 2 {
-            // The common 2x2, stride-2 layer: AVX-512, same results (ties and NaN included).
+        if g.isFullTwoByTwo {
+            // The common 2x2, stride-2 layer: C kernels at every level, same results (ties and
+            // NaN included).
             return swiftcnn_max_pool_2x2(
-                x, g.width, g.outputHeight, g.outputWidth, y, indices)
+                Int32(level), x, g.width, g.outputHeight, g.outputWidth, y, indices)
         }
         for oh in 0..<g.outputHeight {
             let rows = g.rows(oh).range

@@ -3,7 +3,10 @@
 /// `[2, 1, 3]` and `[4, 1]` broadcast to `[2, 4, 3]`.
 extension Tensor {
     /// The shape two operands broadcast to.
-    /// - Parameter operation: The operation named in the error.
+    /// - Parameters:
+    ///   - a: One operand's shape.
+    ///   - b: The other operand's shape.
+    ///   - operation: The operation named in the error.
     /// - Throws: ``TensorError/shapeMismatch(operation:lhs:rhs:)`` naming both shapes if they
     ///   do not broadcast.
     public static func broadcastShape(_ a: [Int], _ b: [Int], operation: String) throws

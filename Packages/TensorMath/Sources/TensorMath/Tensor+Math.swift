@@ -81,7 +81,9 @@ extension Tensor {
     /// Whether the shapes are equal and every pair of scalars satisfies
     /// `|a − b| ≤ tolerance · max(1, |a|, |b|)`: an absolute tolerance near zero and a
     /// relative one for large values. NaN is never approximately equal to anything.
-    /// - Parameter tolerance: Defaults to `1e-5`.
+    /// - Parameters:
+    ///   - other: The tensor to compare with.
+    ///   - tolerance: Defaults to `1e-5`.
     public func isApproximatelyEqual(to other: Tensor, tolerance: Float = 1e-5) -> Bool {
         guard shape == other.shape else { return false }
         for (a, b) in zip(scalars, other.scalars) {

@@ -36,7 +36,9 @@ extension Tensor {
     // MARK: Reductions along axes
 
     /// Sums over `axes` (negative axes count from the end; an empty list reduces nothing).
-    /// - Parameter keepingDimensions: Keep the reduced axes with size 1 (default `false`).
+    /// - Parameters:
+    ///   - axes: The axes to reduce (negative ones count from the end).
+    ///   - keepingDimensions: Keep the reduced axes with size 1 (default `false`).
     /// - Throws: ``TensorError/invalidArgument(operation:reason:)`` for an axis out of range
     ///   or repeated.
     public func sum(alongAxes axes: [Int], keepingDimensions: Bool = false) throws -> Tensor {
@@ -44,7 +46,9 @@ extension Tensor {
     }
 
     /// Means over `axes` (NaN where the reduced axes are empty).
-    /// - Parameter keepingDimensions: Keep the reduced axes with size 1 (default `false`).
+    /// - Parameters:
+    ///   - axes: The axes to reduce (negative ones count from the end).
+    ///   - keepingDimensions: Keep the reduced axes with size 1 (default `false`).
     /// - Throws: ``TensorError/invalidArgument(operation:reason:)`` for an axis out of range
     ///   or repeated.
     public func mean(alongAxes axes: [Int], keepingDimensions: Bool = false) throws -> Tensor {
@@ -52,7 +56,9 @@ extension Tensor {
     }
 
     /// Maxima over `axes` (`-inf` where the reduced axes are empty; NaN propagates).
-    /// - Parameter keepingDimensions: Keep the reduced axes with size 1 (default `false`).
+    /// - Parameters:
+    ///   - axes: The axes to reduce (negative ones count from the end).
+    ///   - keepingDimensions: Keep the reduced axes with size 1 (default `false`).
     /// - Throws: ``TensorError/invalidArgument(operation:reason:)`` for an axis out of range
     ///   or repeated.
     public func max(alongAxes axes: [Int], keepingDimensions: Bool = false) throws -> Tensor {
@@ -60,7 +66,9 @@ extension Tensor {
     }
 
     /// Minima over `axes` (`+inf` where the reduced axes are empty; NaN propagates).
-    /// - Parameter keepingDimensions: Keep the reduced axes with size 1 (default `false`).
+    /// - Parameters:
+    ///   - axes: The axes to reduce (negative ones count from the end).
+    ///   - keepingDimensions: Keep the reduced axes with size 1 (default `false`).
     /// - Throws: ``TensorError/invalidArgument(operation:reason:)`` for an axis out of range
     ///   or repeated.
     public func min(alongAxes axes: [Int], keepingDimensions: Bool = false) throws -> Tensor {
@@ -71,6 +79,7 @@ extension Tensor {
     /// `Double`: `Σ(x − mean)² / (n − 1)` if `unbiased`, else `/ n` (batch normalization's
     /// biased estimate). NaN where the divisor is not positive.
     /// - Parameters:
+    ///   - axes: The axes to reduce (negative ones count from the end).
     ///   - keepingDimensions: Keep the reduced axes with size 1 (default `false`).
     ///   - unbiased: Bessel's correction (default `false`).
     /// - Throws: ``TensorError/invalidArgument(operation:reason:)`` for an axis out of range

@@ -4,7 +4,7 @@ import Testing
 
 /// Direct-loop convolution in `Double`: the forward output and, for an output gradient, the
 /// three gradients. Independent of the kernels under test (no im2col, no GEMM).
-private struct NaiveConvolution {
+struct NaiveConvolution {
     var conv: Convolution2D
     var input: Tensor, weight: Tensor, bias: Tensor?
 

@@ -185,6 +185,7 @@ import Testing
         let environment = ProcessInfo.processInfo.environment
         return environment[outputVariable] != nil
             || environment[KernelDeterminismTests.outputVariable] != nil
+            || environment[DirectKernelTests.outputVariable] != nil
             || environment[levelVariable] != nil
     }
 
@@ -200,6 +201,36 @@ import Testing
                 "gemmEdgeSizesMatchTheTripleLoop", "largeProductsCrossEveryCacheBlock",
             ])
         #expect(status == 0, "SWIFTCNN_VECTOR_LEVEL=\(level)")
+    }
+
+    /// The kernels of `direct_kernels.h` at every level up to this process's (the portable
+    /// ones included, forced at level 0): the direct-kernel, convolution and pooling suites
+    /// pass, and their results are bit-identical with 1 and 3 threads.
+    @Test(arguments: [0, 1, 2])
+    func directKernelsAtEveryLevel(_ level: Int) throws {
+        guard !Self.isChild, level <= BLAS.vectorLevel else { return }
+        let forced = ["SWIFTCNN_DIRECT_CONVOLUTION": "always"]
+        if level < BLAS.vectorLevel {
+            // This process runs the suites at its own level.
+            let status = try Self.runChild(
+                level: level, filters: ["DirectKernelTests", "ConvolutionTests", "PoolingTests"],
+                environment: forced)
+            #expect(status == 0, "SWIFTCNN_VECTOR_LEVEL=\(level)")
+        }
+        var fingerprints: [String] = []
+        for threads in ["1", "3"] {
+            let output = FileManager.default.temporaryDirectory
+                .appendingPathComponent("direct-\(getpid())-\(level)-\(threads).txt")
+            defer { try? FileManager.default.removeItem(at: output) }
+            let status = try Self.runChild(
+                level: level, filters: ["DirectKernelTests/childWritesFingerprint"],
+                environment: forced.merging([
+                    DirectKernelTests.outputVariable: output.path, "SWIFTCNN_THREADS": threads,
+                ]) { _, new in new })
+            #expect(status == 0)
+            fingerprints.append(try String(contentsOf: output, encoding: .utf8))
+        }
+        #expect(fingerprints.count == 2 && fingerprints[0] == fingerprints[1], "level \(level)")
     }
 
     @Test(arguments: [0, 1])

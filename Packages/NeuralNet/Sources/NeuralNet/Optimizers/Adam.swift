@@ -81,6 +81,9 @@ public class Adam: OptimizerBase {
             stateNames: ["exp_avg", "exp_avg_sq"] + (amsgrad ? ["max_exp_avg_sq"] : []))
     }
 
+    /// Adam's update rule for step `t`, with the bias corrections `1 − β₁ᵗ` and `1 − β₂ᵗ`
+    /// (see ``OptimizerBase/makeUpdate(step:)``).
+    /// - Parameter t: The number of the step being taken, from 1.
     public override func makeUpdate(step t: Int) -> (ParameterBuffers) -> Void {
         // Scalars as PyTorch computes them: Python floats (Double), rounded to Float when they
         // meet the Float32 tensors.

@@ -73,13 +73,14 @@ open class OptimizerBase: Optimizer {
         states = stateNames.map { StateTensors(name: $0) }
     }
 
-    /// The update rule of one step, called once per ``step()`` after validation: returns the
-    /// function that updates one parameter in place from its gradient and state buffers (all
-    /// zero on the first step). Parameters without scalars are skipped.
+    /// The update rule of one step, called once per ``OptimizerBase/step()`` after validation:
+    /// returns the function that updates one parameter in place from its gradient and state
+    /// buffers (all zero on the first step). Parameters without scalars are skipped.
     ///
-    /// Subclasses must override it; read the hyper-parameters and ``learningRate`` here, once
-    /// per step.
-    /// - Parameter step: The number of the step being taken, from 1 (``stepCount`` + 1).
+    /// Subclasses must override it; read the hyper-parameters and
+    /// ``OptimizerBase/learningRate`` here, once per step.
+    /// - Parameter step: The number of the step being taken, from 1
+    ///   (``OptimizerBase/stepCount`` + 1).
     open func makeUpdate(step: Int) -> (ParameterBuffers) -> Void {
         fatalError("\(type(of: self)) does not override OptimizerBase.makeUpdate(step:)")
     }

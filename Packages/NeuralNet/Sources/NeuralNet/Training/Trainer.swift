@@ -20,8 +20,8 @@ import TensorMath
 ///         onEpoch: { summary in print(summary.metrics) }))
 /// ```
 ///
-/// Batches come from any `Sequence` of ``TensorMath/LabeledBatch`` values (`Datasets.Batch`
-/// from a loader, or ``TensorMath/TensorBatch`` for tensors made in memory): images `[N, ...]`
+/// Batches come from any `Sequence` of `TensorMath.LabeledBatch` values (`Datasets.Batch`
+/// from a loader, or `TensorMath.TensorBatch` for tensors made in memory): images `[N, ...]`
 /// and `N` labels; the model's output must be `[N, C]` scores. The trainer's ``state``
 /// (position, running totals, history) plus the optimizer's, early stopping's and the random
 /// generators' state make a ``TrainingSnapshot`` (``snapshot(generators:)``), from which
@@ -180,8 +180,10 @@ public final class Trainer {
     /// the epoch, training stops after the current batch and the epoch stays in progress
     /// (resumable). With a ``gradientReducer``, `shouldStop` is asked before every batch and
     /// the processes agree in that batch's step, so that all stop after the same batch.
-    /// - Parameter hooks: `onBatch` and `shouldStop` are called after every batch (the other
-    ///   hooks belong to ``fit(epochs:training:validation:hooks:)``).
+    /// - Parameters:
+    ///   - batches: The epoch's batches, from its first (images `[N, ...]`, `N` labels).
+    ///   - hooks: `onBatch` and `shouldStop` are called after every batch (the other hooks
+    ///     belong to ``fit(epochs:training:validation:hooks:)``).
     /// - Returns: The finished epoch's summary, or `nil` if stopped mid-epoch.
     /// - Throws: As ``trainStep(images:labels:)``, whatever `onBatch` throws, and
     ///   ``NeuralNetError/invalidConfiguration(_:)`` if the batch cursor of a resumed epoch is

@@ -1,6 +1,6 @@
 // CTensorKernels: hand-vectorized C kernels for TensorMath, compiled for several x86-64 levels
-// with function target attributes and chosen at run time (no global compiler flags, so the
-// package stays usable as a dependency by version).
+// with function target attributes (and a portable version for other CPUs) and chosen at run
+// time (no global compiler flags, so the package stays usable as a dependency by version).
 #ifndef SWIFTCNN_TENSOR_KERNELS_H
 #define SWIFTCNN_TENSOR_KERNELS_H
 
@@ -54,7 +54,11 @@ void swiftcnn_scatter_add_even_rows_avx512(
     long count);
 
 
-// MARK: Direct convolution (AVX-512)
+// MARK: Direct convolution (every level)
+//
+// The kernels below take the vector level first (2 AVX-512, 1 AVX2+FMA, 0 portable vector
+// code; the caller checks that the CPU runs it). Their results depend on the level, never on
+// how the work is split over calls.
 
 
 /// Output channels per register tile of the direct kernels (weights are packed in blocks of
@@ -74,12 +78,18 @@ typedef struct {
     const long *tap_row, *tap_column, *tap_offset;
 } swiftcnn_direct_shape;
 
-/// The number of 16-pixel vectors of an output plane: ceil(out_rows·width / 16).
-long swiftcnn_direct_vector_count(const swiftcnn_direct_shape *shape);
+/// Pixels per vector of the direct and pooling kernels at `level`: 16, 8 or 4 (4 on CPUs
+/// other than x86-64).
+int swiftcnn_direct_lanes(int level);
 
-/// Fills `masks` [taps][vector count] with, for each tap and 16-pixel vector, the lanes whose
-/// source pixel lies inside the source plane (and whose pixel lies inside the output plane).
-void swiftcnn_direct_masks(const swiftcnn_direct_shape *shape, uint16_t *masks);
+/// The number of vectors of an output plane at `level`: ceil(out_rows·width / lanes).
+long swiftcnn_direct_vector_count(int level, const swiftcnn_direct_shape *shape);
+
+/// Fills `masks` [taps][vector count] with, for each tap and vector at `level`, bit `lane` set
+/// for the lanes whose source pixel lies inside the source plane (and whose pixel lies inside
+/// the output plane), and bit 31 set when the vector's whole load range
+/// (tap_offset + first pixel, lanes wide) leaves the channel's `channel_stride` scalars.
+void swiftcnn_direct_masks(int level, const swiftcnn_direct_shape *shape, uint32_t *masks);
 
 /// Packs weights for the direct kernels: `dest` [ceil(outputs / 8)][taps][channels][8] with
 /// `dest[b][t][c][r] = weight[o·output_stride + c·channel_stride + tap_index[t]]` for
@@ -90,43 +100,42 @@ void swiftcnn_direct_pack_weights(
 
 /// Splits NCHW planes into stride phases: `dest[c][a·stride_width + b][y][x]` =
 /// `input[c][y·stride_height + a][x·stride_width + b]`, zero where that lies outside the
-/// `height` x `width` plane; each phase plane is `phase_rows` x `phase_width`. Level 2 only
-/// (the caller checks), like the other direct kernels.
+/// `height` x `width` plane; each phase plane is `phase_rows` x `phase_width`.
 void swiftcnn_direct_split_phases(
-    const float *input, long channels, long height, long width, long stride_height,
+    int level, const float *input, long channels, long height, long width, long stride_height,
     long stride_width, long phase_rows, long phase_width, float *dest);
 
 /// The inverse of ``swiftcnn_direct_split_phases``: writes every pixel of the `height` x
 /// `width` planes of `output` from its phase plane.
 void swiftcnn_direct_merge_phases(
-    const float *phases, long channels, long height, long width, long stride_height,
+    int level, const float *phases, long channels, long height, long width, long stride_height,
     long stride_width, long phase_rows, long phase_width, float *output);
 
-/// Direct forward kernel (level 2 only; the caller checks): for every output channel
-/// o < outputs and every unit u in first_unit..<first_unit + unit_count, where unit
-/// u = n·V + v is 16-pixel vector v (of V per plane) of sample n,
+/// Direct forward kernel: for every output channel o < outputs and every unit u in
+/// first_unit..<first_unit + unit_count, where unit u = n·V + v is vector v (of V per plane,
+/// ``swiftcnn_direct_vector_count``) of sample n,
 /// `output[n·output_sample + o·output_stride + q]` = bias[o] (0 when `bias` is NULL) + the
 /// sum over taps (outer) and channels (inner). Register tiles may span samples. `packed`
 /// comes from ``swiftcnn_direct_pack_weights``; sample n's channel 0 is at
 /// `source + n·source_sample`.
 void swiftcnn_direct_forward(
-    const swiftcnn_direct_shape *shape, const uint16_t *masks, long outputs,
+    int level, const swiftcnn_direct_shape *shape, const uint32_t *masks, long outputs,
     const float *packed, const float *bias, const float *source, long source_sample,
     float *output, long output_sample, long output_stride, long first_unit, long unit_count);
 
-/// Direct weight-gradient kernel (level 2 only): for o < outputs and k = c·taps + t,
+/// Direct weight-gradient kernel: for o < outputs and k = c·taps + t,
 /// `dw[o·dw_stride + k]` (+)= the sum over `samples` samples (in order) of
 /// Σ_q gradient[o][q] · source[c][q + tap_offset[t]], with samples `source_sample` and
 /// `gradient_sample` apart and gradient channels `gradient_stride` apart. Overwrites unless
 /// `accumulate`. Taps come in kernel rows of `kernel_width` (raster order), which lets one
-/// register tile share its masks across channels. Each sum runs over 16 lanes, then across
+/// register tile share its masks across channels. Each sum runs over the lanes, then across
 /// them, in a fixed order.
 void swiftcnn_direct_weight_gradient(
-    const swiftcnn_direct_shape *shape, const uint16_t *masks, long outputs, long samples,
+    int level, const swiftcnn_direct_shape *shape, const uint32_t *masks, long outputs, long samples,
     const float *source, long source_sample, const float *gradient, long gradient_sample,
     long gradient_stride, float *dw, long dw_stride, int accumulate, long kernel_width);
 
-// MARK: Weight gradient with output channels in the vectors (AVX-512)
+// MARK: Weight gradient with output channels in the vectors (every level)
 
 /// Copies `planes` planes of `rows` x `width` into zero-bordered planes of `padded_rows` x
 /// `padded_width`, each plane's pixel (y, x) landing at (top + y, left + x).
@@ -135,14 +144,14 @@ void swiftcnn_pad_planes(
     long padded_rows, long padded_width, float *dest);
 
 /// `dest[q·padded_channels + c]` = `source[c·pixels + q]` for c < channels, zero for
-/// channels ≤ c < padded_channels: planes to pixel-major order (16 x 16 blocks transposed in
-/// registers; level 2 only, the caller checks).
+/// channels ≤ c < padded_channels: planes to pixel-major order (at level 2, 16 x 16 blocks
+/// transposed in registers).
 void swiftcnn_transpose_planes(
-    const float *source, long channels, long pixels, long padded_channels, float *dest);
+    int level, const float *source, long channels, long pixels, long padded_channels, float *dest);
 
 /// The sizes ``swiftcnn_weight_gradient_wide`` needs: the input channels and kernel, the
 /// output plane, strides, vertical dilation, the zero-bordered input planes, and the output
-/// channels in 16-lane vectors.
+/// channels in vectors of ``swiftcnn_direct_lanes`` lanes.
 typedef struct {
     long channels, kernel_height, kernel_width;
     long out_rows, out_width;
@@ -155,24 +164,33 @@ typedef struct {
 /// (1, 3 or 5 taps, no horizontal dilation).
 int swiftcnn_weight_gradient_wide_supports(long kernel_width, long dilation_width);
 
-/// Weight gradient (level 2 only), transposed: for k = (c·KH + i)·KW + j and o < 16·V,
-/// `dwt[k·16V + o]` (+)= Σ over `samples` samples (in order) and output pixels (oy, ox) (in
+/// Weight gradient, transposed: for k = (c·KH + i)·KW + j and o < L·V (L lanes at `level`),
+/// `dwt[k·LV + o]` (+)= Σ over `samples` samples (in order) and output pixels (oy, ox) (in
 /// order) of `gradient_t[n][oy·OW + ox][o]` · `padded[n][c][oy·sh + i·dh][ox·sw + j]`.
 /// `padded` holds each sample's zero-bordered input planes (``swiftcnn_pad_planes``),
 /// `padded_sample` apart; `zero` is one zero plane of the same size; `gradient_t` holds each
-/// sample's output gradient in pixel-major order with 16V channels
+/// sample's output gradient in pixel-major order with LV channels
 /// (``swiftcnn_transpose_planes``). Overwrites unless `accumulate`.
 void swiftcnn_weight_gradient_wide(
-    const swiftcnn_wide_gradient_shape *shape, long samples, const float *padded,
+    int level, const swiftcnn_wide_gradient_shape *shape, long samples, const float *padded,
     long padded_sample, const float *zero, const float *gradient_t, long gradient_t_sample,
     float *dwt, int accumulate);
 
-/// 2x2 max pooling with stride 2 of one plane (level 2 only; the caller checks): for
+/// 2x2 max pooling with stride 2 of one plane: for
 /// oy < out_rows and ox < out_width (2·out_rows and 2·out_width at most the plane's height and
 /// `width`), `y[oy·out_width + ox]` is the window's maximum and `indices[…]` its flat index
 /// in the plane. Windows are read row by row: the first maximum wins ties, the last NaN wins.
 void swiftcnn_max_pool_2x2(
-    const float *x, long width, long out_rows, long out_width, float *y, int32_t *indices);
+    int level, const float *x, long width, long out_rows, long out_width, float *y,
+    int32_t *indices);
+
+/// The gradient of ``swiftcnn_max_pool_2x2`` for one plane: writes rows 0..<2·out_rows,
+/// columns 0..<2·out_width of `dx` (row stride `width`): each window holds 0 + its output's
+/// gradient at its `indices` entry and +0 elsewhere. Returns 0 as soon as an index lies
+/// outside its window (`dx` then partly written: the caller recomputes the plane), else 1.
+int swiftcnn_max_pool_2x2_backward(
+    int level, const float *dy, const int32_t *indices, long width, long out_rows,
+    long out_width, float *dx);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,56 @@
+// The direct convolution and pooling kernels for AVX2 + FMA (8 lanes): direct_kernels.h with
+// smaller register tiles (16 ymm registers) and vmaskmovps for loads at a channel's edges.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+
+#define LANES 8
+#define SUFFIX avx2
+#define KERNEL_TARGET __attribute__((target("avx2,fma")))
+#include "direct_vector.h"
+
+#define TILE_MR 8
+#define TILE_NV 1
+#define GR 3
+#define GK 3
+#define WIDE_OV 2
+#define WIDE_ACC 12
+#define FAULTLESS_MASKED_LOAD 0
+
+KERNEL_TARGET INLINE vf vfma(vf a, vf b, vf c) { return (vf)_mm256_fmadd_ps(a, b, c); }
+
+KERNEL_TARGET INLINE vf masked_load(const float *p, uint32_t entry, vi mask) {
+    (void)entry;
+    return and_mask(vload(p), mask);
+}
+
+KERNEL_TARGET INLINE vf edge_load(const float *p, uint32_t entry, vi mask) {
+    (void)entry;
+    return (vf)_mm256_maskload_ps(p, (__m256i)mask);
+}
+
+/// Lanes summed pairwise: (0+4, 1+5, 2+6, 3+7), then (0+2, 1+3), then 0+1.
+KERNEL_TARGET INLINE float reduce_add(vf v) {
+    const __m128 half = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    const __m128 quarter = _mm_add_ps(half, _mm_movehl_ps(half, half));
+    return _mm_cvtss_f32(_mm_add_ss(quarter, _mm_movehdup_ps(quarter)));
+}
+
+/// Lanes below `count` (vmaskmovps never touches the others).
+KERNEL_TARGET INLINE __m256i lanes_below(long count) {
+    return (__m256i)(lane_index() < splat_i((int32_t)count));
+}
+
+KERNEL_TARGET INLINE vf load_partial(const float *p, long count) {
+    return (vf)_mm256_maskload_ps(p, lanes_below(count));
+}
+
+KERNEL_TARGET INLINE void store_partial(float *p, vf v, long count) {
+    _mm256_maskstore_ps(p, lanes_below(count), v);
+}
+
+KERNEL_TARGET INLINE void store_partial_i(int32_t *p, vi v, long count) {
+    _mm256_maskstore_epi32((int *)p, lanes_below(count), (__m256i)v);
+}
+
+#include "direct_kernels.h"
+#endif

@@ -1,0 +1,154 @@
+import Foundation
+import TensorMath
+import TensorMathTesting
+import Testing
+
+/// The kernels of `direct_kernels.h` (direct convolution forward, input gradient, both weight
+/// gradients, stride phases, 2x2 max pooling forward and backward) on shapes that reach their
+/// edges: planes smaller than a vector, vectors that cross rows and samples, every register
+/// tile remainder, loads at a channel's first and last pixels. This process tests its own
+/// vector level; ``KernelLevelTests`` runs this suite again at each lower level (with
+/// `SWIFTCNN_DIRECT_CONVOLUTION=always`, so that level 0 runs the portable kernels too) and
+/// checks that the results do not depend on the thread count.
+@Suite struct DirectKernelTests {
+    /// Environment variable naming the file a child process writes its fingerprint to.
+    static let outputVariable = "TENSORMATH_DIRECT_OUTPUT"
+
+    /// (batch, channels, outputs, height, width, kernel height, kernel width, stride, padding,
+    /// dilation).
+    typealias Configuration = (Int, Int, Int, Int, Int, Int, Int, Size2D, Size2D, Size2D)
+
+    static let configurations: [Configuration] = [
+        // Planes smaller than one vector at every level; one channel; 1..9 outputs (tile
+        // remainders of 8 and 4 output channels).
+        (3, 1, 1, 2, 2, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
+        (5, 2, 5, 3, 5, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
+        (2, 3, 9, 7, 7, 5, 5, Size2D(1), Size2D(2), Size2D(1)),
+        (4, 1, 6, 28, 28, 5, 5, Size2D(1), Size2D(2), Size2D(1)),
+        // Valid convolutions (outputs narrower than the pitch), LeNet's second layer.
+        (3, 6, 16, 14, 14, 5, 5, Size2D(1), Size2D(0), Size2D(1)),
+        (2, 3, 7, 9, 6, 3, 1, Size2D(1), Size2D(0), Size2D(1)),
+        // Strides 2 (even and odd widths: vector and scalar phase splits) and 3, dilation.
+        (3, 4, 13, 10, 10, 3, 3, Size2D(2), Size2D(1), Size2D(1)),
+        (2, 3, 8, 11, 9, 3, 3, Size2D(2), Size2D(1), Size2D(1)),
+        (2, 2, 3, 13, 12, 3, 3, Size2D(3), Size2D(1), Size2D(1)),
+        (2, 3, 4, 12, 11, 3, 3, Size2D(1), Size2D(2), Size2D(2)),
+        // The weight gradient with output channels in the vectors (32 outputs or more) with 1,
+        // 3 and 5 kernel columns, output vectors beyond one tile, strided.
+        (3, 5, 36, 6, 6, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
+        (2, 3, 33, 5, 7, 1, 1, Size2D(1), Size2D(0), Size2D(1)),
+        (2, 2, 70, 8, 8, 5, 5, Size2D(1), Size2D(2), Size2D(1)),
+        (2, 4, 40, 9, 9, 3, 3, Size2D(2), Size2D(1), Size2D(1)),
+    ]
+
+    /// Forward output and the three gradients of one configuration.
+    static func results(_ configuration: Configuration, seed: UInt64) throws -> (
+        conv: Convolution2D, x: Tensor, weight: Tensor, bias: Tensor, dy: Tensor, y: Tensor,
+        dx: Tensor, dw: Tensor, db: Tensor
+    ) {
+        let (n, c, o, h, w, kh, kw, stride, padding, dilation) = configuration
+        var generator = Xoshiro256(seed: seed)
+        let conv = Convolution2D(stride: stride, padding: padding, dilation: dilation)
+        let x = try Tensor.uniform([n, c, h, w], low: -1, high: 1, using: &generator)
+        let weight = try Tensor.uniform([o, c, kh, kw], low: -1, high: 1, using: &generator)
+        let bias = try Tensor.uniform([o], low: -1, high: 1, using: &generator)
+        let y = try conv.forward(input: x, weight: weight, bias: bias)
+        let dy = try Tensor.uniform(y.shape, low: -1, high: 1, using: &generator)
+        let gradients = try conv.backward(input: x, weight: weight, outputGradient: dy)
+        let dx = try #require(gradients.input)
+        return (conv, x, weight, bias, dy, y, dx, gradients.weight, gradients.bias)
+    }
+
+    @Test(arguments: configurations.indices)
+    func convolutionMatchesTheNaiveLoops(_ index: Int) throws {
+        let configuration = Self.configurations[index]
+        let (_, c, o, _, _, kh, kw, _, _, _) = configuration
+        let r = try Self.results(configuration, seed: UInt64(100 + index))
+        let reference = NaiveConvolution(conv: r.conv, input: r.x, weight: r.weight, bias: r.bias)
+        let expected = try reference.forward()
+        #expect(r.y.shape == expected.shape)
+        let tolerance = 1e-5 * max(1, Float(c * kh * kw).squareRoot() / 10)
+        #expect(GradientCheck.maxRelativeError(r.y, expected) < tolerance, "forward \(index)")
+        let gradients = try reference.backward(r.dy)
+        let inputTolerance = 1e-5 * max(1, Float(o * kh * kw).squareRoot() / 10)
+        #expect(
+            GradientCheck.maxRelativeError(r.dx, gradients.input) < inputTolerance, "dx \(index)")
+        #expect(GradientCheck.maxRelativeError(r.dw, gradients.weight) < 1e-4, "dw \(index)")
+        #expect(GradientCheck.maxRelativeError(r.db, gradients.bias) < 1e-4, "db \(index)")
+    }
+
+    /// 2x2 max pooling (stride 2) of planes whose rows end inside a vector at every level,
+    /// with ties, NaN and -infinity, against the loops; the backward pass puts each gradient
+    /// at its window's argmax (0 + gradient) and +0 elsewhere.
+    @Test(arguments: [1, 3, 4, 7, 8, 9, 15, 16, 17, 33])
+    func maxPoolingMatchesTheLoops(_ half: Int) throws {
+        let (n, c, h, w) = (2, 2, 2 * half + (half % 2), 2 * half)
+        var values = (0..<(n * c * h * w)).map { Float(($0 * 7) % 5) - 2 }
+        for i in stride(from: 3, to: values.count, by: 17) { values[i] = .nan }
+        for i in stride(from: 5, to: values.count, by: 23) { values[i] = -.infinity }
+        for i in stride(from: 2, to: values.count, by: 13) { values[i] = -0.0 }
+        let x = try Tensor(shape: [n, c, h, w], scalars: values)
+        let pool = Pooling2D(kind: .max, kernelSize: 2)
+        let (y, argmax) = try pool.forward(x)
+        let indices = try #require(argmax)
+        let (oh, ow) = (h / 2, w / 2)
+        var generator = Xoshiro256(seed: UInt64(half))
+        var dyValues = try Tensor.uniform([n, c, oh, ow], low: -1, high: 1, using: &generator)
+            .scalars
+        dyValues[0] = -0.0
+        let dy = try Tensor(shape: [n, c, oh, ow], scalars: dyValues)
+        let dx = try pool.backward(outputGradient: dy, inputShape: x.shape, argmax: indices)
+        var expectedDx = [Float](repeating: 0, count: x.count)
+        for plane in 0..<(n * c) {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    var best = -Float.infinity, bestIndex = 2 * oy * w + 2 * ox
+                    for yy in (2 * oy)..<(2 * oy + 2) {
+                        for xx in (2 * ox)..<(2 * ox + 2) {
+                            let value = values[plane * h * w + yy * w + xx]
+                            if value > best || value.isNaN {
+                                best = value
+                                bestIndex = yy * w + xx
+                            }
+                        }
+                    }
+                    let at = (plane * oh + oy) * ow + ox
+                    #expect(y.scalars[at].bitPattern == best.bitPattern, "plane \(plane)")
+                    #expect(Int(indices[at]) == bestIndex)
+                    expectedDx[plane * h * w + bestIndex] += dyValues[at]
+                }
+            }
+        }
+        #expect(dx.scalars.map(\.bitPattern) == expectedDx.map(\.bitPattern))
+    }
+
+    @Test func poolingBackwardTakesIndicesOutsideTheirWindows() throws {
+        // Not from forward: every gradient goes to element 0 of its plane.
+        let dy = try Tensor(shape: [1, 1, 2, 2], scalars: [1, 2, 3, 4])
+        let dx = try Pooling2D(kind: .max, kernelSize: 2).backward(
+            outputGradient: dy, inputShape: [1, 1, 4, 4], argmax: [0, 0, 0, 0])
+        #expect(dx.scalars == [10] + [Float](repeating: 0, count: 15))
+    }
+
+    /// A 64-bit FNV-1a hash of every result's bit pattern.
+    static func fingerprint() throws -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for (index, configuration) in configurations.enumerated() {
+            let r = try results(configuration, seed: UInt64(100 + index))
+            for tensor in [r.y, r.dx, r.dw, r.db] {
+                for value in tensor.scalars {
+                    hash = (hash ^ UInt64(value.bitPattern)) &* 0x100_0000_01b3
+                }
+            }
+        }
+        return hash
+    }
+
+    /// In a child process (the output variable set), writes the fingerprint.
+    @Test func childWritesFingerprint() throws {
+        let first = try Self.fingerprint()
+        #expect(first == (try Self.fingerprint()))
+        guard let path = ProcessInfo.processInfo.environment[Self.outputVariable] else { return }
+        try String(first).write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
