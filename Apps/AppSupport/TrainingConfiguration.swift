@@ -37,10 +37,12 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
 
     /// The configuration of `settings` for a training set of `trainingCount` images (before
     /// ``TrainingSettings/trainSubset``).
+    /// - Throws: ``AppError`` if the schedule's values cannot be laid out in steps (see
+    ///   ``makeSchedule(_:stepsPerEpoch:)``).
     public init(
         architecture: ModelDescription.Architecture, settings: TrainingSettings,
         trainingCount: Int
-    ) {
+    ) throws {
         let available = min(settings.trainSubset ?? trainingCount, trainingCount)
         let validationCount = ValidationSplit.validationCount(
             settings.validationSplit, of: available)
@@ -48,9 +50,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
             1, (available - validationCount + settings.batchSize - 1) / settings.batchSize)
         self.init(
             architecture: architecture, settings: settings, validationCount: validationCount,
-            learningRates: Self.makeSchedule(
-                settings.schedule, learningRate: settings.learningRate, epochs: settings.epochs,
-                stepsPerEpoch: stepsPerEpoch))
+            learningRates: try Self.makeSchedule(settings, stepsPerEpoch: stepsPerEpoch))
     }
 
     /// A setting, read or written through the configuration.
@@ -59,25 +59,48 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         set { settings[keyPath: keyPath] = newValue }
     }
 
-    /// The schedule of `kind` for `learningRate` over `epochs` epochs of `stepsPerEpoch`
-    /// steps.
-    public static func makeSchedule(
-        _ kind: TrainingSettings.ScheduleKind, learningRate: Float, epochs: Int,
-        stepsPerEpoch: Int
-    ) -> LearningRateSchedule {
+    /// The learning rate per step of `settings` (its schedule, rate, epochs, decay values and
+    /// warm-up) over epochs of `stepsPerEpoch` steps. The warm-up rises linearly from a tenth of
+    /// the rate over its epochs (default: cosine 1 epoch in runs of more than 2 epochs); cosine
+    /// then decays to 1% of the rate by the end of the run; step, multistep and exponential
+    /// change the rate once per epoch (PyTorch's `StepLR`, `MultiStepLR`, `ExponentialLR`),
+    /// counting epochs after the warm-up.
+    /// - Throws: ``AppError`` for decay values that cannot be laid out in steps.
+    public static func makeSchedule(_ settings: TrainingSettings, stepsPerEpoch: Int) throws
+        -> LearningRateSchedule
+    {
+        let (rate, epochs) = (settings.learningRate, settings.epochs)
         let total = max(1, epochs * stepsPerEpoch)
-        switch kind {
+        let warmupEpochs = settings.warmup ?? (settings.schedule == .cosine && epochs > 2 ? 1 : 0)
+        let warmup = min(warmupEpochs, max(epochs - 1, 0)) * stepsPerEpoch
+        let gamma = settings.gamma ?? 0.1
+        let perEpoch: LearningRateSchedule
+        switch settings.schedule {
         case .constant:
-            return .constant(learningRate)
+            perEpoch = .constant(rate)
         case .onecycle:
-            return .oneCycle(maximum: learningRate, totalSteps: total)
+            return .oneCycle(maximum: rate, totalSteps: total)
         case .cosine:
-            let warmup = epochs > 2 ? stepsPerEpoch : 0
             let cosine = LearningRateSchedule.cosine(
-                initial: learningRate, minimum: learningRate / 100, period: total - warmup)
+                initial: rate, minimum: rate / 100, period: total - warmup)
             return warmup > 0
                 ? .linearWarmup(steps: warmup, startFactor: 0.1, then: cosine) : cosine
+        case .step:
+            perEpoch = .step(initial: rate, stepSize: settings.stepSize ?? 1, gamma: gamma)
+        case .multistep:
+            perEpoch = .multiStep(
+                initial: rate, milestones: settings.milestones ?? [], gamma: gamma)
+        case .exponential:
+            perEpoch = .exponential(initial: rate, gamma: gamma)
         }
+        let schedule: LearningRateSchedule
+        do {
+            schedule = try perEpoch.steppedPerEpoch(stepsPerEpoch: stepsPerEpoch)
+        } catch {
+            throw AppError("--schedule \(settings.schedule.rawValue): \(error)")
+        }
+        return warmup > 0
+            ? .linearWarmup(steps: warmup, startFactor: 0.1, then: schedule) : schedule
     }
 
     private enum CodingKeys: String, CodingKey {

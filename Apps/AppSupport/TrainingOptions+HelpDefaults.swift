@@ -32,5 +32,6 @@ extension TrainingOptions {
         value("shift") { $0.shift }
         value("label-smoothing") { $0.labelSmoothing }
         value("patience") { $0.patience }
+        value("loss") { $0.loss.rawValue }
     }
 }

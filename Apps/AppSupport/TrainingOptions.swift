@@ -39,7 +39,8 @@ public struct TrainingOptions: ParsableArguments {
     /// `--schedule`.
     @Option(
         help: .init(
-            "Learning-rate schedule (cosine: 1-epoch warm-up, then down to 1%)"
+            "Learning-rate schedule (cosine: 1-epoch warm-up, then down to 1%; step, "
+                + "multistep, exponential: times --gamma per --step-size, --milestones, epoch)"
                 + TrainingOptions.defaultNote("schedule") + ".",
             valueName: "SCHEDULE"))
     public var schedule: TrainingSettings.ScheduleKind?
@@ -76,6 +77,53 @@ public struct TrainingOptions: ParsableArguments {
                 + TrainingOptions.defaultNote("patience") + ".",
             valueName: "N"))
     public var patience: Int?
+    /// `--loss`: cross-entropy or the tutorial's squared error on softmax outputs.
+    @Option(
+        help: .init(
+            "Loss: cross-entropy, or squared-error, the tutorial's total error "
+                + "1/2 sum (target - softmax output)^2 per image, logged as its mean over the "
+                + "images (the test loss stays cross-entropy)" + TrainingOptions.defaultNote("loss")
+                + ".", valueName: "LOSS"))
+    public var loss: LossChoice?
+    /// `--momentum M`: the momentum of momentum, nesterov and rmsprop.
+    @Option(
+        help: .init(
+            "Momentum in [0, 1) of --optimizer momentum, nesterov (default 0.9) and rmsprop "
+                + "(default 0).", valueName: "M"))
+    public var momentum: Float?
+    /// `--beta1 B1`: Adam's β₁.
+    @Option(help: .init("Adam's and AdamW's beta1 in [0, 1) (default 0.9).", valueName: "B1"))
+    public var beta1: Float?
+    /// `--beta2 B2`: Adam's β₂.
+    @Option(help: .init("Adam's and AdamW's beta2 in [0, 1) (default 0.999).", valueName: "B2"))
+    public var beta2: Float?
+    /// `--step-size EPOCHS`: the `step` schedule's period.
+    @Option(
+        help: .init(
+            "--schedule step: multiply the rate by --gamma every EPOCHS epochs (required).",
+            valueName: "EPOCHS"))
+    public var stepSize: Int?
+    /// `--milestones 5,8`: the `multistep` schedule's epochs.
+    @Option(
+        help: .init(
+            "--schedule multistep: multiply the rate by --gamma after these epochs, "
+                + "comma-separated and increasing (required).", valueName: "EPOCHS"),
+        transform: { try TrainingOptions.epochList($0) })
+    public var milestones: [Int]?
+    /// `--gamma G`: the decay factor of `step`, `multistep` and `exponential`.
+    @Option(
+        help: .init(
+            "Decay factor of --schedule step and multistep (default 0.1) and exponential "
+                + "(per epoch; required).", valueName: "G"))
+    public var gamma: Float?
+    /// `--warmup EPOCHS`: linear warm-up before any schedule but one-cycle.
+    @Option(
+        help: .init(
+            "Epochs of linear warm-up from a tenth of the learning rate, before any schedule "
+                + "but onecycle; step, multistep and exponential count their epochs after it "
+                + "(default: cosine 1 in runs of more than 2 epochs, else 0).",
+            valueName: "EPOCHS"))
+    public var warmup: Int?
     /// `--train-subset N`: quick runs on a seeded, class-stratified subset of N images.
     @Option(
         help: .init(
@@ -170,6 +218,7 @@ public struct TrainingOptions: ParsableArguments {
             "--patience must be in 0...\(limits.epochs)")
         try check((trainSubset ?? 1) >= 1, "--train-subset must be at least 1")
         try check((1...1024).contains(threads ?? 1), "--threads must be in 1...1024")
+        try validateKnobs()
     }
 
     /// The largest values the counting flags take, so that no product of them can overflow:
@@ -191,6 +240,14 @@ public struct TrainingOptions: ParsableArguments {
             SettingFlag("--validation-split", validationSplit, \.validationSplit),
             SettingFlag("--patience", patience, \.patience),
             SettingFlag("--train-subset", trainSubset.map { Optional($0) }, \.trainSubset),
+            SettingFlag("--loss", loss, \.loss),
+            SettingFlag("--momentum", momentum.map { Optional($0) }, \.momentum),
+            SettingFlag("--beta1", beta1.map { Optional($0) }, \.beta1),
+            SettingFlag("--beta2", beta2.map { Optional($0) }, \.beta2),
+            SettingFlag("--step-size", stepSize.map { Optional($0) }, \.stepSize),
+            SettingFlag("--milestones", milestones.map { Optional($0) }, \.milestones),
+            SettingFlag("--gamma", gamma.map { Optional($0) }, \.gamma),
+            SettingFlag("--warmup", warmup.map { Optional($0) }, \.warmup),
         ].compactMap { $0 }
     }
 
@@ -205,19 +262,23 @@ public struct TrainingOptions: ParsableArguments {
             let count = ValidationSplit.validationCount(settings.validationSplit, of: available)
             settings.validationSplit = Double(min(count, available / 5))
         }
+        // The squared error takes no label smoothing: an app's default smoothing is dropped.
+        if settings.loss == .squaredError, labelSmoothing == nil { settings.labelSmoothing = 0 }
         return settings
     }
 
     /// The configuration of a new run of `architecture` on `trainingCount` training images
     /// (before ``trainSubset``): ``settings(over:trainingCount:)`` resolved.
+    /// - Throws: `ValidationError` (a usage error) for a combination of settings that does not
+    ///   go together (``TrainingSettings/checkCombination()``).
     public func configuration(
         architecture: ModelDescription.Architecture, defaults: TrainingSettings,
         trainingCount: Int
-    ) -> TrainingConfiguration {
-        TrainingConfiguration(
-            architecture: architecture,
-            settings: settings(over: defaults, trainingCount: trainingCount),
-            trainingCount: trainingCount)
+    ) throws -> TrainingConfiguration {
+        let settings = settings(over: defaults, trainingCount: trainingCount)
+        try settings.checkCombination()
+        return try TrainingConfiguration(
+            architecture: architecture, settings: settings, trainingCount: trainingCount)
     }
 
     /// The configuration of a resumed run: `stored` (from the checkpoint) with ``epochs`` if

@@ -170,10 +170,12 @@ public final class TrainingSession {
             configuration.architecture, seed: configuration.seed)
         let optimizer = try configuration.optimizer.makeOptimizer(
             model.namedParameters, learningRate: configuration.learningRate,
-            weightDecay: configuration.weightDecay)
+            weightDecay: configuration.weightDecay, momentum: configuration.momentum,
+            beta1: configuration.beta1, beta2: configuration.beta2)
         self.trainer = Trainer(
             model: model, optimizer: optimizer,
-            loss: .softmaxCrossEntropy(labelSmoothing: configuration.labelSmoothing),
+            loss: configuration.loss.classificationLoss(
+                labelSmoothing: configuration.labelSmoothing),
             schedule: configuration.learningRates, scheduleUnit: .batch,
             earlyStopping: configuration.patience > 0
                 ? try EarlyStopping(

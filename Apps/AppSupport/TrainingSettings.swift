@@ -33,6 +33,26 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     public var patience: Int
     /// Train on the first N training images only (`--train-subset`); default `nil`, all.
     public var trainSubset: Int?
+    /// The loss (`--loss`); default cross-entropy.
+    public var loss: LossChoice
+    /// The momentum of `momentum`, `nesterov` and `rmsprop` (`--momentum`); `nil` for the
+    /// optimizer's default (0.9, 0.9 and 0).
+    public var momentum: Float?
+    /// Adam's and AdamW's β₁ and β₂ (`--beta1`, `--beta2`); `nil` for 0.9 and 0.999.
+    public var beta1: Float?
+    /// See ``beta1``.
+    public var beta2: Float?
+    /// The `step` schedule's epochs between decays (`--step-size`); `nil` when not `step`.
+    public var stepSize: Int?
+    /// The epochs after which the `multistep` schedule decays (`--milestones`), counted after
+    /// the warm-up; `nil` when not `multistep`.
+    public var milestones: [Int]?
+    /// The decay factor of `step`, `multistep` and `exponential` (`--gamma`); `nil` for 0.1
+    /// (`exponential` needs it given).
+    public var gamma: Float?
+    /// Epochs of linear warm-up from a tenth of the learning rate (`--warmup`); `nil` for the
+    /// schedule's own (cosine: 1 epoch in runs of more than 2 epochs; the others none).
+    public var warmup: Int?
 
     /// The learning-rate schedules a command offers.
     public enum ScheduleKind: String, Codable, CaseIterable, Sendable {
@@ -43,6 +63,12 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         case onecycle
         /// The learning rate throughout.
         case constant
+        /// The rate times `gamma` every `stepSize` epochs (PyTorch's `StepLR`).
+        case step
+        /// The rate times `gamma` after each milestone epoch (PyTorch's `MultiStepLR`).
+        case multistep
+        /// The rate times `gamma` every epoch (PyTorch's `ExponentialLR`).
+        case exponential
     }
 
     /// Creates settings; see the properties for the meaning and default of each.
@@ -50,7 +76,10 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         epochs: Int, batchSize: Int, optimizer: OptimizerChoice, learningRate: Float,
         weightDecay: Float = 0, schedule: ScheduleKind = .cosine, seed: UInt64 = 42,
         shift: Int = 0, horizontalFlip: Bool = false, labelSmoothing: Float = 0,
-        validationSplit: Double = 5000, patience: Int = 0, trainSubset: Int? = nil
+        validationSplit: Double = 5000, patience: Int = 0, trainSubset: Int? = nil,
+        loss: LossChoice = .crossEntropy, momentum: Float? = nil, beta1: Float? = nil,
+        beta2: Float? = nil, stepSize: Int? = nil, milestones: [Int]? = nil, gamma: Float? = nil,
+        warmup: Int? = nil
     ) {
         self.epochs = epochs
         self.batchSize = batchSize
@@ -65,6 +94,14 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         self.validationSplit = validationSplit
         self.patience = patience
         self.trainSubset = trainSubset
+        self.loss = loss
+        self.momentum = momentum
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.stepSize = stepSize
+        self.milestones = milestones
+        self.gamma = gamma
+        self.warmup = warmup
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -72,6 +109,35 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         case weightDecay = "weight_decay", schedule, seed, shift
         case horizontalFlip = "horizontal_flip", labelSmoothing = "label_smoothing"
         case validationSplit = "validation_split", patience, trainSubset = "train_subset"
+        case loss, momentum, beta1, beta2, stepSize = "step_size", milestones, gamma, warmup
+    }
+
+    /// Decodes settings; the knobs added after the first release (loss, momentum, betas, the
+    /// decay schedules' values, warm-up) may be missing: older checkpoints ran with their
+    /// defaults.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        epochs = try c.decode(Int.self, forKey: .epochs)
+        batchSize = try c.decode(Int.self, forKey: .batchSize)
+        optimizer = try c.decode(OptimizerChoice.self, forKey: .optimizer)
+        learningRate = try c.decode(Float.self, forKey: .learningRate)
+        weightDecay = try c.decode(Float.self, forKey: .weightDecay)
+        schedule = try c.decode(ScheduleKind.self, forKey: .schedule)
+        _seed = try c.decode(DecimalString.self, forKey: .seed)
+        shift = try c.decode(Int.self, forKey: .shift)
+        horizontalFlip = try c.decode(Bool.self, forKey: .horizontalFlip)
+        labelSmoothing = try c.decode(Float.self, forKey: .labelSmoothing)
+        validationSplit = try c.decode(Double.self, forKey: .validationSplit)
+        patience = try c.decode(Int.self, forKey: .patience)
+        trainSubset = try c.decodeIfPresent(Int.self, forKey: .trainSubset)
+        loss = try c.decodeIfPresent(LossChoice.self, forKey: .loss) ?? .crossEntropy
+        momentum = try c.decodeIfPresent(Float.self, forKey: .momentum)
+        beta1 = try c.decodeIfPresent(Float.self, forKey: .beta1)
+        beta2 = try c.decodeIfPresent(Float.self, forKey: .beta2)
+        stepSize = try c.decodeIfPresent(Int.self, forKey: .stepSize)
+        milestones = try c.decodeIfPresent([Int].self, forKey: .milestones)
+        gamma = try c.decodeIfPresent(Float.self, forKey: .gamma)
+        warmup = try c.decodeIfPresent(Int.self, forKey: .warmup)
     }
 }
 

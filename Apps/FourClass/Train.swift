@@ -10,7 +10,8 @@ import ImageModels
 /// cat, dog, ship) less a seeded validation split, with random crops and flips, batch
 /// normalization, a cosine schedule and optional early stopping; logs every epoch, keeps a
 /// resumable checkpoint, evaluates on the test folders and saves a self-describing model file.
-struct Train: ParsableCommand {
+struct Train: TrainingRunCommand {
+    static let appName = "four-class"
     static let configuration = CommandConfiguration(
         abstract: "Train a four-class image classifier on image folders (CIFAR-10 by default).",
         discussion: """
@@ -67,6 +68,22 @@ struct Train: ParsableCommand {
     func run() throws {
         try Processes.useThreads(options.threads)
         let started = Date()
+        guard let prepared = try prepareRun() else { return }
+        let classNames = prepared.session.template.classNames
+        try prepared.session.runCommand(detail: " of \(classNames.joined(separator: ", "))")
+
+        // Only rank 0 of an mpirun job evaluates and saves (the others skip the test set).
+        guard prepared.session.communicator.isRoot else { return }
+        try prepared.session.evaluateAndSave(
+            testData: try prepared.testData(), commandName: "four-class", started: started)
+    }
+
+    func checkCombination() throws {
+        guard options.resume == nil else { return }
+        try options.settings(over: Self.defaults, trainingCount: 20_000).checkCombination()
+    }
+
+    func prepareRun() throws -> PreparedRun? {
         var classNames = try FourClassData.classes(classes)
         let saved = try options.resume.map(SavedRun.init(path:))
         if let saved {
@@ -92,7 +109,7 @@ struct Train: ParsableCommand {
         let newNetwork = saved == nil ? try architecture(classCount: classNames.count) : nil
         if network.printLayers, let chosen = saved?.configuration.architecture ?? newNetwork {
             print(try ArchitectureOptions.printedLayers(chosen))
-            return
+            return nil
         }
         let data = data ?? saved?.files?.data
         let trainingData = try FourClassData.load(
@@ -107,9 +124,9 @@ struct Train: ParsableCommand {
                 try options.resumedConfiguration(
                     stored: $0.configuration, finishedEpochs: $0.finishedEpochs)
             }
-            ?? options.configuration(
+            ?? (try options.configuration(
                 architecture: try architecture(classCount: classNames.count),
-                defaults: Self.defaults, trainingCount: trainingData.count)
+                defaults: Self.defaults, trainingCount: trainingData.count))
         let files = try RunFiles(
             options: options, data: data, defaultOutput: "four-class.safetensors",
             saved: saved?.files)
@@ -118,12 +135,7 @@ struct Train: ParsableCommand {
             configuration: configuration,
             data: try FourClassData.interleavedByClass(trainingData), normalization: .cifar10,
             template: template, files: files, resume: saved)
-        try session.runCommand(detail: " of \(classNames.joined(separator: ", "))")
-
-        // Only rank 0 of an mpirun job evaluates and saves (the others skip the test set).
-        guard session.communicator.isRoot else { return }
-        try session.evaluateAndSave(
-            testData: testData, commandName: "four-class", started: started)
+        return PreparedRun(session: session) { testData }
     }
 
     /// The network's description for `classCount` classes and the `--widths` flag.

@@ -9,7 +9,8 @@ import ImageModels
 /// `mnist train`: trains a digit classifier on the 60,000 training images less a seeded
 /// validation split, logs every epoch, keeps a resumable checkpoint, evaluates on the test
 /// set and saves a self-describing model file.
-struct Train: ParsableCommand {
+struct Train: TrainingRunCommand {
+    static let appName = "mnist"
     static let configuration = CommandConfiguration(
         abstract: "Train a digit classifier (cnn, lenet5, lenet1998, mlp or --layers) on MNIST.",
         discussion: """
@@ -85,6 +86,21 @@ struct Train: ParsableCommand {
     func run() throws {
         try Processes.useThreads(options.threads)
         let started = Date()
+        guard let prepared = try prepareRun() else { return }
+        try prepared.session.runCommand()
+
+        // Only rank 0 of an mpirun job evaluates and saves (the others skip the test set).
+        guard prepared.session.communicator.isRoot else { return }
+        try prepared.session.evaluateAndSave(
+            testData: try prepared.testData(), commandName: "mnist", started: started)
+    }
+
+    func checkCombination() throws {
+        guard options.resume == nil else { return }
+        try options.settings(over: preset.defaults, trainingCount: 60_000).checkCombination()
+    }
+
+    func prepareRun() throws -> PreparedRun? {
         let saved = try options.resume.map(SavedRun.init(path:))
         try saved?.requireArchitecture(
             in: try Architecture.allCases.map { try $0.description().name } + [Layers.architecture],
@@ -95,7 +111,7 @@ struct Train: ParsableCommand {
             print(
                 try ArchitectureOptions.printedLayers(
                     saved?.configuration.architecture ?? newArchitecture()))
-            return
+            return nil
         }
         let data = data ?? saved?.files?.data
         let trainingData = try MNISTData.load(data, split: .train)
@@ -113,7 +129,7 @@ struct Train: ParsableCommand {
             configuration = try options.resumedConfiguration(
                 stored: saved.configuration, finishedEpochs: saved.finishedEpochs)
         } else {
-            configuration = options.configuration(
+            configuration = try options.configuration(
                 architecture: try newNetwork ?? newArchitecture(), defaults: preset.defaults,
                 trainingCount: trainingData.count)
         }
@@ -124,13 +140,7 @@ struct Train: ParsableCommand {
         let session = try TrainingSession(
             configuration: configuration, data: trainingData, normalization: .mnist,
             template: MNISTData.template, files: files, resume: saved)
-        try session.runCommand()
-
-        // Only rank 0 of an mpirun job evaluates and saves (the others skip the test set).
-        guard session.communicator.isRoot else { return }
-        try session.evaluateAndSave(
-            testData: try MNISTData.load(data, split: .test), commandName: "mnist",
-            started: started)
+        return PreparedRun(session: session) { try MNISTData.load(data, split: .test) }
     }
 
     /// The preset of a new run: `--architecture`, else lenet5 for `--layers` (its training

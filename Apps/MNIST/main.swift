@@ -4,18 +4,18 @@ import ArgumentParser
 import Foundation
 import ImageClassification
 
-/// The `mnist` command: `train`, `evaluate`, `download`.
+/// The `mnist` command: `train`, `evaluate`, `compare`, `search`, `download`.
 struct MNISTTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mnist",
-        abstract: "Train, evaluate and download MNIST digit classifiers.",
+        abstract: "Train, compare, search, evaluate and download MNIST digit classifiers.",
         discussion: """
             Data: --data DIR, else $MNIST_DIR, else data/mnist (the four IDX files, .gz or \
             not). Get them with `mnist download`.
             Exit status: 0 success, 1 a failed run or input, 2 a usage error.
             """,
         version: SwiftCNNVersion.text,
-        subcommands: [Train.self, Evaluate.self, Download.self])
+        subcommands: [Train.self, Evaluate.self, Compare.self, Search.self, Download.self])
 }
 
 TrainingOptions.showDefaults(Train.Architecture.allCases.map { ($0.rawValue, $0.defaults) })

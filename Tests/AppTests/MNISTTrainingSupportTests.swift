@@ -74,7 +74,7 @@ import Testing
             epochs: 15, batchSize: 128, optimizer: .adamw, learningRate: 0.003, shift: 2)
         let architecture = ModelDescription.Architecture(name: "cnn")
         let options = try TrainingOptions.parse(["--epochs", "4", "--seed", "18446744073709551615"])
-        let configuration = options.configuration(
+        let configuration = try options.configuration(
             architecture: architecture, defaults: defaults, trainingCount: 60000)
         #expect(configuration.epochs == 4)
         #expect(configuration.batchSize == 128 && configuration.optimizer == .adamw)

@@ -68,6 +68,17 @@ public struct ClassificationLoss: CustomStringConvertible {
         }
     }
 
+    /// The tutorial's total error `½ Σ_c (t_c − softmax(x)_c)²` on softmax outputs against
+    /// one-hot targets, averaged over the batch (``Loss/softmaxSquaredError(logits:labels:)``);
+    /// the network outputs logits, as for cross-entropy.
+    public static var softmaxSquaredError: ClassificationLoss {
+        ClassificationLoss(name: "softmax squared error") { output, labels, computingGradient in
+            let result = try Loss.softmaxSquaredError(
+                logits: output, labels: labels, computingGradient: computingGradient)
+            return LossOutput(value: result.value, gradient: result.gradient ?? Tensor([]))
+        }
+    }
+
     /// Mean squared error between the output `[N, C]` and one-hot targets
     /// (``Loss/meanSquaredError(_:target:)``).
     public static var meanSquaredError: ClassificationLoss {

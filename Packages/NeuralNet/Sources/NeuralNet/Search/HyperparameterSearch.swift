@@ -90,19 +90,48 @@ public struct HyperparameterSearch: Sendable {
         }
     }
 
+    /// Thrown by a trial closure to end the search at once (a signal, say): ``run(completed:
+    /// onTrial:_:)`` rethrows it without recording the trial, so that a later run with the
+    /// finished trials as `completed` continues where this one stopped.
+    public struct Stop: Error, Sendable {
+        /// Why the search stops when it is not a signal (the data cannot be read, say), for
+        /// the caller to report; `nil` for an interruption.
+        public var reason: String?
+
+        /// Creates the error.
+        /// - Parameter reason: Why, if not an interruption; default `nil`.
+        public init(reason: String? = nil) { self.reason = reason }
+    }
+
     /// Runs every trial in order and ranks them.
     ///
     /// A trial that throws is recorded as failed (with the error's description) and the
-    /// search continues.
-    /// - Parameter trial: Builds, trains and scores a model for a configuration.
-    /// - Returns: All trials, best first, failed trials last.
-    /// - Throws: Only for an invalid search (see ``configurations()``).
+    /// search continues, unless it throws ``Stop``.
+    ///
+    /// A resumed search passes the trials an earlier run finished (read back from
+    /// where `onTrial` logged them): a trial of the same index and configuration
+    /// (``Hyperparameters/hasSameValues(as:)``) is taken as it is instead of being run again.
+    /// - Parameters:
+    ///   - completed: Trials finished earlier; default none.
+    ///   - onTrial: Called with every trial this call runs, as soon as it is done (to log it);
+    ///     default nothing. Its errors end the search.
+    ///   - trial: Builds, trains and scores a model for a configuration.
+    /// - Returns: All trials (the completed ones included), best first, failed trials last.
+    /// - Throws: Only for an invalid search (see ``configurations()``), ``Stop`` from `trial`,
+    ///   and the errors of `onTrial`.
     public func run(
+        completed: [Trial] = [], onTrial: (Trial) throws -> Void = { _ in },
         _ trial: (Hyperparameters, TrialContext) throws -> TrialOutcome
     ) throws -> SearchResult {
         let clock = ContinuousClock()
         var trials: [Trial] = []
         for (index, hyperparameters) in try configurations().enumerated() {
+            if let done = completed.first(where: {
+                $0.index == index && $0.hyperparameters.hasSameValues(as: hyperparameters)
+            }) {
+                trials.append(done)
+                continue
+            }
             var seeds = Xoshiro256(seed: seed, stream: UInt64(index) &+ 1)
             let context = TrialContext(
                 index: index, seed: seeds.next(), objective: objective,
@@ -116,12 +145,15 @@ public struct HyperparameterSearch: Sendable {
                 record.stoppedEarly = outcome.stoppedEarly
                 record.history = outcome.history
                 if outcome.score.isNaN { record.failure = "the score is NaN" }
+            } catch let stop as Stop {
+                throw stop
             } catch {
                 record.failure = String(describing: error)
             }
             let elapsed = (clock.now - start).components
             record.seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
             trials.append(record)
+            try onTrial(record)
         }
         return SearchResult(objective: objective, trials: trials)
     }

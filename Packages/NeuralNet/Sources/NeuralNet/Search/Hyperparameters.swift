@@ -67,6 +67,19 @@ public struct Hyperparameters: Codable, Hashable, Sendable, CustomStringConverti
         return value
     }
 
+    /// Whether `other` has the same names in the same order and the same values, numbers
+    /// compared as numbers (a whole `Double` read back from JSON as an ``HyperparameterValue/int(_:)``
+    /// equals the `Double`).
+    public func hasSameValues(as other: Hyperparameters) -> Bool {
+        entries.count == other.entries.count
+            && zip(entries, other.entries).allSatisfy { a, b in
+                a.name == b.name
+                    && (a.value == b.value
+                        || (a.value.doubleValue != nil
+                            && a.value.doubleValue == b.value.doubleValue))
+            }
+    }
+
     /// `name=value` pairs separated by commas: `learning_rate=0.01, batch_size=64`.
     public var description: String {
         entries.map { "\($0.name)=\($0.value)" }.joined(separator: ", ")
