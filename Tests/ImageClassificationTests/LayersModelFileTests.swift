@@ -73,10 +73,16 @@ import Testing
         }
     }
 
+    /// Every zoo network but the 1998 LeNet-5, whose trainable subsampling, partial
+    /// connections and RBF outputs the specification language does not have.
     @Test func everyZooNetworkCanBeWrittenAsLayers() throws {
         for name in ModelRegistry.names {
             let specification = try ModelRegistry.layerSpecification(of: .init(name: name))
-            #expect(specification != nil, "\(name)")
+            if name == LeNet1998.architecture {
+                #expect(specification == nil)
+            } else {
+                #expect(specification != nil, "\(name)")
+            }
         }
     }
 }
