@@ -2,7 +2,7 @@ import Foundation
 
 /// TensorBoard's event file format, written without TensorFlow: TFRecord framing (length,
 /// masked CRC-32C of the length, data, masked CRC-32C of the data) around `Event` protocol
-/// buffers holding scalar summaries, encoded by hand (tensorflow/core/util/event.proto:
+/// buffers holding scalar, histogram and image summaries, encoded by hand (tensorflow/core/util/event.proto:
 /// `wall_time` 1, `step` 2, `file_version` 3, `summary` 5; `Summary.value` 1;
 /// `Summary.Value.tag` 1, `simple_value` 2).
 ///
@@ -30,10 +30,72 @@ public enum TensorBoardEvents {
             entry.float(2, Float(value))
             summary.bytes(1, entry.data)
         }
+        return event(summary: summary.data, step: step, wallTime: wallTime)
+    }
+
+    /// An event with a histogram summary (`Summary.Value.histo` 5: a `HistogramProto` with
+    /// `min` 1, `max` 2, `num` 3, `sum` 4, `sum_squares` 5, packed `bucket_limit` 6 and
+    /// `bucket` 7) per entry of `values` (sorted by tag): `buckets` equal buckets between the
+    /// values' minimum and maximum, each limit its bucket's upper edge. Non-finite values are
+    /// left out (their count is the difference between the tensor's size and `num`).
+    public static func histograms(
+        _ values: [String: [Float]], step: Int, wallTime: Double, buckets: Int = 30
+    ) -> [UInt8] {
+        var summary = ProtoWriter()
+        for (tag, all) in values.sorted(by: { $0.key < $1.key }) {
+            let finite = all.filter(\.isFinite).map(Double.init)
+            let low = finite.min() ?? 0, high = finite.max() ?? 0
+            let width = high > low ? (high - low) / Double(buckets) : 1
+            var counts = [Double](repeating: 0, count: high > low ? buckets : 1)
+            for value in finite {
+                let index = high > low ? min(Int((value - low) / width), buckets - 1) : 0
+                counts[index] += 1
+            }
+            let limits = counts.indices.map { high > low ? low + Double($0 + 1) * width : high }
+            var histogram = ProtoWriter()
+            histogram.double(1, low)
+            histogram.double(2, high)
+            histogram.double(3, Double(finite.count))
+            histogram.double(4, finite.reduce(0, +))
+            histogram.double(5, finite.reduce(0) { $0 + $1 * $1 })
+            histogram.packedDoubles(6, limits)
+            histogram.packedDoubles(7, counts)
+            var entry = ProtoWriter()
+            entry.bytes(1, Array(tag.utf8))
+            entry.bytes(5, histogram.data)
+            summary.bytes(1, entry.data)
+        }
+        return event(summary: summary.data, step: step, wallTime: wallTime)
+    }
+
+    /// An event with an image summary (`Summary.Value.image` 4: an `Image` with `height` 1,
+    /// `width` 2, `colorspace` 3 and `encoded_image_string` 4) per entry of `images`
+    /// (sorted by tag), each a PNG file's bytes with its size and channels (1 grey, 3 RGB).
+    public static func images(
+        _ images: [String: (png: [UInt8], width: Int, height: Int, channels: Int)], step: Int,
+        wallTime: Double
+    ) -> [UInt8] {
+        var summary = ProtoWriter()
+        for (tag, image) in images.sorted(by: { $0.key < $1.key }) {
+            var picture = ProtoWriter()
+            picture.varint(1, UInt64(image.height))
+            picture.varint(2, UInt64(image.width))
+            picture.varint(3, UInt64(image.channels))
+            picture.bytes(4, image.png)
+            var entry = ProtoWriter()
+            entry.bytes(1, Array(tag.utf8))
+            entry.bytes(4, picture.data)
+            summary.bytes(1, entry.data)
+        }
+        return event(summary: summary.data, step: step, wallTime: wallTime)
+    }
+
+    /// An `Event` holding a serialized `Summary`.
+    private static func event(summary: [UInt8], step: Int, wallTime: Double) -> [UInt8] {
         var event = ProtoWriter()
         event.double(1, wallTime)
         event.varint(2, UInt64(bitPattern: Int64(step)))
-        event.bytes(5, summary.data)
+        event.bytes(5, summary)
         return event.data
     }
 
@@ -96,6 +158,14 @@ struct ProtoWriter {
     mutating func float(_ field: Int, _ value: Float) {
         raw(UInt64(field << 3 | 5))
         data += withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init)
+    }
+
+    mutating func packedDoubles(_ field: Int, _ values: [Double]) {
+        var payload: [UInt8] = []
+        for value in values {
+            payload += withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init)
+        }
+        bytes(field, payload)
     }
 
     mutating func bytes(_ field: Int, _ value: [UInt8]) {

@@ -152,11 +152,13 @@ public struct TrainingOptions: ParsableArguments {
             "Training curves (loss and accuracy) as PNG, rewritten every epoch; default none.",
             valueName: "FILE"))
     public var plot: String?
-    /// `--tensorboard DIR`: TensorBoard event files with the epoch scalars; default none.
+    /// `--tensorboard DIR`: TensorBoard event files (scalars per epoch and step, histograms and
+    /// feature maps per epoch); default none.
     @Option(
         help: .init(
-            "Write TensorBoard events (loss, accuracy, learning rate per epoch) into DIR; "
-                + "view with tensorboard --logdir DIR. Default none.",
+            "Write TensorBoard events into DIR (loss, accuracy, learning rate per epoch and per "
+                + "step; weight and gradient histograms and feature maps per epoch); view with "
+                + "tensorboard --logdir DIR. Default none.",
             valueName: "DIR"))
     public var tensorboard: String?
     /// `--csv FILE`: the epoch history as CSV (Keras' CSVLogger columns); default none.

@@ -227,6 +227,7 @@ public final class TrainingSession {
         for summary in trainer.state.history { try log?.append(EpochLogRecord(summary)) }
         try writePlot()
         let tensorBoard = try files.tensorboard.map { try TensorBoardLog(folder: $0) }
+        let tensorBoardImage = tensorBoard == nil ? nil : try fixedImage()
         if let csv = files.csv { try CSVLog.write(trainer.state.history, to: csv) }
         if isResumed, trainer.state.epoch >= epochs {
             output("all \(epochs) epochs were done: evaluating and saving the model")
@@ -263,20 +264,24 @@ public final class TrainingSession {
             epochs: epochs, training: { loader.batches(epoch: $0) },
             validation: validationLoader.map { loader in { loader.batches(epoch: 0) } },
             hooks: console.hooks.followed(
-                by: TrainingHooks(onEpoch: { summary in
-                    try log?.append(EpochLogRecord(summary))
-                    try self.writeCheckpoint()
-                    try self.writePlot()
-                    try tensorBoard?.append(summary)
-                    if let csv = self.files.csv {
-                        try CSVLog.write(self.trainer.state.history, to: csv)
-                    }
-                    output(Self.line(summary, epochs: epochs))
-                    if self.trainer.earlyStopping?.shouldStop ?? false {
-                        let best = self.trainer.earlyStopping?.state.bestEpoch.map { $0 + 1 }
-                        output("early stopping: restored the weights of epoch \(best ?? 0)")
-                    }
-                })))
+                by: TrainingHooks(
+                    onBatch: { try tensorBoard?.appendStep($0) },
+                    onEpoch: { summary in
+                        try log?.append(EpochLogRecord(summary))
+                        try self.writeCheckpoint()
+                        try self.writePlot()
+                        try tensorBoard?.appendEpochDetails(
+                            model: self.model, image: tensorBoardImage, epoch: summary.epoch)
+                        try tensorBoard?.append(summary)
+                        if let csv = self.files.csv {
+                            try CSVLog.write(self.trainer.state.history, to: csv)
+                        }
+                        output(Self.line(summary, epochs: epochs))
+                        if self.trainer.earlyStopping?.shouldStop ?? false {
+                            let best = self.trainer.earlyStopping?.state.bestEpoch.map { $0 + 1 }
+                            output("early stopping: restored the weights of epoch \(best ?? 0)")
+                        }
+                    })))
         console.finish()
         if let reducer = trainer.gradientReducer as? DataParallelReducer {
             // This session's training time: its finished epochs and the one in progress.

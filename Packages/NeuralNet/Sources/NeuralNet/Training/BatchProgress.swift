@@ -23,4 +23,23 @@ public struct BatchProgress: Sendable {
     public var samples: Int
     /// Training throughput over the epoch so far.
     public var imagesPerSecond: Double
+
+    /// Creates a report (the ``Trainer`` makes them; tests and other loops may too).
+    public init(
+        epoch: Int, batch: Int, expectedBatchCount: Int?, globalStep: Int, loss: Double,
+        accuracy: Double, runningLoss: Double, runningAccuracy: Double, learningRate: Float,
+        samples: Int, imagesPerSecond: Double
+    ) {
+        self.epoch = epoch
+        self.batch = batch
+        self.expectedBatchCount = expectedBatchCount
+        self.globalStep = globalStep
+        self.loss = loss
+        self.accuracy = accuracy
+        self.runningLoss = runningLoss
+        self.runningAccuracy = runningAccuracy
+        self.learningRate = learningRate
+        self.samples = samples
+        self.imagesPerSecond = imagesPerSecond
+    }
 }
