@@ -17,6 +17,26 @@ public enum CSVLog {
     public static let header =
         "epoch,loss,accuracy,val_loss,val_accuracy,learning_rate,seconds,images_per_second"
 
+    /// The header of the per-step file (``stepsPath(for:)``), one row per optimizer step,
+    /// appended as training goes (a resumed run appends; after a kill, the steps since the last
+    /// checkpoint appear twice).
+    public static let stepHeader = "step,epoch,batch,loss,accuracy,learning_rate,images_per_second"
+
+    /// Where `--csv FILE` puts the per-step rows: `FILE` with `.csv` replaced by `.steps.csv`
+    /// (or `.steps.csv` added).
+    public static func stepsPath(for path: String) -> String {
+        (path.hasSuffix(".csv") ? String(path.dropLast(4)) : path) + ".steps.csv"
+    }
+
+    /// One per-step row: the optimizer step and epoch counted from 1, the batch from 1.
+    public static func stepRow(_ progress: BatchProgress) -> String {
+        [
+            "\(progress.globalStep)", "\(progress.epoch + 1)", "\(progress.batch + 1)",
+            "\(progress.loss)", "\(progress.accuracy)", "\(progress.learningRate)",
+            "\(progress.imagesPerSecond)",
+        ].joined(separator: ",")
+    }
+
     /// The file's text for `history`.
     public static func text(_ history: [EpochSummary]) -> String {
         var lines = [header]

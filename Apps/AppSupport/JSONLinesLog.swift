@@ -37,6 +37,17 @@ public final class JSONLinesLog {
 
     deinit { try? handle.close() }
 
+    /// Writes `text` and a newline as they are (the step CSV of `--csv` shares this append-only
+    /// file handling).
+    /// - Throws: ``AppError`` naming the path if the write fails.
+    public func appendLine(_ text: String) throws {
+        do {
+            try handle.write(contentsOf: Data((text + "\n").utf8))
+        } catch {
+            throw AppError("cannot write the log \(path): \(error.localizedDescription)")
+        }
+    }
+
     /// Writes `record` as one line of JSON with sorted keys.
     /// - Throws: An encoding error, or ``AppError`` naming the path if the write fails.
     public func append<Record: Encodable>(_ record: Record) throws {

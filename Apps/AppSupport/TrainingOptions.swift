@@ -161,11 +161,12 @@ public struct TrainingOptions: ParsableArguments {
                 + "tensorboard --logdir DIR. Default none.",
             valueName: "DIR"))
     public var tensorboard: String?
-    /// `--csv FILE`: the epoch history as CSV (Keras' CSVLogger columns); default none.
+    /// `--csv FILE`: the epoch history as CSV (Keras' CSVLogger columns) and the per-step
+    /// scalars in `FILE.steps.csv` (``CSVLog/stepsPath(for:)``); default none.
     @Option(
         help: .init(
-            "Write the epoch history as CSV (Keras CSVLogger columns), rewritten every epoch; "
-                + "default none.",
+            "Write the epoch history as CSV (Keras CSVLogger columns), rewritten every epoch, "
+                + "and one row per optimizer step to FILE.steps.csv; default none.",
             valueName: "FILE"))
     public var csv: String?
     /// `--overwrite`: a new run may replace an earlier run's model, checkpoint and log.

@@ -229,6 +229,14 @@ public final class TrainingSession {
         let tensorBoard = try files.tensorboard.map { try TensorBoardLog(folder: $0) }
         let tensorBoardImage = tensorBoard == nil ? nil : try fixedImage()
         if let csv = files.csv { try CSVLog.write(trainer.state.history, to: csv) }
+        let stepCSV = try files.csv.flatMap { csv -> JSONLinesLog? in
+            guard isRoot else { return nil }
+            let path = CSVLog.stepsPath(for: csv)
+            let fresh = !isResumed || !FileManager.default.fileExists(atPath: path)
+            let log = try JSONLinesLog(path: path, truncate: !isResumed)
+            if fresh { try log.appendLine(CSVLog.stepHeader) }
+            return log
+        }
         if isResumed, trainer.state.epoch >= epochs {
             output("all \(epochs) epochs were done: evaluating and saving the model")
         } else if isResumed {
@@ -265,7 +273,10 @@ public final class TrainingSession {
             validation: validationLoader.map { loader in { loader.batches(epoch: 0) } },
             hooks: console.hooks.followed(
                 by: TrainingHooks(
-                    onBatch: { try tensorBoard?.appendStep($0) },
+                    onBatch: { progress in
+                        try tensorBoard?.appendStep(progress)
+                        try stepCSV?.appendLine(CSVLog.stepRow(progress))
+                    },
                     onEpoch: { summary in
                         try log?.append(EpochLogRecord(summary))
                         try self.writeCheckpoint()

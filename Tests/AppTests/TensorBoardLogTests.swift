@@ -128,5 +128,13 @@ import Testing
 
                 """)
         #expect(throws: AppError.self) { try TensorBoardLog(folder: csv) }
+        #expect(CSVLog.stepsPath(for: csv).hasSuffix("history.steps.csv"))
+        #expect(CSVLog.stepsPath(for: "run") == "run.steps.csv")
+        let row = CSVLog.stepRow(
+            BatchProgress(
+                epoch: 1, batch: 2, expectedBatchCount: 4, globalStep: 7, loss: 0.5,
+                accuracy: 0.75, runningLoss: 0.5, runningAccuracy: 0.75, learningRate: 0.25,
+                samples: 24, imagesPerSecond: 50))
+        #expect(row == "7,2,3,0.5,0.75,0.25,50.0")
     }
 }
