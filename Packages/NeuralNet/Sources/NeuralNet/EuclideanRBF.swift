@@ -28,7 +28,9 @@ public final class EuclideanRBF: Layer {
     public var inputSize: Int { prototypes.value.shape[1] }
 
     /// Creates RBF units around the rows of `prototypes` `[K, D]`.
-    /// - Parameter negated: Output `−y_i` (logits) instead of `y_i`; default `false`.
+    /// - Parameters:
+    ///   - prototypes: The fixed centres `[K, D]`, one row per output unit.
+    ///   - negated: Output `−y_i` (logits) instead of `y_i`; default `false`.
     /// - Throws: ``NeuralNetError/invalidConfiguration(_:)`` unless `prototypes` is a
     ///   non-empty rank-2 tensor of finite values.
     public init(prototypes: Tensor, negated: Bool = false) throws {

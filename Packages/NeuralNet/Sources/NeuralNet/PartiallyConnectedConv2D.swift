@@ -15,7 +15,7 @@ import TensorMath
 ///   the weight); `Tools/reference/lenet1998_golden.py` checks this layer against it.
 ///
 /// The forward and backward passes scatter the stored kernels into a dense
-/// `[O, C, KH, KW]` weight (zeros where unconnected) and run ``Convolution2D`` on it.
+/// `[O, C, KH, KW]` weight (zeros where unconnected) and run TensorMath's `Convolution2D` on it.
 public final class PartiallyConnectedConv2D: Layer {
     /// LeNet-5's Table I: for each of C3's 16 output maps, the S2 maps (0–5) it takes. Maps 0–5
     /// take 3 contiguous maps, 6–11 take 4 contiguous maps, 12–14 take 4 discontinuous maps,
@@ -59,6 +59,7 @@ public final class PartiallyConnectedConv2D: Layer {
     ///   - connections: For each output map, the input maps it takes (each in `0..<C`, at
     ///     least one, no repeats; stored sorted).
     ///   - kernelSize: The kernel's height and width (`5` for 5x5).
+    ///   - generator: The source of the initial weights.
     /// - Throws: ``NeuralNetError/invalidConfiguration(_:)`` for an empty table, an output map
     ///   without inputs, an input out of range or repeated, or a non-positive size.
     public init<G: RandomNumberGenerator>(

@@ -29,6 +29,7 @@ public final class Subsampling2D: Layer {
     /// - Parameters:
     ///   - channels: The number of maps `C`.
     ///   - kernelSize: The window side and stride; default 2.
+    ///   - generator: The source of the initial coefficients.
     /// - Throws: ``NeuralNetError/invalidConfiguration(_:)`` unless both are positive.
     public init<G: RandomNumberGenerator>(
         channels: Int, kernelSize: Int = 2, generator: inout G

@@ -90,8 +90,8 @@ public struct HyperparameterSearch: Sendable {
         }
     }
 
-    /// Thrown by a trial closure to end the search at once (a signal, say): ``run(completed:
-    /// onTrial:_:)`` rethrows it without recording the trial, so that a later run with the
+    /// Thrown by a trial closure to end the search at once (a signal, say):
+    /// ``HyperparameterSearch/run(completed:onTrial:_:)`` rethrows it without recording the trial, so that a later run with the
     /// finished trials as `completed` continues where this one stopped.
     public struct Stop: Error, Sendable {
         /// Why the search stops when it is not a signal (the data cannot be read, say), for
