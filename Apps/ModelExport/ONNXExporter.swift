@@ -7,7 +7,12 @@ import TensorMath
 /// shortcuts) are unrolled, each leaf becomes one or two nodes, and every parameter and
 /// running statistic becomes an initializer under its state-dictionary name
 /// (`features.0.weight`). Batch norm is exported in inference form (running statistics),
-/// dropout is left out.
+/// dropout is left out. The 1998 LeNet-5's layers use standard operators:
+/// ``NeuralNet/Subsampling2D`` is `AveragePool`, `Mul` by `k²`, `Mul`, `Add` (its `weight` and
+/// `bias` stored as `[1, C, 1, 1]`), ``NeuralNet/PartiallyConnectedConv2D`` a `Conv` on its
+/// dense weight `[O, C, KH, KW]` (`NAME.dense_weight`, zero where unconnected),
+/// ``NeuralNet/ScaledTanh`` `Mul`, `Tanh`, `Mul`, and ``NeuralNet/EuclideanRBF`` `Unsqueeze`,
+/// `Sub` of the prototypes, `ReduceSumSquare` over the last axis, then `Neg` if negated.
 ///
 /// The graph reads `input` `[N, C, H, W]` (float, symbolic batch `N`) and answers `logits`
 /// `[N, classes]`; the model description's metadata keys (`swiftcnn.class_names`,

@@ -9,8 +9,9 @@ import TensorMath
 /// a ``NeuralNet/Sequential`` becomes `nn.Sequential(OrderedDict(...))` with the same child
 /// names, a ``NeuralNet/Residual`` the file's own `Residual` module registering the same
 /// children (`conv1`, `bn1`, …, `shortcut`), and each leaf its `torch.nn` twin
-/// (`nn.Conv2d`, `nn.BatchNorm2d`, …; sum and global average pooling as small modules of the
-/// file).
+/// (`nn.Conv2d`, `nn.BatchNorm2d`, …; sum and global average pooling, and the 1998 LeNet-5's
+/// subsampling, partially connected convolution, scaled tanh and RBF units as small modules of
+/// the file, with the same parameter and buffer names).
 ///
 /// ```swift
 /// let source = try TorchModuleWriter.source(
