@@ -219,7 +219,7 @@ private struct Builder {
             nodes.append(ONNXNode(name: tanh, opType: "Tanh", inputs: [scaled], outputs: [tanh]))
             add(name, "Mul", [tanh, amplitudeName])
         case let .euclideanRBF(layer):
-            try addEuclideanRBF(layer, name: name, path: path, value: value, probe: probe)
+            addEuclideanRBF(layer, name: name, path: path, value: value)
         case .sequential, .residual, .dropout:
             break
         }
@@ -257,15 +257,11 @@ private struct Builder {
 
     /// ``NeuralNet/EuclideanRBF``: `Unsqueeze` the input `[N, D]` to `[N, 1, D]`, `Sub` the
     /// prototypes `[K, D]` (broadcast to `[N, K, D]`), `ReduceSumSquare` over the last axis
-    /// (an attribute in opset 17) to `[N, K]`, and `Neg` when the layer is negated.
+    /// (an attribute in opset 17) to `[N, K]`, and `Neg` when the layer is negated. (The
+    /// layer's own forward pass has already refused inputs other than `[N, D]`.)
     mutating func addEuclideanRBF(
-        _ layer: EuclideanRBF, name: String, path: String, value: String, probe: Tensor
-    ) throws {
-        guard probe.rank == 2 else {
-            throw ModelExportError.unsupportedForm(
-                path: path, type: "EuclideanRBF", target: Self.target,
-                reason: "its input has shape \(probe.shape); only [N, features] is exported")
-        }
+        _ layer: EuclideanRBF, name: String, path: String, value: String
+    ) {
         let prototypes = addTensor(LayerKind.join(path, "prototypes"), layer.prototypes.value)
         let unsqueezed = LayerKind.join(name, "unsqueezed")
         let axes = addInt64(LayerKind.join(name, "axes"), [1])

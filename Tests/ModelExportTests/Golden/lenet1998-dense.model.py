@@ -12,7 +12,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-ARCHITECTURE = json.loads("{\"configuration\":{\"initialization\":\"paper\",\"inputSize\":28,\"output\":\"dense\"},\"name\":\"LeNet5-1998\"}")
+ARCHITECTURE = json.loads("{\"configuration\":{\"initialization\":\"pytorch\",\"inputSize\":28,\"output\":\"dense\"},\"name\":\"LeNet5-1998\"}")
 CLASSES = json.loads("[\"class 0\",\"class 1\",\"class 2\",\"class 3\",\"class 4\",\"class 5\",\"class 6\",\"class 7\",\"class 8\",\"class 9\"]")
 INPUT_SHAPE = [1, 28, 28]
 PREPROCESSING = json.loads("{\"mean\":[0.5],\"method\":\"resize\",\"std\":[0.25]}")
