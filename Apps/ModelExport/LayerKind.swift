@@ -21,12 +21,17 @@ enum LayerKind {
     case batchNorm(BatchNorm)
     case dropout(rate: Float)
     case flatten(start: Int, end: Int)
+    case subsampling(Subsampling2D)
+    case partiallyConnectedConv2D(PartiallyConnectedConv2D)
+    case scaledTanh(amplitude: Float, slope: Float)
+    case euclideanRBF(EuclideanRBF)
 
     /// The type names the exporters accept, for error messages.
     static let supportedTypeNames = [
         "Sequential", "Residual", "Conv2D", "Linear", "ReLU", "LeakyReLU", "Tanh", "Sigmoid",
         "Softmax", "MaxPool2D", "AvgPool2D", "SumPool2D", "GlobalAvgPool2D", "BatchNorm1D",
-        "BatchNorm2D", "Dropout", "Flatten",
+        "BatchNorm2D", "Dropout", "Flatten", "Subsampling2D", "PartiallyConnectedConv2D",
+        "ScaledTanh", "EuclideanRBF",
     ]
 
     /// The layer's kind, or ``ModelExportError/unsupportedLayer(path:type:target:)`` naming
@@ -50,6 +55,11 @@ enum LayerKind {
             self = .batchNorm(layer)
         case let layer as Dropout: self = .dropout(rate: layer.rate)
         case let layer as Flatten: self = .flatten(start: layer.startAxis, end: layer.endAxis)
+        case let layer as Subsampling2D: self = .subsampling(layer)
+        case let layer as PartiallyConnectedConv2D: self = .partiallyConnectedConv2D(layer)
+        case let layer as ScaledTanh:
+            self = .scaledTanh(amplitude: layer.amplitude, slope: layer.slope)
+        case let layer as EuclideanRBF: self = .euclideanRBF(layer)
         default:
             throw ModelExportError.unsupportedLayer(
                 path: path, type: LayerKind.typeName(of: layer), target: target)

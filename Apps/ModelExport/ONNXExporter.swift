@@ -7,7 +7,12 @@ import TensorMath
 /// shortcuts) are unrolled, each leaf becomes one or two nodes, and every parameter and
 /// running statistic becomes an initializer under its state-dictionary name
 /// (`features.0.weight`). Batch norm is exported in inference form (running statistics),
-/// dropout is left out.
+/// dropout is left out. The 1998 LeNet-5's layers use standard operators:
+/// ``NeuralNet/Subsampling2D`` is `AveragePool`, `Mul` by `k²`, `Mul`, `Add` (its `weight` and
+/// `bias` stored as `[1, C, 1, 1]`), ``NeuralNet/PartiallyConnectedConv2D`` a `Conv` on its
+/// dense weight `[O, C, KH, KW]` (`NAME.dense_weight`, zero where unconnected),
+/// ``NeuralNet/ScaledTanh`` `Mul`, `Tanh`, `Mul`, and ``NeuralNet/EuclideanRBF`` `Unsqueeze`,
+/// `Sub` of the prototypes, `ReduceSumSquare` over the last axis, then `Neg` if negated.
 ///
 /// The graph reads `input` `[N, C, H, W]` (float, symbolic batch `N`) and answers `logits`
 /// `[N, classes]`; the model description's metadata keys (`swiftcnn.class_names`,
@@ -189,10 +194,99 @@ private struct Builder {
                 let shape = addInt64(LayerKind.join(name, "shape"), target)
                 add(name, "Reshape", [value, shape])
             }
+        case let .subsampling(layer):
+            try addSubsampling(layer, name: name, path: path, value: value)
+        case let .partiallyConnectedConv2D(layer):
+            // Only the connected kernels are parameters; ONNX gets the dense weight.
+            let weight = addTensor(LayerKind.join(path, "dense_weight"), try layer.denseWeight())
+            let bias = addTensor(LayerKind.join(path, "bias"), layer.bias.value)
+            let kernel = layer.kernelSize
+            add(
+                name, "Conv", [value, weight, bias],
+                [
+                    ("dilations", .ints([1, 1])), ("group", .int(1)),
+                    ("kernel_shape", .ints([kernel.height, kernel.width])),
+                    ("pads", .ints([0, 0, 0, 0])), ("strides", .ints([1, 1])),
+                ])
+        case let .scaledTanh(amplitude, slope):
+            let (scaled, tanh) = (LayerKind.join(name, "scaled"), LayerKind.join(name, "tanh"))
+            let slopeName = addTensor(LayerKind.join(name, "slope"), Tensor(scalar: slope))
+            let amplitudeName = addTensor(
+                LayerKind.join(name, "amplitude"), Tensor(scalar: amplitude))
+            nodes.append(
+                ONNXNode(
+                    name: scaled, opType: "Mul", inputs: [value, slopeName], outputs: [scaled]))
+            nodes.append(ONNXNode(name: tanh, opType: "Tanh", inputs: [scaled], outputs: [tanh]))
+            add(name, "Mul", [tanh, amplitudeName])
+        case let .euclideanRBF(layer):
+            addEuclideanRBF(layer, name: name, path: path, value: value)
         case .sequential, .residual, .dropout:
             break
         }
         return (name, output)
+    }
+
+    /// ``NeuralNet/Subsampling2D``: `AveragePool` `k×k` (stride `k`), `Mul` by `k²` (the window
+    /// sums), then `Mul` by the coefficients and `Add` the biases, both stored under their
+    /// state-dictionary names as `[1, C, 1, 1]`.
+    mutating func addSubsampling(
+        _ layer: Subsampling2D, name: String, path: String, value: String
+    ) throws {
+        let (k, channels) = (layer.kernelSize, layer.channels)
+        let average = LayerKind.join(name, "average")
+        nodes.append(
+            ONNXNode(
+                name: average, opType: "AveragePool", inputs: [value], outputs: [average],
+                attributes: [
+                    ("ceil_mode", .int(0)), ("count_include_pad", .int(1)),
+                    ("kernel_shape", .ints([k, k])), ("pads", .ints([0, 0, 0, 0])),
+                    ("strides", .ints([k, k])),
+                ]))
+        let sum = LayerKind.join(name, "sum")
+        let window = addTensor(LayerKind.join(name, "window_size"), Tensor(scalar: Float(k * k)))
+        nodes.append(ONNXNode(name: sum, opType: "Mul", inputs: [average, window], outputs: [sum]))
+        let scaled = LayerKind.join(name, "scaled")
+        let shape = [1, channels, 1, 1]
+        let weight = addTensor(
+            LayerKind.join(path, "weight"), try layer.weight.value.reshaped(to: shape))
+        let bias = addTensor(LayerKind.join(path, "bias"), try layer.bias.value.reshaped(to: shape))
+        nodes.append(
+            ONNXNode(name: scaled, opType: "Mul", inputs: [sum, weight], outputs: [scaled]))
+        add(name, "Add", [scaled, bias])
+    }
+
+    /// ``NeuralNet/EuclideanRBF``: `Unsqueeze` the input `[N, D]` to `[N, 1, D]`, `Sub` the
+    /// prototypes `[K, D]` (broadcast to `[N, K, D]`), `ReduceSumSquare` over the last axis
+    /// (an attribute in opset 17) to `[N, K]`, and `Neg` when the layer is negated. (The
+    /// layer's own forward pass has already refused inputs other than `[N, D]`.)
+    mutating func addEuclideanRBF(
+        _ layer: EuclideanRBF, name: String, path: String, value: String
+    ) {
+        let prototypes = addTensor(LayerKind.join(path, "prototypes"), layer.prototypes.value)
+        let unsqueezed = LayerKind.join(name, "unsqueezed")
+        let axes = addInt64(LayerKind.join(name, "axes"), [1])
+        nodes.append(
+            ONNXNode(
+                name: unsqueezed, opType: "Unsqueeze", inputs: [value, axes],
+                outputs: [unsqueezed]))
+        let difference = LayerKind.join(name, "difference")
+        nodes.append(
+            ONNXNode(
+                name: difference, opType: "Sub", inputs: [unsqueezed, prototypes],
+                outputs: [difference]))
+        let attributes: [(name: String, value: ONNXAttributeValue)] = [
+            ("axes", .ints([-1])), ("keepdims", .int(0)),
+        ]
+        guard layer.negated else {
+            add(name, "ReduceSumSquare", [difference], attributes)
+            return
+        }
+        let distance = LayerKind.join(name, "distance")
+        nodes.append(
+            ONNXNode(
+                name: distance, opType: "ReduceSumSquare", inputs: [difference],
+                outputs: [distance], attributes: attributes))
+        add(name, "Neg", [distance])
     }
 
     /// `body(x) + shortcut(x)`, then a ReLU unless the block has none.

@@ -5,7 +5,8 @@ import ImageModels
 import NeuralNet
 import TensorMath
 
-/// The networks the export tests write: five registry architectures (one a `Layers` specification) and a "zoo" that uses
+/// The networks the export tests write: six registry architectures (one a `Layers`
+/// specification, the 1998 LeNet-5 with its RBF and its dense output) and a "zoo" that uses
 /// every layer type the exporters translate (a projection shortcut, a residual block with a
 /// non-`Sequential` body and no final ReLU, leaky ReLU, sigmoid, tanh, sum, max and average
 /// pooling, batch norm 1-D and 2-D, dropout, a partial flatten), each with non-trivial batch
@@ -19,6 +20,7 @@ enum ExportFixtures {
 
     static let names = [
         "lenet5-tanh-average", "mlp-dropout", "cifar-resnet8", "cifar-plain8", "layers", "zoo",
+        "lenet1998-rbf", "lenet1998-dense",
     ]
 
     static func fixture(_ name: String) throws -> Fixture {
@@ -28,6 +30,18 @@ enum ExportFixtures {
                 LeNet5.self, configuration: .init(activation: .tanh, pooling: .average))
             return Fixture(
                 name: name, network: try ModelRegistry.makeModel(architecture, seed: 1),
+                description: description(architecture, classes: 10, channels: 1, side: 28))
+        case "lenet1998-rbf", "lenet1998-dense":
+            // The published LeNet-5: subsampling, C3's partial table, scaled tanh, and RBF
+            // units (negated distances), or a dense output with PyTorch's initialization (whose
+            // larger weights make the numeric check of the golden script less lenient).
+            let rbf = name == "lenet1998-rbf"
+            let architecture = try ModelRegistry.architecture(
+                LeNet1998.self,
+                configuration: .init(
+                    output: rbf ? .rbf : .dense, initialization: rbf ? .paper : .pytorch))
+            return Fixture(
+                name: name, network: try ModelRegistry.makeModel(architecture, seed: 7),
                 description: description(architecture, classes: 10, channels: 1, side: 28))
         case "mlp-dropout":
             let architecture = try ModelRegistry.architecture(

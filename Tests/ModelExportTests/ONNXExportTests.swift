@@ -79,6 +79,55 @@ import Testing
         #expect(graph.output.sampleShape == [4])
     }
 
+    @Test func theLeNet1998LayersBecomeStandardOperators() throws {
+        let fixture = try ExportFixtures.fixture("lenet1998-rbf")
+        let graph = try ONNXExporter.graph(
+            network: fixture.network, description: fixture.description)
+        let operators = graph.nodes.map { "\($0.name) \($0.opType)" }
+        for expected in [
+            "features.1.scaled Mul", "features.1.tanh Tanh", "features.1 Mul",
+            "features.2.average AveragePool", "features.2.sum Mul", "features.2.scaled Mul",
+            "features.2 Add", "features.4 Conv", "classifier.2.unsqueezed Unsqueeze",
+            "classifier.2.difference Sub", "classifier.2.distance ReduceSumSquare",
+            "classifier.2 Neg",
+        ] {
+            #expect(operators.contains(expected), "\(expected) in \(operators)")
+        }
+        // C3's dense weight: Table I's kernels in place, zeros where a map is unconnected.
+        let c3 = try #require(
+            fixture.network.namedDescendants.first { $0.name == "features.4" }?.layer
+                as? PartiallyConnectedConv2D)
+        let dense = try #require(graph.initializers.first { $0.name == "features.4.dense_weight" })
+        #expect(dense.shape == [16, 6, 5, 5])
+        guard case let .float(values) = dense.values else {
+            Issue.record("the dense weight is not float")
+            return
+        }
+        let stored = c3.weight.value.scalars
+        var next = 0
+        for output in 0..<16 {
+            for input in 0..<6 {
+                let kernel = Array(
+                    values[(output * 6 + input) * 25..<(output * 6 + input + 1) * 25])
+                if c3.connections[output].contains(input) {
+                    #expect(kernel == Array(stored[next * 25..<(next + 1) * 25]))
+                    next += 1
+                } else {
+                    #expect(kernel.allSatisfy { $0 == 0 }, "C3 \(output) <- \(input)")
+                }
+            }
+        }
+        #expect(next == 60)
+        let prototypes = try #require(
+            graph.initializers.first { $0.name == "classifier.2.prototypes" })
+        #expect(prototypes.shape == [10, 84])
+        let dense1998 = try ExportFixtures.fixture("lenet1998-dense")
+        let denseGraph = try ONNXExporter.graph(
+            network: dense1998.network, description: dense1998.description)
+        #expect(denseGraph.nodes.last?.opType == "Gemm")
+        #expect(!denseGraph.nodes.contains { $0.opType == "ReduceSumSquare" })
+    }
+
     @Test func anUnknownLayerIsRefusedByPathAndType() throws {
         var g = Xoshiro256(seed: 1)
         let network = try Sequential(named: [

@@ -36,4 +36,16 @@ import Testing
         #expect(source.contains("final_relu=False"))
         #expect(source.contains("SumPool2d((2, 2), (2, 2), (0, 0), False)"))
     }
+
+    @Test func theLeNet1998ModuleUsesTheFilesOwnLayers() throws {
+        let fixture = try ExportFixtures.fixture("lenet1998-rbf")
+        let source = try TorchModuleWriter.source(
+            network: fixture.network, description: fixture.description)
+        #expect(source.contains("(\"2\", Subsampling2d(6, 2)),"))
+        #expect(
+            source.contains(
+                "(\"4\", PartiallyConnectedConv2d(6, [[0, 1, 2], [1, 2, 3], "))
+        #expect(source.contains("(\"1\", ScaledTanh(1.7159, 0.6666667)),"))
+        #expect(source.contains("(\"2\", EuclideanRBF(10, 84, negated=True)),"))
+    }
 }

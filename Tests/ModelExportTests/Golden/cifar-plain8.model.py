@@ -71,6 +71,75 @@ class GlobalAvgPool2d(nn.Module):
         return x.mean(dim=(2, 3))
 
 
+class Subsampling2d(nn.Module):
+    """LeNet-5's trainable subsampling (SwiftCNN's Subsampling2D): the sum of each
+    k x k window (stride k) times the map's `weight`, plus the map's `bias`."""
+
+    def __init__(self, channels, kernel_size):
+        super().__init__()
+        self.weight = nn.Parameter(torch.zeros(channels))
+        self.bias = nn.Parameter(torch.zeros(channels))
+        self.kernel_size = kernel_size
+
+    def forward(self, x):
+        k = self.kernel_size
+        y = F.avg_pool2d(x, k, k, divisor_override=1)
+        return y * self.weight.view(1, -1, 1, 1) + self.bias.view(1, -1, 1, 1)
+
+
+class PartiallyConnectedConv2d(nn.Module):
+    """A convolution in which output map o sees only the input maps
+    connections[o] (SwiftCNN's PartiallyConnectedConv2D, LeNet-5's C3): `weight`
+    [connections, KH, KW] holds only the connected kernels, in table order; they
+    are scattered into a dense weight, zero where unconnected. Stride 1, no
+    padding."""
+
+    def __init__(self, in_channels, connections, kernel_size):
+        super().__init__()
+        pairs = [(o, i) for o, inputs in enumerate(connections) for i in inputs]
+        self.out_index = [o for o, _ in pairs]
+        self.in_index = [i for _, i in pairs]
+        self.dense_shape = (len(connections), in_channels) + tuple(kernel_size)
+        self.weight = nn.Parameter(torch.zeros(len(pairs), *kernel_size))
+        self.bias = nn.Parameter(torch.zeros(len(connections)))
+
+    def dense_weight(self):
+        w = self.weight.new_zeros(self.dense_shape)
+        w[self.out_index, self.in_index] = self.weight
+        return w
+
+    def forward(self, x):
+        return F.conv2d(x, self.dense_weight(), self.bias)
+
+
+class ScaledTanh(nn.Module):
+    """amplitude * tanh(slope * x) (SwiftCNN's ScaledTanh; LeNet-5's
+    1.7159 tanh(2x/3))."""
+
+    def __init__(self, amplitude, slope):
+        super().__init__()
+        self.amplitude = amplitude
+        self.slope = slope
+
+    def forward(self, x):
+        return self.amplitude * torch.tanh(self.slope * x)
+
+
+class EuclideanRBF(nn.Module):
+    """[N, D] -> [N, K], the squared distance to each of the K fixed
+    `prototypes` [K, D] (a buffer), negated when `negated` (SwiftCNN's
+    EuclideanRBF, LeNet-5's output units)."""
+
+    def __init__(self, units, features, negated):
+        super().__init__()
+        self.register_buffer("prototypes", torch.zeros(units, features))
+        self.negated = negated
+
+    def forward(self, x):
+        y = ((x[:, None, :] - self.prototypes[None]) ** 2).sum(-1)
+        return -y if self.negated else y
+
+
 def build_model():
     """The network, in evaluation mode."""
     model = nn.Sequential(OrderedDict([
