@@ -154,9 +154,10 @@ public enum AtomicFile {
         defer { closedir(directory) }
         let prefix = ".\(stem).tmp-"
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                FileSystemName.string(fromCString: raw.bindMemory(to: CChar.self).baseAddress!)
-            }
+            let name = FileSystemName.string(
+                fromCString: UnsafeRawPointer(entry)
+                    .advanced(by: MemoryLayout<dirent>.offset(of: \dirent.d_name)!)
+                    .assumingMemoryBound(to: CChar.self))
             guard name.hasPrefix(prefix) else { continue }
             let suffix = name.dropFirst(prefix.count)
             let parts = suffix.split(separator: "-")

@@ -54,9 +54,10 @@ import Glibc
         {
             var names: [String] = []
             while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                    FileSystemName.string(fromCString: $0.bindMemory(to: CChar.self).baseAddress!)
-                }
+                let name = FileSystemName.string(
+                    fromCString: UnsafeRawPointer(entry)
+                        .advanced(by: MemoryLayout<dirent>.offset(of: \dirent.d_name)!)
+                        .assumingMemoryBound(to: CChar.self))
                 if name != "." && name != ".." { names.append(name) }
             }
             closedir(directory)

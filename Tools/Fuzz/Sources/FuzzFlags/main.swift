@@ -48,8 +48,10 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }
     for settings in defaults {
         for count in [1, 7, 60_000, TrainingOptions.limits.images] {
-            let configuration = command.options.configuration(
-                architecture: architecture, defaults: settings, trainingCount: count)
+            guard
+                let configuration = try? command.options.configuration(
+                    architecture: architecture, defaults: settings, trainingCount: count)
+            else { continue }
             let steps = configuration.epochs
                 .multipliedReportingOverflow(by: max(1, count / configuration.batchSize))
             let last = steps.overflow ? Int.max : steps.partialValue
