@@ -69,16 +69,14 @@ public enum BLAS {
             for index in 0..<blocks.count { block(index) }
             return
         }
-        // Each block is the same single-threaded call whichever thread runs it.
-        let share: (Int) -> Void = { t in
-            for index in (blocks.count * t / threads)..<(blocks.count * (t + 1) / threads) {
-                block(index)
-            }
-        }
+        // Each block is the same single-threaded call whichever thread runs it; the threads
+        // claim blocks one at a time (WorkerPool).
         #if os(Linux)
-        BLASWorkers.shared.run(threads: threads, share)
+        WorkerPool.shared.run(items: blocks.count, threads: threads, block)
         #else
-        DispatchQueue.concurrentPerform(iterations: threads, execute: share)
+        withoutActuallyEscaping(block) { block in
+            DispatchQueue.concurrentPerform(iterations: blocks.count, execute: block)
+        }
         #endif
     }
 

@@ -31,20 +31,22 @@ public enum Parallel {
             for i in 0..<count { body(i) }
             return
         }
-        // Contiguous blocks, one per thread; each index is still processed exactly once
-        // by `body`, so the thread count does not change any result.
-        let share: (Int) -> Void = { t in
-            let start = count * t / threads, end = count * (t + 1) / threads
-            for i in start..<end { body(i) }
+        // Contiguous runs of indices, several per thread, claimed one at a time (see
+        // WorkerPool): a thread that loses its core to another process leaves its runs to the
+        // others. Each index is still processed exactly once by `body`, so neither the thread
+        // count nor the runs change any result.
+        let runs = Swift.min(count, threads * 8)
+        let run: (Int) -> Void = { r in
+            for i in (count * r / runs)..<(count * (r + 1) / runs) { body(i) }
         }
         #if os(Linux)
-        // The GEMM's spinning workers: waking a sleeping Dispatch thread costs about as much
+        // The pool's polling workers: waking a sleeping Dispatch thread costs about as much
         // as a small layer's whole kernel. A nested call (or one made while another thread
-        // holds the workers) runs its blocks on the calling thread.
-        BLASWorkers.shared.run(threads: threads, share)
+        // holds the workers) runs its indices on the calling thread.
+        WorkerPool.shared.run(items: runs, threads: threads, run)
         #else
-        withoutActuallyEscaping(share) { share in
-            DispatchQueue.concurrentPerform(iterations: threads, execute: share)
+        withoutActuallyEscaping(run) { run in
+            DispatchQueue.concurrentPerform(iterations: runs, execute: run)
         }
         #endif
     }

@@ -17,6 +17,16 @@ int swiftcnn_cpu_vector_level(void);
 /// variable `SWIFTCNN_VECTOR_LEVEL` (0, 1 or 2) when set. Read once per process.
 int swiftcnn_vector_level(void);
 
+/// A spin-wait hint (x86 `pause`, ARM `yield`): lets the core's other hardware thread run and
+/// saves power while a thread polls a flag, without giving the core to another process.
+static inline void swiftcnn_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 /// The sizes of a 2-D convolution (NCHW input, weight [O, C, KH, KW]): what the implicit
 /// im2col packing needs. `sample_stride` is the distance between samples of the input.
 typedef struct {
