@@ -13,8 +13,9 @@ public struct VariantRun: Codable, Sendable {
     public var arguments: [String]
     /// The network's trainable parameters.
     public var parameters: Int
-    /// A 64-bit FNV-1a hash of the initial weights (names and values), in hexadecimal: equal
-    /// for runs that started from the same weights.
+    /// A 64-bit FNV-1a hash of the initial weights (shapes and values, in the network's order,
+    /// not their names), in hexadecimal: equal for runs that started from the same weights,
+    /// such as a preset and the same network written with `--layers`.
     public var initialWeights: String
     /// Every epoch.
     public var history: [EpochSummary]
@@ -96,15 +97,15 @@ public struct VariantRun: Codable, Sendable {
             trainingSeconds: history.reduce(0) { $0 + $1.seconds }, model: session.files.output)
     }
 
-    /// FNV-1a over the parameters' names and bits, in name order.
+    /// FNV-1a over the parameters' shapes and bits, in the network's order.
     static func initialWeightsHash(_ model: Layer) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ byte: UInt8) {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01b3
         }
-        for (name, parameter) in model.namedParameters.sorted(by: { $0.name < $1.name }) {
-            for byte in name.utf8 { mix(byte) }
+        for (_, parameter) in model.namedParameters {
+            for byte in parameter.value.shape.description.utf8 { mix(byte) }
             for value in parameter.value.scalars {
                 var bits = value.bitPattern
                 for _ in 0..<4 {

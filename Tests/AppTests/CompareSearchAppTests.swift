@@ -131,6 +131,26 @@ import Testing
         #expect(compare.output.contains("[optimizer=sgd seed=1] epoch 2/2"))
     }
 
+    /// `relu` keeps the LeNet5 preset, `tanh` makes it a `Layers` network with other parameter
+    /// names: both start from the same weights, and the table says so.
+    @Test func aVariedPresetStartsFromThePresetsWeights() throws {
+        let folder = try Support.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("cmp").path
+        let compare = try run(
+            ["compare", "--vary", "activation=relu,tanh"] + Self.small + [
+                "--epochs", "1", "--output-dir", output,
+            ])
+        #expect(compare.status == 0, "\(compare.error)")
+        let json = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: output + "/comparison.json")))
+                as? [String: Any])
+        let weights = try #require(json["runs"] as? [[String: Any]])
+            .map { $0["initial_weights"] as? String ?? "" }
+        #expect(weights.count == 2 && weights[0] == weights[1] && !weights[0].isEmpty)
+    }
+
     @Test func gridSearchLogsEveryTrialAndAResumedSearchRunsOnlyTheRest() throws {
         let folder = try Support.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
