@@ -69,18 +69,6 @@ enum ImageArguments {
 
     /// The names in `folder` without `.` and `..`; none if it cannot be read.
     private static func names(in folder: String) -> [String] {
-        guard let directory = FileSystemName.withCString(folder, { opendir($0) }) else {
-            return []
-        }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = FileSystemName.string(
-                fromCString: UnsafeRawPointer(entry)
-                    .advanced(by: MemoryLayout<dirent>.offset(of: \dirent.d_name)!)
-                    .assumingMemoryBound(to: CChar.self))
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
+        FileSystemName.entries(ofDirectory: folder) ?? []
     }
 }

@@ -150,14 +150,9 @@ public enum AtomicFile {
     /// run (killed while writing), and unnamed-process ones (`.<stem>.tmp-XXXXXX`, written
     /// before the process id was part of the name) older than an hour. Best effort.
     static func removeAbandonedTemporaryFiles(in folder: String, stem: String) {
-        guard let directory = FileSystemName.withCString(folder, { opendir($0) }) else { return }
-        defer { closedir(directory) }
+        guard let names = FileSystemName.entries(ofDirectory: folder) else { return }
         let prefix = ".\(stem).tmp-"
-        while let entry = readdir(directory) {
-            let name = FileSystemName.string(
-                fromCString: UnsafeRawPointer(entry)
-                    .advanced(by: MemoryLayout<dirent>.offset(of: \dirent.d_name)!)
-                    .assumingMemoryBound(to: CChar.self))
+        for name in names {
             guard name.hasPrefix(prefix) else { continue }
             let suffix = name.dropFirst(prefix.count)
             let parts = suffix.split(separator: "-")

@@ -163,17 +163,8 @@ enum FileIO {
     /// The names in a directory, without `.` and `..`, sorted by their UTF-8 bytes.
     /// - Throws: ``DatasetError/unreadable(path:reason:)``.
     static func contents(ofDirectory path: String) throws -> [String] {
-        guard let directory = FileSystemName.withCString(path, { opendir($0) }) else {
+        guard let names = FileSystemName.entries(ofDirectory: path) else {
             throw DatasetError.unreadable(path: path, reason: errorText())
-        }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = FileSystemName.string(
-                fromCString: UnsafeRawPointer(entry)
-                    .advanced(by: MemoryLayout<dirent>.offset(of: \dirent.d_name)!)
-                    .assumingMemoryBound(to: CChar.self))
-            if name != "." && name != ".." { names.append(name) }
         }
         return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }

@@ -50,17 +50,8 @@ import Glibc
         var status = stat()
         guard FileSystemName.withCString(path, { lstat($0, &status) }) == 0 else { return }
         if (status.st_mode & S_IFMT) == S_IFDIR,
-            let directory = FileSystemName.withCString(path, { opendir($0) })
+            let names = FileSystemName.entries(ofDirectory: path)
         {
-            var names: [String] = []
-            while let entry = readdir(directory) {
-                let name = FileSystemName.string(
-                    fromCString: UnsafeRawPointer(entry)
-                        .advanced(by: MemoryLayout<dirent>.offset(of: \dirent.d_name)!)
-                        .assumingMemoryBound(to: CChar.self))
-                if name != "." && name != ".." { names.append(name) }
-            }
-            closedir(directory)
             for name in names { removeTree(path + "/" + name) }
             _ = FileSystemName.withCString(path) { rmdir($0) }
         } else {

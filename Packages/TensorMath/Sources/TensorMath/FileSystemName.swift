@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Lossless file names. Linux file names are bytes, not text: a name such as `caf\xE9.png`
 /// (Latin-1) is not UTF-8, and Swift's `String(cString:)` and `CommandLine.arguments` replace
 /// such bytes by U+FFFD, so the file can no longer be opened. Here every byte of an invalid
@@ -72,6 +78,24 @@ public enum FileSystemName {
         return try raw.withUnsafeBufferPointer { buffer in
             try buffer.withMemoryRebound(to: CChar.self) { try body($0.baseAddress!) }
         }
+    }
+
+    /// The names in the directory `path`, without `.` and `..`, in the order the system lists
+    /// them, each as a lossless name; nil when the directory cannot be opened (`errno` tells
+    /// why). Reads each entry's name in place: a `dirent` may be shorter than its declared
+    /// size, so it must never be copied.
+    public static func entries(ofDirectory path: String) -> [String]? {
+        guard let directory = withCString(path, { opendir($0) }) else { return nil }
+        defer { closedir(directory) }
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = string(
+                fromCString: UnsafeRawPointer(entry).advanced(by: nameOffset)
+                    .assumingMemoryBound(to: CChar.self))
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
     }
 
     /// The name for messages: each byte that is not UTF-8 written as `\xNN`.

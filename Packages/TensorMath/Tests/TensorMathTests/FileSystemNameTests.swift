@@ -33,6 +33,32 @@ import Glibc
         }
     }
 
+    /// A directory listing gives every name byte for byte (long names too: entries are read
+    /// in place), without `.` and `..`; a missing directory gives nil.
+    @Test func directoryEntriesAreListedLosslessly() throws {
+        let folder = NSTemporaryDirectory() + "fsname-\(getpid())-\(UInt32.random(in: 0...9999))"
+        #expect(mkdir(folder, 0o700) == 0)
+        defer {
+            for name in FileSystemName.entries(ofDirectory: folder) ?? [] {
+                _ = FileSystemName.withCString(folder + "/" + name) { unlink($0) }
+            }
+            rmdir(folder)
+        }
+        let names = [
+            FileSystemName.string(fromBytes: Array("caf".utf8) + [0xE9] + Array(".png".utf8)),
+            String(repeating: "n", count: 255), "a", "数字.jpg",
+        ]
+        for name in names {
+            let descriptor = FileSystemName.withCString(folder + "/" + name) {
+                open($0, O_CREAT | O_WRONLY, 0o600)
+            }
+            #expect(descriptor >= 0)
+            close(descriptor)
+        }
+        #expect(FileSystemName.entries(ofDirectory: folder)?.sorted() == names.sorted())
+        #expect(FileSystemName.entries(ofDirectory: folder + "/missing") == nil)
+    }
+
     @Test func randomByteStringsRoundTrip() {
         var generator = Xoshiro256(seed: 7)
         for _ in 0..<2000 {
