@@ -113,11 +113,14 @@ let package = Package(
             dependencies: ["ImageModels", "NeuralNet", "Datasets", "Checkpoints", "TensorMath"],
             path: "Apps/ImageClassification"
         ),
+        // The protocol-buffer wire encodings that ONNX export and TensorBoard logs share.
+        .target(name: "ProtocolBuffers", path: "Apps/ProtocolBuffers"),
         .target(
             name: "AppSupport",
             dependencies: [
                 "TensorMath", "NeuralNet", "Datasets", "Checkpoints", "CheckpointedTraining",
                 "ImageClassification", "ImageModels", "Distributed", "DistributedTraining",
+                "ProtocolBuffers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Apps/AppSupport"
@@ -181,7 +184,7 @@ let package = Package(
             name: "ModelExport",
             dependencies: [
                 "ImageClassification", "ImageModels", "NeuralNet", "Checkpoints", "Datasets",
-                "TensorMath",
+                "TensorMath", "ProtocolBuffers",
             ],
             path: "Apps/ModelExport"
         ),

@@ -1,4 +1,5 @@
 import Foundation
+import ProtocolBuffers
 
 /// TensorBoard's event file format, written without TensorFlow: TFRecord framing (length,
 /// masked CRC-32C of the length, data, masked CRC-32C of the data) around `Event` protocol
@@ -78,9 +79,9 @@ public enum TensorBoardEvents {
         var summary = ProtoWriter()
         for (tag, image) in images.sorted(by: { $0.key < $1.key }) {
             var picture = ProtoWriter()
-            picture.varint(1, UInt64(image.height))
-            picture.varint(2, UInt64(image.width))
-            picture.varint(3, UInt64(image.channels))
+            picture.varint(1, Int64(image.height))
+            picture.varint(2, Int64(image.width))
+            picture.varint(3, Int64(image.channels))
             picture.bytes(4, image.png)
             var entry = ProtoWriter()
             entry.bytes(1, Array(tag.utf8))
@@ -94,7 +95,7 @@ public enum TensorBoardEvents {
     private static func event(summary: [UInt8], step: Int, wallTime: Double) -> [UInt8] {
         var event = ProtoWriter()
         event.double(1, wallTime)
-        event.varint(2, UInt64(bitPattern: Int64(step)))
+        event.varint(2, Int64(step))
         event.bytes(5, summary)
         return event.data
     }
@@ -129,48 +130,5 @@ enum CRC32C {
         var crc: UInt32 = 0xFFFF_FFFF
         for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
         return crc ^ 0xFFFF_FFFF
-    }
-}
-
-/// The few protocol-buffer encodings an `Event` needs.
-struct ProtoWriter {
-    private(set) var data: [UInt8] = []
-
-    private mutating func raw(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            data.append(UInt8(value & 0x7F) | 0x80)
-            value >>= 7
-        }
-        data.append(UInt8(value))
-    }
-
-    mutating func varint(_ field: Int, _ value: UInt64) {
-        raw(UInt64(field << 3))
-        raw(value)
-    }
-
-    mutating func double(_ field: Int, _ value: Double) {
-        raw(UInt64(field << 3 | 1))
-        data += withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init)
-    }
-
-    mutating func float(_ field: Int, _ value: Float) {
-        raw(UInt64(field << 3 | 5))
-        data += withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init)
-    }
-
-    mutating func packedDoubles(_ field: Int, _ values: [Double]) {
-        var payload: [UInt8] = []
-        for value in values {
-            payload += withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init)
-        }
-        bytes(field, payload)
-    }
-
-    mutating func bytes(_ field: Int, _ value: [UInt8]) {
-        raw(UInt64(field << 3 | 2))
-        raw(UInt64(value.count))
-        data += value
     }
 }

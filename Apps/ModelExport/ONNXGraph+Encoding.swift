@@ -1,3 +1,5 @@
+import ProtocolBuffers
+
 extension ONNXGraph {
     /// The model as an ONNX file's bytes (a serialized `ModelProto`). The same graph always
     /// gives the same bytes: fields in field-number order, metadata sorted by key.

@@ -1,7 +1,8 @@
-/// The few protocol-buffer wire encodings an ONNX file needs, written by hand (no generated
-/// code): varints (wire type 0), length-delimited fields (2: strings, bytes, sub-messages,
-/// packed repeated integers) and fixed32 floats (5). Fields are written in the order of the
-/// calls, so the same calls give the same bytes.
+/// The few protocol-buffer wire encodings that ONNX files (`swiftcnn export-onnx`) and
+/// TensorBoard event files (`--tensorboard`) need, written by hand (no generated code): varints
+/// (wire type 0), fixed64 doubles (1), length-delimited fields (2: strings, bytes,
+/// sub-messages, packed repeated integers and doubles) and fixed32 floats (5). Fields are
+/// written in the order of the calls, so the same calls give the same bytes.
 ///
 /// ```swift
 /// var entry = ProtoWriter()
@@ -43,6 +44,12 @@ public struct ProtoWriter: Sendable {
         withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
     }
 
+    /// A `double` field (fixed64, little-endian IEEE 754).
+    public mutating func double(_ field: Int, _ value: Double) {
+        tag(field, 1)
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
+    }
+
     /// A length-delimited field holding `bytes`.
     public mutating func bytes(_ field: Int, _ bytes: [UInt8]) {
         tag(field, 2)
@@ -66,5 +73,15 @@ public struct ProtoWriter: Sendable {
         var packed = ProtoWriter()
         for value in values { packed.raw(UInt64(bitPattern: value)) }
         bytes(field, packed.data)
+    }
+
+    /// A packed `repeated double` field.
+    public mutating func packedDoubles(_ field: Int, _ values: [Double]) {
+        var payload: [UInt8] = []
+        payload.reserveCapacity(values.count * 8)
+        for value in values {
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { payload.append(contentsOf: $0) }
+        }
+        bytes(field, payload)
     }
 }
