@@ -102,16 +102,38 @@ struct DirectConvolution {
         return (remainder, (value - remainder) / divisor)
     }
 
-    /// The forward pass's tap list over the (phase) planes of the input.
+    /// The forward pass's tap list over the (phase) planes of the input (cached).
     private var forwardTaps: TapList {
-        let plane = sourceRows * pitch
-        return TapList(
-            level: level, width: pitch, outRows: g.outputHeight, sourceRows: sourceRows,
-            channels: g.channels, channelStride: sourceChannel,
-            taps: allTaps.map { i, j in
+        TapListCache.shared.lists(.forward, level: level, geometry: g) {
+            let plane = sourceRows * pitch
+            return [
+                TapList(
+                    level: level, width: pitch, outRows: g.outputHeight, sourceRows: sourceRows,
+                    channels: g.channels, channelStride: sourceChannel,
+                    taps: allTaps.map { i, j in
+                        let tap = forwardTap(i, j)
+                        return (tap.row, tap.column, tap.phase * plane, i * g.kernelWidth + j)
+                    })
+            ]
+        }[0]
+    }
+
+    /// The input gradient's tap lists, one per stride phase (a, b) of the input (cached):
+    /// dX[s·y' + a][s·x' + b] reads dY[y' − dy][x' − dx].
+    private var inputGradientTaps: [TapList] {
+        TapListCache.shared.lists(.inputGradient, level: level, geometry: g) {
+            var phaseTaps = [[(row: Int, column: Int, plane: Int, index: Int)]](
+                repeating: [], count: g.strideHeight * g.strideWidth)
+            for (i, j) in allTaps {
                 let tap = forwardTap(i, j)
-                return (tap.row, tap.column, tap.phase * plane, i * g.kernelWidth + j)
-            })
+                phaseTaps[tap.phase].append((-tap.row, -tap.column, 0, i * g.kernelWidth + j))
+            }
+            return phaseTaps.map { taps in
+                TapList(
+                    level: level, width: pitch, outRows: sourceRows, sourceRows: g.outputHeight,
+                    channels: g.outChannels, channelStride: stagedPlane, taps: taps)
+            }
+        }
     }
 
     /// Samples brought to the pitch and computed together: enough for a few register tiles
@@ -374,18 +396,7 @@ struct DirectConvolution {
         let (sh, sw) = (g.strideHeight, g.strideWidth)
         let plane = sourceRows * pitch
         let k = g.kernelHeight * g.kernelWidth
-        // One tap list per phase (a, b): dX[s·y' + a][s·x' + b] reads dY[y' − dy][x' − dx].
-        var phaseTaps = [[(row: Int, column: Int, plane: Int, index: Int)]](
-            repeating: [], count: sh * sw)
-        for (i, j) in allTaps {
-            let tap = forwardTap(i, j)
-            phaseTaps[tap.phase].append((-tap.row, -tap.column, 0, i * g.kernelWidth + j))
-        }
-        let lists = phaseTaps.map { taps in
-            TapList(
-                level: level, width: pitch, outRows: sourceRows, sourceRows: g.outputHeight,
-                channels: g.outChannels, channelStride: stagedPlane, taps: taps)
-        }
+        let lists = inputGradientTaps
         let packed = lists.map {
             $0.packWeights(
                 weight, outputs: g.channels, outputStride: k, channelStride: g.channels * k)
