@@ -33,23 +33,8 @@ extension Loss {
         logits: Tensor, labels: [Int], labelSmoothing: Float, computingGradient: Bool
     ) throws -> (value: Float, gradient: Tensor?) {
         let operation = "softmaxCrossEntropy"
-        guard logits.rank == 2, logits.shape[0] > 0, logits.shape[1] > 0 else {
-            throw NeuralNetError.invalidInput(
-                layer: operation,
-                reason: "logits must have shape [N, C] with N, C ≥ 1, got \(logits.shape)")
-        }
-        let (n, c) = (logits.shape[0], logits.shape[1])
-        guard labels.count == n else {
-            throw NeuralNetError.invalidInput(
-                layer: operation,
-                reason: "\(labels.count) labels for logits of shape \(logits.shape)")
-        }
-        if let bad = labels.firstIndex(where: { $0 < 0 || $0 >= c }) {
-            throw NeuralNetError.invalidInput(
-                layer: operation,
-                reason: "label \(labels[bad]) of sample \(bad) is outside 0..<\(c) "
-                    + "(logits \(logits.shape))")
-        }
+        let (n, c) = try checkClassification(
+            logits: logits, labels: labels, operation: operation)
         guard labelSmoothing >= 0, labelSmoothing <= 1 else {
             throw NeuralNetError.invalidInput(
                 layer: operation, reason: "label smoothing \(labelSmoothing) is outside [0, 1]")

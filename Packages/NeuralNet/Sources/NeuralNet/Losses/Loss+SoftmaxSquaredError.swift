@@ -28,24 +28,8 @@ extension Loss {
     static func softmaxSquaredError(
         logits: Tensor, labels: [Int], computingGradient: Bool
     ) throws -> (value: Float, gradient: Tensor?) {
-        let operation = "softmaxSquaredError"
-        guard logits.rank == 2, logits.shape[0] > 0, logits.shape[1] > 0 else {
-            throw NeuralNetError.invalidInput(
-                layer: operation,
-                reason: "logits must have shape [N, C] with N, C ≥ 1, got \(logits.shape)")
-        }
-        let (n, c) = (logits.shape[0], logits.shape[1])
-        guard labels.count == n else {
-            throw NeuralNetError.invalidInput(
-                layer: operation,
-                reason: "\(labels.count) labels for logits of shape \(logits.shape)")
-        }
-        if let bad = labels.firstIndex(where: { $0 < 0 || $0 >= c }) {
-            throw NeuralNetError.invalidInput(
-                layer: operation,
-                reason: "label \(labels[bad]) of sample \(bad) is outside 0..<\(c) "
-                    + "(logits \(logits.shape))")
-        }
+        let (n, c) = try checkClassification(
+            logits: logits, labels: labels, operation: "softmaxSquaredError")
         var gradient = computingGradient ? Tensor.zeros(like: logits) : nil
         let scale = 1 / Double(n)
         var total = 0.0

@@ -43,3 +43,32 @@ extension Loss {
         }
     }
 }
+
+extension Loss {
+    /// Checks a classification loss's input: logits `[N, C]` with `N, C ≥ 1` and `N` labels
+    /// in `0..<C`; returns `(N, C)`.
+    /// - Throws: ``NeuralNetError/invalidInput(layer:reason:)`` naming `operation`, the shapes
+    ///   and, for a bad label, the sample and the label.
+    static func checkClassification(
+        logits: Tensor, labels: [Int], operation: String
+    ) throws -> (n: Int, c: Int) {
+        guard logits.rank == 2, logits.shape[0] > 0, logits.shape[1] > 0 else {
+            throw NeuralNetError.invalidInput(
+                layer: operation,
+                reason: "logits must have shape [N, C] with N, C ≥ 1, got \(logits.shape)")
+        }
+        let (n, c) = (logits.shape[0], logits.shape[1])
+        guard labels.count == n else {
+            throw NeuralNetError.invalidInput(
+                layer: operation,
+                reason: "\(labels.count) labels for logits of shape \(logits.shape)")
+        }
+        if let bad = labels.firstIndex(where: { $0 < 0 || $0 >= c }) {
+            throw NeuralNetError.invalidInput(
+                layer: operation,
+                reason: "label \(labels[bad]) of sample \(bad) is outside 0..<\(c) "
+                    + "(logits \(logits.shape))")
+        }
+        return (n, c)
+    }
+}
