@@ -28,12 +28,14 @@ public struct Tensor: Equatable, Sendable {
                 operation: "Tensor(shape:scalars:)", shape: shape,
                 reason: "needs \(count) scalars, got \(scalars.count)")
         }
+        _ = AllocatorTuning.applied
         self.shape = shape
         self.scalars = scalars
     }
 
     /// Creates a tensor without validating; `scalars.count` must equal the shape's product.
     init(uncheckedShape shape: [Int], scalars: [Float]) {
+        _ = AllocatorTuning.applied
         self.shape = shape
         self.scalars = scalars
     }

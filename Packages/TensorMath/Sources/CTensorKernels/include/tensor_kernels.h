@@ -17,6 +17,14 @@ int swiftcnn_cpu_vector_level(void);
 /// variable `SWIFTCNN_VECTOR_LEVEL` (0, 1 or 2) when set. Read once per process.
 int swiftcnn_vector_level(void);
 
+/// Sets glibc's mmap and trim thresholds (mallopt); returns 1 when both were set, 0 when not
+/// (other C libraries: nothing is done).
+int swiftcnn_tune_allocator(int mmap_threshold, int trim_threshold);
+
+/// Bytes malloc holds in blocks mapped one by one (glibc's `mallinfo2().hblkhd`), or -1 where
+/// that is unknown; for tests of ``swiftcnn_tune_allocator``.
+long swiftcnn_allocator_mapped_bytes(void);
+
 /// A spin-wait hint (x86 `pause`, ARM `yield`): lets the core's other hardware thread run and
 /// saves power while a thread polls a flag, without giving the core to another process.
 static inline void swiftcnn_cpu_relax(void) {
