@@ -18,11 +18,11 @@ int swiftcnn_cpu_vector_level(void);
 int swiftcnn_vector_level(void);
 
 /// Sets glibc's mmap and trim thresholds (mallopt); returns 1 when both were set, 0 when not
-/// (other C libraries: nothing is done).
+/// (other C libraries and sanitizers' allocators: nothing is done).
 int swiftcnn_tune_allocator(int mmap_threshold, int trim_threshold);
 
 /// Bytes malloc holds in blocks mapped one by one (glibc's `mallinfo2().hblkhd`), or -1 where
-/// that is unknown; for tests of ``swiftcnn_tune_allocator``.
+/// ``swiftcnn_tune_allocator`` can do nothing; for its tests.
 long swiftcnn_allocator_mapped_bytes(void);
 
 /// A spin-wait hint (x86 `pause`, ARM `yield`): lets the core's other hardware thread run and
