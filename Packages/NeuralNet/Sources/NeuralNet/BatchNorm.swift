@@ -127,24 +127,22 @@ public class BatchNorm: Layer {
                                 let (xhat, meanOut, varOut, invOut) = (
                                     xhat, meanOut, varOut, invOut
                                 )
+                                let x = x.baseAddress!
                                 forEachChannel(scalars: input.count) { c in
                                     var sum: Double = 0
                                     for n in 0..<outer {
                                         let base = (n * channels + c) * inner
-                                        for i in base..<base + inner { sum += Double(x[i]) }
+                                        sum += BatchNormSums.sum(x + base, count: inner)
                                     }
-                                    let mean = sum / Double(count)
+                                    let m = Float(sum / Double(count))
                                     var squares: Double = 0
                                     for n in 0..<outer {
                                         let base = (n * channels + c) * inner
-                                        for i in base..<base + inner {
-                                            let d = Double(x[i]) - mean
-                                            squares += d * d
-                                        }
+                                        squares += BatchNormSums.squaredDeviations(
+                                            x + base, count: inner, mean: m)
                                     }
                                     let variance = squares / Double(count)
                                     let inv = Float(1 / (variance + Double(epsilon)).squareRoot())
-                                    let m = Float(mean)
                                     let gamma = weight?.value.scalars[c] ?? 1
                                     let beta = bias?.value.scalars[c] ?? 0
                                     for n in 0..<outer {
@@ -230,14 +228,15 @@ public class BatchNorm: Layer {
                     gradientSums.withUnsafeMutableBufferPointer { sumOut in
                         projectedSums.withUnsafeMutableBufferPointer { projectedOut in
                             let (sumOut, projectedOut) = (sumOut, projectedOut)
+                            let (gBase, xhatBase) = (g.baseAddress!, xhat.baseAddress!)
                             forEachChannel(scalars: normalized.count) { c in
                                 var sum: Double = 0, projected: Double = 0
                                 for n in 0..<outer {
                                     let base = (n * channels + c) * inner
-                                    for i in base..<base + inner {
-                                        sum += Double(g[i])
-                                        projected += Double(g[i]) * Double(xhat[i])
-                                    }
+                                    let run = BatchNormSums.sumAndProjection(
+                                        gBase + base, xhatBase + base, count: inner)
+                                    sum += run.sum
+                                    projected += run.projection
                                 }
                                 let gamma = weight?.value.scalars[c] ?? 1
                                 let k = gamma * inverseDeviation[c] / count
