@@ -195,14 +195,18 @@ public class BatchNorm: Layer {
             scale[c] = gamma * inv
             shift[c] = beta - runningMean.value.scalars[c] * gamma * inv
         }
+        let (scales, shifts) = (scale, shift)
         return try Tensor.filled(input.shape) { out in
             input.withUnsafeBufferPointer { x in
-                for n in 0..<outer {
-                    for c in 0..<channels {
-                        let base = (n * channels + c) * inner
-                        let (a, b) = (scale[c], shift[c])
-                        for i in base..<base + inner { out[i] = x[i] * a + b }
-                    }
+                // One plane (sample n, channel c) per call; planes of at least 2^15 scalars
+                // in all before a second thread helps.
+                let planes = outer * channels
+                let minimum = Swift.max(1, BatchNorm.parallelThreshold / Swift.max(1, inner))
+                Parallel.forEach(planes, minimumWorkPerThread: minimum) { plane in
+                    let c = plane % channels
+                    let base = plane * inner
+                    let (a, b) = (scales[c], shifts[c])
+                    for i in base..<base + inner { out[i] = x[i] * a + b }
                 }
             }
         }
