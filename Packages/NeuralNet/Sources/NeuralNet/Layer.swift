@@ -26,6 +26,15 @@ public protocol Layer: AnyObject {
     /// gradients and returns the gradient with respect to the last input.
     func backward(_ outputGradient: Tensor) throws -> Tensor
 
+    /// `x = forward(x)`, reusing `x`'s storage where the layer can (``ReLU``), which saves an
+    /// allocation and a pass over fresh memory when `x` is not shared. ``Sequential`` calls
+    /// this; the default calls ``forward(_:)``.
+    func forward(inPlace x: inout Tensor) throws
+
+    /// `gradient = backward(gradient)`, in place where the layer can (``ReLU``); the default
+    /// calls ``backward(_:)``.
+    func backward(inPlace gradient: inout Tensor) throws
+
     /// The layer's direct sub-layers with their names (`"0"`, `"conv1"`); empty for leaves.
     var children: [(name: String, layer: Layer)] { get }
 
@@ -44,6 +53,10 @@ public protocol Layer: AnyObject {
 }
 
 extension Layer {
+    public func forward(inPlace x: inout Tensor) throws { x = try forward(x) }
+    public func backward(inPlace gradient: inout Tensor) throws {
+        gradient = try backward(gradient)
+    }
     public var children: [(name: String, layer: Layer)] { [] }
     public var ownParameters: [(name: String, parameter: Parameter)] { [] }
     public var ownBuffers: [(name: String, buffer: Buffer)] { [] }

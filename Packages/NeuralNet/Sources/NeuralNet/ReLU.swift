@@ -5,22 +5,36 @@ import TensorMath
 /// - Input: any shape; output the same shape. The gradient at 0 is 0, as PyTorch's.
 public final class ReLU: Layer {
     public var isTraining = true
-    private var cachedInput: Tensor?
+    /// The last output, whose positive scalars are exactly the input's: the gradient's mask.
+    private var cachedOutput: Tensor?
 
     /// Creates a ReLU.
     public init() {}
 
     public func forward(_ input: Tensor) throws -> Tensor {
-        cachedInput = isTraining ? input : nil
-        return input.relu()
+        let output = input.relu()
+        cachedOutput = isTraining ? output : nil
+        return output
+    }
+
+    /// `max(0, x)` written over `x` (``Sequential`` calls this; PyTorch's `inplace=True`).
+    public func forward(inPlace x: inout Tensor) throws {
+        x.formReLU()
+        cachedOutput = isTraining ? x : nil
     }
 
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
-        guard let input = cachedInput else {
+        var gradient = outputGradient
+        try backward(inPlace: &gradient)
+        return gradient
+    }
+
+    public func backward(inPlace gradient: inout Tensor) throws {
+        guard let output = cachedOutput else {
             throw NeuralNetError.backwardWithoutForward(layer: "ReLU")
         }
-        try LayerChecks.gradient(outputGradient, matches: input.shape, layer: "ReLU")
-        return try Tensor.reluGradient(input: input, outputGradient: outputGradient)
+        try LayerChecks.gradient(gradient, matches: output.shape, layer: "ReLU")
+        try gradient.formReLUGradient(mask: output)
     }
 
     /// One comparison per scalar.

@@ -41,7 +41,7 @@ public final class Sequential: Layer {
     public func forward(_ input: Tensor) throws -> Tensor {
         var x = input
         for (index, layer) in layers.enumerated() {
-            do { x = try layer.forward(x) } catch {
+            do { try layer.forward(inPlace: &x) } catch {
                 throw NeuralNetError.wrapping(error, child: names[index], layer: layer)
             }
         }
@@ -51,7 +51,7 @@ public final class Sequential: Layer {
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
         var g = outputGradient
         for index in layers.indices.reversed() {
-            do { g = try layers[index].backward(g) } catch {
+            do { try layers[index].backward(inPlace: &g) } catch {
                 throw NeuralNetError.wrapping(error, child: names[index], layer: layers[index])
             }
         }

@@ -71,18 +71,38 @@ enum Elementwise {
         _ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>,
         count: Int, _ kernel: Kernel
     ) {
+        // In place, one pointer: with two equal pointers the vectorized loop's overlap check
+        // would send every element down the scalar loop.
+        if source == UnsafePointer(destination) {
+            Parallel.forEachChunk(of: count, chunkSize: chunkSize) { range in
+                for i in range { destination[i] = kernel(destination[i]) }
+            }
+            return
+        }
         Parallel.forEachChunk(of: count, chunkSize: chunkSize) { range in
             for i in range { destination[i] = kernel(source[i]) }
         }
     }
 
-    /// `destination[i] = kernel(a[i], b[i])` for `i < count`; `destination` may equal `a`.
+    /// `destination[i] = kernel(a[i], b[i])` for `i < count`; `destination` may equal `a` or
+    /// `b` (each scalar is read before it is written).
     static func zip<Kernel: BinaryKernel>(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
         into destination: UnsafeMutablePointer<Float>, count: Int, _ kernel: Kernel
     ) {
-        Parallel.forEachChunk(of: count, chunkSize: chunkSize) { range in
-            for i in range { destination[i] = kernel(a[i], b[i]) }
+        // In place, as in `map`: the written operand read through the destination pointer.
+        if a == UnsafePointer(destination) {
+            Parallel.forEachChunk(of: count, chunkSize: chunkSize) { range in
+                for i in range { destination[i] = kernel(destination[i], b[i]) }
+            }
+        } else if b == UnsafePointer(destination) {
+            Parallel.forEachChunk(of: count, chunkSize: chunkSize) { range in
+                for i in range { destination[i] = kernel(a[i], destination[i]) }
+            }
+        } else {
+            Parallel.forEachChunk(of: count, chunkSize: chunkSize) { range in
+                for i in range { destination[i] = kernel(a[i], b[i]) }
+            }
         }
     }
 }

@@ -13,6 +13,27 @@ extension Tensor {
     /// `max(0, x)` for every scalar (NaN stays NaN).
     public func relu() -> Tensor { applying(ReLUKernel()) }
 
+    /// Replaces every scalar `x` by `max(0, x)`, in place: no new storage unless this
+    /// tensor's is shared.
+    public mutating func formReLU() { apply(ReLUKernel()) }
+
+    /// Zeroes this gradient where `mask` (a ReLU's input, or its output: both are positive at
+    /// the same places) is not positive, in place: ``reluGradient(input:outputGradient:)``
+    /// without new storage.
+    /// - Throws: ``TensorError/shapeMismatch(operation:lhs:rhs:)`` unless the shapes are equal.
+    public mutating func formReLUGradient(mask: Tensor) throws {
+        try Tensor.checkSameShape(mask, self, operation: "reluGradient")
+        mask.withUnsafeBufferPointer { m in
+            scalars.withUnsafeMutableBufferPointer { g in
+                guard g.count > 0, let base = g.baseAddress else { return }
+                // Each scalar is read before it is written, at the same index.
+                Elementwise.zip(
+                    m.baseAddress!, UnsafePointer(base), into: base, count: g.count,
+                    ReLUGradientKernel())
+            }
+        }
+    }
+
     /// `x` for positive `x`, `slope·x` otherwise.
     /// - Parameter slope: The slope for negative inputs; defaults to `0.01` as in PyTorch.
     public func leakyRelu(slope: Float = 0.01) -> Tensor {
