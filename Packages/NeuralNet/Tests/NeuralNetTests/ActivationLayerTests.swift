@@ -57,4 +57,31 @@ import Testing
         _ = try relu.forward(Tensor([1, 2]))
         #expect(throws: NeuralNetError.self) { try relu.backward(Tensor([1])) }
     }
+
+    /// `Sequential` runs ReLU in place (`forward(inPlace:)`): the results equal the
+    /// out-of-place calls, and the caller's tensors are never written (copy on write).
+    @Test func inPlaceMatchesOutOfPlaceAndLeavesTheCallerAlone() throws {
+        let input = try Tensor(shape: [2, 5], scalars: [-3, -1, 0, 0.5, 2, 4, -0.25, 1, -2, 3])
+        let gradient = try Tensor(shape: [2, 5], scalars: (0..<10).map { Float($0) - 4.5 })
+        let alone = ReLU()
+        let expected = try alone.forward(input)
+        let expectedGradient = try alone.backward(gradient)
+
+        // ReLU first: the network's input is the caller's tensor, shared with `input`.
+        let network = Sequential([ReLU(), ReLU()])
+        #expect(try network.forward(input) == expected)
+        #expect(try network.backward(gradient) == expectedGradient)
+        #expect(input.scalars == [-3, -1, 0, 0.5, 2, 4, -0.25, 1, -2, 3])
+        #expect(gradient.scalars == (0..<10).map { Float($0) - 4.5 })
+        #expect(expectedGradient.scalars == [0, 0, 0, -1.5, -0.5, 0.5, 0, 2.5, 0, 4.5])
+
+        var x = input
+        let layer = ReLU()
+        try layer.forward(inPlace: &x)
+        #expect(x == expected)
+        #expect(input.scalars[0] == -3)
+        var g = gradient
+        try layer.backward(inPlace: &g)
+        #expect(g == expectedGradient)
+    }
 }
