@@ -111,7 +111,8 @@ final class WorkerPool: @unchecked Sendable {
         while workerCount < count {
             workerCount += 1
             let context = Unmanaged.passRetained(
-                WorkerContext(pool: self, index: workerCount,
+                WorkerContext(
+                    pool: self, index: workerCount,
                     seen: generation.load(ordering: .acquiring)))
             var thread = pthread_t()
             let status = pthread_create(

@@ -26,8 +26,9 @@ import Testing
     @Test(arguments: [0, 1, 2, 3, 7, 16, 17, 100, 1_001])
     func everyIndexOnce(count: Int) {
         #expect(Self.callCounts(count) == Array(repeating: 1, count: count))
-        #expect(Self.callCounts(count, minimumWorkPerThread: 5)
-            == Array(repeating: 1, count: count))
+        #expect(
+            Self.callCounts(count, minimumWorkPerThread: 5)
+                == Array(repeating: 1, count: count))
     }
 
     @Test func nestedCallsRunEveryIndexOnce() {
