@@ -24,7 +24,7 @@ let package = Package(
             ]
         ),
         .target(name: "TensorMathTesting", dependencies: ["TensorMath"]),
-        .executableTarget(name: "TensorMathBench", dependencies: ["TensorMath"]),
+        .executableTarget(name: "TensorMathBench", dependencies: ["TensorMath", "CTensorKernels"]),
         .testTarget(name: "TensorMathTests", dependencies: ["TensorMath", "TensorMathTesting"]),
     ],
     swiftLanguageModes: [.v5]

@@ -17,6 +17,10 @@ int swiftcnn_direct_lanes(int level) {
 #endif
 }
 
+float swiftcnn_fma_peak(int level, long rounds) {
+    return SWIFTCNN_DISPATCH(level, swiftcnn_fma_peak, rounds);
+}
+
 long swiftcnn_direct_vector_count(int level, const swiftcnn_direct_shape *g) {
     const long lanes = swiftcnn_direct_lanes(level);
     return (g->out_rows * g->width + lanes - 1) / lanes;

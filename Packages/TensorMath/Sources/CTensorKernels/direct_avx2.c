@@ -53,4 +53,5 @@ KERNEL_TARGET INLINE void store_partial_i(int32_t *p, vi v, long count) {
 }
 
 #include "direct_kernels.h"
+#include "fma_peak.h"
 #endif

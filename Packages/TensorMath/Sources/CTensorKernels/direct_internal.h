@@ -29,7 +29,8 @@
         int32_t *indices);                                                                  \
     int swiftcnn_max_pool_2x2_backward_##SUFFIX(                                            \
         const float *dy, const int32_t *indices, long width, long out_rows, long out_width, \
-        float *dx);
+        float *dx);                                                                         \
+    float swiftcnn_fma_peak_##SUFFIX(long rounds);
 
 SWIFTCNN_DECLARE_DIRECT(portable)
 

@@ -34,3 +34,4 @@ INLINE float reduce_add(vf v) { return (v[0] + v[2]) + (v[1] + v[3]); }
 #define store_partial_i store_partial_i_scalar
 
 #include "direct_kernels.h"
+#include "fma_peak.h"

@@ -2,12 +2,15 @@
 //
 // Usage: TensorMathBench [--tsv] [--repetitions N] [--warmup N] [--filter TEXT] [--list]
 //        TensorMathBench --info     (the kernels and threads in use)
+//        TensorMathBench --peak     (the arithmetic peak at the vector level in use: GFLOPS of
+//                                    fused multiply-adds alone, on 1 and on all threads)
 // --cpu-clock times the process's CPU time instead of wall time: with SWIFTCNN_THREADS=1 it
 // estimates single-core efficiency while other processes load the machine.
 // Each case runs `warmup` untimed calls, calibrates how many calls make one timing sample
 // (at least `minimumSampleSeconds`), then reports the median of `repetitions` samples.
 // Tools/reference/bench_tensormath.py times the same cases, with the same names, in PyTorch;
 // Tools/bench-tensormath prints both side by side with the ratio.
+import CTensorKernels
 import Foundation
 import TensorMath
 
@@ -34,6 +37,7 @@ struct Options {
     var list = false
     var info = false
     var cpuClock = false
+    var peak = false
 
     init(arguments: [String]) throws {
         var iterator = arguments.makeIterator()
@@ -49,6 +53,7 @@ struct Options {
             case "--list": list = true
             case "--info": info = true
             case "--cpu-clock": cpuClock = true
+            case "--peak": peak = true
             case "--repetitions":
                 guard let n = Int(try value(argument)), n > 0 else {
                     throw BenchError.usage("--repetitions needs a positive integer")
@@ -63,7 +68,7 @@ struct Options {
             case "--help", "-h":
                 print(
                     "usage: TensorMathBench [--tsv] [--repetitions N] [--warmup N] "
-                        + "[--filter TEXT] [--list] [--info] [--cpu-clock]")
+                        + "[--filter TEXT] [--list] [--info] [--peak] [--cpu-clock]")
                 exit(0)
             default: throw BenchError.usage("unknown argument \(argument)")
             }
@@ -107,6 +112,41 @@ func measure(_ benchCase: BenchCase, options: Options) throws -> Double {
         let begin = now()
         for _ in 0..<calls { try run() }
         samples.append((now() - begin) / Double(calls))
+    }
+    return median(samples)
+}
+
+// MARK: - Peak
+
+/// GFLOPS of `threads` threads each running the level's fused multiply-add loop
+/// (`swiftcnn_fma_peak`) at once: the median of 5 samples of about 0.2 s.
+func peakGFLOPS(threads: Int) -> Double {
+    let level = Int32(BLAS.vectorLevel)
+    let flopsPerRound = 24.0 * Double(swiftcnn_direct_lanes(level))
+    var rounds = 1 << 20
+    while true {  // calibrate: about 0.2 s per thread
+        let start = now()
+        _ = swiftcnn_fma_peak(level, rounds)
+        if now() - start > 0.05 || rounds > 1 << 34 {
+            rounds = Int(Double(rounds) * 0.2 / max(now() - start, 1e-6))
+            break
+        }
+        rounds *= 4
+    }
+    let calibrated = rounds
+    var samples: [Double] = []
+    for _ in 0..<5 {
+        let group = DispatchGroup()
+        let start = now()
+        for _ in 0..<threads {
+            group.enter()
+            Thread {
+                _ = swiftcnn_fma_peak(level, calibrated)
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        samples.append(Double(threads * calibrated) * flopsPerRound / (now() - start) / 1e9)
     }
     return median(samples)
 }
@@ -191,6 +231,25 @@ let convolutionShapes: [ConvolutionShape] = [
     ConvolutionShape(
         name: "resnet 64->64 3x3 8x8 b128", batch: 128, inChannels: 64,
         outChannels: 64, size: 8, kernel: 3, padding: 1),
+    // The MNIST `cnn` and FourClassNet layers that the ResNet shapes above do not cover.
+    ConvolutionShape(
+        name: "cnn 16->32 3x3 14x14 b128", batch: 128, inChannels: 16,
+        outChannels: 32, size: 14, kernel: 3, padding: 1),
+    ConvolutionShape(
+        name: "fourclass 3->32 3x3 32x32 b128", batch: 128, inChannels: 3,
+        outChannels: 32, size: 32, kernel: 3, padding: 1, first: true),
+    ConvolutionShape(
+        name: "fourclass 32->64 3x3 16x16 b128", batch: 128, inChannels: 32,
+        outChannels: 64, size: 16, kernel: 3, padding: 1),
+    ConvolutionShape(
+        name: "fourclass 64->128 3x3 8x8 b128", batch: 128, inChannels: 64,
+        outChannels: 128, size: 8, kernel: 3, padding: 1),
+    ConvolutionShape(
+        name: "fourclass 128->128 3x3 8x8 b128", batch: 128, inChannels: 128,
+        outChannels: 128, size: 8, kernel: 3, padding: 1),
+    ConvolutionShape(
+        name: "fourclass 128->256 3x3 4x4 b128", batch: 128, inChannels: 128,
+        outChannels: 256, size: 4, kernel: 3, padding: 1),
 ]
 
 func convolutionCases() throws -> [BenchCase] {
@@ -255,6 +314,19 @@ do {
         + ", \(BLAS.threadCount) GEMM threads, \(Parallel.threadCount) workers"
     if options.info {
         print(info)
+        exit(0)
+    }
+    if options.peak {
+        let one = peakGFLOPS(threads: 1)
+        let all = peakGFLOPS(threads: Parallel.threadCount)
+        if options.tsv {
+            print("peak\t\(all)\t\(one)")
+        } else {
+            print(
+                "fused multiply-add peak at vector level \(BLAS.vectorLevel): "
+                    + format(one, width: 1) + " GFLOPS on 1 thread, " + format(all, width: 1)
+                    + " on \(Parallel.threadCount)")
+        }
         exit(0)
     }
     if !options.tsv { print(info + "; median of \(options.repetitions)") }

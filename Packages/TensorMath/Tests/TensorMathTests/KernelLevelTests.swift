@@ -1,3 +1,4 @@
+import CTensorKernels
 import Foundation
 import TensorMath
 import TensorMathTesting
@@ -259,6 +260,24 @@ import Testing
         }
     }
     #endif
+
+    /// The arithmetic-peak loop of `TensorMathBench --peak` (`swiftcnn_fma_peak`) at every
+    /// level this CPU has: 12 chains of x ← x·0.999999 + 10⁻⁶ from x = 0…11, in every lane.
+    @Test func peakLoopComputesItsChains() {
+        let rounds = 1000
+        let scale = Double(Float(0.999999)), shift = Double(Float(1e-6))
+        var chains = 0.0
+        for i in 0..<12 {
+            var x = Double(i)
+            for _ in 0..<rounds { x = x * scale + shift }
+            chains += x
+        }
+        for level in 0...BLAS.vectorLevel {
+            let expected = chains * Double(swiftcnn_direct_lanes(Int32(level)))
+            let result = Double(swiftcnn_fma_peak(Int32(level), rounds))
+            #expect(abs(result - expected) <= 1e-4 * expected, "level \(level): \(result)")
+        }
+    }
 
     @Test func levelIsWithinRange() {
         #expect((0...2).contains(BLAS.vectorLevel))

@@ -100,6 +100,11 @@ typedef struct {
 /// other than x86-64).
 int swiftcnn_direct_lanes(int level);
 
+/// Runs `rounds` rounds of 12 independent fused multiply-adds of `level`'s vectors
+/// (24 · ``swiftcnn_direct_lanes(level)`` · rounds floating-point operations, nothing else:
+/// the core's arithmetic peak when timed); returns a value that depends on all of them.
+float swiftcnn_fma_peak(int level, long rounds);
+
 /// The number of vectors of an output plane at `level`: ceil(out_rows·width / lanes).
 long swiftcnn_direct_vector_count(int level, const swiftcnn_direct_shape *shape);
 
