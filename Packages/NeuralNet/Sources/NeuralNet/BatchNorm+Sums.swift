@@ -46,22 +46,25 @@ enum BatchNormSums {
         return total
     }
 
-    /// `(Σ g[i], Σ g[i]·h[i])` over `count` scalars.
+    /// `(Σ g[i], Σ g[i]·x̂[i])` over `count` scalars, with `x̂[i] = (x[i] − mean)·scale`
+    /// computed as the forward pass computes it.
     static func sumAndProjection(
-        _ g: UnsafePointer<Float>, _ h: UnsafePointer<Float>, count: Int
+        _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, count: Int, mean: Float,
+        scale: Float
     ) -> (sum: Double, projection: Double) {
         var sums = Lanes(), products = Lanes()
+        let center = Lanes(repeating: mean), factor = Lanes(repeating: scale)
         var i = 0
         while i + width <= count {
             let gradient = load(g, i)
             sums += gradient
-            products += gradient * load(h, i)
+            products += gradient * ((load(x, i) - center) * factor)
             i += width
         }
         var sum = Double(sums.sum()), projection = Double(products.sum())
         while i < count {
             sum += Double(g[i])
-            projection += Double(g[i]) * Double(h[i])
+            projection += Double(g[i]) * Double((x[i] - mean) * scale)
             i += 1
         }
         return (sum, projection)

@@ -35,8 +35,10 @@ public class BatchNorm: Layer {
     private let layerName: String
     private let ranks: ClosedRange<Int>
     private let layout: String
-    /// The normalized input and per-channel `1/√(var + ε)` of the last training forward.
-    private var cache: (normalized: Tensor, inverseDeviation: [Float])?
+    /// The input, per-channel batch means and `1/√(var + ε)` of the last training forward:
+    /// backward recomputes `x̂` from them (keeping the input, which exists anyway, instead of
+    /// writing `x̂` saves a pass over the activations).
+    private var cache: (input: Tensor, means: [Float], inverseDeviation: [Float])?
 
     init(
         features: Int, momentum: Float?, epsilon: Float, affine: Bool, layer: String,
@@ -89,10 +91,46 @@ public class BatchNorm: Layer {
     }
 
     public func forward(_ input: Tensor) throws -> Tensor {
+        try forward(input, fusingReLU: false)
+    }
+
+    /// The layer's output, or with `fusingReLU` the output of a ``ReLU`` after it, in the same
+    /// pass over the activations: bit-identical to running the two layers (``Sequential``
+    /// fuses them this way). The ReLU's own state is the caller's to set
+    /// (``ReLU/adopt(output:)``).
+    func forward(_ input: Tensor, fusingReLU: Bool) throws -> Tensor {
         let (outer, inner) = try layout(of: input)
         return isTraining
-            ? try trainingForward(input, outer: outer, inner: inner)
-            : try inferenceForward(input, outer: outer, inner: inner)
+            ? try trainingForward(input, outer: outer, inner: inner, relu: fusingReLU)
+            : try inferenceForward(input, outer: outer, inner: inner, relu: fusingReLU)
+    }
+
+    /// `out[i] = x[i]·a + b` over `count` scalars, or with `relu` its ReLU as ``ReLU``
+    /// computes it (`y < 0 ? 0 : y`: NaN and −0 pass through). Training passes
+    /// `center` = the batch mean, `scale` = `1/√(var + ε)`, and `a`, `b` = `weight`, `bias`:
+    /// `((x − mean)·scale)·weight + bias`; inference passes `center` 0 and `scale` 1 with the
+    /// folded `a`, `b`. One loop per case, so that each vectorizes.
+    @inline(__always)
+    private static func normalize(
+        _ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int,
+        center: Float?, scale: Float, a: Float, b: Float, relu: Bool
+    ) {
+        switch (center, relu) {
+        case (let m?, false):
+            for i in 0..<count { out[i] = (x[i] - m) * scale * a + b }
+        case (let m?, true):
+            for i in 0..<count {
+                let y = (x[i] - m) * scale * a + b
+                out[i] = y < 0 ? 0 : y
+            }
+        case (nil, false):
+            for i in 0..<count { out[i] = x[i] * a + b }
+        case (nil, true):
+            for i in 0..<count {
+                let y = x[i] * a + b
+                out[i] = y < 0 ? 0 : y
+            }
+        }
     }
 
     /// Work below this many scalars stays on the calling thread.
@@ -105,7 +143,9 @@ public class BatchNorm: Layer {
         Parallel.forEach(features, minimumWorkPerThread: minimum, body)
     }
 
-    private func trainingForward(_ input: Tensor, outer: Int, inner: Int) throws -> Tensor {
+    private func trainingForward(_ input: Tensor, outer: Int, inner: Int, relu: Bool) throws
+        -> Tensor
+    {
         let count = outer * inner
         guard count > 1 else {
             throw NeuralNetError.invalidInput(
@@ -117,46 +157,39 @@ public class BatchNorm: Layer {
         var means = [Float](repeating: 0, count: channels)
         var variances = [Float](repeating: 0, count: channels)
         var inverseDeviation = [Float](repeating: 0, count: channels)
-        var normalized = try Tensor.filled(input.shape) { _ in }
         let output = try Tensor.filled(input.shape) { out in
             input.withUnsafeBufferPointer { x in
-                normalized.withUnsafeMutableBufferPointer { xhat in
-                    means.withUnsafeMutableBufferPointer { meanOut in
-                        variances.withUnsafeMutableBufferPointer { varOut in
-                            inverseDeviation.withUnsafeMutableBufferPointer { invOut in
-                                let (xhat, meanOut, varOut, invOut) = (
-                                    xhat, meanOut, varOut, invOut
-                                )
-                                let x = x.baseAddress!
-                                forEachChannel(scalars: input.count) { c in
-                                    var sum: Double = 0
-                                    for n in 0..<outer {
-                                        let base = (n * channels + c) * inner
-                                        sum += BatchNormSums.sum(x + base, count: inner)
-                                    }
-                                    let m = Float(sum / Double(count))
-                                    var squares: Double = 0
-                                    for n in 0..<outer {
-                                        let base = (n * channels + c) * inner
-                                        squares += BatchNormSums.squaredDeviations(
-                                            x + base, count: inner, mean: m)
-                                    }
-                                    let variance = squares / Double(count)
-                                    let inv = Float(1 / (variance + Double(epsilon)).squareRoot())
-                                    let gamma = weight?.value.scalars[c] ?? 1
-                                    let beta = bias?.value.scalars[c] ?? 0
-                                    for n in 0..<outer {
-                                        let base = (n * channels + c) * inner
-                                        for i in base..<base + inner {
-                                            let h = (x[i] - m) * inv
-                                            xhat[i] = h
-                                            out[i] = h * gamma + beta
-                                        }
-                                    }
-                                    meanOut[c] = m
-                                    varOut[c] = Float(variance)
-                                    invOut[c] = inv
+                means.withUnsafeMutableBufferPointer { meanOut in
+                    variances.withUnsafeMutableBufferPointer { varOut in
+                        inverseDeviation.withUnsafeMutableBufferPointer { invOut in
+                            let (meanOut, varOut, invOut) = (meanOut, varOut, invOut)
+                            let x = x.baseAddress!
+                            forEachChannel(scalars: input.count) { c in
+                                var sum: Double = 0
+                                for n in 0..<outer {
+                                    let base = (n * channels + c) * inner
+                                    sum += BatchNormSums.sum(x + base, count: inner)
                                 }
+                                let m = Float(sum / Double(count))
+                                var squares: Double = 0
+                                for n in 0..<outer {
+                                    let base = (n * channels + c) * inner
+                                    squares += BatchNormSums.squaredDeviations(
+                                        x + base, count: inner, mean: m)
+                                }
+                                let variance = squares / Double(count)
+                                let inv = Float(1 / (variance + Double(epsilon)).squareRoot())
+                                let gamma = weight?.value.scalars[c] ?? 1
+                                let beta = bias?.value.scalars[c] ?? 0
+                                for n in 0..<outer {
+                                    let base = (n * channels + c) * inner
+                                    Self.normalize(
+                                        x + base, into: out.baseAddress! + base, count: inner,
+                                        center: m, scale: inv, a: gamma, b: beta, relu: relu)
+                                }
+                                meanOut[c] = m
+                                varOut[c] = Float(variance)
+                                invOut[c] = inv
                             }
                         }
                     }
@@ -164,7 +197,7 @@ public class BatchNorm: Layer {
             }
         }
         updateRunningStatistics(means: means, variances: variances, count: count)
-        cache = (normalized, inverseDeviation)
+        cache = (input, means, inverseDeviation)
         return output
     }
 
@@ -183,7 +216,9 @@ public class BatchNorm: Layer {
         }
     }
 
-    private func inferenceForward(_ input: Tensor, outer: Int, inner: Int) throws -> Tensor {
+    private func inferenceForward(_ input: Tensor, outer: Int, inner: Int, relu: Bool) throws
+        -> Tensor
+    {
         cache = nil
         let channels = features
         var scale = [Float](repeating: 1, count: channels)
@@ -202,11 +237,16 @@ public class BatchNorm: Layer {
                 // in all before a second thread helps.
                 let planes = outer * channels
                 let minimum = Swift.max(1, BatchNorm.parallelThreshold / Swift.max(1, inner))
+                guard inner > 0, let source = x.baseAddress, let target = out.baseAddress else {
+                    return
+                }
                 Parallel.forEach(planes, minimumWorkPerThread: minimum) { plane in
                     let c = plane % channels
                     let base = plane * inner
                     let (a, b) = (scales[c], shifts[c])
-                    for i in base..<base + inner { out[i] = x[i] * a + b }
+                    Self.normalize(
+                        source + base, into: target + base, count: inner,
+                        center: nil, scale: 1, a: a, b: b, relu: relu)
                 }
             }
         }
@@ -216,39 +256,42 @@ public class BatchNorm: Layer {
     /// statistics:
     /// `dx = weight·invstd/M · (M·g − Σg − x̂·Σ(g·x̂))` with `M` values per channel.
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
-        guard let (normalized, inverseDeviation) = cache else {
+        guard let (input, means, inverseDeviation) = cache else {
             throw NeuralNetError.backwardWithoutForward(layer: layerName)
         }
-        try LayerChecks.gradient(outputGradient, matches: normalized.shape, layer: layerName)
+        try LayerChecks.gradient(outputGradient, matches: input.shape, layer: layerName)
         let channels = features
-        let outer = normalized.shape[0]
-        let inner = normalized.shape.dropFirst(2).reduce(1, *)
+        let outer = input.shape[0]
+        let inner = input.shape.dropFirst(2).reduce(1, *)
         let count = Float(outer * inner)
         var gradientSums = [Float](repeating: 0, count: channels)
         var projectedSums = [Float](repeating: 0, count: channels)
-        let inputGradient = try Tensor.filled(normalized.shape) { dx in
+        let inputGradient = try Tensor.filled(input.shape) { dx in
             outputGradient.withUnsafeBufferPointer { g in
-                normalized.withUnsafeBufferPointer { xhat in
+                input.withUnsafeBufferPointer { x in
                     gradientSums.withUnsafeMutableBufferPointer { sumOut in
                         projectedSums.withUnsafeMutableBufferPointer { projectedOut in
                             let (sumOut, projectedOut) = (sumOut, projectedOut)
-                            let (gBase, xhatBase) = (g.baseAddress!, xhat.baseAddress!)
-                            forEachChannel(scalars: normalized.count) { c in
+                            let (gBase, xBase) = (g.baseAddress!, x.baseAddress!)
+                            forEachChannel(scalars: input.count) { c in
+                                let (m, inv) = (means[c], inverseDeviation[c])
                                 var sum: Double = 0, projected: Double = 0
                                 for n in 0..<outer {
                                     let base = (n * channels + c) * inner
                                     let run = BatchNormSums.sumAndProjection(
-                                        gBase + base, xhatBase + base, count: inner)
+                                        gBase + base, xBase + base, count: inner, mean: m,
+                                        scale: inv)
                                     sum += run.sum
                                     projected += run.projection
                                 }
                                 let gamma = weight?.value.scalars[c] ?? 1
-                                let k = gamma * inverseDeviation[c] / count
+                                let k = gamma * inv / count
                                 let (s, p) = (Float(sum), Float(projected))
                                 for n in 0..<outer {
                                     let base = (n * channels + c) * inner
                                     for i in base..<base + inner {
-                                        dx[i] = k * (count * g[i] - s - xhat[i] * p)
+                                        let h = (x[i] - m) * inv
+                                        dx[i] = k * (count * g[i] - s - h * p)
                                     }
                                 }
                                 sumOut[c] = s

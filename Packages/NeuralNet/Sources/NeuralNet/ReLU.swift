@@ -23,6 +23,12 @@ public final class ReLU: Layer {
         cachedOutput = isTraining ? x : nil
     }
 
+    /// Takes `output`, computed by another layer fused with this one (``Sequential`` runs
+    /// ``BatchNorm`` then ReLU in one pass), as this layer's last output.
+    func adopt(output: Tensor) {
+        cachedOutput = isTraining ? output : nil
+    }
+
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
         var gradient = outputGradient
         try backward(inPlace: &gradient)

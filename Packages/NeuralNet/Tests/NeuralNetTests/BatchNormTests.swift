@@ -70,6 +70,42 @@ import Testing
         }
     }
 
+    /// `Sequential` runs a batch norm and the ReLU after it in one pass: outputs, input
+    /// gradients, parameter gradients and running statistics equal, bit for bit, those of the
+    /// two layers run one after the other, in training and in inference mode.
+    @Test func fusedWithReLUMatchesTheTwoLayers() throws {
+        var generator = Xoshiro256(seed: 31)
+        let weight = try Tensor.uniform([3], low: 0.5, high: 1.5, using: &generator)
+        let bias = try Tensor.normal([3], using: &generator)
+        func makePair() throws -> (BatchNorm2D, ReLU) {
+            let norm = try BatchNorm2D(features: 3)
+            try norm.weight?.assign(weight)
+            try norm.bias?.assign(bias)
+            return (norm, ReLU())
+        }
+        let (fusedNorm, fusedReLU) = try makePair()
+        let network = Sequential(fusedNorm, fusedReLU)
+        let (norm, relu) = try makePair()
+        for step in 0..<2 {
+            let input = try Tensor.normal([4, 3, 5, 3], using: &generator)
+            let gradient = try Tensor.normal([4, 3, 5, 3], using: &generator)
+            let output = try network.forward(input)
+            let expected = try relu.forward(try norm.forward(input))
+            #expect(output == expected, "step \(step) output")
+            #expect(output.scalars.contains(0) && output.scalars.contains { $0 > 0 })
+            #expect(try network.backward(gradient) == norm.backward(relu.backward(gradient)))
+            #expect(fusedNorm.weight?.gradient == norm.weight?.gradient, "step \(step)")
+            #expect(fusedNorm.bias?.gradient == norm.bias?.gradient, "step \(step)")
+            #expect(fusedNorm.runningMean.value == norm.runningMean.value)
+            #expect(fusedNorm.runningVariance.value == norm.runningVariance.value)
+        }
+        network.setTraining(false)
+        norm.setTraining(false)
+        relu.setTraining(false)
+        let input = try Tensor.normal([2, 3, 4, 4], using: &generator)
+        #expect(try network.forward(input) == relu.forward(norm.forward(input)))
+    }
+
     @Test func inferenceUsesRunningStatistics() throws {
         let layer = try BatchNorm1D(features: 1, epsilon: 1e-5)
         try layer.runningMean.assign(Tensor([2]))
