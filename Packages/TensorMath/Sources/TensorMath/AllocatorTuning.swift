@@ -31,24 +31,27 @@ enum AllocatorTuning {
     /// The trim threshold set.
     static let trimThreshold: Int32 = 1 << 30
 
-    /// Whether the thresholds were set; evaluated once, by the first tensor.
+    /// Whether the thresholds were set; evaluated once, by the first tensor (Tensor's two
+    /// designated initializers read it: a once-token check).
     static let applied: Bool = {
         #if canImport(Glibc)
-        func environment(_ name: String) -> String? {
-            getenv(name).map { String(cString: $0) }
-        }
-        if environment("SWIFTCNN_MALLOC_TUNING") == "0"
-            || environment("MALLOC_MMAP_THRESHOLD_") != nil
-            || environment("MALLOC_TRIM_THRESHOLD_") != nil
-            || environment("GLIBC_TUNABLES")?.contains("glibc.malloc") == true
-        {
-            return false
-        }
+        if leftToTheEnvironment { return false }
         return swiftcnn_tune_allocator(mmapThreshold, trimThreshold) == 1
         #else
         return false
         #endif
     }()
+
+    /// Whether the environment tunes malloc itself or turns the tuning off (see above).
+    static var leftToTheEnvironment: Bool {
+        func environment(_ name: String) -> String? {
+            getenv(name).map { String(cString: $0) }
+        }
+        return environment("SWIFTCNN_MALLOC_TUNING") == "0"
+            || environment("MALLOC_MMAP_THRESHOLD_") != nil
+            || environment("MALLOC_TRIM_THRESHOLD_") != nil
+            || environment("GLIBC_TUNABLES")?.contains("glibc.malloc") == true
+    }
 
     /// Bytes malloc holds in blocks it mapped one by one, or nil where unknown (for tests).
     static var mappedBytes: Int? {

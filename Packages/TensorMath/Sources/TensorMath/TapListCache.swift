@@ -41,6 +41,9 @@ final class TapListCache: @unchecked Sendable {
             return found
         }
         pthread_mutex_unlock(mutex)
+        // Made outside the lock (it allocates and fills tables): two threads asking for the
+        // same new geometry at once may both make it; the lists are equal, and the last stored
+        // stays.
         let made = make()
         pthread_mutex_lock(mutex)
         if lists.count >= Self.capacity { lists.removeAll(keepingCapacity: true) }
