@@ -150,8 +150,13 @@ public final class Conv2D: Layer {
     /// - Throws: ``NeuralNetError/invalidInput(layer:reason:)`` naming the input and weight
     ///   shapes for a wrong rank, a wrong channel count or an input smaller than the kernel.
     public func forward(_ input: Tensor) throws -> Tensor {
+        try forward(input, fusingReLU: false)
+    }
+
+    func forward(_ input: Tensor, fusingReLU: Bool) throws -> Tensor {
         _ = try outputShape(for: input)
-        let output = try convolution.forward(input: input, weight: weight.value, bias: bias?.value)
+        let output = try convolution.forward(
+            input: input, weight: weight.value, bias: bias?.value, fusingReLU: fusingReLU)
         cachedInput = isTraining ? input : nil
         return output
     }

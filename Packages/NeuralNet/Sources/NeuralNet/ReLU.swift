@@ -23,8 +23,8 @@ public final class ReLU: Layer {
         cachedOutput = isTraining ? x : nil
     }
 
-    /// Takes `output`, computed by another layer fused with this one (``Sequential`` runs
-    /// ``BatchNorm`` then ReLU in one pass), as this layer's last output.
+    /// Takes `output`, computed by the layer before this one with the ReLU fused in
+    /// (``ReLUFusing``), as this layer's last output.
     func adopt(output: Tensor) {
         cachedOutput = isTraining ? output : nil
     }
@@ -48,3 +48,14 @@ public final class ReLU: Layer {
         outputShape.reduce(1, *)
     }
 }
+
+/// A layer that can compute the ``ReLU`` after it in its own pass, bit-identical to the two
+/// layers run one after the other (``Sequential`` fuses such pairs): ``Conv2D`` (in its
+/// kernels' stores) and ``BatchNorm``.
+protocol ReLUFusing: Layer {
+    /// The layer's output, or with `fusingReLU` the ReLU of it.
+    func forward(_ input: Tensor, fusingReLU: Bool) throws -> Tensor
+}
+
+extension Conv2D: ReLUFusing {}
+extension BatchNorm: ReLUFusing {}

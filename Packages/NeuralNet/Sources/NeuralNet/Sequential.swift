@@ -38,19 +38,20 @@ public final class Sequential: Layer {
         Array(zip(names, layers)).map { (name: $0.0, layer: $0.1) }
     }
 
-    /// Runs the layers in order. A ``BatchNorm`` followed by a ``ReLU`` runs as one pass over
-    /// the activations (``BatchNorm`` writes `max(0, y)`, and the ReLU keeps that output for
-    /// its backward pass): the same numbers as two passes, one memory pass fewer.
+    /// Runs the layers in order. A ``Conv2D`` or ``BatchNorm`` followed by a ``ReLU`` runs as
+    /// one pass over the activations (the first layer writes `max(0, y)`, and the ReLU keeps
+    /// that output for its backward pass): the same numbers as two passes, one memory pass
+    /// fewer.
     public func forward(_ input: Tensor) throws -> Tensor {
         var x = input
         var index = 0
         while index < layers.count {
             let layer = layers[index]
             do {
-                if let norm = layer as? BatchNorm, index + 1 < layers.count,
+                if let fusing = layer as? ReLUFusing, index + 1 < layers.count,
                     let relu = layers[index + 1] as? ReLU
                 {
-                    x = try norm.forward(x, fusingReLU: true)
+                    x = try fusing.forward(x, fusingReLU: true)
                     relu.adopt(output: x)
                     index += 2
                     continue

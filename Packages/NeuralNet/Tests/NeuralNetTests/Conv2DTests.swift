@@ -39,6 +39,27 @@ import Testing
             layer, input: try Tensor.normal([2, 2, 5, 6], using: &generator), tolerance: 1e-3)
     }
 
+    /// `Sequential` runs a convolution and the ReLU after it in one pass (the kernels store
+    /// `max(0, y)`): output, input gradient and parameter gradients equal, bit for bit, those
+    /// of the two layers run one after the other.
+    @Test func fusedWithReLUMatchesTheTwoLayers() throws {
+        var generator = Xoshiro256(seed: 8)
+        let weight = try Tensor.normal([5, 3, 3, 3], using: &generator)
+        let bias = try Tensor.normal([5], using: &generator)
+        let fused = try Conv2D(weight: weight, bias: bias, padding: .explicit(1))
+        let network = Sequential(fused, ReLU())
+        let conv = try Conv2D(weight: weight, bias: bias, padding: .explicit(1))
+        let relu = ReLU()
+        let input = try Tensor.normal([3, 3, 9, 11], using: &generator)
+        let output = try network.forward(input)
+        #expect(output == (try relu.forward(try conv.forward(input))))
+        #expect(output.scalars.contains(0) && output.scalars.contains { $0 > 0 })
+        let gradient = try Tensor.normal(output.shape, using: &generator)
+        #expect(try network.backward(gradient) == conv.backward(relu.backward(gradient)))
+        #expect(fused.weight.gradient == conv.weight.gradient)
+        #expect(fused.bias?.gradient == conv.bias?.gradient)
+    }
+
     @Test func samePaddingKeepsTheSize() throws {
         var generator = Xoshiro256(seed: 2)
         let layer = try Conv2D(

@@ -178,9 +178,10 @@ void swiftcnn_direct_merge_phases(
 void swiftcnn_direct_forward(
     int level, const swiftcnn_direct_shape *g, const uint32_t *masks, long outputs,
     const float *packed, const float *bias, const float *source, long source_sample,
-    float *output, long output_sample, long output_stride, long first_unit, long unit_count) {
+    float *output, long output_sample, long output_stride, long first_unit, long unit_count,
+    int relu) {
     SWIFTCNN_DISPATCH(level, swiftcnn_direct_forward, g, masks, outputs, packed, bias, source,
-        source_sample, output, output_sample, output_stride, first_unit, unit_count);
+        source_sample, output, output_sample, output_stride, first_unit, unit_count, relu);
 }
 
 void swiftcnn_direct_weight_gradient(

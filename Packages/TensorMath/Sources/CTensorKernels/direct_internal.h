@@ -10,7 +10,7 @@
         const swiftcnn_direct_shape *g, const uint32_t *masks, long outputs,                \
         const float *packed, const float *bias, const float *source, long source_sample,    \
         float *output, long output_sample, long output_stride, long first_unit,             \
-        long unit_count);                                                                   \
+        long unit_count, int relu);                                                         \
     void swiftcnn_direct_weight_gradient_##SUFFIX(                                          \
         const swiftcnn_direct_shape *g, const uint32_t *masks, long outputs, long samples,  \
         const float *source, long source_sample, const float *gradient,                     \

@@ -100,11 +100,15 @@ KERNEL_TARGET INLINE vf tap_load(const int kind, const float *p, uint32_t entry,
         w += MR;                                                                            \
     }
 
+/// `y < 0 ? 0 : y` in every lane (TensorMath's ReLU: NaN and −0 pass through).
+KERNEL_TARGET INLINE vf relu_lanes(vf y) { return and_mask(y, ~(y < splat(0.0f))); }
+
 /// One tile: `mr` output channels x `nv` vectors. `w0` is the tile's first row in its packed
-/// block (rows MR apart per channel).
+/// block (rows MR apart per channel); `relu` stores the ReLU of the sums.
 KERNEL_TARGET INLINE void forward_tile(
     const int mr, const int nv, const swiftcnn_direct_shape *g, long vectors,
-    const forward_vector *vec, const float *w0, const float *bias, long output_stride) {
+    const forward_vector *vec, const float *w0, const float *bias, long output_stride,
+    int relu) {
     vf acc[TILE_MR][TILE_NV];
     for (int r = 0; r < mr; r++) {
         const vf start = bias ? splat(bias[r]) : (vf){0};
@@ -141,6 +145,11 @@ KERNEL_TARGET INLINE void forward_tile(
         }
 #endif
     }
+    if (relu) {
+        UNROLL for (int r = 0; r < mr; r++) {
+            UNROLL for (int v = 0; v < nv; v++) acc[r][v] = relu_lanes(acc[r][v]);
+        }
+    }
     UNROLL for (int r = 0; r < mr; r++) {
         UNROLL for (int v = 0; v < nv; v++) {
             vstore_first(vec[v].output + r * output_stride, acc[r][v], vec[v].left);
@@ -150,7 +159,7 @@ KERNEL_TARGET INLINE void forward_tile(
 
 #define FORWARD_CASE(MRV, NVV)                                                              \
     case (MRV) * 4 + (NVV):                                                                \
-        forward_tile(MRV, NVV, g, vectors, vec, w0, bias, output_stride);                   \
+        forward_tile(MRV, NVV, g, vectors, vec, w0, bias, output_stride, relu);             \
         break;
 #if TILE_NV == 3
 #define FORWARD_ROW(MRV) FORWARD_CASE(MRV, 1) FORWARD_CASE(MRV, 2) FORWARD_CASE(MRV, 3)
@@ -162,7 +171,7 @@ KERNEL_TARGET INLINE void forward_tile(
 
 KERNEL_TARGET __attribute__((noinline)) static void forward_dispatch(
     int mr, int nv, const swiftcnn_direct_shape *g, long vectors, const forward_vector *vec,
-    const float *w0, const float *bias, long output_stride) {
+    const float *w0, const float *bias, long output_stride, int relu) {
     switch (mr * 4 + nv) {
 #if TILE_MR == 8
         FORWARD_ROW(8) FORWARD_ROW(7) FORWARD_ROW(6) FORWARD_ROW(5)
@@ -175,7 +184,7 @@ KERNEL_TARGET __attribute__((noinline)) static void forward_dispatch(
 KERNEL_TARGET void FN(swiftcnn_direct_forward)(
     const swiftcnn_direct_shape *g, const uint32_t *masks, long outputs, const float *packed,
     const float *bias, const float *source, long source_sample, float *output,
-    long output_sample, long output_stride, long first_unit, long unit_count) {
+    long output_sample, long output_stride, long first_unit, long unit_count, int relu) {
     const long vectors = vector_count(g), pixels = g->out_rows * g->width;
     const long block_size = g->taps * g->channels * MR;
     for (long u = first_unit; u < first_unit + unit_count; u += TILE_NV) {
@@ -197,7 +206,8 @@ KERNEL_TARGET void FN(swiftcnn_direct_forward)(
                 shifted[i].output += o * output_stride;
             }
             forward_dispatch(mr, nv, g, vectors, shifted,
-                packed + (o / MR) * block_size + o % MR, bias ? bias + o : NULL, output_stride);
+                packed + (o / MR) * block_size + o % MR, bias ? bias + o : NULL, output_stride,
+                relu);
         }
     }
 }

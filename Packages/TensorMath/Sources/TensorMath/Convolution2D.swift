@@ -49,14 +49,19 @@ public struct Convolution2D: Hashable, Sendable {
 
     /// Convolves `input` `[N, C, H, W]` with `weight` `[O, C, KH, KW]` and adds `bias` `[O]`
     /// (or nothing when `nil`), giving `[N, O, OH, OW]`.
+    /// - Parameter fusingReLU: Whether to return the ReLU of the result instead, computed as
+    ///   the output is stored (bit-identical to ``Tensor/relu()`` of the plain result, one
+    ///   pass over memory fewer). Default `false`.
     /// - Throws: ``TensorError`` naming the operation and the shapes for a wrong rank, a
     ///   channel mismatch, a bias of the wrong size, a kernel larger than the padded input or
     ///   a non-positive stride or dilation.
-    public func forward(input: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
+    public func forward(
+        input: Tensor, weight: Tensor, bias: Tensor?, fusingReLU: Bool = false
+    ) throws -> Tensor {
         let geometry = try validate(
             input: input, weight: weight, bias: bias, operation: "Convolution2D.forward")
         return ConvolutionKernels.forward(
-            geometry, input: input, weight: weight, bias: bias)
+            geometry, input: input, weight: weight, bias: bias, relu: fusingReLU)
     }
 
     /// The output size, validating the hyper-parameters; `operation` names the caller.

@@ -8,13 +8,24 @@ import CTensorKernels
 /// the group). Per-group partial sums (weight and bias gradients) are added in group order,
 /// so every result is bit-identical whatever the thread count.
 enum ConvolutionKernels {
-    /// `[N, O, OH, OW]` = weight ⋆ input + bias.
+    /// `[N, O, OH, OW]` = weight ⋆ input + bias, or with `relu` its ReLU (in the direct
+    /// kernels' stores; after the GEMM otherwise).
     static func forward(
-        _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?
+        _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?, relu: Bool
     ) -> Tensor {
         if DirectConvolution.supports(g) {
-            return DirectConvolution(g).forward(input: input, weight: weight, bias: bias)
+            return DirectConvolution(g).forward(
+                input: input, weight: weight, bias: bias, relu: relu)
         }
+        var output = gemmForward(g, input: input, weight: weight, bias: bias)
+        if relu { output.formReLU() }
+        return output
+    }
+
+    /// The im2col + GEMM forward pass.
+    private static func gemmForward(
+        _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?
+    ) -> Tensor {
         let shape = [g.batch, g.outChannels, g.outputHeight, g.outputWidth]
         let count = g.batch * g.outputSample
         let plan = ConvolutionPlan(g)
@@ -161,7 +172,7 @@ enum ConvolutionKernels {
             // weight, which avoids col2im's scattered sums.
             inputTensor = forward(
                 transposed, input: outputGradient, weight: flippedTransposed(weight, g),
-                bias: nil)
+                bias: nil, relu: false)
             run(inputGradient: nil)
         } else if needsInput {
             // Every sample's gradient is written by exactly one chunk.

@@ -152,7 +152,7 @@ struct DirectConvolution {
     // MARK: Forward
 
     /// `[N, O, OH, OW]` = weight ⋆ input + bias.
-    func forward(input: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+    func forward(input: Tensor, weight: Tensor, bias: Tensor?, relu: Bool) -> Tensor {
         let taps = forwardTaps
         let (o, k) = (g.outChannels, g.kernelHeight * g.kernelWidth)
         let packed = taps.packWeights(
@@ -169,7 +169,7 @@ struct DirectConvolution {
                         return taps.run(
                             samples: g.batch, outputs: o, packed: packed.pointer,
                             bias: biasBase, source: source, sourceSample: g.inputSample,
-                            output: outBase, outputSample: g.outputSample)
+                            output: outBase, outputSample: g.outputSample, relu: relu)
                     }
                     forEachChunk(of: chunk(vectors: taps.vectors)) { samples in
                         let first = source + samples.lowerBound * g.inputSample
@@ -180,7 +180,7 @@ struct DirectConvolution {
                                     samples: samples.count, outputs: o, packed: packed.pointer,
                                     bias: biasBase, source: source, sourceSample: sourceSample,
                                     output: output, outputSample: o * stagedPlane,
-                                    outputStride: stagedPlane)
+                                    outputStride: stagedPlane, relu: relu)
                             }
                         }
                     }
@@ -550,11 +550,11 @@ struct TapList {
     /// The forward kernel over `samples` samples, spread over the threads in runs of pixel
     /// vectors (every element is computed the same way whatever the split). Output channel o
     /// of sample n starts at `output + n·outputSample + o·outputStride` (`outputStride`
-    /// defaults to the plane).
+    /// defaults to the plane); `relu` stores `max(0, ·)` of each sum (a fused ReLU).
     func run(
         samples: Int, outputs: Int, packed: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         source: UnsafePointer<Float>, sourceSample: Int, output: UnsafeMutablePointer<Float>,
-        outputSample: Int, outputStride: Int? = nil
+        outputSample: Int, outputStride: Int? = nil, relu: Bool = false
     ) {
         let stride = outputStride ?? outRows * width
         // About 16 runs, each a multiple of the 3-vector register tile.
@@ -571,7 +571,8 @@ struct TapList {
                 let first = run * span
                 swiftcnn_direct_forward(
                     Int32(level), shape, masks, outputs, packed, bias, source, sourceSample,
-                    output, outputSample, stride, first, Swift.min(span, units - first))
+                    output, outputSample, stride, first, Swift.min(span, units - first),
+                    relu ? 1 : 0)
             }
         }
     }
@@ -580,12 +581,12 @@ struct TapList {
     func forward(
         samples: Int, outputs: Int, packed: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         source: UnsafePointer<Float>, sourceSample: Int, output: UnsafeMutablePointer<Float>,
-        outputSample: Int, outputStride: Int
+        outputSample: Int, outputStride: Int, relu: Bool = false
     ) {
         withShape { shape, masks in
             swiftcnn_direct_forward(
                 Int32(level), shape, masks, outputs, packed, bias, source, sourceSample, output,
-                outputSample, outputStride, 0, samples * vectors)
+                outputSample, outputStride, 0, samples * vectors, relu ? 1 : 0)
         }
     }
 

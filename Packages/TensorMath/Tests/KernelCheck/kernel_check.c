@@ -97,10 +97,23 @@ static void check_convolution(long n, long c, long o, long h, long w, long k) {
     swiftcnn_direct_pack_weights(o, c, taps, weight, patch, taps, index, packed);
     float *y = malloc((size_t)(n * o * plane) * sizeof(float));
     swiftcnn_direct_forward(
-        0, &shape, masks, o, packed, bias, x, c * plane, y, o * plane, plane, 0, n * vectors);
+        0, &shape, masks, o, packed, bias, x, c * plane, y, o * plane, plane, 0, n * vectors, 0);
     snprintf(name, sizeof name, "direct forward %ldx%ldx%ldx%ld, %ld outputs, %ldx%ld", n, c, h,
         w, o, k, k);
     expect_close(name, y, y_ref, n * o * plane, 1e-5);
+    // The same with the fused ReLU: exactly the ReLU of the plain outputs.
+    float *y_relu = malloc((size_t)(n * o * plane) * sizeof(float));
+    swiftcnn_direct_forward(0, &shape, masks, o, packed, bias, x, c * plane, y_relu, o * plane,
+        plane, 0, n * vectors, 1);
+    long relu_mismatches = 0;
+    for (long i = 0; i < n * o * plane; i++) {
+        const float expected = y[i] < 0 ? 0 : y[i];
+        if (memcmp(&expected, &y_relu[i], sizeof expected) != 0) relu_mismatches++;
+    }
+    printf("direct forward + ReLU, %-25ld %s (%ld outputs differ from the ReLU of the plain ones)\n",
+        o, relu_mismatches == 0 ? "ok" : "FAILED", relu_mismatches);
+    if (relu_mismatches != 0) failures++;
+    free(y_relu);
     // Masked weight gradient.
     float *dw = malloc((size_t)(o * patch) * sizeof(float));
     swiftcnn_direct_weight_gradient(

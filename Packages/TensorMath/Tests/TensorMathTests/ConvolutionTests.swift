@@ -249,6 +249,9 @@ private func message(of error: some Error) -> String { "\(error)" }
         // Float sums of C·KH·KW products: the error grows about with the square root.
         let tolerance = 1e-5 * max(1, Float(c * kh * kw).squareRoot() / 10)
         #expect(GradientCheck.maxRelativeError(y, expected) < tolerance)
+        // The ReLU fused into the pass: exactly the ReLU of the plain output.
+        #expect(
+            try conv.forward(input: x, weight: weight, bias: bias, fusingReLU: true) == y.relu())
 
         let dy = try Tensor.uniform(y.shape, low: -1, high: 1, using: &generator)
         let gradients = try conv.backward(input: x, weight: weight, outputGradient: dy)

@@ -140,11 +140,13 @@ void swiftcnn_direct_merge_phases(
 /// `output[n·output_sample + o·output_stride + q]` = bias[o] (0 when `bias` is NULL) + the
 /// sum over taps (outer) and channels (inner). Register tiles may span samples. `packed`
 /// comes from ``swiftcnn_direct_pack_weights``; sample n's channel 0 is at
-/// `source + n·source_sample`.
+/// `source + n·source_sample`. With `relu` non-zero each output is `y < 0 ? 0 : y` instead of
+/// `y` (a ReLU fused into the pass; NaN and −0 pass through, as TensorMath's ReLU).
 void swiftcnn_direct_forward(
     int level, const swiftcnn_direct_shape *shape, const uint32_t *masks, long outputs,
     const float *packed, const float *bias, const float *source, long source_sample,
-    float *output, long output_sample, long output_stride, long first_unit, long unit_count);
+    float *output, long output_sample, long output_stride, long first_unit, long unit_count,
+    int relu);
 
 /// Direct weight-gradient kernel: for o < outputs and k = c·taps + t,
 /// `dw[o·dw_stride + k]` (+)= the sum over `samples` samples (in order) of
