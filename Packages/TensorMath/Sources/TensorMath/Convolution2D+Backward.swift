@@ -13,7 +13,7 @@ extension Convolution2D {
     ///   gradient `[O, C, KH, KW]` and the bias gradient `[O]` (the sum over N, OH and OW).
     ///   The bias gradient is returned whether or not the forward pass used a bias.
     /// - Throws: ``TensorError`` naming the operation and the shapes, as
-    ///   ``forward(input:weight:bias:)`` does, or when `outputGradient` is not
+    ///   ``forward(input:weight:bias:fusingReLU:)`` does, or when `outputGradient` is not
     ///   `[N, O, OH, OW]`.
     public func backward(
         input: Tensor, weight: Tensor, outputGradient: Tensor, needsInputGradient: Bool = true

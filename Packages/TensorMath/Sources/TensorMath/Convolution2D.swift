@@ -49,9 +49,13 @@ public struct Convolution2D: Hashable, Sendable {
 
     /// Convolves `input` `[N, C, H, W]` with `weight` `[O, C, KH, KW]` and adds `bias` `[O]`
     /// (or nothing when `nil`), giving `[N, O, OH, OW]`.
-    /// - Parameter fusingReLU: Whether to return the ReLU of the result instead, computed as
-    ///   the output is stored (bit-identical to ``Tensor/relu()`` of the plain result, one
-    ///   pass over memory fewer). Default `false`.
+    /// - Parameters:
+    ///   - input: The images, `[N, C, H, W]`.
+    ///   - weight: The kernels, `[O, C, KH, KW]`.
+    ///   - bias: One value per output channel, `[O]`, or `nil` for none.
+    ///   - fusingReLU: Whether to return the ReLU of the result instead, computed as the
+    ///     output is stored (bit-identical to ``Tensor/relu()`` of the plain result, one pass
+    ///     over memory fewer). Default `false`.
     /// - Throws: ``TensorError`` naming the operation and the shapes for a wrong rank, a
     ///   channel mismatch, a bias of the wrong size, a kernel larger than the padded input or
     ///   a non-positive stride or dilation.
