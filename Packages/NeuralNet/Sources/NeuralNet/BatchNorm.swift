@@ -216,21 +216,29 @@ public class BatchNorm: Layer {
         }
     }
 
-    private func inferenceForward(_ input: Tensor, outer: Int, inner: Int, relu: Bool) throws
-        -> Tensor
-    {
+    /// The inference-mode layer as a per-channel affine map `y = x·scale[c] + shift[c]`
+    /// (`scale = weight/√(running_var + ε)`, `shift = bias − running_mean·scale`), each `[C]`;
+    /// drops what a training forward kept for backward. ``Conv2D`` folds it into its weights
+    /// when ``Sequential`` runs the two in inference mode.
+    func inferenceAffine() -> (scale: [Float], shift: [Float]) {
         cache = nil
-        let channels = features
-        var scale = [Float](repeating: 1, count: channels)
-        var shift = [Float](repeating: 0, count: channels)
-        for c in 0..<channels {
+        var scale = [Float](repeating: 1, count: features)
+        var shift = [Float](repeating: 0, count: features)
+        for c in 0..<features {
             let inv = 1 / (runningVariance.value.scalars[c] + epsilon).squareRoot()
             let gamma = weight?.value.scalars[c] ?? 1
             let beta = bias?.value.scalars[c] ?? 0
             scale[c] = gamma * inv
             shift[c] = beta - runningMean.value.scalars[c] * gamma * inv
         }
-        let (scales, shifts) = (scale, shift)
+        return (scale, shift)
+    }
+
+    private func inferenceForward(_ input: Tensor, outer: Int, inner: Int, relu: Bool) throws
+        -> Tensor
+    {
+        let channels = features
+        let (scales, shifts) = inferenceAffine()
         return try Tensor.filled(input.shape) { out in
             input.withUnsafeBufferPointer { x in
                 // One plane (sample n, channel c) per call; planes of at least 2^15 scalars

@@ -31,6 +31,9 @@ public final class Conv2D: Layer {
     public var isTraining = true
 
     private var cachedInput: Tensor?
+    /// The weights with a following batch normalization folded in, and what they were folded
+    /// from (see `Conv2D+BatchNormFolding.swift`).
+    var foldedWeights: FoldedWeights?
 
     /// The number of input channels.
     public var inputChannels: Int { weight.value.shape[1] }
@@ -159,6 +162,21 @@ public final class Conv2D: Layer {
             input: input, weight: weight.value, bias: bias?.value, fusingReLU: fusingReLU)
         cachedInput = isTraining ? input : nil
         return output
+    }
+
+    /// Inference with `norm` (the batch normalization after this layer, in inference mode)
+    /// folded into the weights: `weight·scale[o]` and `bias·scale[o] + shift[o]`, one
+    /// convolution instead of a convolution and a pass over its output, like PyTorch's
+    /// `fuse_conv_bn_eval`. Equal to the two layers up to float rounding. The folded weights
+    /// are kept until the weights or `norm`'s statistics change; with `fusingReLU` the ReLU
+    /// after them is applied in the same pass.
+    func forward(_ input: Tensor, folding norm: BatchNorm, fusingReLU: Bool) throws -> Tensor {
+        _ = try outputShape(for: input)
+        let affine = norm.inferenceAffine()
+        let folded = try foldedWeights(scale: affine.scale, shift: affine.shift)
+        cachedInput = nil
+        return try convolution.forward(
+            input: input, weight: folded.weight, bias: folded.bias, fusingReLU: fusingReLU)
     }
 
     /// Accumulates the weight and bias gradients; returns the input gradient.

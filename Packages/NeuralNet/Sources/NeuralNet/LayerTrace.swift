@@ -34,7 +34,9 @@ public struct LayerTrace {
         public let output: Tensor
     }
 
-    /// The model's output, equal to what `forward(_:)` returns.
+    /// The model's output: what `forward(_:)` returns, up to float rounding where an
+    /// inference-mode `forward(_:)` folds a batch normalization into the convolution before it
+    /// (``Sequential``); the trace runs them one by one to record both outputs.
     public let output: Tensor
     /// The steps in the order their outputs were computed: children before their container,
     /// a residual block's body before its shortcut; the model's own step last.

@@ -41,13 +41,22 @@ public final class Sequential: Layer {
     /// Runs the layers in order. A ``Conv2D`` or ``BatchNorm`` followed by a ``ReLU`` runs as
     /// one pass over the activations (the first layer writes `max(0, y)`, and the ReLU keeps
     /// that output for its backward pass): the same numbers as two passes, one memory pass
-    /// fewer.
+    /// fewer. In inference mode a ``Conv2D`` followed by a ``BatchNorm2D`` (and a ``ReLU``)
+    /// runs as one convolution with the normalization folded into its weights: the same
+    /// numbers up to float rounding.
     public func forward(_ input: Tensor) throws -> Tensor {
         var x = input
         var index = 0
         while index < layers.count {
             let layer = layers[index]
             do {
+                if let conv = layer as? Conv2D, let norm = foldableNorm(after: index) {
+                    let relu = index + 2 < layers.count ? layers[index + 2] as? ReLU : nil
+                    x = try conv.forward(x, folding: norm, fusingReLU: relu != nil)
+                    relu?.adopt(output: x)
+                    index += relu == nil ? 2 : 3
+                    continue
+                }
                 if let fusing = layer as? ReLUFusing, index + 1 < layers.count,
                     let relu = layers[index + 1] as? ReLU
                 {
@@ -63,6 +72,17 @@ public final class Sequential: Layer {
             index += 1
         }
         return x
+    }
+
+    /// The ``BatchNorm2D`` after the ``Conv2D`` at `index` when both are in inference mode and
+    /// the channels agree (else the layers run one by one, and a mismatch is reported by the
+    /// normalization).
+    private func foldableNorm(after index: Int) -> BatchNorm2D? {
+        guard index + 1 < layers.count, let conv = layers[index] as? Conv2D, !conv.isTraining,
+            let norm = layers[index + 1] as? BatchNorm2D, !norm.isTraining,
+            norm.features == conv.outputChannels
+        else { return nil }
+        return norm
     }
 
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
