@@ -54,7 +54,11 @@ import Testing
         // An optimizer-style update in place, an assignment, new statistics.
         let changes: [() throws -> Void] = [
             { conv.weight.value.withUnsafeMutableBufferPointer { $0[7] += 0.5 } },
-            { conv.bias?.value.withUnsafeMutableBufferPointer { b in for i in b.indices { b[i] -= 0.25 } } },
+            {
+                conv.bias?.value.withUnsafeMutableBufferPointer { b in
+                    for i in b.indices { b[i] -= 0.25 }
+                }
+            },
             { try conv.weight.assign(try Tensor.normal([5, 3, 3, 3], using: &generator)) },
             { norm.runningMean.value.withUnsafeMutableBufferPointer { $0[2] += 1 } },
             { norm.runningVariance.value.withUnsafeMutableBufferPointer { $0[4] *= 4 } },
