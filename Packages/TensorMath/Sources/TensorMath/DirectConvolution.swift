@@ -262,7 +262,7 @@ struct DirectConvolution {
         // next to the products, but at least `minimumGroups` (when the batch has the samples)
         // so that small planes still spread over the cores. A function of the shapes alone.
         let groups = Swift.max(
-            Swift.min(g.batch, Self.minimumGroups),
+            1, Swift.min(g.batch, Self.minimumGroups),
             Swift.min(
                 g.batch, Self.maximumGroups, g.batch * taps.vectors * lanes / Self.groupPixels))
         let partialSize = o * k + o
