@@ -16,6 +16,9 @@ public final class Linear: Layer {
 
     /// The input caching for backward (training mode only).
     private var cachedInput: Tensor?
+    /// The weight packed for products, kept between inference passes (the packing is most of
+    /// a one-row product's time); dropped in training mode, where the weight changes each step.
+    private var packedWeight: BLAS.PackedOperand?
 
     /// The number of input features.
     public var inputSize: Int { weight.value.shape[1] }
@@ -89,7 +92,17 @@ public final class Linear: Layer {
                 out.update(repeating: 0)
             }
         }
-        if rows > 0 {
+        if rows > 0, !isTraining {
+            let packed = inferenceWeight()
+            input.withUnsafeBufferPointer { x in
+                output.withUnsafeMutableBufferPointer { y in
+                    packed.product(
+                        transposeA: false, m: rows, alpha: 1, a: x.baseAddress!, lda: inSize,
+                        beta: 1, c: y.baseAddress!, ldc: outSize)
+                }
+            }
+        } else if rows > 0 {
+            packedWeight = nil
             input.withUnsafeBufferPointer { x in
                 weight.value.withUnsafeBufferPointer { w in
                     output.withUnsafeMutableBufferPointer { y in
@@ -103,6 +116,17 @@ public final class Linear: Layer {
         }
         cachedInput = isTraining ? input : nil
         return output
+    }
+
+    /// The weight packed as the right operand `Wᵀ` of `x·Wᵀ`, from the cache while the
+    /// weight is unchanged (compared by storage first, so an unchanged weight costs nothing;
+    /// an `assign` or update refreshes it). Results are bit-identical to the unpacked product.
+    private func inferenceWeight() -> BLAS.PackedOperand {
+        let weight = self.weight.value
+        if let packedWeight, packedWeight.source == weight { return packedWeight }
+        let packed = BLAS.PackedOperand(weight, transposed: true)
+        packedWeight = packed
+        return packed
     }
 
     /// Accumulates `weight.gradient += gᵀ·x` and `bias.gradient += Σ g`; returns `g·W`.

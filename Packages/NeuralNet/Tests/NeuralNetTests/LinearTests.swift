@@ -39,6 +39,34 @@ import Testing
         try checkAgainstGolden(layer, case: name)
     }
 
+    @Test(arguments: [1, 37])
+    func inferenceReusesThePackedWeightBitForBit(batch: Int) throws {
+        var generator = Xoshiro256(seed: 29)
+        let layer = try Linear(inputSize: 300, outputSize: 70, generator: &generator)
+        let x = try Tensor.normal([batch, 300], using: &generator)
+        let training = try layer.forward(x)
+        layer.setTraining(false)
+        let first = try layer.forward(x)
+        #expect(first == training)
+        #expect(try layer.forward(x) == first)
+        // An in-place update and an assignment each show in the next inference pass, which
+        // still matches training mode (the unpacked product) bit for bit.
+        let changes: [() throws -> Void] = [
+            { layer.weight.value.withUnsafeMutableBufferPointer { $0[123] += 0.5 } },
+            { try layer.weight.assign(try Tensor.normal([70, 300], using: &generator)) },
+        ]
+        var previous = first
+        for (number, change) in changes.enumerated() {
+            try change()
+            let output = try layer.forward(x)
+            #expect(output != previous, "change \(number) shows")
+            layer.setTraining(true)
+            #expect(try layer.forward(x) == output, "change \(number)")
+            layer.setTraining(false)
+            previous = output
+        }
+    }
+
     @Test func finiteDifferences() throws {
         var generator = Xoshiro256(seed: 11)
         let layer = try Linear(inputSize: 5, outputSize: 4, generator: &generator)

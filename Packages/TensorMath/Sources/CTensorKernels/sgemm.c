@@ -175,13 +175,16 @@ static void pack_b_im2col(
 
 // MARK: Driver
 
-/// Where op(B) comes from: a matrix, or the im2col matrix of a convolution input (then
-/// `ldb` is the im2col column of B's first column).
+/// Where op(B) comes from: a matrix, the im2col matrix of a convolution input (then `ldb` is
+/// the im2col column of B's first column), or panels packed in advance by
+/// ``swiftcnn_sgemm_pack_b`` (then `b` is the packed matrix, `ldb` the first column, a
+/// multiple of NR, and `packed_columns` the packed matrix's column count).
 typedef struct {
     const float *b;
     long ldb;
     int transpose;
     const swiftcnn_conv_shape *shape;
+    long packed_columns;
 } b_source;
 
 /// Splits `extent` into equal blocks of at most `maximum`, each a multiple of `unit`.
@@ -214,7 +217,7 @@ static void transposed_gemm(
     float *t = malloc((size_t)(m * n) * sizeof(float));
     if (t == NULL) return;
     // op(B)ᵀ is B itself when B is stored [n, k] (transposed), else Bᵀ; likewise op(A)ᵀ.
-    const b_source swapped = {a, lda, !transpose_a, NULL};
+    const b_source swapped = {a, lda, !transpose_a, NULL, 0};
     gemm(level, n, m, k, alpha, source->b, source->ldb, !source->transpose, &swapped, 0.0f, t,
         m);
     for (long i = 0; i < m; i++) {
@@ -236,7 +239,7 @@ static void gemm(
         return;
     }
     const kernel_info info = kernel_for(level);
-    if (source->shape == NULL && 2 * n < info.nr && n < m) {
+    if (source->shape == NULL && source->packed_columns == 0 && 2 * n < info.nr && n < m) {
         // Few columns: most of each NR-wide panel would be padding. Compute Cᵀ = op(B)ᵀ·op(A)ᵀ
         // instead (the choice depends on n alone, so row splits keep it).
         transposed_gemm(level, m, n, k, alpha, a, lda, transpose_a, source, beta, c, ldc);
@@ -255,7 +258,11 @@ static void gemm(
         const long nc = n - jc < ncb ? n - jc : ncb;
         for (long pc = 0; pc < k; pc += kcb) {
             const long kc = k - pc < kcb ? k - pc : kcb;
-            if (source->shape != NULL) {
+            if (source->packed_columns > 0) {
+                // Panel q of k block pc starts at pc·(padded columns) + q·NR·kc.
+                const long padded = (source->packed_columns + info.nr - 1) / info.nr * info.nr;
+                packed_b = (float *)source->b + pc * padded + (source->ldb + jc) * kc;
+            } else if (source->shape != NULL) {
                 pack_b_im2col(source->shape, source->b, pc, kc, source->ldb + jc, nc, info.nr,
                     level, packed_b);
             } else {
@@ -284,7 +291,40 @@ static void gemm(
 void swiftcnn_sgemm(
     int level, int transpose_a, int transpose_b, long m, long n, long k, float alpha,
     const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
-    const b_source source = {b, ldb, transpose_b, NULL};
+    const b_source source = {b, ldb, transpose_b, NULL, 0};
+    gemm(level, m, n, k, alpha, a, lda, transpose_a, &source, beta, c, ldc);
+}
+
+long swiftcnn_sgemm_packed_b_count(int level, long n, long k) {
+    const kernel_info info = kernel_for(level);
+    return (n + info.nr - 1) / info.nr * info.nr * k;
+}
+
+long swiftcnn_sgemm_panel_width(int level) {
+    return kernel_for(level).nr;
+}
+
+int swiftcnn_sgemm_packed_b_applies(int level, long m, long n) {
+    return !(2 * n < kernel_for(level).nr && n < m);
+}
+
+void swiftcnn_sgemm_pack_b(
+    int level, int transpose_b, long n, long k, const float *b, long ldb, float *dest) {
+    const kernel_info info = kernel_for(level);
+    const long padded = (n + info.nr - 1) / info.nr * info.nr;
+    const long kcb = block_size(k, KC_MAX, 1);
+    for (long pc = 0; pc < k; pc += kcb) {
+        const long kc = k - pc < kcb ? k - pc : kcb;
+        pack_b(b, ldb, transpose_b, pc, kc, 0, n, info.nr, info.interleave, info.copy_rows,
+            dest + pc * padded);
+    }
+}
+
+void swiftcnn_sgemm_packed(
+    int level, int transpose_a, long m, long first_column, long n, long k, float alpha,
+    const float *a, long lda, const float *packed, long packed_columns, float beta, float *c,
+    long ldc) {
+    const b_source source = {packed, first_column, 0, NULL, packed_columns};
     gemm(level, m, n, k, alpha, a, lda, transpose_a, &source, beta, c, ldc);
 }
 
@@ -292,6 +332,6 @@ void swiftcnn_sgemm_im2col(
     int level, long m, long first_column, long n, float alpha, const float *a, long lda,
     const swiftcnn_conv_shape *shape, const float *input, float beta, float *c, long ldc) {
     const long k = shape->channels * shape->kernel_height * shape->kernel_width;
-    const b_source source = {input, first_column, 0, shape};
+    const b_source source = {input, first_column, 0, shape, 0};
     gemm(level, m, n, k, alpha, a, lda, 0, &source, beta, c, ldc);
 }

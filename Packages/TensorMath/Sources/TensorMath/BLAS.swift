@@ -51,10 +51,12 @@ public enum BLAS {
 
     /// Calls `body` with the rows and columns of each block of an `[m, n]` product with
     /// inner size `k` (as ``BlockPlan`` splits it), on ``threadCount`` threads.
+    /// Column blocks start at multiples of `columnUnit` (a multiple of 16).
     static func splitProduct(
-        m: Int, n: Int, k: Int, _ body: (_ rows: Range<Int>, _ columns: Range<Int>) -> Void
+        m: Int, n: Int, k: Int, columnUnit: Int = 16,
+        _ body: (_ rows: Range<Int>, _ columns: Range<Int>) -> Void
     ) {
-        let blocks = BlockPlan(m: m, n: n, k: k)
+        let blocks = BlockPlan(m: m, n: n, k: k, columnUnit: columnUnit)
         let threads = min(threadCount, blocks.count)
         func block(_ index: Int) {
             guard blocks.count > 1 else { return body(0..<m, 0..<n) }
@@ -168,7 +170,8 @@ public enum BLAS {
         let size: Int
         let splitsRows: Bool
 
-        init(m: Int, n: Int, k: Int) {
+        /// Blocks of columns are a multiple of `columnUnit` wide, blocks of rows of 16.
+        init(m: Int, n: Int, k: Int, columnUnit: Int = 16) {
             splitsRows = m > n
             let extent = splitsRows ? m : n
             let work = m.multipliedReportingOverflow(by: n).partialValue
@@ -182,7 +185,8 @@ public enum BLAS {
                 blocks *= 2
             }
             let raw = (extent + blocks - 1) / blocks
-            size = Swift.max(1, Swift.min(extent, (raw + 15) / 16 * 16))
+            let unit = splitsRows ? 16 : Swift.max(1, columnUnit)
+            size = Swift.max(1, Swift.min(extent, (raw + unit - 1) / unit * unit))
             count = extent == 0 ? 1 : (extent + size - 1) / size
         }
     }

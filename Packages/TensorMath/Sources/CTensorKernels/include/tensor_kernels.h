@@ -55,6 +55,33 @@ void swiftcnn_sgemm(
     int level, int transpose_a, int transpose_b, long m, long n, long k, float alpha,
     const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
 
+/// Scalars of op(B) [k, n] packed by ``swiftcnn_sgemm_pack_b`` at `level` (1 or 2).
+long swiftcnn_sgemm_packed_b_count(int level, long n, long k);
+
+/// The width of the packed panels at `level` (1 or 2): a column block of a product with a
+/// packed B starts at a multiple of it.
+long swiftcnn_sgemm_panel_width(int level);
+
+/// Whether ``swiftcnn_sgemm_packed`` computes an [m, n] product at `level` as
+/// ``swiftcnn_sgemm`` does (0 when ``swiftcnn_sgemm`` would compute it transposed: few
+/// columns, more rows).
+int swiftcnn_sgemm_packed_b_applies(int level, long m, long n);
+
+/// Packs op(B) [k, n] (B stored [n, k] when `transpose_b`, row stride ldb) into `dest`
+/// (``swiftcnn_sgemm_packed_b_count`` scalars): the panels ``swiftcnn_sgemm`` packs for every
+/// product with this B, which depend on n, k and the level only.
+void swiftcnn_sgemm_pack_b(
+    int level, int transpose_b, long n, long k, const float *b, long ldb, float *dest);
+
+/// ``swiftcnn_sgemm`` with op(B) columns `first_column..<first_column + n` of a matrix of
+/// `packed_columns` columns packed by ``swiftcnn_sgemm_pack_b``: bit-identical to it, without
+/// packing B. `first_column` is a multiple of ``swiftcnn_sgemm_panel_width``, and
+/// ``swiftcnn_sgemm_packed_b_applies`` holds.
+void swiftcnn_sgemm_packed(
+    int level, int transpose_a, long m, long first_column, long n, long k, float alpha,
+    const float *a, long lda, const float *packed, long packed_columns, float beta, float *c,
+    long ldc);
+
 /// C [m, n] = alpha·A·B + beta·C, where A is [m, k] (row stride lda), k the patch size
 /// C·KH·KW, and B columns `first_column..<first_column + n` of the im2col matrix of the
 /// consecutive samples starting at `input` (side by side: column s·OH·OW + oy·OW + ox),
