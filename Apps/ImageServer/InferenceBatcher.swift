@@ -3,17 +3,13 @@ import Foundation
 import ImageClassification
 import TensorMath
 
-/// Runs a model's network, one pass at a time: requests hand it prepared images (decoded and
-/// preprocessed in their own tasks, in parallel) and its thread runs them in as few forward
-/// passes as it can (dynamic batching).
+/// The one thread that runs a model's network: requests hand it prepared images (decoded and
+/// preprocessed in their own tasks, in parallel) and it runs them in as few forward passes as
+/// it can (dynamic batching).
 ///
 /// Layers write per-layer state in `forward` (caches for backward, cleared in inference mode;
 /// convolution scratch buffers), so a network must never run two passes at once: every pass of
-/// a model, batched classification and single-image traces alike, runs under the `busy` flag.
-/// Passes run on the batcher's thread, except that a request finding the model idle (no pass
-/// running, nothing queued, no other request announced) runs its pass at once on its own
-/// thread (``classifyIfIdle(_:ticket:)``): a lone request then skips the two thread hand-offs
-/// to the batcher's thread and back, and a batch could not have formed anyway.
+/// a model, batched classification and single-image traces alike, runs on this thread.
 ///
 /// A request announces itself when it is admitted (``expect()``), before its body is read,
 /// and its ``Ticket`` is spent when its images join the queue. When the first images of a
@@ -75,8 +71,6 @@ final class InferenceBatcher: @unchecked Sendable {
     private var expected = 0
     /// Set by ``stop()``: the thread ends once the queue is empty.
     private var stopped = false
-    /// Whether a pass is running (on the thread, or inline in ``classifyIfIdle(_:ticket:)``).
-    private var busy = false
     private var nextID: UInt64 = 0
 
     /// Creates the batcher of `classifier` and starts its thread.
@@ -134,34 +128,6 @@ final class InferenceBatcher: @unchecked Sendable {
         try await submit(ticket) { .classify(images, $0) }
     }
 
-    /// Runs `images` at once on the calling thread if the model is idle: no pass running, no
-    /// job queued and no other request announced; their probabilities then, with a batch size
-    /// of `images.count` and no queueing time. `nil`, leaving `ticket` unspent, when the model
-    /// is not idle: queue the images with ``classify(_:ticket:)`` instead.
-    /// - Parameter ticket: The request's announcement, spent when the pass runs.
-    /// - Throws: The network's errors.
-    func classifyIfIdle(_ images: [Image], ticket: Ticket? = nil) throws -> Outcome? {
-        let idle: Bool = condition.withLock {
-            let others = expected - (ticket?.open == true ? 1 : 0)
-            guard !busy, !stopped, pending.isEmpty, others == 0 else { return false }
-            spend(ticket)
-            busy = true
-            return true
-        }
-        guard idle else { return nil }
-        defer {
-            condition.withLock {
-                busy = false
-                if !pending.isEmpty { condition.signal() }
-            }
-        }
-        onBatch(images.count)
-        let (rows, seconds) = try pass(images)
-        return Outcome(
-            probabilities: rows, batchSize: images.count, queueSeconds: 0,
-            inferenceSeconds: seconds)
-    }
-
     /// Runs one prepared image alone, recording every layer's output.
     func trace(_ image: Image, ticket: Ticket? = nil) async throws -> TraceOutcome {
         try await submit(ticket) { .trace(image, $0) }
@@ -213,25 +179,21 @@ final class InferenceBatcher: @unchecked Sendable {
     private func loop() {
         while let batch = nextBatch() {
             run(batch)
-            condition.withLock { busy = false }
         }
     }
 
     /// Waits for work, then for the window, and takes the jobs of the next pass: one trace,
     /// or classification jobs up to `maxBatch` images (at least one job); `nil` once stopped
-    /// with nothing queued. Waits while an inline pass runs; marks the model busy.
+    /// with nothing queued.
     private func nextBatch() -> [Job]? {
         condition.lock()
         defer { condition.unlock() }
         while true {
-            while pending.isEmpty || busy {
-                if stopped && pending.isEmpty { return nil }
+            while pending.isEmpty {
+                if stopped { return nil }
                 condition.wait()
             }
-            if case .trace = pending[0].work {
-                busy = true
-                return [pending.removeFirst()]
-            }
+            if case .trace = pending[0].work { return [pending.removeFirst()] }
             let deadline = pending[0].queued + window
             while queuedImages() < maxBatch, expected > 0, Self.now() < deadline {
                 _ = condition.wait(until: Date(timeIntervalSinceNow: deadline - Self.now()))
@@ -247,7 +209,6 @@ final class InferenceBatcher: @unchecked Sendable {
                 images += list.count
             }
             if batch.isEmpty { continue }
-            busy = true
             return batch
         }
     }
@@ -284,13 +245,17 @@ final class InferenceBatcher: @unchecked Sendable {
         }
         onBatch(images.count)
         let rows: [[Float]]
-        let inference: Double
         do {
-            (rows, inference) = try pass(images)
+            let probabilities = try classifier.probabilities(prepared: images)
+            let classes = probabilities.shape[1]
+            rows = probabilities.withUnsafeBufferPointer { values in
+                (0..<images.count).map { Array(values[($0 * classes)..<(($0 + 1) * classes)]) }
+            }
         } catch {
             for job in batch { job.work.fail(error) }
             return
         }
+        let inference = Self.now() - start
         var offset = 0
         for job in batch {
             guard case .classify(let list, let continuation) = job.work else { continue }
@@ -301,17 +266,6 @@ final class InferenceBatcher: @unchecked Sendable {
                     inferenceSeconds: inference))
             offset += list.count
         }
-    }
-
-    /// One forward pass over `images`: each image's probabilities, and the pass's seconds.
-    private func pass(_ images: [Image]) throws -> (rows: [[Float]], seconds: Double) {
-        let start = Self.now()
-        let probabilities = try classifier.probabilities(prepared: images)
-        let classes = probabilities.shape[1]
-        let rows = probabilities.withUnsafeBufferPointer { values in
-            (0..<images.count).map { Array(values[($0 * classes)..<(($0 + 1) * classes)]) }
-        }
-        return (rows, Self.now() - start)
     }
 
     /// Seconds on a monotonic clock.

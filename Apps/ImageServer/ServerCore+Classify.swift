@@ -25,19 +25,6 @@ extension ServerCore {
         }
     }
 
-    /// `images` run by `model`'s batcher: at once when the model is idle, else queued for the
-    /// next pass, with 503 past `deadline` (``within(_:_:)``).
-    private static func classified(
-        _ images: [Image], model: ServedModel, ticket: InferenceBatcher.Ticket, deadline: Double
-    ) async throws -> InferenceBatcher.Outcome {
-        if let outcome = try model.batcher.classifyIfIdle(images, ticket: ticket) {
-            return outcome
-        }
-        return try await within(deadline) {
-            try await model.batcher.classify(images, ticket: ticket)
-        }
-    }
-
     /// The answer for one raw image: its ranking and the size of the pass it rode in.
     private func classifyImage(
         _ body: [UInt8], model: ServedModel, ticket: InferenceBatcher.Ticket, top: Int,
@@ -46,8 +33,9 @@ extension ServerCore {
         let image = try ImageUpload.prepared(
             body, source: "the request body", maxPixels: configuration.maxPixels,
             pipeline: model.classifier.pipeline)
-        let outcome = try await Self.classified(
-            [image.prepared], model: model, ticket: ticket, deadline: deadline)
+        let outcome = try await Self.within(deadline) {
+            try await model.batcher.classify([image.prepared], ticket: ticket)
+        }
         return ServerResponder.json(
             ClassifyResponses.Single(
                 model: model.name, version: model.version,
@@ -84,8 +72,9 @@ extension ServerCore {
         var queue = 0.0, inference = 0.0
         if !prepared.isEmpty {
             let images = prepared
-            let outcome = try await Self.classified(
-                images, model: model, ticket: ticket, deadline: deadline)
+            let outcome = try await Self.within(deadline) {
+                try await model.batcher.classify(images, ticket: ticket)
+            }
             var rows = outcome.probabilities.makeIterator()
             for index in results.indices where results[index] == nil {
                 guard let row = rows.next() else { break }
