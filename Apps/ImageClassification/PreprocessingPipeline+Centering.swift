@@ -36,19 +36,28 @@ extension PreprocessingPipeline {
     public static func inkBounds(of digit: Image) -> PixelBox? {
         let grey = digit.converted(to: .grey)
         let width = grey.width, height = grey.height
-        var rows = [Double](repeating: 0, count: height)
-        var columns = [Double](repeating: 0, count: width)
+        // Integer sums (exact), then Doubles: the same values as summing in Double.
+        var rowSums = [Int](repeating: 0, count: height)
+        var columnSums = [Int](repeating: 0, count: width)
         grey.pixels.withUnsafeBufferPointer { pixels in
-            for y in 0..<height {
-                var sum = 0
-                for x in 0..<width {
-                    let v = Int(pixels[y * width + x])
-                    sum += v
-                    columns[x] += Double(v)
+            columnSums.withUnsafeMutableBufferPointer { columnSums in
+                for y in 0..<height {
+                    // Wrapping adds (no overflow check, so the loop vectorizes): the sums stay
+                    // below 255 · width · height.
+                    guard let row = pixels.baseAddress.map({ $0 + y * width }),
+                        let columns = columnSums.baseAddress
+                    else { continue }
+                    var sum = 0
+                    for x in 0..<width {
+                        let v = Int(row[x])
+                        sum &+= v
+                        columns[x] &+= v
+                    }
+                    rowSums[y] = sum
                 }
-                rows[y] = Double(sum)
             }
         }
+        let rows = rowSums.map(Double.init), columns = columnSums.map(Double.init)
         let total = rows.reduce(0, +)
         guard total > 0 else { return nil }
         let stray = strayInkFraction * total

@@ -25,10 +25,7 @@ extension PreprocessingPipeline {
         let grey = flattenedForInk(image).converted(to: .grey)
         let count = grey.width * grey.height
         guard count > 0 else { return grey }
-        var histogram = [Int](repeating: 0, count: 256)
-        grey.pixels.withUnsafeBufferPointer { pixels in
-            for value in pixels { histogram[Int(value)] += 1 }
-        }
+        let histogram = grey.pixels.withUnsafeBufferPointer(Self.histogram)
         let background = borderMedian(grey)
 
         // Polarity: which side of the background holds more clearly different pixels?
@@ -84,6 +81,30 @@ extension PreprocessingPipeline {
         }
         let inkIsDark = weights == 0 || weighted / weights < 128
         return image.composited(onto: inkIsDark ? .white : .black)
+    }
+
+    /// How many of `bytes` have each value 0...255. Four interleaved partial counts: the bytes
+    /// of a background are mostly equal, and one count per value would make every increment
+    /// wait for the previous one's store.
+    static func histogram(_ bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
+        var partial = [Int](repeating: 0, count: 4 * 256)
+        partial.withUnsafeMutableBufferPointer { counts in
+            var i = 0
+            while i + 4 <= bytes.count {
+                counts[Int(bytes[i])] &+= 1
+                counts[256 + Int(bytes[i + 1])] &+= 1
+                counts[512 + Int(bytes[i + 2])] &+= 1
+                counts[768 + Int(bytes[i + 3])] &+= 1
+                i += 4
+            }
+            while i < bytes.count {
+                counts[Int(bytes[i])] &+= 1
+                i += 1
+            }
+        }
+        return (0..<256).map {
+            partial[$0] + partial[256 + $0] + partial[512 + $0] + partial[768 + $0]
+        }
     }
 
     /// The median grey level of the border ring of a grey image.

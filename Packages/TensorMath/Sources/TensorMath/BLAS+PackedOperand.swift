@@ -24,7 +24,8 @@ extension BLAS {
             precondition(source.rank == 2, "BLAS.PackedOperand packs a matrix, got \(source.shape)")
             self.source = source
             self.transposed = transposed
-            (n, k) = transposed ? (source.shape[0], source.shape[1]) : (source.shape[1], source.shape[0])
+            (n, k) =
+                transposed ? (source.shape[0], source.shape[1]) : (source.shape[1], source.shape[0])
             let level = Int32(BLAS.vectorLevel)
             guard level > 0, n > 0, k > 0 else {
                 panels = nil

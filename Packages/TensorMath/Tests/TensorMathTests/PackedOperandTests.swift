@@ -9,8 +9,10 @@ import Testing
         m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, alpha: Float, beta: Float,
         generator: inout Xoshiro256
     ) throws -> (plain: [Float], packed: [Float]) {
-        let a = try Tensor.uniform(transposeA ? [k, m] : [m, k], low: -1, high: 1, using: &generator)
-        let b = try Tensor.uniform(transposeB ? [n, k] : [k, n], low: -1, high: 1, using: &generator)
+        let a = try Tensor.uniform(
+            transposeA ? [k, m] : [m, k], low: -1, high: 1, using: &generator)
+        let b = try Tensor.uniform(
+            transposeB ? [n, k] : [k, n], low: -1, high: 1, using: &generator)
         let start = try Tensor.uniform([m, n], low: -1, high: 1, using: &generator).scalars
         var plain = start
         var packed = start
@@ -56,7 +58,8 @@ import Testing
                     let differing = zip(plain, packed).filter { $0.bitPattern != $1.bitPattern }
                     #expect(
                         differing.isEmpty,
-                        "\(m)x\(n)x\(k) A\(transposeA ? "ᵀ" : "") B\(transposeB ? "ᵀ" : "") alpha \(alpha) beta \(beta), \(threads) threads: \(differing.count) of \(plain.count) differ")
+                        "\(m)x\(n)x\(k) A\(transposeA ? "ᵀ" : "") B\(transposeB ? "ᵀ" : "") alpha \(alpha) beta \(beta), \(threads) threads: \(differing.count) of \(plain.count) differ"
+                    )
                 }
             }
         }
