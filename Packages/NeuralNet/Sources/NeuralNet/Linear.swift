@@ -93,7 +93,7 @@ public final class Linear: Layer {
             }
         }
         if rows > 0, !isTraining {
-            let packed = inferenceWeight()
+            let packed = try inferenceWeight()
             input.withUnsafeBufferPointer { x in
                 output.withUnsafeMutableBufferPointer { y in
                     packed.product(
@@ -121,10 +121,10 @@ public final class Linear: Layer {
     /// The weight packed as the right operand `Wᵀ` of `x·Wᵀ`, from the cache while the
     /// weight is unchanged (compared by storage first, so an unchanged weight costs nothing;
     /// an `assign` or update refreshes it). Results are bit-identical to the unpacked product.
-    private func inferenceWeight() -> BLAS.PackedOperand {
+    private func inferenceWeight() throws -> BLAS.PackedOperand {
         let weight = self.weight.value
         if let packedWeight, packedWeight.source == weight { return packedWeight }
-        let packed = BLAS.PackedOperand(weight, transposed: true)
+        let packed = try BLAS.PackedOperand(weight, transposed: true)
         packedWeight = packed
         return packed
     }

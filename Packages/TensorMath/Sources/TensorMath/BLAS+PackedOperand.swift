@@ -20,8 +20,14 @@ extension BLAS {
 
         /// Packs `source`, a rank-2 tensor: `op(B)` is `source` (`[k, n]`), or its transpose
         /// when `transposed` (`source` is `[n, k]`).
-        public init(_ source: Tensor, transposed: Bool) {
-            precondition(source.rank == 2, "BLAS.PackedOperand packs a matrix, got \(source.shape)")
+        /// - Throws: ``TensorError/invalidShape(operation:shape:reason:)`` unless `source` has
+        ///   rank 2.
+        public init(_ source: Tensor, transposed: Bool) throws {
+            guard source.rank == 2 else {
+                throw TensorError.invalidShape(
+                    operation: "BLAS.PackedOperand", shape: source.shape,
+                    reason: "the operand of a matrix product must have rank 2")
+            }
             self.source = source
             self.transposed = transposed
             (n, k) =

@@ -16,7 +16,7 @@ import Testing
         let start = try Tensor.uniform([m, n], low: -1, high: 1, using: &generator).scalars
         var plain = start
         var packed = start
-        let operand = BLAS.PackedOperand(b, transposed: transposeB)
+        let operand = try BLAS.PackedOperand(b, transposed: transposeB)
         #expect(operand.n == n && operand.k == k)
         let lda = transposeA ? m : k
         a.withUnsafeBufferPointer { a in
@@ -67,7 +67,7 @@ import Testing
 
     @Test func keepsItsSourceAndShape() throws {
         let weight = try Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
-        let packed = BLAS.PackedOperand(weight, transposed: true)
+        let packed = try BLAS.PackedOperand(weight, transposed: true)
         #expect(packed.source == weight)
         #expect(packed.transposed && packed.n == 2 && packed.k == 3)
         // x·Wᵀ for x = [1, 1, 1]: row sums.
@@ -81,5 +81,10 @@ import Testing
             }
         }
         #expect(y == [6, 15])
+        // Not a matrix: a TensorError naming the shape, not a trap.
+        let error = #expect(throws: TensorError.self) {
+            try BLAS.PackedOperand(try Tensor.zeros([2, 3, 4]), transposed: false)
+        }
+        #expect(error.map { "\($0)" }?.contains("[2, 3, 4]") == true)
     }
 }
