@@ -17,7 +17,8 @@ public final class Linear: Layer {
     /// The input caching for backward (training mode only).
     private var cachedInput: Tensor?
     /// The weight packed for products, kept between inference passes (the packing is most of
-    /// a one-row product's time); dropped in training mode, where the weight changes each step.
+    /// a one-row product's time): one more copy of the weight in memory while in inference
+    /// mode; dropped in training mode, where the weight changes each step.
     private var packedWeight: BLAS.PackedOperand?
 
     /// The number of input features.
