@@ -53,8 +53,9 @@ static kernel_info kernel_for(int level) {
 
 // MARK: Packing
 
-/// Packs rows i0..<i0+mc, k steps p0..<p0+kc of op(A) into MR-tall panels (rows beyond mc
-/// are zero): panel q holds, for each step, MR scalars.
+/// Packs rows i0..<i0+mc, k steps p0..<p0+kc of op(A) into MR-tall panels: panel q holds, for
+/// each step, MR scalars. The rows beyond mc of the last panel are left as they are (zero
+/// when A is stored transposed): the micro-kernels read only the mr rows they are given.
 static void pack_a(
     const float *a, long lda, int transpose, long i0, long mc, long p0, long kc, int mr_max,
     interleaver interleave, float *dest) {
@@ -86,8 +87,15 @@ static void pack_b(
         if (!transpose) {
             copy_rows(b + p0 * ldb + j0 + jr, ldb, columns, kc, nr_max, panel);
         } else {
-            // B stored [n, k]: each column is contiguous along k.
+            // B stored [n, k]: each column is contiguous along k. The kernels load whole
+            // NR-wide rows of a panel, so the columns beyond nc are zeroed (never garbage).
             interleave(b + (j0 + jr) * ldb + p0, ldb, columns, kc, nr_max, panel);
+            if (columns < nr_max) {
+                for (long p = 0; p < kc; p++) {
+                    memset(panel + p * nr_max + columns, 0,
+                        (size_t)(nr_max - columns) * sizeof(float));
+                }
+            }
         }
     }
 }

@@ -28,8 +28,9 @@ void swiftcnn_kernel_scalar(
     float alpha, float beta);
 
 /// Interleaves `rows` (≤ width) vectors of `kc` scalars, vector r at source + r·ld, into a
-/// panel of `width` scalars per step: dest[p·width + r] = source[r·ld + p], zero for rows ≥
-/// `rows`. Packs A panels (untransposed A) and B panels (transposed B).
+/// panel of `width` scalars per step: dest[p·width + r] = source[r·ld + p]; the entries for
+/// rows ≥ `rows` are not written (B panels zero them, A panels need not). Packs A panels
+/// (untransposed A) and B panels (transposed B).
 void swiftcnn_interleave_avx2(
     const float *source, long ld, long rows, long kc, int width, float *dest);
 void swiftcnn_interleave_scalar(

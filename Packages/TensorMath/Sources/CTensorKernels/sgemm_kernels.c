@@ -384,12 +384,6 @@ AVX2_TARGET void swiftcnn_interleave_avx2(
         const float *line = source + r * ld;
         for (long p = 0; p < kc; p++) dest[p * width + r] = line[p];
     }
-    // Padding rows: a contiguous run at the end of every step.
-    if (r < width) {
-        for (long p = 0; p < kc; p++) {
-            memset(dest + p * width + r, 0, (size_t)(width - r) * sizeof(float));
-        }
-    }
 }
 
 #else
@@ -467,9 +461,6 @@ void swiftcnn_interleave_scalar(
     for (long r = 0; r < rows; r++) {
         const float *line = source + r * ld;
         for (long p = 0; p < kc; p++) dest[p * width + r] = line[p];
-    }
-    for (long r = rows; r < width; r++) {
-        for (long p = 0; p < kc; p++) dest[p * width + r] = 0;
     }
 }
 
