@@ -41,12 +41,12 @@ extension PreprocessingPipeline {
         var columnSums = [Int](repeating: 0, count: width)
         grey.pixels.withUnsafeBufferPointer { pixels in
             columnSums.withUnsafeMutableBufferPointer { columnSums in
+                guard let first = pixels.baseAddress, let columns = columnSums.baseAddress
+                else { return }
                 for y in 0..<height {
                     // Wrapping adds (no overflow check, so the loop vectorizes): the sums stay
                     // below 255 · width · height.
-                    guard let row = pixels.baseAddress.map({ $0 + y * width }),
-                        let columns = columnSums.baseAddress
-                    else { continue }
+                    let row = first + y * width
                     var sum = 0
                     for x in 0..<width {
                         let v = Int(row[x])

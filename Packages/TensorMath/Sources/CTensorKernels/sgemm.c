@@ -195,6 +195,15 @@ typedef struct {
     long packed_columns;
 } b_source;
 
+/// `n` columns rounded up to whole NR-wide panels.
+static long padded_columns(long n, int nr) { return (n + nr - 1) / nr * nr; }
+
+/// Whether an [m, n] product is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ: few columns (most of each
+/// NR-wide panel would be padding) and more rows. Depends on n and m alone.
+static int computes_transposed(const kernel_info *info, long m, long n) {
+    return 2 * n < info->nr && n < m;
+}
+
 /// Splits `extent` into equal blocks of at most `maximum`, each a multiple of `unit`.
 static long block_size(long extent, long maximum, long unit) {
     const long blocks = (extent + maximum - 1) / maximum;
@@ -247,9 +256,10 @@ static void gemm(
         return;
     }
     const kernel_info info = kernel_for(level);
-    if (source->shape == NULL && source->packed_columns == 0 && 2 * n < info.nr && n < m) {
-        // Few columns: most of each NR-wide panel would be padding. Compute Cᵀ = op(B)ᵀ·op(A)ᵀ
-        // instead (the choice depends on n alone, so row splits keep it).
+    if (source->shape == NULL && source->packed_columns == 0
+        && computes_transposed(&info, m, n)) {
+        // Few columns: compute Cᵀ = op(B)ᵀ·op(A)ᵀ instead (the choice depends on n alone, so
+        // row splits keep it).
         transposed_gemm(level, m, n, k, alpha, a, lda, transpose_a, source, beta, c, ldc);
         return;
     }
@@ -268,7 +278,7 @@ static void gemm(
             const long kc = k - pc < kcb ? k - pc : kcb;
             if (source->packed_columns > 0) {
                 // Panel q of k block pc starts at pc·(padded columns) + q·NR·kc.
-                const long padded = (source->packed_columns + info.nr - 1) / info.nr * info.nr;
+                const long padded = padded_columns(source->packed_columns, info.nr);
                 packed_b = (float *)source->b + pc * padded + (source->ldb + jc) * kc;
             } else if (source->shape != NULL) {
                 pack_b_im2col(source->shape, source->b, pc, kc, source->ldb + jc, nc, info.nr,
@@ -304,8 +314,7 @@ void swiftcnn_sgemm(
 }
 
 long swiftcnn_sgemm_packed_b_count(int level, long n, long k) {
-    const kernel_info info = kernel_for(level);
-    return (n + info.nr - 1) / info.nr * info.nr * k;
+    return padded_columns(n, kernel_for(level).nr) * k;
 }
 
 long swiftcnn_sgemm_panel_width(int level) {
@@ -313,13 +322,14 @@ long swiftcnn_sgemm_panel_width(int level) {
 }
 
 int swiftcnn_sgemm_packed_b_applies(int level, long m, long n) {
-    return !(2 * n < kernel_for(level).nr && n < m);
+    const kernel_info info = kernel_for(level);
+    return !computes_transposed(&info, m, n);
 }
 
 void swiftcnn_sgemm_pack_b(
     int level, int transpose_b, long n, long k, const float *b, long ldb, float *dest) {
     const kernel_info info = kernel_for(level);
-    const long padded = (n + info.nr - 1) / info.nr * info.nr;
+    const long padded = padded_columns(n, info.nr);
     const long kcb = block_size(k, KC_MAX, 1);
     for (long pc = 0; pc < k; pc += kcb) {
         const long kc = k - pc < kcb ? k - pc : kcb;
