@@ -18,7 +18,14 @@ import TensorMath
 /// images are queued; then it runs them all in one pass. A lone request therefore never waits
 /// for the window, and under load requests share passes. While a pass runs, the next requests
 /// queue and form the next batch.
+///
+/// A job may carry a deadline: one still queued when it passes fails with ``DeadlinePassed``
+/// (checked whenever the thread waits or takes a batch, so a job queued behind a running pass
+/// fails when that pass ends); a job whose pass has started is answered.
 final class InferenceBatcher: @unchecked Sendable {
+    /// A job's deadline passed while it was queued.
+    struct DeadlinePassed: Error {}
+
     /// What a classification job gets back.
     struct Outcome: Sendable {
         /// Each image's class probabilities, in class order.
@@ -59,6 +66,8 @@ final class InferenceBatcher: @unchecked Sendable {
         var id: UInt64
         var work: Work
         var queued: Double
+        /// When the job fails with ``DeadlinePassed`` if still queued, on ``now()``'s clock.
+        var deadline: Double
     }
 
     private let classifier: ImageClassifier
@@ -123,18 +132,25 @@ final class InferenceBatcher: @unchecked Sendable {
     /// Runs `images` (prepared by the model's pipeline) in a forward pass, with others if they
     /// arrive within the window; returns their probabilities. Cancelling the calling task
     /// removes the images from the queue if their pass has not started.
-    /// - Parameter ticket: The request's announcement, spent now.
-    func classify(_ images: [Image], ticket: Ticket? = nil) async throws -> Outcome {
-        try await submit(ticket) { .classify(images, $0) }
+    /// - Parameters:
+    ///   - ticket: The request's announcement, spent now.
+    ///   - deadline: When the job gives up if its pass has not started (``now()``'s clock).
+    /// - Throws: ``DeadlinePassed``, `CancellationError`, or the pass's error.
+    func classify(
+        _ images: [Image], ticket: Ticket? = nil, deadline: Double = .infinity
+    ) async throws -> Outcome {
+        try await submit(ticket, deadline: deadline) { .classify(images, $0) }
     }
 
     /// Runs one prepared image alone, recording every layer's output.
-    func trace(_ image: Image, ticket: Ticket? = nil) async throws -> TraceOutcome {
-        try await submit(ticket) { .trace(image, $0) }
+    func trace(
+        _ image: Image, ticket: Ticket? = nil, deadline: Double = .infinity
+    ) async throws -> TraceOutcome {
+        try await submit(ticket, deadline: deadline) { .trace(image, $0) }
     }
 
     private func submit<T>(
-        _ ticket: Ticket?, _ make: (CheckedContinuation<T, Error>) -> Work
+        _ ticket: Ticket?, deadline: Double, _ make: (CheckedContinuation<T, Error>) -> Work
     ) async throws -> T {
         let id: UInt64 = condition.withLock {
             nextID += 1
@@ -148,7 +164,13 @@ final class InferenceBatcher: @unchecked Sendable {
                         continuation.resume(throwing: CancellationError())
                         return
                     }
-                    pending.append(Job(id: id, work: make(continuation), queued: Self.now()))
+                    let now = Self.now()
+                    guard now < deadline else {
+                        continuation.resume(throwing: DeadlinePassed())
+                        return
+                    }
+                    pending.append(
+                        Job(id: id, work: make(continuation), queued: now, deadline: deadline))
                     condition.signal()
                 }
             }
@@ -184,7 +206,7 @@ final class InferenceBatcher: @unchecked Sendable {
 
     /// Waits for work, then for the window, and takes the jobs of the next pass: one trace,
     /// or classification jobs up to `maxBatch` images (at least one job); `nil` once stopped
-    /// with nothing queued.
+    /// with nothing queued. Jobs whose deadline passed fail on the way.
     private func nextBatch() -> [Job]? {
         condition.lock()
         defer { condition.unlock() }
@@ -193,11 +215,15 @@ final class InferenceBatcher: @unchecked Sendable {
                 if stopped { return nil }
                 condition.wait()
             }
+            failExpired()
+            guard !pending.isEmpty else { continue }
             if case .trace = pending[0].work { return [pending.removeFirst()] }
-            let deadline = pending[0].queued + window
-            while queuedImages() < maxBatch, expected > 0, Self.now() < deadline {
-                _ = condition.wait(until: Date(timeIntervalSinceNow: deadline - Self.now()))
-                if pending.isEmpty { break }  // cancelled while waiting
+            let windowEnd = pending[0].queued + window
+            while queuedImages() < maxBatch, expected > 0, Self.now() < windowEnd {
+                let until = Swift.min(windowEnd, pending.lazy.map(\.deadline).min() ?? windowEnd)
+                _ = condition.wait(until: Date(timeIntervalSinceNow: until - Self.now()))
+                failExpired()
+                if pending.isEmpty { break }  // cancelled or expired while waiting
             }
             guard !pending.isEmpty else { continue }
             var batch: [Job] = []
@@ -211,6 +237,14 @@ final class InferenceBatcher: @unchecked Sendable {
             if batch.isEmpty { continue }
             return batch
         }
+    }
+
+    /// Fails and removes the queued jobs whose deadline has passed. Under the lock.
+    private func failExpired() {
+        let now = Self.now()
+        guard pending.contains(where: { $0.deadline <= now }) else { return }
+        for job in pending where job.deadline <= now { job.work.fail(DeadlinePassed()) }
+        pending.removeAll { $0.deadline <= now }
     }
 
     /// The images of the classification jobs at the front of the queue.

@@ -33,8 +33,9 @@ extension ServerCore {
         let image = try ImageUpload.prepared(
             body, source: "the request body", maxPixels: configuration.maxPixels,
             pipeline: model.classifier.pipeline)
-        let outcome = try await Self.within(deadline) {
-            try await model.batcher.classify([image.prepared], ticket: ticket)
+        let outcome = try await Self.withRequestTimeout {
+            try await model.batcher.classify(
+                [image.prepared], ticket: ticket, deadline: deadline)
         }
         return ServerResponder.json(
             ClassifyResponses.Single(
@@ -72,8 +73,8 @@ extension ServerCore {
         var queue = 0.0, inference = 0.0
         if !prepared.isEmpty {
             let images = prepared
-            let outcome = try await Self.within(deadline) {
-                try await model.batcher.classify(images, ticket: ticket)
+            let outcome = try await Self.withRequestTimeout {
+                try await model.batcher.classify(images, ticket: ticket, deadline: deadline)
             }
             var rows = outcome.probabilities.makeIterator()
             for index in results.indices where results[index] == nil {

@@ -17,8 +17,8 @@ extension ServerCore {
             let image = try ImageUpload.prepared(
                 body, source: "the request body", maxPixels: self.configuration.maxPixels,
                 pipeline: model.classifier.pipeline)
-            let outcome = try await Self.within(deadline) {
-                try await model.batcher.trace(image.prepared, ticket: ticket)
+            let outcome = try await Self.withRequestTimeout {
+                try await model.batcher.trace(image.prepared, ticket: ticket, deadline: deadline)
             }
             let pictures = try NetworkVisualization.Pictures(
                 outcome.trace, classifier: model.classifier)

@@ -131,27 +131,14 @@ final class ServerCore: Sendable {
         }
     }
 
-    /// `work`'s result, or 503 `unavailable` when `deadline` passes first (the work is then
-    /// cancelled: a job still queued leaves the queue).
-    static func within<T>(_ deadline: Double, _ work: @escaping @Sendable () async throws -> T)
-        async throws -> T
-    {
-        let remaining = deadline - InferenceBatcher.now()
-        let timeout = APIError.unavailable(
-            "the request waited longer than the --request-timeout for the model")
-        guard remaining > 0 else { throw timeout }
-        return try await withThrowingTaskGroup(of: Box<T>?.self) { group in
-            group.addTask { Box(value: try await work()) }
-            group.addTask {
-                try await Task.sleep(nanoseconds: UInt64(remaining * 1e9))
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let box = first else { throw timeout }
-            return box.value
+    /// `work`'s result (a batcher job given the request's deadline), or 503 `unavailable` when
+    /// the deadline passed before the job's pass started.
+    static func withRequestTimeout<T>(_ work: () async throws -> T) async throws -> T {
+        do {
+            return try await work()
+        } catch is InferenceBatcher.DeadlinePassed {
+            throw APIError.unavailable(
+                "the request waited longer than the --request-timeout for the model")
         }
     }
-
-    /// Carries a task's result out of a task group.
-    struct Box<T>: @unchecked Sendable { var value: T }
 }
