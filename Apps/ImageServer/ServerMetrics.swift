@@ -1,4 +1,5 @@
 import Prometheus
+import Synchronization
 
 /// The server's Prometheus metrics, in a registry of its own (so several servers in one
 /// process, as in the tests, keep apart), exposed at `GET /metrics`:
@@ -10,6 +11,20 @@ import Prometheus
 final class ServerMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let inflight: Gauge
+    /// The registry's metrics of each model (and status), looked up there once: the registry
+    /// validates names and labels on every lookup.
+    private let cache = Mutex<Cache>(Cache())
+
+    private struct Cache {
+        var requests: [RequestKey: Counter] = [:]
+        var durations: [String: DurationHistogram] = [:]
+        var batches: [String: ValueHistogram] = [:]
+    }
+
+    private struct RequestKey: Hashable {
+        var model: String
+        var status: Int
+    }
 
     /// Latency buckets, from 0.5 ms to 10 s.
     static let durationBuckets: [Duration] = [
@@ -31,28 +46,38 @@ final class ServerMetrics: Sendable {
 
     /// Counts one answered request of `model` with `status`, and its latency.
     func record(model: String, status: Int, duration: Duration) {
-        registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                metricName: "classify_requests", unitName: "total",
-                helpText: "Answered classify and visualize requests by model and status."),
-            labels: [("model", model), ("status", String(status))]
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: MetricNameDescriptor(
-                metricName: "classify_request_duration", unitName: "seconds",
-                helpText: "Latency of classify and visualize requests."),
-            labels: [("model", model)], buckets: Self.durationBuckets
-        ).record(duration)
+        let (counter, histogram) = cache.withLock { cache in
+            let key = RequestKey(model: model, status: status)
+            let counter = cache.requests[key] ?? registry.makeCounter(
+                descriptor: MetricNameDescriptor(
+                    metricName: "classify_requests", unitName: "total",
+                    helpText: "Answered classify and visualize requests by model and status."),
+                labels: [("model", model), ("status", String(status))])
+            let histogram = cache.durations[model] ?? registry.makeDurationHistogram(
+                descriptor: MetricNameDescriptor(
+                    metricName: "classify_request_duration", unitName: "seconds",
+                    helpText: "Latency of classify and visualize requests."),
+                labels: [("model", model)], buckets: Self.durationBuckets)
+            cache.requests[key] = counter
+            cache.durations[model] = histogram
+            return (counter, histogram)
+        }
+        counter.increment()
+        histogram.record(duration)
     }
 
     /// Records one forward pass of `size` images of `model`.
     func recordBatch(model: String, size: Int) {
-        registry.makeValueHistogram(
-            descriptor: MetricNameDescriptor(
-                metricName: "classify_batch", unitName: "size",
-                helpText: "Images per forward pass."),
-            labels: [("model", model)], buckets: Self.batchBuckets
-        ).record(Double(size))
+        let histogram = cache.withLock { cache in
+            let histogram = cache.batches[model] ?? registry.makeValueHistogram(
+                descriptor: MetricNameDescriptor(
+                    metricName: "classify_batch", unitName: "size",
+                    helpText: "Images per forward pass."),
+                labels: [("model", model)], buckets: Self.batchBuckets)
+            cache.batches[model] = histogram
+            return histogram
+        }
+        histogram.record(Double(size))
     }
 
     /// One more request in flight.
