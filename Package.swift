@@ -243,7 +243,7 @@ let package = Package(
         .testTarget(
             name: "ImageServerTests",
             dependencies: [
-                "ImageServer", "ImageClassification", "Datasets", "TensorMath",
+                "ImageServer", "ImageClassification", "Datasets", "TensorMath", "Checkpoints",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Tests/ImageServerTests"

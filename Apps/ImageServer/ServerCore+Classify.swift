@@ -37,14 +37,15 @@ extension ServerCore {
             try await model.batcher.classify(
                 [image.prepared], ticket: ticket, deadline: deadline)
         }
-        return ServerResponder.json(
-            ClassifyResponses.Single(
-                model: model.name, version: model.version,
-                predictions: try Self.ranking(outcome.probabilities[0], top: top, model: model),
-                batchSize: outcome.batchSize,
-                timing: .init(
-                    queue: outcome.queueSeconds, inference: outcome.inferenceSeconds,
-                    total: InferenceBatcher.now() - start)))
+        let answer = ClassifyResponses.Single(
+            model: model.name, version: model.version,
+            predictions: try Self.ranking(outcome.probabilities[0], top: top, model: model),
+            batchSize: outcome.batchSize,
+            timing: .init(
+                queue: outcome.queueSeconds, inference: outcome.inferenceSeconds,
+                total: InferenceBatcher.now() - start))
+        guard let bytes = answer.jsonBytes() else { return ServerResponder.json(answer) }
+        return ServerResponder.json(bytes: bytes)
     }
 
     /// The answer for a JSON batch: a ranking or an error per image, in order; the images

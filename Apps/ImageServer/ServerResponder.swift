@@ -71,14 +71,19 @@ struct ServerResponder: HTTPResponder {
     /// A JSON answer.
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
         do {
-            return Response(
-                status: status, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(bytes: try JSONCoding.encode(value))))
+            return json(bytes: try JSONCoding.encode(value), status: status)
         } catch {
             return Self.error(
                 APIError(
                     status: 500, code: "internal", message: "cannot encode the answer: \(error)"))
         }
+    }
+
+    /// A JSON answer already encoded.
+    static func json(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// The JSON answer of an error.

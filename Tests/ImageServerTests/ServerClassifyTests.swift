@@ -1,3 +1,4 @@
+import Checkpoints
 import Foundation
 import ImageServer
 import Testing
@@ -9,6 +10,35 @@ import Testing
     static func ranking(_ value: Any?) -> [(String, Double)] {
         ((value as? [[String: Any]]) ?? []).map {
             ($0["class"] as? String ?? "?", ($0["probability"] as? NSNumber)?.doubleValue ?? -1)
+        }
+    }
+
+    @Test func answersEscapeClassNamesAsJSON() async throws {
+        // The bundled model's weights under class names JSON must escape (quotes, backslash,
+        // control characters) or keep as they are (slash, other UTF-8).
+        let bundled = try SafeTensorsFile(contentsOf: ServerTestSupport.bundledModel)
+        var description = try bundled.modelDescription()
+        let names = [
+            "zero \"0\"", "one\\1", "two\t2", "three\n3", "four/4", "fünf", "six\u{1}6",
+            "seven", "eight 🎱", "nine\r\u{1F}9",
+        ]
+        description.classNames = names
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("serve-json-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("escapes.safetensors")
+        try SafeTensorsFile.write(try bundled.tensors(), description: description, to: file)
+        try await RunningServer.with(modelFiles: [file]) { server in
+            let answer = try await HTTPClient.post(
+                port: server.port, "/v1/models/escapes:classify?top=10",
+                body: try ServerTestSupport.digit("7-png-grey.png"))
+            #expect(answer.status == 200, "\(answer.text)")
+            #expect(answer.json["model"] as? String == "escapes")
+            let served = Self.ranking(answer.json["predictions"])
+            #expect(served.first?.0 == "seven", "\(answer.text)")
+            #expect(Set(served.map(\.0)) == Set(names), "\(answer.text)")
+            #expect(answer.text.contains("four/4"))
         }
     }
 

@@ -105,15 +105,16 @@ final class RunningServer: @unchecked Sendable {
     let port: Int
     private let task: Task<Void, Error>
 
-    /// Starts a server for the bundled model with `configure` applied to a configuration on
-    /// port 0; returns once it accepts connections.
-    static func start(_ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws
-        -> RunningServer
-    {
+    /// Starts a server for `modelFiles` (default the bundled model) with `configure` applied
+    /// to a configuration on port 0; returns once it accepts connections.
+    static func start(
+        modelFiles: [URL] = [ServerTestSupport.bundledModel],
+        _ configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) async throws -> RunningServer {
         var configuration = ServerConfiguration(port: 0)
         configure(&configuration)
         let server = try ClassificationServer(
-            modelFiles: [ServerTestSupport.bundledModel], configuration: configuration)
+            modelFiles: modelFiles, configuration: configuration)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task {
             try await server.run(gracefulShutdownSignals: []) { _, port in
@@ -143,10 +144,11 @@ final class RunningServer: @unchecked Sendable {
 
     /// Runs `body` with a running server, then stops it.
     static func with<T>(
+        modelFiles: [URL] = [ServerTestSupport.bundledModel],
         _ configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: (RunningServer) async throws -> T
     ) async throws -> T {
-        let running = try await start(configure)
+        let running = try await start(modelFiles: modelFiles, configure)
         do {
             let result = try await body(running)
             try await running.stop()
