@@ -175,8 +175,13 @@ public final class Residual: Layer {
                 reason: "body output \(main.shape) and shortcut output \(side.shape) differ "
                     + "(input \(input.shape))")
         }
-        let sum = try main + side
-        let output = finalReLU ? sum.relu() : sum
+        // In place in the body's output (its own unless a layer kept it), one pass.
+        var output = main
+        if finalReLU {
+            try output.formReLU(adding: side)
+        } else {
+            try output += side
+        }
         if isTraining {
             (cachedInputShape, cachedOutput) = (input.shape, output)
         } else {

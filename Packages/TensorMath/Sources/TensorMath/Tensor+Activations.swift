@@ -17,6 +17,17 @@ extension Tensor {
     /// tensor's is shared.
     public mutating func formReLU() { apply(ReLUKernel()) }
 
+    /// Replaces every scalar `x` by `max(0, x + y)`, `y` the matching scalar of `other`, in
+    /// one pass and in place (a residual block's sum and ReLU): the values of
+    /// `(self + other).relu()`, without new storage unless this tensor's is shared.
+    /// - Parameter other: Broadcast to this tensor's shape (in a residual block both are
+    ///   `[N, C, H, W]`).
+    /// - Throws: ``TensorError/shapeMismatch(operation:lhs:rhs:)`` unless `other` broadcasts
+    ///   to this tensor's shape.
+    public mutating func formReLU(adding other: Tensor) throws {
+        try combine(with: other, operation: "add", AddReLUKernel())
+    }
+
     /// Zeroes this gradient where `mask` (a ReLU's input, or its output: both are positive at
     /// the same places) is not positive, in place: ``reluGradient(input:outputGradient:)``
     /// without new storage.
@@ -90,6 +101,13 @@ extension Tensor {
 
 struct ReLUKernel: UnaryKernel {
     @inline(__always) func callAsFunction(_ x: Float) -> Float { x < 0 ? 0 : x }
+}
+
+/// `a + b`, then ``ReLUKernel``'s `max(0, ·)`.
+struct AddReLUKernel: BinaryKernel {
+    @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float {
+        ReLUKernel()(a + b)
+    }
 }
 
 struct LeakyReLUKernel: UnaryKernel {

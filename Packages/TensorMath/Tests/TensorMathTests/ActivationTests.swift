@@ -21,6 +21,33 @@ import Testing
         #expect(Tensor([.nan]).relu().scalars[0].isNaN)
     }
 
+    @Test func reluAddingEqualsTheSumsReLUBitForBit() throws {
+        var generator = Xoshiro256(seed: 11)
+        let a = try Tensor.normal([3, 4, 5, 7], using: &generator)
+        let b = try Tensor.normal([3, 4, 5, 7], using: &generator)
+        let copyOfA = a.scalars
+        var fused = a
+        try fused.formReLU(adding: b)
+        #expect(fused.shape == a.shape)
+        #expect(fused.scalars.map(\.bitPattern) == (try a + b).relu().scalars.map(\.bitPattern))
+        // `a` was not changed: its storage was shared, so the sum got its own.
+        #expect(a.scalars == copyOfA)
+
+        // NaN stays NaN, −0 + 0 and x + (−x) give +0 as the separate operations do.
+        var special = Tensor([.nan, -0.0, 1, -1, 2])
+        try special.formReLU(adding: Tensor([1, 0, -1, 1, -3]))
+        #expect(special.scalars[0].isNaN)
+        #expect(Array(special.scalars.dropFirst()).map(\.bitPattern)
+            == [Float(0), 0, 0, 0].map(\.bitPattern))
+
+        // Broadcast operands, as `+=` takes them; a shape that does not broadcast throws.
+        var rows = try Tensor(shape: [2, 3], scalars: [-1, 0, 1, 2, -3, 4])
+        try rows.formReLU(adding: Tensor([1, -1, 0]))
+        #expect(rows.scalars == [0, 0, 1, 3, 0, 4])
+        var small = Tensor([1, 2])
+        #expect(throws: TensorError.self) { try small.formReLU(adding: Tensor([1, 2, 3])) }
+    }
+
     @Test func sigmoidIsStableForLargeInputs() {
         let y = Tensor([-1000, -100, -88, 88, 100, 1000, .infinity, -.infinity]).sigmoid()
         #expect(y.isFinite())
