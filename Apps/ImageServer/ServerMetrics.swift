@@ -46,38 +46,43 @@ final class ServerMetrics: Sendable {
 
     /// Counts one answered request of `model` with `status`, and its latency.
     func record(model: String, status: Int, duration: Duration) {
-        let (counter, histogram) = cache.withLock { cache in
-            let key = RequestKey(model: model, status: status)
-            let counter = cache.requests[key] ?? registry.makeCounter(
+        metric(\.requests, RequestKey(model: model, status: status)) {
+            registry.makeCounter(
                 descriptor: MetricNameDescriptor(
                     metricName: "classify_requests", unitName: "total",
                     helpText: "Answered classify and visualize requests by model and status."),
                 labels: [("model", model), ("status", String(status))])
-            let histogram = cache.durations[model] ?? registry.makeDurationHistogram(
+        }.increment()
+        metric(\.durations, model) {
+            registry.makeDurationHistogram(
                 descriptor: MetricNameDescriptor(
                     metricName: "classify_request_duration", unitName: "seconds",
                     helpText: "Latency of classify and visualize requests."),
                 labels: [("model", model)], buckets: Self.durationBuckets)
-            cache.requests[key] = counter
-            cache.durations[model] = histogram
-            return (counter, histogram)
-        }
-        counter.increment()
-        histogram.record(duration)
+        }.record(duration)
     }
 
     /// Records one forward pass of `size` images of `model`.
     func recordBatch(model: String, size: Int) {
-        let histogram = cache.withLock { cache in
-            let histogram = cache.batches[model] ?? registry.makeValueHistogram(
+        metric(\.batches, model) {
+            registry.makeValueHistogram(
                 descriptor: MetricNameDescriptor(
                     metricName: "classify_batch", unitName: "size",
                     helpText: "Images per forward pass."),
                 labels: [("model", model)], buckets: Self.batchBuckets)
-            cache.batches[model] = histogram
-            return histogram
+        }.record(Double(size))
+    }
+
+    /// The metric under `key` in the cache's `table`, made by `make` the first time.
+    private func metric<Key: Hashable, Metric>(
+        _ table: WritableKeyPath<Cache, [Key: Metric]>, _ key: Key, _ make: () -> Metric
+    ) -> Metric {
+        cache.withLock { cache in
+            if let metric = cache[keyPath: table][key] { return metric }
+            let metric = make()
+            cache[keyPath: table][key] = metric
+            return metric
         }
-        histogram.record(Double(size))
     }
 
     /// One more request in flight.
