@@ -37,8 +37,9 @@ import Testing
         var special = Tensor([.nan, -0.0, 1, -1, 2])
         try special.formReLU(adding: Tensor([1, 0, -1, 1, -3]))
         #expect(special.scalars[0].isNaN)
-        #expect(Array(special.scalars.dropFirst()).map(\.bitPattern)
-            == [Float(0), 0, 0, 0].map(\.bitPattern))
+        #expect(
+            Array(special.scalars.dropFirst()).map(\.bitPattern)
+                == [Float(0), 0, 0, 0].map(\.bitPattern))
 
         // Broadcast operands, as `+=` takes them; a shape that does not broadcast throws.
         var rows = try Tensor(shape: [2, 3], scalars: [-1, 0, 1, 2, -3, 4])
