@@ -38,5 +38,9 @@ KERNEL_TARGET INLINE void store_partial_i(int32_t *p, vi v, long count) {
 }
 
 #include "direct_kernels.h"
+
+#define WINO_MR 8
+#define WINO_NV 3
+#include "winograd_kernels.h"
 #include "fma_peak.h"
 #endif

@@ -30,7 +30,10 @@
     int swiftcnn_max_pool_2x2_backward_##SUFFIX(                                            \
         const float *dy, const int32_t *indices, long width, long out_rows, long out_width, \
         float *dx);                                                                         \
-    float swiftcnn_fma_peak_##SUFFIX(long rounds);
+    float swiftcnn_fma_peak_##SUFFIX(long rounds);                                          \
+    int swiftcnn_winograd_forward_##SUFFIX(                                                 \
+        const swiftcnn_winograd_shape *s, const float *packed, const float *bias,           \
+        const float *input, long samples, float *output, int relu);
 
 SWIFTCNN_DECLARE_DIRECT(portable)
 

@@ -34,4 +34,8 @@ INLINE float reduce_add(vf v) { return (v[0] + v[2]) + (v[1] + v[3]); }
 #define store_partial_i store_partial_i_scalar
 
 #include "direct_kernels.h"
+
+#define WINO_MR 4
+#define WINO_NV 3
+#include "winograd_kernels.h"
 #include "fma_peak.h"

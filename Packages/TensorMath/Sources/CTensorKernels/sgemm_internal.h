@@ -50,7 +50,12 @@ void swiftcnn_copy_rows_scalar(
 
 /// Per-thread scratch memory, one buffer per slot so that kernels using different slots never
 /// share one.
-enum { SWIFTCNN_BUFFER_GEMM = 0, SWIFTCNN_BUFFER_DIRECT = 1, SWIFTCNN_BUFFER_SLOTS = 2 };
+enum {
+    SWIFTCNN_BUFFER_GEMM = 0,
+    SWIFTCNN_BUFFER_DIRECT = 1,
+    SWIFTCNN_BUFFER_WINOGRAD = 2,
+    SWIFTCNN_BUFFER_SLOTS = 3,
+};
 
 /// The calling thread's buffer for `slot`, at least `count` floats, 64-byte aligned (NULL
 /// when out of memory). Kept for the thread's life (contents are not preserved when it

@@ -13,6 +13,10 @@ enum ConvolutionKernels {
     static func forward(
         _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?, relu: Bool
     ) -> Tensor {
+        if WinogradConvolution.supports(g) {
+            return WinogradConvolution(g).forward(
+                input: input, weight: weight, bias: bias, relu: relu)
+        }
         if DirectConvolution.supports(g) {
             return DirectConvolution(g).forward(
                 input: input, weight: weight, bias: bias, relu: relu)

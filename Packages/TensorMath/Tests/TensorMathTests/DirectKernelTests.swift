@@ -4,11 +4,13 @@ import TensorMathTesting
 import Testing
 
 /// The kernels of `direct_kernels.h` (direct convolution forward, input gradient, both weight
-/// gradients, stride phases, 2x2 max pooling forward and backward) on shapes that reach their
+/// gradients, stride phases, 2x2 max pooling forward and backward) and `winograd_kernels.h`
+/// (the Winograd forward pass of 3x3 convolutions with 16 channels or more) on shapes that reach their
 /// edges: planes smaller than a vector, vectors that cross rows and samples, every register
 /// tile remainder, loads at a channel's first and last pixels. This process tests its own
 /// vector level; ``KernelLevelTests`` runs this suite again at each lower level (with
-/// `SWIFTCNN_DIRECT_CONVOLUTION=always`, so that level 0 runs the portable kernels too) and
+/// `SWIFTCNN_DIRECT_CONVOLUTION=always` and `SWIFTCNN_WINOGRAD=always`, so that level 0 runs
+/// the portable kernels too) and
 /// checks that the results do not depend on the thread count.
 @Suite struct DirectKernelTests {
     /// Environment variable naming the file a child process writes its fingerprint to.
@@ -39,6 +41,16 @@ import Testing
         (2, 3, 33, 5, 7, 1, 1, Size2D(1), Size2D(0), Size2D(1)),
         (2, 2, 70, 8, 8, 5, 5, Size2D(1), Size2D(2), Size2D(1)),
         (2, 4, 40, 9, 9, 3, 3, Size2D(2), Size2D(1), Size2D(1)),
+        // Winograd F(2x2, 3x3) forward passes (3x3, stride 1, 16 channels or more): odd output
+        // sizes (tiles cut by the edge), 19 outputs (product tile remainders), no padding and
+        // padding 2, a 1x1 plane, tile counts that end inside a vector, and samples in
+        // several blocks (32 channels of 32x32).
+        (3, 16, 16, 8, 8, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
+        (5, 17, 19, 7, 9, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
+        (2, 16, 24, 6, 5, 3, 3, Size2D(1), Size2D(0), Size2D(1)),
+        (2, 20, 16, 5, 6, 3, 3, Size2D(1), Size2D(2), Size2D(1)),
+        (3, 16, 17, 1, 1, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
+        (3, 32, 16, 32, 32, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
     ]
 
     /// Forward output and the three gradients of one configuration.
@@ -75,6 +87,15 @@ import Testing
             GradientCheck.maxRelativeError(r.dx, gradients.input) < inputTolerance, "dx \(index)")
         #expect(GradientCheck.maxRelativeError(r.dw, gradients.weight) < 1e-4, "dw \(index)")
         #expect(GradientCheck.maxRelativeError(r.db, gradients.bias) < 1e-4, "db \(index)")
+    }
+
+    /// The ReLU fused into a forward pass (the direct kernels' and Winograd's stores) is the
+    /// ReLU of the same pass, bit for bit.
+    @Test(arguments: configurations.indices)
+    func fusedReLUIsTheReLUOfTheForwardPass(_ index: Int) throws {
+        let r = try Self.results(Self.configurations[index], seed: UInt64(100 + index))
+        let fused = try r.conv.forward(input: r.x, weight: r.weight, bias: r.bias, fusingReLU: true)
+        #expect(fused == r.y.relu(), "configuration \(index)")
     }
 
     /// 2x2 max pooling (stride 2) of planes whose rows end inside a vector at every level,

@@ -204,13 +204,14 @@ import Testing
         #expect(status == 0, "SWIFTCNN_VECTOR_LEVEL=\(level)")
     }
 
-    /// The kernels of `direct_kernels.h` at every level up to this process's (the portable
+    /// The kernels of `direct_kernels.h` and `winograd_kernels.h` at every level up to this
+    /// process's (the portable
     /// ones included, forced at level 0): the direct-kernel, convolution and pooling suites
     /// pass, and their results are bit-identical with 1 and 3 threads.
     @Test(arguments: [0, 1, 2])
     func directKernelsAtEveryLevel(_ level: Int) throws {
         guard !Self.isChild, level <= BLAS.vectorLevel else { return }
-        let forced = ["SWIFTCNN_DIRECT_CONVOLUTION": "always"]
+        let forced = ["SWIFTCNN_DIRECT_CONVOLUTION": "always", "SWIFTCNN_WINOGRAD": "always"]
         if level < BLAS.vectorLevel {
             // This process runs the suites at its own level.
             let status = try Self.runChild(

@@ -187,6 +187,37 @@ void swiftcnn_direct_weight_gradient(
     const float *source, long source_sample, const float *gradient, long gradient_sample,
     long gradient_stride, float *dw, long dw_stride, int accumulate, long kernel_width);
 
+// MARK: Winograd F(2x2, 3x3) forward convolution (every level)
+
+/// A 3x3 convolution with stride and dilation 1 over NCHW samples: `channels` input planes of
+/// `height` x `width`, zero padding `padding_height` / `padding_width` on each side,
+/// `outputs` output planes of `output_height` x `output_width` (height + 2·padding − 2,
+/// likewise for the width) in `tiles_height` x `tiles_width` tiles of 2x2 (the halves rounded
+/// up).
+typedef struct {
+    long channels, height, width, outputs, output_height, output_width;
+    long padding_height, padding_width, tiles_height, tiles_width;
+} swiftcnn_winograd_shape;
+
+/// Scalars of ``swiftcnn_winograd_pack_filter``'s output: 16 · ⌈outputs / 8⌉·8 · channels.
+long swiftcnn_winograd_filter_count(long outputs, long channels);
+
+/// Transforms a `[outputs][channels][3][3]` weight into the 16 positions of G·g·Gᵀ
+/// (G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1]), packed for the product kernels:
+/// `dest[((b·16 + ξ)·channels + c)·8 + r]` for output o = 8b + r (zero for o ≥ outputs).
+void swiftcnn_winograd_pack_filter(
+    const float *weight, long outputs, long channels, float *dest);
+
+/// The forward pass of `samples` consecutive samples: `output` [samples][outputs][OH][OW] =
+/// bias (none when NULL) + the convolution of `input` [samples][channels][H][W] with the
+/// filter `packed` (``swiftcnn_winograd_pack_filter``), each output `y < 0 ? 0 : y` when
+/// `relu`. Every output is computed the same way whatever `samples`, so splitting a batch
+/// over calls or threads does not change results. Returns 0, or -1 when this thread's
+/// scratch memory could not be allocated (nothing written).
+int swiftcnn_winograd_forward(
+    int level, const swiftcnn_winograd_shape *shape, const float *packed, const float *bias,
+    const float *input, long samples, float *output, int relu);
+
 // MARK: Weight gradient with output channels in the vectors (every level)
 
 /// Copies `planes` planes of `rows` x `width` into zero-bordered planes of `padded_rows` x

@@ -1,0 +1,48 @@
+// Winograd F(2x2, 3x3) convolution: the level-independent filter transform and the dispatch
+// to the per-instruction-set kernels of winograd_kernels.h.
+#include "direct_internal.h"
+
+enum { BLOCK = SWIFTCNN_DIRECT_BLOCK, POSITIONS = 16 };
+
+long swiftcnn_winograd_filter_count(long outputs, long channels) {
+    return POSITIONS * ((outputs + BLOCK - 1) / BLOCK) * BLOCK * channels;
+}
+
+void swiftcnn_winograd_pack_filter(
+    const float *weight, long outputs, long channels, float *dest) {
+    const long blocks = (outputs + BLOCK - 1) / BLOCK;
+    for (long b = 0; b < blocks; b++) {
+        for (long r = 0; r < BLOCK; r++) {
+            const long o = b * BLOCK + r;
+            for (long c = 0; c < channels; c++) {
+                float u[POSITIONS] = {0};
+                if (o < outputs) {
+                    const float *g = weight + (o * channels + c) * 9;
+                    float t[4][3];
+                    for (int j = 0; j < 3; j++) {
+                        t[0][j] = g[j];
+                        t[1][j] = 0.5f * (g[j] + g[3 + j] + g[6 + j]);
+                        t[2][j] = 0.5f * (g[j] - g[3 + j] + g[6 + j]);
+                        t[3][j] = g[6 + j];
+                    }
+                    for (int i = 0; i < 4; i++) {
+                        u[i * 4 + 0] = t[i][0];
+                        u[i * 4 + 1] = 0.5f * (t[i][0] + t[i][1] + t[i][2]);
+                        u[i * 4 + 2] = 0.5f * (t[i][0] - t[i][1] + t[i][2]);
+                        u[i * 4 + 3] = t[i][2];
+                    }
+                }
+                for (int xi = 0; xi < POSITIONS; xi++) {
+                    dest[((b * POSITIONS + xi) * channels + c) * BLOCK + r] = u[xi];
+                }
+            }
+        }
+    }
+}
+
+int swiftcnn_winograd_forward(
+    int level, const swiftcnn_winograd_shape *shape, const float *packed, const float *bias,
+    const float *input, long samples, float *output, int relu) {
+    return SWIFTCNN_DISPATCH(
+        level, swiftcnn_winograd_forward, shape, packed, bias, input, samples, output, relu);
+}

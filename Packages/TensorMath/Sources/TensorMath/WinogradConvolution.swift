@@ -1,0 +1,106 @@
+import CTensorKernels
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The forward pass of 3x3, stride-1 convolutions by Winograd's minimal filtering F(2x2, 3x3)
+/// (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2015): each 2x2
+/// output tile takes 16 multiplications per channel pair instead of 36
+/// (`winograd_kernels.h`, one source compiled for AVX-512, AVX2+FMA and portable vector
+/// code). The filter is transformed once per call; blocks of samples are then transformed,
+/// multiplied and transformed back while they stay in the thread's cache.
+///
+/// The transforms add and subtract, so results differ from the direct sum in the last bits
+/// (about 1e-6 relative to the largest product), never by more. They are computed the same
+/// way whatever the block, so results are bit-identical for any thread count.
+struct WinogradConvolution {
+    let g: ConvolutionGeometry
+    /// The vector level whose kernels run (``BLAS/vectorLevel`` unless a test picks a lower one).
+    let level: Int
+
+    init(_ g: ConvolutionGeometry, level: Int = BLAS.vectorLevel) {
+        self.g = g
+        self.level = level
+    }
+
+    /// Input and output channels from which the transforms pay for themselves (fewer make
+    /// the 16 products too short).
+    static let minimumChannels = 16
+
+    /// Whether `g` runs through Winograd at `level`: a 3x3 kernel with stride and dilation 1,
+    /// at least ``minimumChannels`` input and output channels, on the vector kernels (level 1
+    /// and up, or any level when `SWIFTCNN_WINOGRAD=always`); `SWIFTCNN_WINOGRAD=0` turns it
+    /// off (for comparisons).
+    static func supports(_ g: ConvolutionGeometry, level: Int = BLAS.vectorLevel) -> Bool {
+        guard mode != .never, level >= DirectConvolution.minimumLevel || mode == .always
+        else { return false }
+        return g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideHeight == 1
+            && g.strideWidth == 1 && g.dilationHeight == 1 && g.dilationWidth == 1
+            && g.channels >= minimumChannels && g.outChannels >= minimumChannels
+            && g.batch > 0 && g.outputHeight > 0 && g.outputWidth > 0
+    }
+
+    /// When Winograd runs, from the environment variable `SWIFTCNN_WINOGRAD`.
+    enum Mode { case never, fromMinimumLevel, always }
+
+    static let mode: Mode = {
+        guard let value = getenv("SWIFTCNN_WINOGRAD") else { return .fromMinimumLevel }
+        switch String(cString: value) {
+        case "0": return .never
+        case "always": return .always
+        default: return .fromMinimumLevel
+        }
+    }()
+
+    private var shape: swiftcnn_winograd_shape {
+        swiftcnn_winograd_shape(
+            channels: g.channels, height: g.height, width: g.width, outputs: g.outChannels,
+            output_height: g.outputHeight, output_width: g.outputWidth,
+            padding_height: g.paddingHeight, padding_width: g.paddingWidth,
+            tiles_height: (g.outputHeight + 1) / 2, tiles_width: (g.outputWidth + 1) / 2)
+    }
+
+    /// Samples per block: about 8,192 (channel, tile) pairs, so that the block's transformed
+    /// input (16 scalars per pair, 512 KB) stays in L2; at least one sample.
+    private var blockSamples: Int {
+        let tiles = ((g.outputHeight + 1) / 2) * ((g.outputWidth + 1) / 2)
+        return Swift.max(1, Swift.min(g.batch, 8_192 / Swift.max(1, g.channels * tiles)))
+    }
+
+    /// `[N, O, OH, OW]` = weight ⋆ input + bias, or its ReLU when `relu`.
+    func forward(input: Tensor, weight: Tensor, bias: Tensor?, relu: Bool) -> Tensor {
+        let (c, o) = (g.channels, g.outChannels)
+        let packed = ScratchBuffer(count: swiftcnn_winograd_filter_count(o, c))
+        defer { packed.release() }
+        weight.withUnsafeBufferPointer { w in
+            swiftcnn_winograd_pack_filter(w.baseAddress!, o, c, packed.pointer)
+        }
+        let perBlock = blockSamples
+        let blocks = (g.batch + perBlock - 1) / perBlock
+        let level = Int32(self.level)
+        let count = g.batch * g.outputSample
+        return Tensor(uncheckedShape: [g.batch, o, g.outputHeight, g.outputWidth], count: count) {
+            out in
+            guard let outBase = out.baseAddress else { return }
+            input.withUnsafeBufferPointer { x in
+                let source = x.baseAddress!
+                withUnsafePointer(to: shape) { shape in
+                bias.withOptionalPointer { biasBase in
+                    Parallel.forEach(blocks) { block in
+                        let first = block * perBlock
+                        let samples = Swift.min(perBlock, g.batch - first)
+                        let status = swiftcnn_winograd_forward(
+                            level, shape, packed.pointer, biasBase,
+                            source + first * g.inputSample, samples,
+                            outBase + first * g.outputSample, relu ? 1 : 0)
+                        precondition(status == 0, "out of memory for Winograd scratch space")
+                    }
+                }
+                }
+            }
+        }
+    }
+}
