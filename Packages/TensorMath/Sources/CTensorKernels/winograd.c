@@ -9,12 +9,12 @@ long swiftcnn_winograd_filter_count(long outputs, long channels) {
 }
 
 void swiftcnn_winograd_pack_filter(
-    const float *weight, long outputs, long channels, float *dest) {
-    const long blocks = (outputs + BLOCK - 1) / BLOCK;
-    for (long b = 0; b < blocks; b++) {
-        for (long r = 0; r < BLOCK; r++) {
-            const long o = b * BLOCK + r;
-            for (long c = 0; c < channels; c++) {
+    const float *weight, long outputs, long channels, long first_block, long block_count,
+    float *dest) {
+    for (long b = first_block; b < first_block + block_count; b++) {
+        for (long c = 0; c < channels; c++) {
+            for (long r = 0; r < BLOCK; r++) {
+                const long o = b * BLOCK + r;
                 float u[POSITIONS] = {0};
                 if (o < outputs) {
                     const float *g = weight + (o * channels + c) * 9;

@@ -27,12 +27,16 @@
 // Every output is computed by the same operations in the same order whatever the block, so
 // results do not depend on how samples are split over calls or threads.
 
-enum { WINO_POSITIONS = 16 };
+enum {
+    WINO_POSITIONS = 16,
+    /// Channels whose input transform runs stage by stage together.
+    WINO_GROUP = 8,
+};
 
 /// Padded scalar counts of a block's scratch areas (multiples of 16 floats, 64 bytes).
 typedef struct {
-    long tiles, padded_tiles, pitch, extended, phase_size;
-    long v, ext, phases, products, offsets, total;
+    long tiles, padded_tiles, row, plane_size, planes;
+    long position_stride, v, products, offsets, total;
 } wino_layout;
 
 static wino_layout FN(wino_layout_of)(const swiftcnn_winograd_shape *s, long samples) {
@@ -40,79 +44,92 @@ static wino_layout FN(wino_layout_of)(const swiftcnn_winograd_shape *s, long sam
     const long th = s->tiles_height, tw = s->tiles_width;
     l.tiles = samples * th * tw;
     l.padded_tiles = (l.tiles + LANES - 1) / LANES * LANES;
-    l.pitch = tw + 1;
-    l.extended = th * l.pitch;
-    // Phase rows th + 1, plus one scalar (tile e reads up to e + pitch + 1) and a vector's
-    // slack for the last vector of tiles.
-    l.phase_size = ((th + 1) * l.pitch + 1 + LANES + 15) / 16 * 16;
-    l.v = WINO_POSITIONS * s->channels * l.padded_tiles;
-    l.ext = WINO_POSITIONS * ((l.extended + LANES + 15) / 16 * 16);
-    l.phases = 4 * l.phase_size;
+    // A row of V holds one vector more than its tiles: whole-vector stores of a sample's
+    // last tiles run into it (the next sample's stores, made later, overwrite the rest).
+    l.row = l.padded_tiles + LANES;
+    // th + 1 rows of tw, and a vector's slack for whole-vector stores and loads.
+    l.plane_size = ((th + 1) * tw + LANES + 15) / 16 * 16;
+    l.planes = 8 * l.plane_size;
+    // One cache line more than the 16 positions' [C][row] planes, so that the 16 rows of a
+    // tile and channel do not share one set of the L1 cache (the planes are often a multiple
+    // of 4 KB apart).
+    l.position_stride = s->channels * l.row + 16;
+    l.v = WINO_POSITIONS * l.position_stride;
     l.products = WINO_POSITIONS * WINO_MR * WINO_NV * LANES;
     l.offsets = (2 * l.padded_tiles + 15) / 16 * 16; // longs, two floats each
-    l.total = l.v + l.ext + l.phases + l.products + l.offsets;
+    l.total = l.v + WINO_GROUP * l.planes + l.products + l.offsets;
     return l;
 }
 
-/// The four parity phases of one input channel: phase[(a·2 + b)·phase_size + r·pitch + k] =
-/// x[2r + a − pad_h][2k + b − pad_w], zero outside the plane.
-KERNEL_TARGET INLINE void wino_phases(
-    const swiftcnn_winograd_shape *s, const wino_layout *l, const float *channel,
-    float *phase) {
-    const long rows = s->tiles_height + 1, pitch = l->pitch;
+/// Lanes `x0 + 2·lane` of a row of `width` scalars at `row`, zero outside [0, width): read
+/// one by one (for rows at the ends of the block's memory), out of line.
+KERNEL_TARGET __attribute__((noinline)) static vf wino_gather(
+    const float *row, long x0, long width) {
+    float lanes[LANES];
+    for (long lane = 0; lane < LANES; lane++) {
+        const long x = x0 + 2 * lane;
+        lanes[lane] = x >= 0 && x < width ? row[x] : 0.0f;
+    }
+    return vload(lanes);
+}
+
+/// The eight parity planes of one input channel: plane a·4 + b (a, b < 2 row and column
+/// parity; b = 2, 3 the column parities one tile to the right) holds, at row r and column k
+/// (rows `tw` apart), x[2r + a − pad_h][2k + b − pad_w], zero outside the input plane. Tile
+/// e = ty·tw + tx then reads d[i][j] from plane (i mod 2)·4 + j at e + (i / 2)·tw.
+/// `start` is the channel's offset in the block's input of `size` scalars (loads past its
+/// ends are made lane by lane).
+KERNEL_TARGET INLINE void wino_planes(
+    const swiftcnn_winograd_shape *s, const wino_layout *l, const float *channel, long start,
+    long size, float *planes) {
+    const long rows = s->tiles_height + 1, tw = s->tiles_width, width = s->width;
     const long ph = s->padding_height, pw = s->padding_width;
-    // Columns 2k − pw and 2k + 1 − pw both inside for k in [low, high).
-    const long low = (pw + 1) / 2, span = s->width - 2 + pw;
-    long high = span < 0 ? 0 : span / 2 + 1;
-    if (high > pitch) high = pitch;
     for (int a = 0; a < 2; a++) {
-        float *even = phase + (a * 2) * l->phase_size, *odd = even + l->phase_size;
         for (long r = 0; r < rows; r++) {
             const long y = 2 * r + a - ph;
-            float *e = even + r * pitch, *o = odd + r * pitch;
+            float *target = planes + (a * 4) * l->plane_size + r * tw;
             if (y < 0 || y >= s->height) {
-                for (long k = 0; k < pitch; k++) e[k] = o[k] = 0.0f;
+                for (long k0 = 0; k0 < tw; k0 += LANES) {
+                    UNROLL for (int b = 0; b < 4; b++) {
+                        vstore(target + b * l->plane_size + k0, (vf){0});
+                    }
+                }
                 continue;
             }
-            const float *row = channel + y * s->width - pw;
-            for (long k = 0; k < pitch; k++) {
-                if (k == low && low < high) {
-                    for (; k < high; k++) {
-                        e[k] = row[2 * k];
-                        o[k] = row[2 * k + 1];
+            const float *row = channel + y * width;
+            for (long k0 = 0; k0 < tw; k0 += LANES) {
+                UNROLL for (int b = 0; b < 4; b++) {
+                    const long x0 = 2 * k0 - pw + b, offset = start + y * width + x0;
+                    vf v;
+                    if (offset >= 0 && offset + 2 * LANES <= size) {
+                        const vf lo = vload(row + x0), hi = vload(row + x0 + LANES);
+                        const vi x = splat_i((int32_t)x0) + splat_i(2) * lane_index();
+                        v = and_mask(__builtin_shufflevector(lo, hi, EVEN_LANES),
+                            (x >= splat_i(0)) & (x < splat_i((int32_t)width)));
+                    } else {
+                        v = wino_gather(row, x0, width);
                     }
-                    if (k == pitch) break;
+                    vstore(target + b * l->plane_size + k0, v);
                 }
-                const long x = 2 * k - pw;
-                e[k] = x >= 0 && x < s->width ? row[2 * k] : 0.0f;
-                o[k] = x + 1 >= 0 && x + 1 < s->width ? row[2 * k + 1] : 0.0f;
             }
         }
-        // The scalar past the last row and the slack that whole-vector loads may read.
-        for (long k = rows * pitch; k < l->phase_size; k++) even[k] = odd[k] = 0.0f;
     }
 }
 
-/// Transforms every tile of one channel of one sample (its phases at `phase`) into `ext`
-/// ([16][extended, padded]) over the extended tile grid, then copies the output's tiles to
-/// V: `v` points at (ξ = 0, this channel, the sample's first tile); positions are
-/// `position_stride` apart.
-KERNEL_TARGET INLINE void wino_input_channel(
-    const swiftcnn_winograd_shape *s, const wino_layout *l, const float *phase, float *ext,
-    float *v, long position_stride) {
-    const long pitch = l->pitch, ext_stride = l->ext / WINO_POSITIONS;
-    const float *p00 = phase, *p01 = phase + l->phase_size;
-    const float *p10 = phase + 2 * l->phase_size, *p11 = phase + 3 * l->phase_size;
-    for (long e = 0; e < l->extended; e += LANES) {
-        const long down = e + pitch;
-        const vf d[4][4] = {
-            {vload(p00 + e), vload(p01 + e), vload(p00 + e + 1), vload(p01 + e + 1)},
-            {vload(p10 + e), vload(p11 + e), vload(p10 + e + 1), vload(p11 + e + 1)},
-            {vload(p00 + down), vload(p01 + down), vload(p00 + down + 1),
-                vload(p01 + down + 1)},
-            {vload(p10 + down), vload(p11 + down), vload(p10 + down + 1),
-                vload(p11 + down + 1)},
-        };
+/// Transforms every tile of one channel of one sample (its planes at `planes`) into V: `v`
+/// points at (ξ = 0, this channel, the sample's first tile), positions `position_stride`
+/// apart. Whole vectors are stored; lanes past the sample's tiles are overwritten later.
+KERNEL_TARGET INLINE void wino_transform(
+    const swiftcnn_winograd_shape *s, const wino_layout *l, const float *planes, float *v) {
+    const long tw = s->tiles_width, count = s->tiles_height * tw, ps = l->plane_size;
+    const long stride = l->position_stride;
+    for (long e = 0; e < count; e += LANES) {
+        vf d[4][4];
+        UNROLL for (int i = 0; i < 4; i++) {
+            UNROLL for (int j = 0; j < 4; j++) {
+                d[i][j] = vload(planes + ((i % 2) * 4 + j) * ps + e + (i / 2) * tw);
+            }
+        }
         vf r[4][4];
         UNROLL for (int j = 0; j < 4; j++) {
             r[0][j] = d[0][j] - d[2][j];
@@ -121,18 +138,10 @@ KERNEL_TARGET INLINE void wino_input_channel(
             r[3][j] = d[1][j] - d[3][j];
         }
         UNROLL for (int i = 0; i < 4; i++) {
-            vstore(ext + (i * 4 + 0) * ext_stride + e, r[i][0] - r[i][2]);
-            vstore(ext + (i * 4 + 1) * ext_stride + e, r[i][1] + r[i][2]);
-            vstore(ext + (i * 4 + 2) * ext_stride + e, r[i][2] - r[i][1]);
-            vstore(ext + (i * 4 + 3) * ext_stride + e, r[i][1] - r[i][3]);
-        }
-    }
-    const long th = s->tiles_height, tw = s->tiles_width;
-    for (int xi = 0; xi < WINO_POSITIONS; xi++) {
-        const float *from = ext + xi * ext_stride;
-        float *to = v + xi * position_stride;
-        for (long ty = 0; ty < th; ty++) {
-            memcpy(to + ty * tw, from + ty * pitch, (size_t)tw * sizeof(float));
+            vstore(v + (i * 4 + 0) * stride + e, r[i][0] - r[i][2]);
+            vstore(v + (i * 4 + 1) * stride + e, r[i][1] + r[i][2]);
+            vstore(v + (i * 4 + 2) * stride + e, r[i][2] - r[i][1]);
+            vstore(v + (i * 4 + 3) * stride + e, r[i][1] - r[i][3]);
         }
     }
 }
@@ -245,22 +254,34 @@ KERNEL_TARGET int FN(swiftcnn_winograd_forward)(
     const wino_layout l = FN(wino_layout_of)(s, samples);
     float *buffer = swiftcnn_thread_buffer(SWIFTCNN_BUFFER_WINOGRAD, (size_t)l.total);
     if (buffer == NULL) return -1;
-    float *v = buffer, *ext = v + l.v, *phase = ext + l.ext, *m = phase + l.phases;
+    float *v = buffer, *planes = v + l.v, *m = planes + WINO_GROUP * l.planes;
     long *offsets = (long *)(m + l.products);
-    const long channels = s->channels, outputs = s->outputs, pt = l.padded_tiles;
+    const long channels = s->channels, outputs = s->outputs, row = l.row;
     const long th = s->tiles_height, tw = s->tiles_width, per_sample = th * tw;
-    const long in_plane = s->height * s->width;
+    const long in_plane = s->height * s->width, size = samples * channels * in_plane;
     const long out_sample = outputs * s->output_height * s->output_width;
-    // 1. V [16][C][padded tiles]; the padding tiles are zero.
+    // 1. V [16][C][row]. A group of channels at a time, each stage over the whole group
+    // before the next reads its results (a vector load of values stored just before waits
+    // for those stores).
     for (long n = 0; n < samples; n++) {
-        for (long c = 0; c < channels; c++) {
-            wino_phases(s, &l, input + (n * channels + c) * in_plane, phase);
-            wino_input_channel(s, &l, phase, ext, v + c * pt + n * per_sample, channels * pt);
+        for (long c0 = 0; c0 < channels; c0 += WINO_GROUP) {
+            const long count = channels - c0 < WINO_GROUP ? channels - c0 : WINO_GROUP;
+            for (long i = 0; i < count; i++) {
+                const long start = (n * channels + c0 + i) * in_plane;
+                wino_planes(s, &l, input + start, start, size, planes + i * l.planes);
+            }
+            for (long i = 0; i < count; i++) {
+                wino_transform(s, &l, planes + i * l.planes, v + (c0 + i) * row + n * per_sample);
+            }
         }
     }
-    if (pt > l.tiles) {
-        for (long k = 0; k < WINO_POSITIONS * channels; k++) {
-            memset(v + k * pt + l.tiles, 0, (size_t)(pt - l.tiles) * sizeof(float));
+    // The padding tiles of the last vector: zero.
+    if (l.padded_tiles > l.tiles) {
+        for (long xi = 0; xi < WINO_POSITIONS; xi++) {
+            for (long c = 0; c < channels; c++) {
+                memset(v + xi * l.position_stride + c * row + l.tiles, 0,
+                    (size_t)(l.padded_tiles - l.tiles) * sizeof(float));
+            }
         }
     }
     // Where each tile's outputs go (times 4, with the edge bits).
@@ -282,7 +303,7 @@ KERNEL_TARGET int FN(swiftcnn_winograd_forward)(
                 + k0 % SWIFTCNN_DIRECT_BLOCK;
             for (int xi = 0; xi < WINO_POSITIONS; xi++) {
                 wino_product_dispatch(mr, nv, channels,
-                    u + xi * channels * SWIFTCNN_DIRECT_BLOCK, v + xi * channels * pt + t0, pt,
+                    u + xi * channels * SWIFTCNN_DIRECT_BLOCK, v + xi * l.position_stride + t0, row,
                     m + xi * WINO_MR * WINO_NV * LANES);
             }
             wino_output(s, m, mr, count, k0, offsets + t0, bias, relu, output);

@@ -76,7 +76,11 @@ struct WinogradConvolution {
         let packed = ScratchBuffer(count: swiftcnn_winograd_filter_count(o, c))
         defer { packed.release() }
         weight.withUnsafeBufferPointer { w in
-            swiftcnn_winograd_pack_filter(w.baseAddress!, o, c, packed.pointer)
+            // Blocks of 8 output channels, in parallel when there are 32 or more.
+            let blocks = (o + 7) / 8
+            Parallel.forEach(blocks, minimumWorkPerThread: 2) { block in
+                swiftcnn_winograd_pack_filter(w.baseAddress!, o, c, block, 1, packed.pointer)
+            }
         }
         let perBlock = blockSamples
         let blocks = (g.batch + perBlock - 1) / perBlock

@@ -204,9 +204,11 @@ long swiftcnn_winograd_filter_count(long outputs, long channels);
 
 /// Transforms a `[outputs][channels][3][3]` weight into the 16 positions of G·g·Gᵀ
 /// (G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1]), packed for the product kernels:
-/// `dest[((b·16 + ξ)·channels + c)·8 + r]` for output o = 8b + r (zero for o ≥ outputs).
+/// `dest[((b·16 + ξ)·channels + c)·8 + r]` for output o = 8b + r (zero for o ≥ outputs), for
+/// the blocks b in first_block..<first_block + block_count (of ⌈outputs / 8⌉).
 void swiftcnn_winograd_pack_filter(
-    const float *weight, long outputs, long channels, float *dest);
+    const float *weight, long outputs, long channels, long first_block, long block_count,
+    float *dest);
 
 /// The forward pass of `samples` consecutive samples: `output` [samples][outputs][OH][OW] =
 /// bias (none when NULL) + the convolution of `input` [samples][channels][H][W] with the
