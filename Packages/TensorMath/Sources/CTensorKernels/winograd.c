@@ -9,15 +9,19 @@ long swiftcnn_winograd_filter_count(long outputs, long channels) {
 }
 
 void swiftcnn_winograd_pack_filter(
-    const float *weight, long outputs, long channels, long first_block, long block_count,
-    float *dest) {
+    const float *weight, long outputs, long channels, int flipped, long first_block,
+    long block_count, float *dest) {
     for (long b = first_block; b < first_block + block_count; b++) {
         for (long c = 0; c < channels; c++) {
             for (long r = 0; r < BLOCK; r++) {
                 const long o = b * BLOCK + r;
                 float u[POSITIONS] = {0};
                 if (o < outputs) {
-                    const float *g = weight + (o * channels + c) * 9;
+                    float g[9];
+                    for (int k = 0; k < 9; k++) {
+                        g[k] = flipped ? weight[(c * outputs + o) * 9 + 8 - k]
+                                       : weight[(o * channels + c) * 9 + k];
+                    }
                     float t[4][3];
                     for (int j = 0; j < 3; j++) {
                         t[0][j] = g[j];

@@ -400,6 +400,13 @@ struct DirectConvolution {
     /// output gradient (at the pitch) with the weight taps that land on that phase (flipped,
     /// transposed), then the phases merged into dX.
     private func inputGradient(weight: Tensor, outputGradient: Tensor) -> Tensor {
+        if let transposed = g.inputGradientAsConvolution,
+            WinogradConvolution.supports(transposed, level: level)
+        {
+            return WinogradConvolution(transposed, level: level).forward(
+                input: outputGradient, weight: weight, bias: nil, relu: false,
+                flippedWeight: true)
+        }
         let (sh, sw) = (g.strideHeight, g.strideWidth)
         let plane = sourceRows * pitch
         let k = g.kernelHeight * g.kernelWidth

@@ -70,8 +70,13 @@ struct WinogradConvolution {
         return Swift.max(1, Swift.min(g.batch, 8_192 / Swift.max(1, g.channels * tiles)))
     }
 
-    /// `[N, O, OH, OW]` = weight ⋆ input + bias, or its ReLU when `relu`.
-    func forward(input: Tensor, weight: Tensor, bias: Tensor?, relu: Bool) -> Tensor {
+    /// `[N, O, OH, OW]` = weight ⋆ input + bias, or its ReLU when `relu`. With
+    /// `flippedWeight`, `weight` is `[C, O, 3, 3]` and is used transposed and rotated by 180
+    /// degrees: the input gradient of the convolution whose weight it is (`g` being that
+    /// convolution's ``ConvolutionGeometry/inputGradientAsConvolution``).
+    func forward(
+        input: Tensor, weight: Tensor, bias: Tensor?, relu: Bool, flippedWeight: Bool = false
+    ) -> Tensor {
         let (c, o) = (g.channels, g.outChannels)
         let packed = ScratchBuffer(count: swiftcnn_winograd_filter_count(o, c))
         defer { packed.release() }
@@ -79,7 +84,8 @@ struct WinogradConvolution {
             // Blocks of 8 output channels, in parallel when there are 32 or more.
             let blocks = (o + 7) / 8
             Parallel.forEach(blocks, minimumWorkPerThread: 2) { block in
-                swiftcnn_winograd_pack_filter(w.baseAddress!, o, c, block, 1, packed.pointer)
+                swiftcnn_winograd_pack_filter(
+                    w.baseAddress!, o, c, flippedWeight ? 1 : 0, block, 1, packed.pointer)
             }
         }
         let perBlock = blockSamples

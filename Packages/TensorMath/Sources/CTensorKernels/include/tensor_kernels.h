@@ -205,10 +205,13 @@ long swiftcnn_winograd_filter_count(long outputs, long channels);
 /// Transforms a `[outputs][channels][3][3]` weight into the 16 positions of G·g·Gᵀ
 /// (G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1]), packed for the product kernels:
 /// `dest[((b·16 + ξ)·channels + c)·8 + r]` for output o = 8b + r (zero for o ≥ outputs), for
-/// the blocks b in first_block..<first_block + block_count (of ⌈outputs / 8⌉).
+/// the blocks b in first_block..<first_block + block_count (of ⌈outputs / 8⌉). With `flipped`
+/// the weight is `[channels][outputs][3][3]`, taken transposed and rotated by 180 degrees
+/// (g[o][c][i][j] = weight[c][o][2 − i][2 − j]): the filter of a convolution's input
+/// gradient.
 void swiftcnn_winograd_pack_filter(
-    const float *weight, long outputs, long channels, long first_block, long block_count,
-    float *dest);
+    const float *weight, long outputs, long channels, int flipped, long first_block,
+    long block_count, float *dest);
 
 /// The forward pass of `samples` consecutive samples: `output` [samples][outputs][OH][OW] =
 /// bias (none when NULL) + the convolution of `input` [samples][channels][H][W] with the
