@@ -26,12 +26,14 @@ struct WinogradConvolution {
         self.level = level
     }
 
-    /// Input and output channels from which the transforms pay for themselves (fewer make
-    /// the 16 products too short).
-    static let minimumChannels = 16
+    /// Input and output channels from which the transforms pay for themselves at `level`
+    /// (fewer make the 16 products too short): 32 at level 2, where 16-channel layers measured
+    /// 0.88–0.98x of the direct kernels (`TensorMathBench`, forward and forward+backward), 16
+    /// below it, where they measured 1.04–1.49x.
+    static func minimumChannels(level: Int) -> Int { level >= 2 ? 32 : 16 }
 
     /// Whether `g` runs through Winograd at `level`: a 3x3 kernel with stride and dilation 1,
-    /// at least ``minimumChannels`` input and output channels, on the vector kernels (level 1
+    /// at least ``minimumChannels(level:)`` input and output channels, on the vector kernels (level 1
     /// and up, or any level when `SWIFTCNN_WINOGRAD=always`); `SWIFTCNN_WINOGRAD=0` turns it
     /// off (for comparisons).
     static func supports(_ g: ConvolutionGeometry, level: Int = BLAS.vectorLevel) -> Bool {
@@ -39,7 +41,7 @@ struct WinogradConvolution {
         else { return false }
         return g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideHeight == 1
             && g.strideWidth == 1 && g.dilationHeight == 1 && g.dilationWidth == 1
-            && g.channels >= minimumChannels && g.outChannels >= minimumChannels
+            && Swift.min(g.channels, g.outChannels) >= minimumChannels(level: level)
             && g.batch > 0 && g.outputHeight > 0 && g.outputWidth > 0
     }
 

@@ -5,13 +5,13 @@ import Testing
 
 /// The kernels of `direct_kernels.h` (direct convolution forward, input gradient, both weight
 /// gradients, stride phases, 2x2 max pooling forward and backward) and `winograd_kernels.h`
-/// (the Winograd forward pass of 3x3 convolutions with 16 channels or more) on shapes that reach their
-/// edges: planes smaller than a vector, vectors that cross rows and samples, every register
-/// tile remainder, loads at a channel's first and last pixels. This process tests its own
-/// vector level; ``KernelLevelTests`` runs this suite again at each lower level (with
-/// `SWIFTCNN_DIRECT_CONVOLUTION=always` and `SWIFTCNN_WINOGRAD=always`, so that level 0 runs
-/// the portable kernels too) and
-/// checks that the results do not depend on the thread count.
+/// (the Winograd forward pass and input gradient of 3x3 convolutions with many channels) on
+/// shapes that reach their edges: planes smaller than a vector, vectors that cross rows and
+/// samples, every register tile remainder, loads at a channel's first and last pixels. This
+/// process tests its own vector level; ``KernelLevelTests`` runs this suite again at each
+/// lower level (with `SWIFTCNN_DIRECT_CONVOLUTION=always` and `SWIFTCNN_WINOGRAD=always`, so
+/// that level 0 runs the portable kernels too) and checks that the results do not depend on
+/// the thread count.
 @Suite struct DirectKernelTests {
     /// Environment variable naming the file a child process writes its fingerprint to.
     static let outputVariable = "TENSORMATH_DIRECT_OUTPUT"
@@ -41,16 +41,16 @@ import Testing
         (2, 3, 33, 5, 7, 1, 1, Size2D(1), Size2D(0), Size2D(1)),
         (2, 2, 70, 8, 8, 5, 5, Size2D(1), Size2D(2), Size2D(1)),
         (2, 4, 40, 9, 9, 3, 3, Size2D(2), Size2D(1), Size2D(1)),
-        // Winograd F(2x2, 3x3) forward passes (3x3, stride 1, 16 channels or more): odd output
-        // sizes (tiles cut by the edge), 19 outputs (product tile remainders), no padding and
-        // padding 2, a 1x1 plane, tile counts that end inside a vector, and samples in
-        // several blocks (32 channels of 32x32).
-        (3, 16, 16, 8, 8, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
-        (5, 17, 19, 7, 9, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
-        (2, 16, 24, 6, 5, 3, 3, Size2D(1), Size2D(0), Size2D(1)),
-        (2, 20, 16, 5, 6, 3, 3, Size2D(1), Size2D(2), Size2D(1)),
-        (3, 16, 17, 1, 1, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
-        (3, 32, 16, 32, 32, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
+        // Winograd F(2x2, 3x3) forward passes and input gradients (3x3, stride 1, 32
+        // channels or more): odd output sizes (tiles cut by the edge), 35 outputs (product
+        // tile remainders), no padding and padding 2, a 1x1 plane, tile counts that end inside
+        // a vector, and samples in several blocks (32 channels of 32x32).
+        (3, 32, 32, 8, 8, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
+        (5, 33, 35, 7, 9, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
+        (2, 32, 40, 6, 5, 3, 3, Size2D(1), Size2D(0), Size2D(1)),
+        (2, 36, 32, 5, 6, 3, 3, Size2D(1), Size2D(2), Size2D(1)),
+        (3, 32, 33, 1, 1, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
+        (3, 32, 32, 32, 32, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
     ]
 
     /// Forward output and the three gradients of one configuration.
