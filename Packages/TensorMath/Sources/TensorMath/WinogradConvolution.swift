@@ -100,17 +100,17 @@ struct WinogradConvolution {
             input.withUnsafeBufferPointer { x in
                 let source = x.baseAddress!
                 withUnsafePointer(to: shape) { shape in
-                bias.withOptionalPointer { biasBase in
-                    Parallel.forEach(blocks) { block in
-                        let first = block * perBlock
-                        let samples = Swift.min(perBlock, g.batch - first)
-                        let status = swiftcnn_winograd_forward(
-                            level, shape, packed.pointer, biasBase,
-                            source + first * g.inputSample, samples,
-                            outBase + first * g.outputSample, relu ? 1 : 0)
-                        precondition(status == 0, "out of memory for Winograd scratch space")
+                    bias.withOptionalPointer { biasBase in
+                        Parallel.forEach(blocks) { block in
+                            let first = block * perBlock
+                            let samples = Swift.min(perBlock, g.batch - first)
+                            let status = swiftcnn_winograd_forward(
+                                level, shape, packed.pointer, biasBase,
+                                source + first * g.inputSample, samples,
+                                outBase + first * g.outputSample, relu ? 1 : 0)
+                            precondition(status == 0, "out of memory for Winograd scratch space")
+                        }
                     }
-                }
                 }
             }
         }

@@ -4,7 +4,8 @@
 //
 // Covers: the direct forward kernel, the masked and the wide weight-gradient kernels (with
 // plane padding and the pixel-major transpose), stride-phase split and merge, 2x2 max pooling
-// forward and backward, and the GEMM at level 0. Exits 1 on the first mismatch.
+// forward and backward, the Winograd forward pass, and the GEMM at level 0. Exits 1 on the
+// first mismatch.
 #include "tensor_kernels.h"
 
 #include <math.h>
@@ -225,6 +226,57 @@ static void check_pooling(long h, long w) {
 }
 
 /// C = A·B at level 0 against the triple loop.
+/// The Winograd F(2x2, 3x3) forward pass at level 0 (forward filter, bias and ReLU; and the
+/// flipped, transposed filter of an input gradient) against the direct sum in double.
+static void check_winograd(long n, long c, long o, long h, long w, long pad) {
+    const long oh = h + 2 * pad - 2, ow = w + 2 * pad - 2, out = n * o * oh * ow;
+    float *x = random_array(n * c * h * w), *weight = random_array(o * c * 9);
+    float *bias = random_array(o), *y = malloc((size_t)out * sizeof(float));
+    float *flipped = malloc((size_t)(o * c * 9) * sizeof(float));
+    double *expected = calloc((size_t)out, sizeof(double));
+    double *relu = calloc((size_t)out, sizeof(double));
+    for (long s = 0; s < n; s++)
+        for (long q = 0; q < o; q++)
+            for (long oy = 0; oy < oh; oy++)
+                for (long ox = 0; ox < ow; ox++) {
+                    double sum = bias[q];
+                    for (long ch = 0; ch < c; ch++)
+                        for (long i = 0; i < 3; i++)
+                            for (long j = 0; j < 3; j++) {
+                                const long iy = oy + i - pad, ix = ox + j - pad;
+                                if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                                sum += (double)weight[((q * c + ch) * 3 + i) * 3 + j]
+                                    * x[((s * c + ch) * h + iy) * w + ix];
+                            }
+                    const long at = ((s * o + q) * oh + oy) * ow + ox;
+                    expected[at] = sum;
+                    relu[at] = sum < 0 ? 0 : sum;
+                }
+    // The same filter given as [C][O][3][3], rotated by 180 degrees.
+    for (long q = 0; q < o; q++)
+        for (long ch = 0; ch < c; ch++)
+            for (long t = 0; t < 9; t++) flipped[(ch * o + q) * 9 + 8 - t] = weight[(q * c + ch) * 9 + t];
+    const swiftcnn_winograd_shape shape = {
+        c, h, w, o, oh, ow, pad, pad, (oh + 1) / 2, (ow + 1) / 2};
+    float *packed = malloc((size_t)swiftcnn_winograd_filter_count(o, c) * sizeof(float));
+    const long blocks = (o + 7) / 8;
+    char name[96];
+    for (int variant = 0; variant < 3; variant++) {
+        swiftcnn_winograd_pack_filter(
+            variant == 2 ? flipped : weight, o, c, variant == 2, 0, blocks, packed);
+        // Samples in two calls (blocks of 1 and n - 1).
+        const long first = 1, sample = o * oh * ow;
+        swiftcnn_winograd_forward(0, &shape, packed, bias, x, first, y, variant == 1);
+        swiftcnn_winograd_forward(0, &shape, packed, bias, x + first * c * h * w, n - first,
+            y + first * sample, variant == 1);
+        snprintf(name, sizeof name, "winograd %ld->%ld %ldx%ld p%ld%s", c, o, h, w, pad,
+            variant == 1 ? " relu" : variant == 2 ? " flipped" : "");
+        expect_close(name, y, variant == 1 ? relu : expected, out, 1e-5);
+    }
+    free(x); free(weight); free(bias); free(y); free(flipped); free(expected); free(relu);
+    free(packed);
+}
+
 static void check_gemm(long m, long n, long k) {
     float *a = random_array(m * k), *b = random_array(k * n);
     float *c = malloc((size_t)(m * n) * sizeof(float));
@@ -252,6 +304,10 @@ int main(void) {
     check_pooling(28, 28);
     check_pooling(10, 34);
     check_pooling(6, 2);
+    check_winograd(3, 17, 19, 7, 9, 1);     // odd planes, tile and output remainders
+    check_winograd(2, 16, 8, 8, 8, 1);
+    check_winograd(2, 5, 9, 6, 5, 0);        // no padding
+    check_winograd(3, 6, 4, 5, 6, 2);        // padding 2
     check_gemm(37, 29, 300);
     if (failures) {
         printf("%d check(s) failed\n", failures);
