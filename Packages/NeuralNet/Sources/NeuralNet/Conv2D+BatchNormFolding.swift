@@ -13,6 +13,8 @@ struct FoldedWeights {
     let weight: Tensor
     /// `bias·scale[o] + shift[o]` (`shift` without a bias), `[O]`.
     let bias: Tensor
+    /// `weight` prepared for the convolution's kernels.
+    let prepared: Convolution2D.PreparedWeight
 
     /// Whether these were folded from exactly these values. The tensors compare by storage
     /// first: the cache holds the source storage, so an in-place update of a weight copies it
@@ -47,7 +49,7 @@ extension Conv2D {
             (0..<outputs).map { o in (bias.map { $0.scalars[o] * scale[o] } ?? 0) + shift[o] })
         let folded = FoldedWeights(
             sourceWeight: weight, sourceBias: bias, scale: scale, shift: shift,
-            weight: foldedWeight, bias: foldedBias)
+            weight: foldedWeight, bias: foldedBias, prepared: convolution.prepare(foldedWeight))
         foldedWeights = folded
         return folded
     }

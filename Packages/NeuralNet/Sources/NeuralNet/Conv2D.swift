@@ -34,6 +34,9 @@ public final class Conv2D: Layer {
     /// The weights with a following batch normalization folded in, and what they were folded
     /// from (see `Conv2D+BatchNormFolding.swift`).
     var foldedWeights: FoldedWeights?
+    /// The weight prepared for inference passes, kept while the weight's storage is unchanged
+    /// (dropped in training mode, where every step changes it).
+    private var preparedWeight: Convolution2D.PreparedWeight?
 
     /// The number of input channels.
     public var inputChannels: Int { weight.value.shape[1] }
@@ -158,10 +161,23 @@ public final class Conv2D: Layer {
 
     func forward(_ input: Tensor, fusingReLU: Bool) throws -> Tensor {
         _ = try outputShape(for: input)
-        let output = try convolution.forward(
-            input: input, weight: weight.value, bias: bias?.value, fusingReLU: fusingReLU)
-        cachedInput = isTraining ? input : nil
-        return output
+        guard !isTraining else {
+            preparedWeight = nil
+            let output = try convolution.forward(
+                input: input, weight: weight.value, bias: bias?.value, fusingReLU: fusingReLU)
+            cachedInput = input
+            return output
+        }
+        cachedInput = nil
+        let prepared: Convolution2D.PreparedWeight
+        if let cached = preparedWeight, cached.source == weight.value {
+            prepared = cached
+        } else {
+            prepared = convolution.prepare(weight.value)
+            preparedWeight = prepared
+        }
+        return try convolution.forward(
+            input: input, weight: prepared, bias: bias?.value, fusingReLU: fusingReLU)
     }
 
     /// Inference with `norm` (the batch normalization after this layer, in inference mode)
@@ -176,7 +192,7 @@ public final class Conv2D: Layer {
         let folded = try foldedWeights(scale: affine.scale, shift: affine.shift)
         cachedInput = nil
         return try convolution.forward(
-            input: input, weight: folded.weight, bias: folded.bias, fusingReLU: fusingReLU)
+            input: input, weight: folded.prepared, bias: folded.bias, fusingReLU: fusingReLU)
     }
 
     /// Accumulates the weight and bias gradients; returns the input gradient.

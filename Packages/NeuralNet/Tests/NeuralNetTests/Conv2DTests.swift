@@ -60,6 +60,36 @@ import Testing
         #expect(fused.bias?.gradient == conv.bias?.gradient)
     }
 
+    /// In inference mode the weight is prepared once (the Winograd filter of this 3x3,
+    /// 32-channel layer) and reused while it is unchanged; an in-place update and an
+    /// assignment each show in the next pass, which matches training mode bit for bit.
+    @Test func inferenceReusesThePreparedWeightBitForBit() throws {
+        var generator = Xoshiro256(seed: 31)
+        let layer = try Conv2D(
+            inputChannels: 32, outputChannels: 40, kernelSize: 3, padding: .same,
+            generator: &generator)
+        let x = try Tensor.normal([3, 32, 9, 10], using: &generator)
+        let training = try layer.forward(x)
+        layer.setTraining(false)
+        let first = try layer.forward(x)
+        #expect(first == training)
+        #expect(try layer.forward(x) == first)
+        let changes: [() throws -> Void] = [
+            { layer.weight.value.withUnsafeMutableBufferPointer { $0[123] += 0.5 } },
+            { try layer.weight.assign(try Tensor.normal([40, 32, 3, 3], using: &generator)) },
+        ]
+        var previous = first
+        for (number, change) in changes.enumerated() {
+            try change()
+            let output = try layer.forward(x)
+            #expect(output != previous, "change \(number) shows")
+            layer.setTraining(true)
+            #expect(try layer.forward(x) == output, "change \(number)")
+            layer.setTraining(false)
+            previous = output
+        }
+    }
+
     @Test func samePaddingKeepsTheSize() throws {
         var generator = Xoshiro256(seed: 2)
         let layer = try Conv2D(

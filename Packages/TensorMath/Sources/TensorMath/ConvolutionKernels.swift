@@ -10,12 +10,15 @@ import CTensorKernels
 enum ConvolutionKernels {
     /// `[N, O, OH, OW]` = weight ⋆ input + bias, or with `relu` its ReLU (in the direct
     /// kernels' stores; after the GEMM otherwise).
+    /// `winogradFilter` is `weight` already packed for the Winograd kernels at the current
+    /// level (``Convolution2D/PreparedWeight``), or nil.
     static func forward(
-        _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?, relu: Bool
+        _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?, relu: Bool,
+        winogradFilter: UnsafePointer<Float>? = nil
     ) -> Tensor {
         if WinogradConvolution.supports(g) {
             return WinogradConvolution(g).forward(
-                input: input, weight: weight, bias: bias, relu: relu)
+                input: input, weight: weight, bias: bias, relu: relu, filter: winogradFilter)
         }
         if DirectConvolution.supports(g) {
             return DirectConvolution(g).forward(

@@ -57,6 +57,21 @@ struct WinogradConvolution {
         }
     }()
 
+    /// Packs `weight` (`[outputs, channels, 3, 3]`, or `[channels, outputs, 3, 3]` used
+    /// transposed and rotated when `flipped`) for the kernels into `filter`
+    /// (``swiftcnn_winograd_filter_count`` scalars), blocks of 8 output channels in parallel.
+    static func packFilter(
+        _ weight: Tensor, outputs: Int, channels: Int, flipped: Bool = false,
+        into filter: UnsafeMutablePointer<Float>
+    ) {
+        weight.withUnsafeBufferPointer { w in
+            Parallel.forEach((outputs + 7) / 8, minimumWorkPerThread: 2) { block in
+                swiftcnn_winograd_pack_filter(
+                    w.baseAddress!, outputs, channels, flipped ? 1 : 0, block, 1, filter)
+            }
+        }
+    }
+
     private var shape: swiftcnn_winograd_shape {
         swiftcnn_winograd_shape(
             channels: g.channels, height: g.height, width: g.width, outputs: g.outChannels,
@@ -76,20 +91,20 @@ struct WinogradConvolution {
     /// `flippedWeight`, `weight` is `[C, O, 3, 3]` and is used transposed and rotated by 180
     /// degrees: the input gradient of the convolution whose weight it is (`g` being that
     /// convolution's ``ConvolutionGeometry/inputGradientAsConvolution``).
+    /// `filter`, when given, is `weight` already packed (``packFilter(_:outputs:channels:flipped:into:)``).
     func forward(
-        input: Tensor, weight: Tensor, bias: Tensor?, relu: Bool, flippedWeight: Bool = false
+        input: Tensor, weight: Tensor, bias: Tensor?, relu: Bool, flippedWeight: Bool = false,
+        filter: UnsafePointer<Float>? = nil
     ) -> Tensor {
         let (c, o) = (g.channels, g.outChannels)
-        let packed = ScratchBuffer(count: swiftcnn_winograd_filter_count(o, c))
-        defer { packed.release() }
-        weight.withUnsafeBufferPointer { w in
-            // Blocks of 8 output channels, in parallel when there are 32 or more.
-            let blocks = (o + 7) / 8
-            Parallel.forEach(blocks, minimumWorkPerThread: 2) { block in
-                swiftcnn_winograd_pack_filter(
-                    w.baseAddress!, o, c, flippedWeight ? 1 : 0, block, 1, packed.pointer)
-            }
+        let scratch =
+            filter == nil ? ScratchBuffer(count: swiftcnn_winograd_filter_count(o, c)) : nil
+        defer { scratch?.release() }
+        if let scratch {
+            Self.packFilter(
+                weight, outputs: o, channels: c, flipped: flippedWeight, into: scratch.pointer)
         }
+        let packed = filter ?? UnsafePointer(scratch!.pointer)
         let perBlock = blockSamples
         let blocks = (g.batch + perBlock - 1) / perBlock
         let level = Int32(self.level)
@@ -105,7 +120,7 @@ struct WinogradConvolution {
                             let first = block * perBlock
                             let samples = Swift.min(perBlock, g.batch - first)
                             let status = swiftcnn_winograd_forward(
-                                level, shape, packed.pointer, biasBase,
+                                level, shape, packed, biasBase,
                                 source + first * g.inputSample, samples,
                                 outBase + first * g.outputSample, relu ? 1 : 0)
                             precondition(status == 0, "out of memory for Winograd scratch space")

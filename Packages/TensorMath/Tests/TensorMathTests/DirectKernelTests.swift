@@ -98,6 +98,26 @@ import Testing
         #expect(fused == r.y.relu(), "configuration \(index)")
     }
 
+    /// A prepared weight (the Winograd filter transformed once) gives the plain forward
+    /// pass's bits, with and without the fused ReLU; for convolutions that do not run
+    /// Winograd it holds only the weight.
+    @Test(arguments: configurations.indices)
+    func preparedWeightGivesThePlainPassBitForBit(_ index: Int) throws {
+        let r = try Self.results(Self.configurations[index], seed: UInt64(100 + index))
+        let prepared = r.conv.prepare(r.weight)
+        #expect(prepared.source == r.weight)
+        #expect(try r.conv.forward(input: r.x, weight: prepared, bias: r.bias) == r.y)
+        let fused = try r.conv.forward(input: r.x, weight: prepared, bias: r.bias, fusingReLU: true)
+        #expect(fused == r.y.relu(), "configuration \(index)")
+        // The prepared weight's shape is checked like the plain one's: one channel too many.
+        let (n, c, h, w) = (r.x.shape[0], r.x.shape[1] + 1, r.x.shape[2], r.x.shape[3])
+        let wrong = try Tensor(
+            shape: [n, c, h, w], scalars: Array(repeating: 0, count: n * c * h * w))
+        #expect(throws: TensorError.self) {
+            try r.conv.forward(input: wrong, weight: prepared, bias: r.bias)
+        }
+    }
+
     /// 2x2 max pooling (stride 2) of planes whose rows end inside a vector at every level,
     /// with ties, NaN and -infinity, against the loops; the backward pass puts each gradient
     /// at its window's argmax (0 + gradient) and +0 elsewhere.
