@@ -177,7 +177,7 @@ public final class Conv2D: Layer {
             preparedWeight = prepared
         }
         return try convolution.forward(
-            input: input, weight: prepared, bias: bias?.value, fusingReLU: fusingReLU)
+            input: input, prepared: prepared, bias: bias?.value, fusingReLU: fusingReLU)
     }
 
     /// Inference with `norm` (the batch normalization after this layer, in inference mode)
@@ -192,7 +192,7 @@ public final class Conv2D: Layer {
         let folded = try foldedWeights(scale: affine.scale, shift: affine.shift)
         cachedInput = nil
         return try convolution.forward(
-            input: input, weight: folded.prepared, bias: folded.bias, fusingReLU: fusingReLU)
+            input: input, prepared: folded.prepared, bias: folded.bias, fusingReLU: fusingReLU)
     }
 
     /// Accumulates the weight and bias gradients; returns the input gradient.

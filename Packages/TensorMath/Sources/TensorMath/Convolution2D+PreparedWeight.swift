@@ -42,21 +42,21 @@ extension Convolution2D {
         }
     }
 
-    /// `weight` `[O, C, KH, KW]` prepared for ``forward(input:weight:bias:fusingReLU:)-(_,PreparedWeight,_,_)``.
+    /// `weight` `[O, C, KH, KW]` prepared for ``forward(input:prepared:bias:fusingReLU:)``.
     public func prepare(_ weight: Tensor) -> PreparedWeight {
         PreparedWeight(self, weight: weight)
     }
 
     /// ``forward(input:weight:bias:fusingReLU:)`` with a prepared weight: the same result, bit
     /// for bit, without transforming the weight again.
-    /// - Throws: as ``forward(input:weight:bias:fusingReLU:)`` for `weight.source`.
+    /// - Throws: as ``forward(input:weight:bias:fusingReLU:)`` for `prepared.source`.
     public func forward(
-        input: Tensor, weight: PreparedWeight, bias: Tensor?, fusingReLU: Bool = false
+        input: Tensor, prepared: PreparedWeight, bias: Tensor?, fusingReLU: Bool = false
     ) throws -> Tensor {
         let geometry = try validate(
-            input: input, weight: weight.source, bias: bias, operation: "Convolution2D.forward")
+            input: input, weight: prepared.source, bias: bias, operation: "Convolution2D.forward")
         return ConvolutionKernels.forward(
-            geometry, input: input, weight: weight.source, bias: bias, relu: fusingReLU,
-            winogradFilter: weight.winogradFilter(level: BLAS.vectorLevel))
+            geometry, input: input, weight: prepared.source, bias: bias, relu: fusingReLU,
+            winogradFilter: prepared.winogradFilter(level: BLAS.vectorLevel))
     }
 }

@@ -106,15 +106,16 @@ import Testing
         let r = try Self.results(Self.configurations[index], seed: UInt64(100 + index))
         let prepared = r.conv.prepare(r.weight)
         #expect(prepared.source == r.weight)
-        #expect(try r.conv.forward(input: r.x, weight: prepared, bias: r.bias) == r.y)
-        let fused = try r.conv.forward(input: r.x, weight: prepared, bias: r.bias, fusingReLU: true)
+        #expect(try r.conv.forward(input: r.x, prepared: prepared, bias: r.bias) == r.y)
+        let fused = try r.conv.forward(
+            input: r.x, prepared: prepared, bias: r.bias, fusingReLU: true)
         #expect(fused == r.y.relu(), "configuration \(index)")
         // The prepared weight's shape is checked like the plain one's: one channel too many.
         let (n, c, h, w) = (r.x.shape[0], r.x.shape[1] + 1, r.x.shape[2], r.x.shape[3])
         let wrong = try Tensor(
             shape: [n, c, h, w], scalars: Array(repeating: 0, count: n * c * h * w))
         #expect(throws: TensorError.self) {
-            try r.conv.forward(input: wrong, weight: prepared, bias: r.bias)
+            try r.conv.forward(input: wrong, prepared: prepared, bias: r.bias)
         }
     }
 
