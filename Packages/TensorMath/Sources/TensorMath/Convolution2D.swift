@@ -5,10 +5,12 @@
 /// carry over unchanged. The output size along each axis is
 /// `(input + 2·padding − dilation·(kernel − 1) − 1) / stride + 1`.
 ///
-/// Kernels: with AVX-512, direct kernels that read the input planes without im2col or packing
-/// (forward, weight gradient and input gradient; strided convolutions through stride phases,
-/// see `DirectConvolution`), for every convolution whose output is at least two thirds as
-/// wide as the input divided by the stride. Otherwise im2col plus one GEMM per group of
+/// Kernels: with AVX-512 or AVX2, direct kernels that read the input planes without im2col or
+/// packing (forward, weight gradient and input gradient; strided convolutions through stride
+/// phases, see `DirectConvolution`), for every convolution whose output is at least two thirds
+/// as wide as the input divided by the stride; the forward pass and input gradient of 3x3,
+/// stride-1 convolutions with many channels run on Winograd F(2x2, 3x3) kernels instead (see
+/// `WinogradConvolution` and ``PreparedWeight``). Otherwise im2col plus one GEMM per group of
 /// samples (the im2col step is skipped for 1x1 convolutions with stride 1 and no padding).
 /// Work runs on every core through ``Parallel/forEach(_:minimumWorkPerThread:_:)``, split in
 /// ways that depend only on the shapes, so results are bit-identical for any thread count.
