@@ -69,25 +69,12 @@ import Testing
             inputChannels: 32, outputChannels: 40, kernelSize: 3, padding: .same,
             generator: &generator)
         let x = try Tensor.normal([3, 32, 9, 10], using: &generator)
-        let training = try layer.forward(x)
-        layer.setTraining(false)
-        let first = try layer.forward(x)
-        #expect(first == training)
-        #expect(try layer.forward(x) == first)
-        let changes: [() throws -> Void] = [
-            { layer.weight.value.withUnsafeMutableBufferPointer { $0[123] += 0.5 } },
-            { try layer.weight.assign(try Tensor.normal([40, 32, 3, 3], using: &generator)) },
-        ]
-        var previous = first
-        for (number, change) in changes.enumerated() {
-            try change()
-            let output = try layer.forward(x)
-            #expect(output != previous, "change \(number) shows")
-            layer.setTraining(true)
-            #expect(try layer.forward(x) == output, "change \(number)")
-            layer.setTraining(false)
-            previous = output
-        }
+        try InferenceCacheCheck.expectChangesShow(
+            layer, input: x,
+            changes: [
+                { layer.weight.value.withUnsafeMutableBufferPointer { $0[123] += 0.5 } },
+                { try layer.weight.assign(try Tensor.normal([40, 32, 3, 3], using: &generator)) },
+            ])
     }
 
     @Test func samePaddingKeepsTheSize() throws {

@@ -44,27 +44,14 @@ import Testing
         var generator = Xoshiro256(seed: 29)
         let layer = try Linear(inputSize: 300, outputSize: 70, generator: &generator)
         let x = try Tensor.normal([batch, 300], using: &generator)
-        let training = try layer.forward(x)
-        layer.setTraining(false)
-        let first = try layer.forward(x)
-        #expect(first == training)
-        #expect(try layer.forward(x) == first)
         // An in-place update and an assignment each show in the next inference pass, which
         // still matches training mode (the unpacked product) bit for bit.
-        let changes: [() throws -> Void] = [
-            { layer.weight.value.withUnsafeMutableBufferPointer { $0[123] += 0.5 } },
-            { try layer.weight.assign(try Tensor.normal([70, 300], using: &generator)) },
-        ]
-        var previous = first
-        for (number, change) in changes.enumerated() {
-            try change()
-            let output = try layer.forward(x)
-            #expect(output != previous, "change \(number) shows")
-            layer.setTraining(true)
-            #expect(try layer.forward(x) == output, "change \(number)")
-            layer.setTraining(false)
-            previous = output
-        }
+        try InferenceCacheCheck.expectChangesShow(
+            layer, input: x,
+            changes: [
+                { layer.weight.value.withUnsafeMutableBufferPointer { $0[123] += 0.5 } },
+                { try layer.weight.assign(try Tensor.normal([70, 300], using: &generator)) },
+            ])
     }
 
     @Test func finiteDifferences() throws {

@@ -17,12 +17,11 @@ extension Convolution2D {
         init(_ convolution: Convolution2D, weight: Tensor, level: Int = BLAS.vectorLevel) {
             source = weight
             self.level = level
-            guard weight.rank == 4, weight.shape[2] == 3, weight.shape[3] == 3,
-                convolution.stride == 1, convolution.dilation == 1,
-                WinogradConvolution.mode != .never,
-                level >= DirectConvolution.minimumLevel || WinogradConvolution.mode == .always,
-                Swift.min(weight.shape[0], weight.shape[1])
-                    >= WinogradConvolution.minimumChannels(level: level)
+            guard weight.rank == 4,
+                WinogradConvolution.supports(
+                    outputs: weight.shape[0], channels: weight.shape[1],
+                    kernel: Size2D(weight.shape[2], weight.shape[3]), stride: convolution.stride,
+                    dilation: convolution.dilation, level: level)
             else {
                 filter = nil
                 return

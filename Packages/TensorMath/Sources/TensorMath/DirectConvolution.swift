@@ -37,7 +37,7 @@ struct DirectConvolution {
     /// Whether `g` runs on the direct kernels at `level`: at most a third of the work is spent
     /// on columns beyond the output's.
     static func supports(_ g: ConvolutionGeometry, level: Int = BLAS.vectorLevel) -> Bool {
-        guard mode != .never, level >= minimumLevel || mode == .always, g.batch > 0,
+        guard mode.allows(level: level), g.batch > 0,
             g.channels > 0, g.outChannels > 0, g.outputPlane > 0
         else { return false }
         return 2 * pitch(g) <= 3 * g.outputWidth
@@ -56,16 +56,7 @@ struct DirectConvolution {
     /// `SWIFTCNN_DIRECT_CONVOLUTION`: `0` sends every convolution through im2col and GEMM (for
     /// comparisons), `always` uses the direct kernels at every level, 0 included (for tests of
     /// the portable kernels); otherwise from ``minimumLevel`` up.
-    enum Mode { case never, fromMinimumLevel, always }
-
-    static let mode: Mode = {
-        guard let value = getenv("SWIFTCNN_DIRECT_CONVOLUTION") else { return .fromMinimumLevel }
-        switch String(cString: value) {
-        case "0": return .never
-        case "always": return .always
-        default: return .fromMinimumLevel
-        }
-    }()
+    static let mode = KernelMode(environment: "SWIFTCNN_DIRECT_CONVOLUTION")
 
     init(_ g: ConvolutionGeometry, level: Int = BLAS.vectorLevel) {
         self.g = g

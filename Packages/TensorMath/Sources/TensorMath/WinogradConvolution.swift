@@ -1,11 +1,5 @@
 import CTensorKernels
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The forward pass of 3x3, stride-1 convolutions by Winograd's minimal filtering F(2x2, 3x3)
 /// (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2015): each 2x2
 /// output tile takes 16 multiplications per channel pair instead of 36
@@ -32,30 +26,30 @@ struct WinogradConvolution {
     /// below it, where they measured 1.04–1.49x.
     static func minimumChannels(level: Int) -> Int { level >= 2 ? 32 : 16 }
 
-    /// Whether `g` runs through Winograd at `level`: a 3x3 kernel with stride and dilation 1,
-    /// at least ``minimumChannels(level:)`` input and output channels, on the vector kernels (level 1
-    /// and up, or any level when `SWIFTCNN_WINOGRAD=always`); `SWIFTCNN_WINOGRAD=0` turns it
-    /// off (for comparisons).
+    /// Whether `g` runs through Winograd at `level`: see
+    /// ``supports(outputs:channels:kernel:stride:dilation:level:)``.
     static func supports(_ g: ConvolutionGeometry, level: Int = BLAS.vectorLevel) -> Bool {
-        guard mode != .never, level >= DirectConvolution.minimumLevel || mode == .always
-        else { return false }
-        return g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideHeight == 1
-            && g.strideWidth == 1 && g.dilationHeight == 1 && g.dilationWidth == 1
-            && Swift.min(g.channels, g.outChannels) >= minimumChannels(level: level)
-            && g.batch > 0 && g.outputHeight > 0 && g.outputWidth > 0
+        g.batch > 0 && g.outputHeight > 0 && g.outputWidth > 0
+            && supports(
+                outputs: g.outChannels, channels: g.channels,
+                kernel: Size2D(g.kernelHeight, g.kernelWidth),
+                stride: Size2D(g.strideHeight, g.strideWidth),
+                dilation: Size2D(g.dilationHeight, g.dilationWidth), level: level)
+    }
+
+    /// Whether convolutions of these sizes run through Winograd at `level`: a 3x3 kernel with
+    /// stride and dilation 1, at least ``minimumChannels(level:)`` input and output channels,
+    /// on the vector kernels (level 1 and up, or any level when `SWIFTCNN_WINOGRAD=always`);
+    /// `SWIFTCNN_WINOGRAD=0` turns it off (for comparisons).
+    static func supports(
+        outputs: Int, channels: Int, kernel: Size2D, stride: Size2D, dilation: Size2D, level: Int
+    ) -> Bool {
+        mode.allows(level: level) && kernel == 3 && stride == 1 && dilation == 1
+            && Swift.min(outputs, channels) >= minimumChannels(level: level)
     }
 
     /// When Winograd runs, from the environment variable `SWIFTCNN_WINOGRAD`.
-    enum Mode { case never, fromMinimumLevel, always }
-
-    static let mode: Mode = {
-        guard let value = getenv("SWIFTCNN_WINOGRAD") else { return .fromMinimumLevel }
-        switch String(cString: value) {
-        case "0": return .never
-        case "always": return .always
-        default: return .fromMinimumLevel
-        }
-    }()
+    static let mode = KernelMode(environment: "SWIFTCNN_WINOGRAD")
 
     /// Packs `weight` (`[outputs, channels, 3, 3]`, or `[channels, outputs, 3, 3]` used
     /// transposed and rotated when `flipped`) for the kernels into `filter`
