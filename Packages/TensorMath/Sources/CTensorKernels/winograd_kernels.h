@@ -15,10 +15,10 @@
 //
 // One call computes a block of whole samples, every stage kept in this thread's cache:
 //  1. input transform: every channel of every tile of the block into V [16][C][tiles]. The
-//     channel's plane is split into its four (row, column) parity phases, which makes the
-//     16 values of consecutive tiles contiguous in memory (d[i][j] of tile e is phase
-//     (i mod 2, j mod 2) at e + (i/2)·pitch + j/2, on a grid of tiles one column wider than
-//     the output's, the extra column dropped when V is written);
+//     channel's plane is split into eight parity planes (rows and columns even or odd, and the
+//     columns one tile to the right; vector loads and shuffles), which makes the 16 values of
+//     consecutive tiles contiguous in memory (see wino_planes), then transformed a vector of
+//     tiles at a time;
 //  2. for a group of WINO_NV vectors of tiles and WINO_MR output channels, the 16 products
 //     M[ξ] = U[ξ]·V[ξ] in registers (weights broadcast, tiles in the lanes), stored to a
 //     small buffer;
