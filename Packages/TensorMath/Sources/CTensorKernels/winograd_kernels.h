@@ -196,13 +196,12 @@ KERNEL_TARGET __attribute__((noinline)) static void wino_product_dispatch(
 
 /// The output transform of one product buffer (`m` [16][WINO_MR][WINO_NV·LANES]) for `mr`
 /// output channels from k0 and the `count` tiles from t0, with bias and ReLU, stored to the
-/// tiles' output pixels (`offsets[t]`: the tile's top-left pixel in the block's output;
-/// `edges[t]`: bit 0 when it has no right column, bit 1 when it has no bottom row).
+/// tiles' output pixels (`offsets[t]`: four times the tile's top-left pixel in the block's
+/// output, plus 1 when it has no right column and 2 when it has no bottom row).
 KERNEL_TARGET INLINE void wino_output(
     const swiftcnn_winograd_shape *s, const float *m, int mr, long count, long k0,
     const long *offsets, const float *bias, int relu, float *output) {
     const long plane = s->output_height * s->output_width, ow = s->output_width;
-    const int partial = (s->output_height | s->output_width) & 1;
     const long row = WINO_MR * WINO_NV * LANES;
     for (int r = 0; r < mr; r++) {
         const vf b = splat(bias ? bias[k0 + r] : 0.0f);
@@ -229,13 +228,6 @@ KERNEL_TARGET INLINE void wino_output(
             for (long lane = 0; lane < n; lane++) {
                 const long offset = offsets[t + lane];
                 float *p = target + (offset >> 2);
-                if (!partial) {
-                    p[0] = lanes[0][lane];
-                    p[1] = lanes[1][lane];
-                    p[ow] = lanes[2][lane];
-                    p[ow + 1] = lanes[3][lane];
-                    continue;
-                }
                 p[0] = lanes[0][lane];
                 if (!(offset & 1)) p[1] = lanes[1][lane];
                 if (!(offset & 2)) {
