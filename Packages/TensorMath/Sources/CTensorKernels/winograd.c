@@ -50,3 +50,10 @@ int swiftcnn_winograd_forward(
     return SWIFTCNN_DISPATCH(
         level, swiftcnn_winograd_forward, shape, packed, bias, input, samples, output, relu);
 }
+
+int swiftcnn_winograd_weight_gradient(
+    int level, const swiftcnn_winograd_shape *shape, const float *input, const float *gradient,
+    long samples, long block, float *dw, int accumulate) {
+    return SWIFTCNN_DISPATCH(level, swiftcnn_winograd_weight_gradient, shape, input, gradient,
+        samples, block, dw, accumulate);
+}

@@ -1,4 +1,5 @@
-// Winograd F(2x2, 3x3) forward convolution, written once for any vector width (internal).
+// Winograd F(2x2, 3x3) convolution and its F(3x3, 2x2) weight gradient, written once for any
+// vector width (internal).
 // Included by direct_avx512.c, direct_avx2.c and direct_portable.c after direct_kernels.h,
 // with these definitions:
 //   WINO_MR, WINO_NV   product tile: output channels (≤ SWIFTCNN_DIRECT_BLOCK) x vectors of
@@ -78,10 +79,10 @@ KERNEL_TARGET __attribute__((noinline)) static vf wino_gather(
 /// (rows `tw` apart), x[2r + a − pad_h][2k + b − pad_w], zero outside the input plane. Tile
 /// e = ty·tw + tx then reads d[i][j] from plane (i mod 2)·4 + j at e + (i / 2)·tw.
 /// `start` is the channel's offset in the block's input of `size` scalars (loads past its
-/// ends are made lane by lane).
+/// ends are made lane by lane). `columns` 2 makes only the planes with b < 2.
 KERNEL_TARGET INLINE void wino_planes(
     const swiftcnn_winograd_shape *s, const wino_layout *l, const float *channel, long start,
-    long size, float *planes) {
+    long size, float *planes, const int columns) {
     const long rows = s->tiles_height + 1, tw = s->tiles_width, width = s->width;
     const long ph = s->padding_height, pw = s->padding_width;
     for (int a = 0; a < 2; a++) {
@@ -90,7 +91,7 @@ KERNEL_TARGET INLINE void wino_planes(
             float *target = planes + (a * 4) * l->plane_size + r * tw;
             if (y < 0 || y >= s->height) {
                 for (long k0 = 0; k0 < tw; k0 += LANES) {
-                    UNROLL for (int b = 0; b < 4; b++) {
+                    UNROLL for (int b = 0; b < columns; b++) {
                         vstore(target + b * l->plane_size + k0, (vf){0});
                     }
                 }
@@ -98,7 +99,7 @@ KERNEL_TARGET INLINE void wino_planes(
             }
             const float *row = channel + y * width;
             for (long k0 = 0; k0 < tw; k0 += LANES) {
-                UNROLL for (int b = 0; b < 4; b++) {
+                UNROLL for (int b = 0; b < columns; b++) {
                     const long x0 = 2 * k0 - pw + b, offset = start + y * width + x0;
                     vf v;
                     if (offset >= 0 && offset + 2 * LANES <= size) {
@@ -151,10 +152,12 @@ KERNEL_TARGET INLINE void wino_transform(
 /// m rows are WINO_NV·LANES apart.
 KERNEL_TARGET INLINE void wino_product(
     const int mr, const int nv, long channels, const float *u, const float *v, long stride,
-    float *m) {
+    float *m, long m_row, int accumulate) {
     vf acc[WINO_MR][WINO_NV];
     UNROLL for (int r = 0; r < mr; r++) {
-        UNROLL for (int j = 0; j < nv; j++) acc[r][j] = (vf){0};
+        UNROLL for (int j = 0; j < nv; j++) {
+            acc[r][j] = accumulate ? vload(m + r * m_row + j * LANES) : (vf){0};
+        }
     }
     for (long c = 0; c < channels; c++) {
         vf x[WINO_NV];
@@ -167,13 +170,13 @@ KERNEL_TARGET INLINE void wino_product(
         v += stride;
     }
     UNROLL for (int r = 0; r < mr; r++) {
-        UNROLL for (int j = 0; j < nv; j++) vstore(m + r * WINO_NV * LANES + j * LANES, acc[r][j]);
+        UNROLL for (int j = 0; j < nv; j++) vstore(m + r * m_row + j * LANES, acc[r][j]);
     }
 }
 
 #define WINO_CASE(MRV, NVV)                                                                 \
     case (MRV) * 4 + (NVV):                                                                \
-        wino_product(MRV, NVV, channels, u, v, stride, m);                                  \
+        wino_product(MRV, NVV, channels, u, v, stride, m, m_row, accumulate);               \
         break;
 #if WINO_NV == 3
 #define WINO_ROW(MRV) WINO_CASE(MRV, 1) WINO_CASE(MRV, 2) WINO_CASE(MRV, 3)
@@ -184,7 +187,8 @@ KERNEL_TARGET INLINE void wino_product(
 #endif
 
 KERNEL_TARGET __attribute__((noinline)) static void wino_product_dispatch(
-    int mr, int nv, long channels, const float *u, const float *v, long stride, float *m) {
+    int mr, int nv, long channels, const float *u, const float *v, long stride, float *m,
+    long m_row, int accumulate) {
     switch (mr * 4 + nv) {
 #if WINO_MR == 8
         WINO_ROW(8) WINO_ROW(7) WINO_ROW(6) WINO_ROW(5)
@@ -239,6 +243,38 @@ KERNEL_TARGET INLINE void wino_output(
     }
 }
 
+/// Stage 1 of a block: V [16][C][row] for `samples` samples of `input`, padding tiles zero.
+/// A group of channels at a time, each step over the whole group before the next reads its
+/// results (a vector load of values stored just before waits for those stores).
+KERNEL_TARGET INLINE void wino_input_stage(
+    const swiftcnn_winograd_shape *s, const wino_layout *lp, const float *input, long samples,
+    float *v, float *planes) {
+    const wino_layout l = *lp;
+    const long channels = s->channels, row = l.row;
+    const long per_sample = s->tiles_height * s->tiles_width;
+    const long in_plane = s->height * s->width, size = samples * channels * in_plane;
+    for (long n = 0; n < samples; n++) {
+        for (long c0 = 0; c0 < channels; c0 += WINO_GROUP) {
+            const long count = channels - c0 < WINO_GROUP ? channels - c0 : WINO_GROUP;
+            for (long i = 0; i < count; i++) {
+                const long start = (n * channels + c0 + i) * in_plane;
+                wino_planes(s, &l, input + start, start, size, planes + i * l.planes, 4);
+            }
+            for (long i = 0; i < count; i++) {
+                wino_transform(s, &l, planes + i * l.planes, v + (c0 + i) * row + n * per_sample);
+            }
+        }
+    }
+    if (l.padded_tiles > l.tiles) {
+        for (long xi = 0; xi < WINO_POSITIONS; xi++) {
+            for (long c = 0; c < channels; c++) {
+                memset(v + xi * l.position_stride + c * row + l.tiles, 0,
+                    (size_t)(l.padded_tiles - l.tiles) * sizeof(float));
+            }
+        }
+    }
+}
+
 KERNEL_TARGET int FN(swiftcnn_winograd_forward)(
     const swiftcnn_winograd_shape *s, const float *packed, const float *bias,
     const float *input, long samples, float *output, int relu) {
@@ -250,32 +286,9 @@ KERNEL_TARGET int FN(swiftcnn_winograd_forward)(
     long *offsets = (long *)(m + l.products);
     const long channels = s->channels, outputs = s->outputs, row = l.row;
     const long th = s->tiles_height, tw = s->tiles_width, per_sample = th * tw;
-    const long in_plane = s->height * s->width, size = samples * channels * in_plane;
+    (void)th;
     const long out_sample = outputs * s->output_height * s->output_width;
-    // 1. V [16][C][row]. A group of channels at a time, each stage over the whole group
-    // before the next reads its results (a vector load of values stored just before waits
-    // for those stores).
-    for (long n = 0; n < samples; n++) {
-        for (long c0 = 0; c0 < channels; c0 += WINO_GROUP) {
-            const long count = channels - c0 < WINO_GROUP ? channels - c0 : WINO_GROUP;
-            for (long i = 0; i < count; i++) {
-                const long start = (n * channels + c0 + i) * in_plane;
-                wino_planes(s, &l, input + start, start, size, planes + i * l.planes);
-            }
-            for (long i = 0; i < count; i++) {
-                wino_transform(s, &l, planes + i * l.planes, v + (c0 + i) * row + n * per_sample);
-            }
-        }
-    }
-    // The padding tiles of the last vector: zero.
-    if (l.padded_tiles > l.tiles) {
-        for (long xi = 0; xi < WINO_POSITIONS; xi++) {
-            for (long c = 0; c < channels; c++) {
-                memset(v + xi * l.position_stride + c * row + l.tiles, 0,
-                    (size_t)(l.padded_tiles - l.tiles) * sizeof(float));
-            }
-        }
-    }
+    wino_input_stage(s, &l, input, samples, v, planes);
     // Where each tile's outputs go (times 4, with the edge bits).
     for (long t = 0; t < l.tiles; t++) {
         const long n = t / per_sample, ty = t % per_sample / tw, tx = t % tw;
@@ -296,10 +309,214 @@ KERNEL_TARGET int FN(swiftcnn_winograd_forward)(
             for (int xi = 0; xi < WINO_POSITIONS; xi++) {
                 wino_product_dispatch(mr, nv, channels,
                     u + xi * channels * SWIFTCNN_DIRECT_BLOCK, v + xi * l.position_stride + t0, row,
-                    m + xi * WINO_MR * WINO_NV * LANES);
+                    m + xi * WINO_MR * WINO_NV * LANES, WINO_NV * LANES, 0);
             }
             wino_output(s, m, mr, count, k0, offsets + t0, bias, relu, output);
         }
     }
+    return 0;
+}
+
+// MARK: Weight gradient, F(3x3, 2x2)
+//
+// dW[k][c] = Gᵀ [Σ_tiles (A·dy·Aᵀ) ⊙ (Bᵀ·d·B)] G with A = [1 0; 1 1; 1 -1; 0 -1] (the forward
+// pass's Aᵀ, transposed): 16 products S[ξ][k][c] = Σ_t DY[ξ][k][t]·V[ξ][c][t] summed over the
+// tiles of every block, then one filter transform. V is the forward pass's stage 1; DY the
+// output gradient's tiles transformed the same way. Per position, V[ξ] is transposed to
+// [t][C] and DY[ξ] packed to [k / 8][t][8] (vector shuffles, wino_transpose), so that the
+// forward pass's register tile takes the products with the channels in the lanes and the
+// tiles as the summed dimension.
+
+/// The transformed output-gradient tiles of one (sample, output channel) plane, from its
+/// parity planes (``wino_planes`` of the gradient with no padding: tile e's dy[a][b] is plane
+/// a·4 + b at e): A·dy·Aᵀ for every tile, a vector of tiles at a time, at `out + ξ·position`.
+KERNEL_TARGET INLINE void wino_dy_transform(
+    const swiftcnn_winograd_shape *s, const wino_layout *l, const float *planes, float *out,
+    long position) {
+    const long count = s->tiles_height * s->tiles_width, ps = l->plane_size;
+    for (long e = 0; e < count; e += LANES) {
+        const vf d00 = vload(planes + e), d01 = vload(planes + ps + e);
+        const vf d10 = vload(planes + 4 * ps + e), d11 = vload(planes + 5 * ps + e);
+        const vf u[4][2] = {{d00, d01}, {d00 + d10, d01 + d11}, {d00 - d10, d01 - d11},
+            {-d10, -d11}};
+        UNROLL for (int r = 0; r < 4; r++) {
+            vstore(out + (r * 4 + 0) * position + e, u[r][0]);
+            vstore(out + (r * 4 + 1) * position + e, u[r][0] + u[r][1]);
+            vstore(out + (r * 4 + 2) * position + e, u[r][0] - u[r][1]);
+            vstore(out + (r * 4 + 3) * position + e, -u[r][1]);
+        }
+    }
+}
+
+
+/// Transposes `rows` vectors (a power of two, at most 16) in place by log2(rows) perfect-shuffle
+/// stages: lane b of vector a moves to the flat position b·rows + a of the `rows` vectors. With
+/// rows = LANES that is a square transpose; with 8 it packs 8 rows of LANES tiles as [tile][8].
+KERNEL_TARGET INLINE void wino_transpose(const int rows, vf *x) {
+    vf y[16];
+    UNROLL for (int stage = 1; stage < rows; stage *= 2) {
+        UNROLL for (int i = 0; i < rows / 2; i++) {
+            y[2 * i] = __builtin_shufflevector(x[i], x[i + rows / 2], LOW_LANES);
+            y[2 * i + 1] = __builtin_shufflevector(x[i], x[i + rows / 2], HIGH_LANES);
+        }
+        UNROLL for (int i = 0; i < rows; i++) x[i] = y[i];
+    }
+}
+
+/// Stage 1 of the weight gradient for the output gradient of a block (`dy_block`, `count`
+/// samples of [outputs][OH][OW]): DY [ξ][k][row] at `dy` (positions `dy_position` apart),
+/// padding tiles zero. `sd` is the output gradient's shape as an unpadded input.
+KERNEL_TARGET __attribute__((noinline)) static void wino_dy_stage(
+    const swiftcnn_winograd_shape *s, const swiftcnn_winograd_shape *sd, const wino_layout *b,
+    const float *dy_block, long count, float *planes, float *dy, long dy_position) {
+    const long outputs = s->outputs, row = b->row;
+    const long out_plane = s->output_height * s->output_width;
+    const long per_sample = s->tiles_height * s->tiles_width, size = count * outputs * out_plane;
+    for (long n = 0; n < count; n++) {
+        for (long k0 = 0; k0 < outputs; k0 += WINO_GROUP) {
+            const long m = outputs - k0 < WINO_GROUP ? outputs - k0 : WINO_GROUP;
+            for (long i = 0; i < m; i++) {
+                const long start = (n * outputs + k0 + i) * out_plane;
+                wino_planes(sd, b, dy_block + start, start, size, planes + i * b->planes, 2);
+            }
+            for (long i = 0; i < m; i++) {
+                wino_dy_transform(s, b, planes + i * b->planes,
+                    dy + (k0 + i) * row + n * per_sample, dy_position);
+            }
+        }
+    }
+    for (long xi = 0; xi < WINO_POSITIONS; xi++) {
+        for (long k = 0; k < outputs; k++) {
+            float *tail = dy + xi * dy_position + k * row + b->tiles;
+            for (long t = 0; t < b->padded_tiles - b->tiles; t++) tail[t] = 0.0f;
+        }
+    }
+}
+
+/// `rows` rows of `tiles` (a multiple of LANES) at `from` (`row` apart; rows past `count`
+/// read as zero), transposed to [tile][rows] at `to`, `stride` apart: LANES x LANES at a time.
+KERNEL_TARGET __attribute__((noinline)) static void wino_transpose_rows(
+    const float *from, long row, long count, long rows, long tiles, float *to, long stride) {
+    for (long c0 = 0; c0 < rows; c0 += LANES) {
+        for (long t0 = 0; t0 < tiles; t0 += LANES) {
+            vf x[16];
+            UNROLL for (int i = 0; i < LANES; i++) {
+                x[i] = c0 + i < count ? vload(from + (c0 + i) * row + t0) : (vf){0};
+            }
+            wino_transpose(LANES, x);
+            UNROLL for (int i = 0; i < LANES; i++) vstore(to + (t0 + i) * stride + c0, x[i]);
+        }
+    }
+}
+
+/// `rows` rows of `tiles` (a multiple of LANES) at `from` (`row` apart; rows past `count`
+/// read as zero) packed for the products' broadcasts: [rows / 8][tiles][8] at `to`.
+KERNEL_TARGET __attribute__((noinline)) static void wino_pack_rows(
+    const float *from, long row, long count, long rows, long tiles, float *to) {
+    enum { KB = SWIFTCNN_DIRECT_BLOCK };
+    for (long k0 = 0; k0 < rows; k0 += KB) {
+        float *block = to + k0 * tiles;
+        for (long t0 = 0; t0 < tiles; t0 += LANES) {
+            vf x[16];
+            UNROLL for (int i = 0; i < KB; i++) {
+                x[i] = k0 + i < count ? vload(from + (k0 + i) * row + t0) : (vf){0};
+            }
+            wino_transpose(KB, x);
+            UNROLL for (int i = 0; i < KB; i++) vstore(block + t0 * KB + i * LANES, x[i]);
+        }
+    }
+}
+
+/// dW[k][c] (+)= Gᵀ S[·][k][c] G for every k < O and c < C (S [16][kp][cp]), G = [1 0 0;
+/// ½ ½ ½; ½ -½ ½; 0 0 1], a vector of channels at a time.
+KERNEL_TARGET __attribute__((noinline)) static void wino_filter_gradient(
+    const swiftcnn_winograd_shape *s, const float *sums, long kp, long cp, float *dw,
+    int accumulate) {
+    const long channels = s->channels, position = kp * cp;
+    const vf half = splat(0.5f);
+    for (long k = 0; k < s->outputs; k++) {
+        for (long c0 = 0; c0 < channels; c0 += LANES) {
+            vf m[4][4];
+            UNROLL for (int xi = 0; xi < WINO_POSITIONS; xi++) {
+                m[xi / 4][xi % 4] = vload(sums + xi * position + k * cp + c0);
+            }
+            vf t[3][4];
+            UNROLL for (int q = 0; q < 4; q++) {
+                const vf sum = half * (m[1][q] + m[2][q]);
+                t[0][q] = m[0][q] + sum;
+                t[1][q] = half * (m[1][q] - m[2][q]);
+                t[2][q] = sum + m[3][q];
+            }
+            float w[9][LANES];
+            UNROLL for (int i = 0; i < 3; i++) {
+                const vf sum = half * (t[i][1] + t[i][2]);
+                vstore(w[i * 3 + 0], t[i][0] + sum);
+                vstore(w[i * 3 + 1], half * (t[i][1] - t[i][2]));
+                vstore(w[i * 3 + 2], sum + t[i][3]);
+            }
+            const long n = channels - c0 < LANES ? channels - c0 : LANES;
+            for (long lane = 0; lane < n; lane++) {
+                float *out = dw + (k * channels + c0 + lane) * 9;
+                for (int j = 0; j < 9; j++) {
+                    out[j] = accumulate ? out[j] + w[j][lane] : w[j][lane];
+                }
+            }
+        }
+    }
+}
+
+KERNEL_TARGET int FN(swiftcnn_winograd_weight_gradient)(
+    const swiftcnn_winograd_shape *s, const float *input, const float *gradient,
+    long samples, long block, float *dw, int accumulate) {
+    if (samples <= 0) return 0;
+    if (block < 1) block = 1;
+    const long first = block < samples ? block : samples;
+    const wino_layout l = FN(wino_layout_of)(s, first);
+    const long channels = s->channels, outputs = s->outputs;
+    const long cp = (channels + LANES - 1) / LANES * LANES;
+    const long kp = (outputs + SWIFTCNN_DIRECT_BLOCK - 1) / SWIFTCNN_DIRECT_BLOCK
+        * SWIFTCNN_DIRECT_BLOCK;
+    // V (the forward pass's layout), the parity planes, one position of V transposed
+    // [t][cp] and of DY packed [k / 8][t][8], the sums S [ξ][kp][cp], and DY [ξ][k][row].
+    const long tmax = l.padded_tiles, dy_position = kp * l.row + 16;
+    const long vt_size = tmax * cp, dyp_size = kp * tmax, s_size = WINO_POSITIONS * kp * cp;
+    float *buffer = swiftcnn_thread_buffer(SWIFTCNN_BUFFER_WINOGRAD,
+        (size_t)(l.v + WINO_GROUP * l.planes + vt_size + dyp_size + s_size
+            + WINO_POSITIONS * dy_position));
+    if (buffer == NULL) return -1;
+    float *v = buffer, *planes = v + l.v, *vt = planes + WINO_GROUP * l.planes;
+    float *dyp = vt + vt_size, *sums = dyp + dyp_size, *dy = sums + s_size;
+    memset(sums, 0, (size_t)s_size * sizeof(float));
+    const long in_sample = channels * s->height * s->width;
+    const long out_sample = outputs * s->output_height * s->output_width;
+    swiftcnn_winograd_shape sd = *s; // the output gradient as an unpadded input
+    sd.channels = outputs;
+    sd.height = s->output_height;
+    sd.width = s->output_width;
+    sd.padding_height = sd.padding_width = 0;
+    const long group = WINO_NV * LANES;
+    for (long n0 = 0; n0 < samples; n0 += block) {
+        const long count = samples - n0 < block ? samples - n0 : block;
+        const wino_layout b = FN(wino_layout_of)(s, count);
+        const long tp = b.padded_tiles, row = b.row;
+        wino_input_stage(s, &b, input + n0 * in_sample, count, v, planes);
+        wino_dy_stage(s, &sd, &b, gradient + n0 * out_sample, count, planes, dy, dy_position);
+        for (long xi = 0; xi < WINO_POSITIONS; xi++) {
+            wino_transpose_rows(v + xi * b.position_stride, row, channels, cp, tp, vt, cp);
+            wino_pack_rows(dy + xi * dy_position, row, outputs, kp, tp, dyp);
+            // S[ξ][k][c] += Σ_t dyp[k][t] · vt[t][c].
+            for (long k0 = 0; k0 < outputs; k0 += WINO_MR) {
+                const int mr = (int)(outputs - k0 < WINO_MR ? outputs - k0 : WINO_MR);
+                const float *u = dyp + k0 / SWIFTCNN_DIRECT_BLOCK * SWIFTCNN_DIRECT_BLOCK * tp
+                    + k0 % SWIFTCNN_DIRECT_BLOCK;
+                for (long c0 = 0; c0 < cp; c0 += group) {
+                    const int nv = (int)((cp - c0 < group ? cp - c0 : group) / LANES);
+                    wino_product_dispatch(
+                        mr, nv, tp, u, vt + c0, cp, sums + (xi * kp + k0) * cp + c0, cp, 1);
+                }
+            }
+        }
+    }
+    wino_filter_gradient(s, sums, kp, cp, dw, accumulate);
     return 0;
 }

@@ -266,7 +266,12 @@ struct DirectConvolution {
                 Parallel.forEach(groups) { group in
                     let samples = (g.batch * group / groups)..<(g.batch * (group + 1) / groups)
                     let partial = partials.pointer + group * partialSize
-                    if usesWideGradient {
+                    if WinogradConvolution.supports(g, level: level)
+                        && WinogradConvolution.weightGradientEnabled
+                    {
+                        WinogradConvolution(g, level: level).weightGradient(
+                            input: source, gradient: dy, samples: samples, into: partial)
+                    } else if usesWideGradient {
                         wideWeightGradient(
                             input: source, gradient: dy, samples: samples, into: partial)
                     } else {

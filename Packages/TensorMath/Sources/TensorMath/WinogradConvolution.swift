@@ -48,6 +48,11 @@ struct WinogradConvolution {
             && Swift.min(outputs, channels) >= minimumChannels(level: level)
     }
 
+    /// Whether the weight gradient runs through Winograd too (`SWIFTCNN_WINOGRAD_GRADIENT=0`
+    /// turns it off, for comparisons).
+    static let weightGradientEnabled =
+        KernelMode(environment: "SWIFTCNN_WINOGRAD_GRADIENT") != .never
+
     /// When Winograd runs, from the environment variable `SWIFTCNN_WINOGRAD`.
     static let mode = KernelMode(environment: "SWIFTCNN_WINOGRAD")
 
@@ -79,6 +84,20 @@ struct WinogradConvolution {
     private var blockSamples: Int {
         let tiles = ((g.outputHeight + 1) / 2) * ((g.outputWidth + 1) / 2)
         return Swift.max(1, Swift.min(g.batch, 8_192 / Swift.max(1, g.channels * tiles)))
+    }
+
+    /// The weight gradient of samples `samples` (`[O, C, 3, 3]`, rows `C·9` apart at `dw`),
+    /// overwritten. Its sums run in an order fixed by the shapes and the sample range.
+    func weightGradient(
+        input: UnsafePointer<Float>, gradient: UnsafePointer<Float>, samples: Range<Int>,
+        into dw: UnsafeMutablePointer<Float>
+    ) {
+        withUnsafePointer(to: shape) { shape in
+            let status = swiftcnn_winograd_weight_gradient(
+                Int32(level), shape, input + samples.lowerBound * g.inputSample,
+                gradient + samples.lowerBound * g.outputSample, samples.count, blockSamples, dw, 0)
+            precondition(status == 0, "out of memory for Winograd scratch space")
+        }
     }
 
     /// `[N, O, OH, OW]` = weight ⋆ input + bias, or its ReLU when `relu`. With

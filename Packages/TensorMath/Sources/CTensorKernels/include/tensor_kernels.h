@@ -223,6 +223,14 @@ int swiftcnn_winograd_forward(
     int level, const swiftcnn_winograd_shape *shape, const float *packed, const float *bias,
     const float *input, long samples, float *output, int relu);
 
+/// The weight gradient of the convolution ``swiftcnn_winograd_forward`` computes, by
+/// F(3x3, 2x2): `dw[k][c][i][j]` (+)= Σ over `samples` samples of input [n][c] correlated with
+/// gradient [n][k] (`[samples][outputs][OH][OW]`), blocks of `block` samples at a time.
+/// Overwrites unless `accumulate`. Returns 0, or -1 without scratch memory.
+int swiftcnn_winograd_weight_gradient(
+    int level, const swiftcnn_winograd_shape *shape, const float *input, const float *gradient,
+    long samples, long block, float *dw, int accumulate);
+
 // MARK: Weight gradient with output channels in the vectors (every level)
 
 /// Copies `planes` planes of `rows` x `width` into zero-bordered planes of `padded_rows` x
