@@ -80,38 +80,61 @@ KERNEL_TARGET __attribute__((noinline)) static vf wino_gather(
 /// e = ty·tw + tx then reads d[i][j] from plane (i mod 2)·4 + j at e + (i / 2)·tw.
 /// `start` is the channel's offset in the block's input of `size` scalars (loads past its
 /// ends are made lane by lane). `columns` 2 makes only the planes with b < 2.
+/// Lanes of the plane vector from tile column k0 whose column b (x0 + b + 2·lane, x0 =
+/// 2·k0 − pad_w) lies inside the input's `width`.
+KERNEL_TARGET INLINE void wino_inside(long x0, long width, vi inside[4]) {
+    UNROLL for (int b = 0; b < 4; b++) {
+        const vi x = splat_i((int32_t)(x0 + b)) + splat_i(2) * lane_index();
+        inside[b] = (x >= splat_i(0)) & (x < splat_i((int32_t)width));
+    }
+}
+
+/// The `columns` plane vectors of input row y from tile column k0 (x0 = 2·k0 − pad_w; lanes
+/// outside the row masked by `inside`), stored at `target` (planes `ps` apart). Column b of
+/// lane j is x0 + b + 2j: b = 0, 1 are the even and odd lanes of the two vectors from x0,
+/// b = 2, 3 those of the two vectors from x0 + 2.
+KERNEL_TARGET INLINE void wino_plane_vectors(
+    const swiftcnn_winograd_shape *s, const float *channel, long start, long size, long y,
+    long x0, const vi inside[4], const int columns, float *target, long ps) {
+    const long width = s->width;
+    vf v[4];
+    if (y < 0 || y >= s->height) {
+        UNROLL for (int b = 0; b < 4; b++) v[b] = (vf){0};
+    } else if (start + y * width + x0 >= 0
+        && start + y * width + x0 + (columns > 2 ? 2 : 0) + 2 * LANES <= size) {
+        const float *row = channel + y * width + x0;
+        UNROLL for (int h = 0; h < columns / 2; h++) {
+            const vf lo = vload(row + 2 * h), hi = vload(row + 2 * h + LANES);
+            v[2 * h] = and_mask(__builtin_shufflevector(lo, hi, EVEN_LANES), inside[2 * h]);
+            v[2 * h + 1] =
+                and_mask(__builtin_shufflevector(lo, hi, ODD_LANES), inside[2 * h + 1]);
+        }
+    } else {
+        UNROLL for (int b = 0; b < columns; b++) {
+            v[b] = wino_gather(channel + y * width, x0 + b, width);
+        }
+    }
+    UNROLL for (int b = 0; b < columns; b++) vstore(target + b * ps, v[b]);
+}
+
 KERNEL_TARGET INLINE void wino_planes(
     const swiftcnn_winograd_shape *s, const wino_layout *l, const float *channel, long start,
     long size, float *planes, const int columns) {
     const long rows = s->tiles_height + 1, tw = s->tiles_width, width = s->width;
-    const long ph = s->padding_height, pw = s->padding_width;
+    const long ph = s->padding_height, pw = s->padding_width, ps = l->plane_size;
+    vi inside[4];
+    wino_inside(-pw, width, inside);
+    // Rows in order: a row's whole-vector stores run into the next row, which overwrites them.
     for (int a = 0; a < 2; a++) {
         for (long r = 0; r < rows; r++) {
+            float *target = planes + (a * 4) * ps + r * tw;
             const long y = 2 * r + a - ph;
-            float *target = planes + (a * 4) * l->plane_size + r * tw;
-            if (y < 0 || y >= s->height) {
-                for (long k0 = 0; k0 < tw; k0 += LANES) {
-                    UNROLL for (int b = 0; b < columns; b++) {
-                        vstore(target + b * l->plane_size + k0, (vf){0});
-                    }
-                }
-                continue;
-            }
-            const float *row = channel + y * width;
-            for (long k0 = 0; k0 < tw; k0 += LANES) {
-                UNROLL for (int b = 0; b < columns; b++) {
-                    const long x0 = 2 * k0 - pw + b, offset = start + y * width + x0;
-                    vf v;
-                    if (offset >= 0 && offset + 2 * LANES <= size) {
-                        const vf lo = vload(row + x0), hi = vload(row + x0 + LANES);
-                        const vi x = splat_i((int32_t)x0) + splat_i(2) * lane_index();
-                        v = and_mask(__builtin_shufflevector(lo, hi, EVEN_LANES),
-                            (x >= splat_i(0)) & (x < splat_i((int32_t)width)));
-                    } else {
-                        v = wino_gather(row, x0, width);
-                    }
-                    vstore(target + b * l->plane_size + k0, v);
-                }
+            wino_plane_vectors(s, channel, start, size, y, -pw, inside, columns, target, ps);
+            for (long k0 = LANES; k0 < tw; k0 += LANES) {
+                vi later[4];
+                wino_inside(2 * k0 - pw, width, later);
+                wino_plane_vectors(
+                    s, channel, start, size, y, 2 * k0 - pw, later, columns, target + k0, ps);
             }
         }
     }
