@@ -44,13 +44,15 @@ import Testing
         // Winograd F(2x2, 3x3) forward passes and input gradients (3x3, stride 1, 32
         // channels or more): odd output sizes (tiles cut by the edge), 35 outputs (product
         // tile remainders), no padding and padding 2, a 1x1 plane, tile counts that end inside
-        // a vector, and samples in several blocks (48 channels of 16x14, 3 samples a block).
+        // a vector, samples in several blocks (48 channels of 16x14, 3 samples a block), and
+        // tile rows long enough for stores of whole runs at every level (9x17 outputs).
         (3, 32, 32, 8, 8, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
         (5, 33, 35, 7, 9, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
         (2, 32, 40, 6, 5, 3, 3, Size2D(1), Size2D(0), Size2D(1)),
         (2, 36, 32, 5, 6, 3, 3, Size2D(1), Size2D(2), Size2D(1)),
         (3, 32, 33, 1, 1, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
         (4, 48, 32, 16, 14, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
+        (2, 32, 32, 9, 17, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
     ]
 
     /// Forward output and the three gradients of one configuration.
