@@ -227,7 +227,8 @@ static void check_pooling(long h, long w) {
 
 /// C = A·B at level 0 against the triple loop.
 /// The Winograd F(2x2, 3x3) forward pass at level 0 (forward filter, bias and ReLU; and the
-/// flipped, transposed filter of an input gradient) against the direct sum in double.
+/// flipped, transposed filter of an input gradient) and its F(3x3, 2x2) weight gradient
+/// against the direct sums in double.
 static void check_winograd(long n, long c, long o, long h, long w, long pad) {
     const long oh = h + 2 * pad - 2, ow = w + 2 * pad - 2, out = n * o * oh * ow;
     float *x = random_array(n * c * h * w), *weight = random_array(o * c * 9);
@@ -273,8 +274,35 @@ static void check_winograd(long n, long c, long o, long h, long w, long pad) {
             variant == 1 ? " relu" : variant == 2 ? " flipped" : "");
         expect_close(name, y, variant == 1 ? relu : expected, out, 1e-5);
     }
+    // The weight gradient F(3x3, 2x2) of a random output gradient, in blocks of 2 samples,
+    // overwriting and then accumulating.
+    float *dy = random_array(out), *dw = malloc((size_t)(o * c * 9) * sizeof(float));
+    double *dw_expected = calloc((size_t)(o * c * 9), sizeof(double));
+    for (long s = 0; s < n; s++)
+        for (long q = 0; q < o; q++)
+            for (long ch = 0; ch < c; ch++)
+                for (long i = 0; i < 3; i++)
+                    for (long j = 0; j < 3; j++)
+                        for (long oy = 0; oy < oh; oy++)
+                            for (long ox = 0; ox < ow; ox++) {
+                                const long iy = oy + i - pad, ix = ox + j - pad;
+                                if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                                dw_expected[((q * c + ch) * 3 + i) * 3 + j] +=
+                                    (double)dy[((s * o + q) * oh + oy) * ow + ox]
+                                    * x[((s * c + ch) * h + iy) * w + ix];
+                            }
+    for (int pass = 0; pass < 2; pass++) {
+        if (swiftcnn_winograd_weight_gradient(0, &shape, x, dy, n, 2, dw, pass) != 0) failures++;
+        if (pass == 1)
+            for (long i = 0; i < o * c * 9; i++) dw_expected[i] *= 2;
+        snprintf(name, sizeof name, "winograd %ld->%ld %ldx%ld p%ld dw%s", c, o, h, w, pad,
+            pass ? " accumulated" : "");
+        // Sums of n·OH·OW products (the transforms' halves and differences round more than
+        // the direct sum): 5e-5, as DirectKernelTests allows 1e-4 for weight gradients.
+        expect_close(name, dw, dw_expected, o * c * 9, 5e-5);
+    }
     free(x); free(weight); free(bias); free(y); free(flipped); free(expected); free(relu);
-    free(packed);
+    free(packed); free(dy); free(dw); free(dw_expected);
 }
 
 static void check_gemm(long m, long n, long k) {
