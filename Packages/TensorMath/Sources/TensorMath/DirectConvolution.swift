@@ -266,9 +266,7 @@ struct DirectConvolution {
                 Parallel.forEach(groups) { group in
                     let samples = (g.batch * group / groups)..<(g.batch * (group + 1) / groups)
                     let partial = partials.pointer + group * partialSize
-                    if WinogradConvolution.supports(g, level: level)
-                        && WinogradConvolution.weightGradientEnabled
-                    {
+                    if WinogradConvolution.supportsWeightGradient(g, level: level) {
                         WinogradConvolution(g, level: level).weightGradient(
                             input: source, gradient: dy, samples: samples, into: partial)
                     } else if usesWideGradient {
