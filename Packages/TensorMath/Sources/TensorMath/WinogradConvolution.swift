@@ -5,7 +5,10 @@ import CTensorKernels
 /// output tile takes 16 multiplications per channel pair instead of 36
 /// (`winograd_kernels.h`, one source compiled for AVX-512, AVX2+FMA and portable vector
 /// code). The filter is transformed once per call; blocks of samples are then transformed,
-/// multiplied and transformed back while they stay in the thread's cache.
+/// multiplied and transformed back while they stay in the thread's cache. The weight
+/// gradient runs by F(3x3, 2x2): the 16 products of the transformed input and output
+/// gradient summed over the tiles, then one filter transform
+/// (`weightGradient(input:gradient:samples:into:)`).
 ///
 /// The transforms add and subtract, so results differ from the direct sum in the last bits
 /// (about 1e-6 relative to the largest product), never by more. They are computed the same
