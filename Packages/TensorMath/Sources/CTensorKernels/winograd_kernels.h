@@ -338,8 +338,7 @@ KERNEL_TARGET int FN(swiftcnn_winograd_forward)(
     float *v = buffer, *planes = v + l.v, *m = planes + WINO_GROUP * l.planes;
     long *offsets = (long *)(m + l.products);
     const long channels = s->channels, outputs = s->outputs, row = l.row;
-    const long th = s->tiles_height, tw = s->tiles_width, per_sample = th * tw;
-    (void)th;
+    const long tw = s->tiles_width, per_sample = s->tiles_height * tw;
     const long out_sample = outputs * s->output_height * s->output_width;
     wino_input_stage(s, &l, input, samples, v, planes);
     // Where each tile's outputs go, the tiles left in its row and its edges (wino_output).
@@ -402,7 +401,6 @@ KERNEL_TARGET INLINE void wino_dy_transform(
         }
     }
 }
-
 
 /// Transposes `rows` vectors (a power of two, at most 16) in place by log2(rows) perfect-shuffle
 /// stages: lane b of vector a moves to the flat position b·rows + a of the `rows` vectors. With
