@@ -74,12 +74,6 @@ KERNEL_TARGET __attribute__((noinline)) static vf wino_gather(
     return vload(lanes);
 }
 
-/// The eight parity planes of one input channel: plane a·4 + b (a, b < 2 row and column
-/// parity; b = 2, 3 the column parities one tile to the right) holds, at row r and column k
-/// (rows `tw` apart), x[2r + a − pad_h][2k + b − pad_w], zero outside the input plane. Tile
-/// e = ty·tw + tx then reads d[i][j] from plane (i mod 2)·4 + j at e + (i / 2)·tw.
-/// `start` is the channel's offset in the block's input of `size` scalars (loads past its
-/// ends are made lane by lane). `columns` 2 makes only the planes with b < 2.
 /// Lanes of the plane vector from tile column k0 whose column b (x0 + b + 2·lane, x0 =
 /// 2·k0 − pad_w) lies inside the input's `width`.
 KERNEL_TARGET INLINE void wino_inside(long x0, long width, vi inside[4]) {
@@ -117,6 +111,12 @@ KERNEL_TARGET INLINE void wino_plane_vectors(
     UNROLL for (int b = 0; b < columns; b++) vstore(target + b * ps, v[b]);
 }
 
+/// The eight parity planes of one input channel: plane a·4 + b (a, b < 2 row and column
+/// parity; b = 2, 3 the column parities one tile to the right) holds, at row r and column k
+/// (rows `tw` apart), x[2r + a − pad_h][2k + b − pad_w], zero outside the input plane. Tile
+/// e = ty·tw + tx then reads d[i][j] from plane (i mod 2)·4 + j at e + (i / 2)·tw.
+/// `start` is the channel's offset in the block's input of `size` scalars (loads past its
+/// ends are made lane by lane). `columns` 2 makes only the planes with b < 2.
 KERNEL_TARGET INLINE void wino_planes(
     const swiftcnn_winograd_shape *s, const wino_layout *l, const float *channel, long start,
     long size, float *planes, const int columns) {
