@@ -60,10 +60,16 @@ struct WinogradConvolution {
     static func supportsWeightGradient(_ g: ConvolutionGeometry, level: Int = BLAS.vectorLevel)
         -> Bool
     {
-        let tiles = ((g.outputHeight + 1) / 2) * ((g.outputWidth + 1) / 2)
-        return gradientMode != .never && supports(g, level: level)
-            && (Swift.min(g.channels, g.outChannels) >= 32 || tiles >= 64)
+        gradientMode != .never && supports(g, level: level)
+            && (Swift.min(g.channels, g.outChannels) >= 32
+                || WinogradConvolution(g, level: level).tilesPerSample >= 64)
     }
+
+    /// Rows and columns of 2x2 output tiles per sample (a last row or column may be cut).
+    private var tileRows: Int { (g.outputHeight + 1) / 2 }
+    private var tileColumns: Int { (g.outputWidth + 1) / 2 }
+    /// Output tiles per sample.
+    private var tilesPerSample: Int { tileRows * tileColumns }
 
     /// From the environment variable `SWIFTCNN_WINOGRAD_GRADIENT` (only `0` has an effect).
     private static let gradientMode = KernelMode(environment: "SWIFTCNN_WINOGRAD_GRADIENT")
@@ -91,14 +97,13 @@ struct WinogradConvolution {
             channels: g.channels, height: g.height, width: g.width, outputs: g.outChannels,
             output_height: g.outputHeight, output_width: g.outputWidth,
             padding_height: g.paddingHeight, padding_width: g.paddingWidth,
-            tiles_height: (g.outputHeight + 1) / 2, tiles_width: (g.outputWidth + 1) / 2)
+            tiles_height: tileRows, tiles_width: tileColumns)
     }
 
     /// Samples per block: about 8,192 (channel, tile) pairs, so that the block's transformed
     /// input (16 scalars per pair, 512 KB) stays in L2; at least one sample.
     private var blockSamples: Int {
-        let tiles = ((g.outputHeight + 1) / 2) * ((g.outputWidth + 1) / 2)
-        return Swift.max(1, Swift.min(g.batch, 8_192 / Swift.max(1, g.channels * tiles)))
+        Swift.max(1, Swift.min(g.batch, 8_192 / Swift.max(1, g.channels * tilesPerSample)))
     }
 
     /// The weight gradient of samples `samples` (`[O, C, 3, 3]`, rows `C·9` apart at `dw`),
