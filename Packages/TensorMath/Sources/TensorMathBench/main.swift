@@ -231,9 +231,18 @@ let convolutionShapes: [ConvolutionShape] = [
     ConvolutionShape(
         name: "resnet 64->64 3x3 8x8 b128", batch: 128, inChannels: 64,
         outChannels: 64, size: 8, kernel: 3, padding: 1),
-    // The MNIST `cnn` and FourClassNet layers that the ResNet shapes above do not cover.
+    // The MNIST `cnn`'s and FourClassNet's layers.
+    ConvolutionShape(
+        name: "cnn 1->16 3x3 28x28 b128", batch: 128, inChannels: 1,
+        outChannels: 16, size: 28, kernel: 3, padding: 1, first: true),
+    ConvolutionShape(
+        name: "cnn 16->16 3x3 28x28 b128", batch: 128, inChannels: 16,
+        outChannels: 16, size: 28, kernel: 3, padding: 1),
     ConvolutionShape(
         name: "cnn 16->32 3x3 14x14 b128", batch: 128, inChannels: 16,
+        outChannels: 32, size: 14, kernel: 3, padding: 1),
+    ConvolutionShape(
+        name: "cnn 32->32 3x3 14x14 b128", batch: 128, inChannels: 32,
         outChannels: 32, size: 14, kernel: 3, padding: 1),
     ConvolutionShape(
         name: "fourclass 3->32 3x3 32x32 b128", batch: 128, inChannels: 3,
