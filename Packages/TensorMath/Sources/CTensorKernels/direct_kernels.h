@@ -103,12 +103,13 @@ KERNEL_TARGET INLINE vf tap_load(const int kind, const float *p, uint32_t entry,
 /// `y < 0 ? 0 : y` in every lane (TensorMath's ReLU: NaN and −0 pass through).
 KERNEL_TARGET INLINE vf relu_lanes(vf y) { return and_mask(y, ~(y < splat(0.0f))); }
 
-/// One tile: `mr` output channels x `nv` vectors. `w0` is the tile's first row in its packed
-/// block (rows MR apart per channel); `relu` stores the ReLU of the sums.
+/// One tile: `mr` output channels x `nv` vectors, stored `shift` scalars past the vectors'
+/// outputs (the tile's first channel). `w0` is the tile's first row in its packed block (rows
+/// MR apart per channel); `relu` stores the ReLU of the sums.
 KERNEL_TARGET INLINE void forward_tile(
     const int mr, const int nv, const swiftcnn_direct_shape *g, long vectors,
-    const forward_vector *vec, const float *w0, const float *bias, long output_stride,
-    int relu) {
+    const forward_vector *vec, long shift, const float *w0, const float *bias,
+    long output_stride, int relu) {
     vf acc[TILE_MR][TILE_NV];
     for (int r = 0; r < mr; r++) {
         const vf start = bias ? splat(bias[r]) : (vf){0};
@@ -152,14 +153,14 @@ KERNEL_TARGET INLINE void forward_tile(
     }
     UNROLL for (int r = 0; r < mr; r++) {
         UNROLL for (int v = 0; v < nv; v++) {
-            vstore_first(vec[v].output + r * output_stride, acc[r][v], vec[v].left);
+            vstore_first(vec[v].output + shift + r * output_stride, acc[r][v], vec[v].left);
         }
     }
 }
 
 #define FORWARD_CASE(MRV, NVV)                                                              \
     case (MRV) * 4 + (NVV):                                                                \
-        forward_tile(MRV, NVV, g, vectors, vec, w0, bias, output_stride, relu);             \
+        forward_tile(MRV, NVV, g, vectors, vec, shift, w0, bias, output_stride, relu);      \
         break;
 #if TILE_NV == 3
 #define FORWARD_ROW(MRV) FORWARD_CASE(MRV, 1) FORWARD_CASE(MRV, 2) FORWARD_CASE(MRV, 3)
@@ -171,7 +172,7 @@ KERNEL_TARGET INLINE void forward_tile(
 
 KERNEL_TARGET __attribute__((noinline)) static void forward_dispatch(
     int mr, int nv, const swiftcnn_direct_shape *g, long vectors, const forward_vector *vec,
-    const float *w0, const float *bias, long output_stride, int relu) {
+    long shift, const float *w0, const float *bias, long output_stride, int relu) {
     switch (mr * 4 + nv) {
 #if TILE_MR == 8
         FORWARD_ROW(8) FORWARD_ROW(7) FORWARD_ROW(6) FORWARD_ROW(5)
@@ -200,12 +201,7 @@ KERNEL_TARGET void FN(swiftcnn_direct_forward)(
         }
         for (long o = 0; o < outputs; o += TILE_MR) {
             const int mr = (int)(outputs - o < TILE_MR ? outputs - o : TILE_MR);
-            forward_vector shifted[TILE_NV];
-            for (int i = 0; i < nv; i++) {
-                shifted[i] = vec[i];
-                shifted[i].output += o * output_stride;
-            }
-            forward_dispatch(mr, nv, g, vectors, shifted,
+            forward_dispatch(mr, nv, g, vectors, vec, o * output_stride,
                 packed + (o / MR) * block_size + o % MR, bias ? bias + o : NULL, output_stride,
                 relu);
         }
