@@ -136,6 +136,27 @@ public enum CIFARResNet {
         return model
     }
 
+    /// Sets the weight of the last batch norm in the body of every ``Residual`` block of `model`
+    /// to zero, so that each block starts as its shortcut alone and the network as a shallow
+    /// one that grows into its depth: Goyal et al. 2017 ("Accurate, Large Minibatch SGD",
+    /// section 5.1), torchvision's `zero_init_residual=True`. Layers outside residual blocks,
+    /// and so a plain twin, are left as they are (at weight 0 a plain block would pass nothing
+    /// on). Returns the number of batch norms set.
+    @discardableResult
+    public static func zeroInitializeResidualBranches(_ model: Layer) throws -> Int {
+        var count = 0
+        for (_, layer) in model.namedDescendants {
+            guard let block = layer as? Residual,
+                let norm = block.body.children.last(where: { $0.layer is BatchNorm })?.layer
+                    as? BatchNorm,
+                let weight = norm.weight
+            else { continue }
+            try weight.assign(try Tensor.zeros(weight.value.shape))
+            count += 1
+        }
+        return count
+    }
+
     /// The plain twin of a basic block: its body's layers followed by a ReLU, no shortcut.
     private static func plainBlock(from block: Residual) throws -> Sequential {
         try Sequential(

@@ -34,6 +34,10 @@ struct ExperimentSettings: Codable, Equatable {
     var cropPadding: Int
     /// Random horizontal flips.
     var horizontalFlip: Bool
+    /// Whether every residual block's last batch norm starts at weight 0, so that the ResNets
+    /// start as their shortcuts (``ImageModels/CIFARResNet/zeroInitializeResidualBranches(_:)``;
+    /// the plain networks keep weight 1).
+    var zeroInitResidual: Bool
 
     /// The default run: about 12 minutes on two cores for plain and residual networks of 20
     /// and 56 layers: 14 epochs of 80 steps (1,120 per network) of batch 64 on 5,120 training
@@ -44,7 +48,7 @@ struct ExperimentSettings: Codable, Equatable {
     static let quick = ExperimentSettings(
         depths: [20, 56], epochs: 14, trainSubset: 5_120, testSubset: 1_000, batchSize: 64,
         learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4, milestoneSteps: nil,
-        warmupEpochs: 1, seed: 42, cropPadding: 4, horizontalFlip: true)
+        warmupEpochs: 1, seed: 42, cropPadding: 4, horizontalFlip: true, zeroInitResidual: true)
 
     /// The paper's CIFAR-10 schedule (section 4.2): all 50,000 training images, 164 epochs of
     /// batch 128 (64k iterations), learning rate 0.1 divided by 10 at 32k and 48k iterations,
@@ -53,7 +57,7 @@ struct ExperimentSettings: Codable, Equatable {
         depths: [20, 32, 44, 56], epochs: 164, trainSubset: nil, testSubset: nil,
         batchSize: 128, learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4,
         milestoneSteps: [32_000, 48_000], warmupEpochs: 0, seed: 42, cropPadding: 4,
-        horizontalFlip: true)
+        horizontalFlip: true, zeroInitResidual: false)
 
     /// The learning-rate milestones (in optimizer steps) of a run of `stepsPerEpoch` steps
     /// per epoch: ``milestoneSteps``, else the steps at 50% and 75% of the epochs.

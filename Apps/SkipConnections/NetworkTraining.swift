@@ -41,6 +41,9 @@ struct NetworkTraining {
         let model = try ModelRegistry.makeModel(
             try ModelRegistry.architecture(CIFARResNet.self, configuration: configuration),
             seed: settings.seed)
+        if residual && settings.zeroInitResidual {
+            try CIFARResNet.zeroInitializeResidualBranches(model)
+        }
         let optimizer = try SGD(
             model, learningRate: settings.learningRate, momentum: settings.momentum,
             weightDecay: settings.weightDecay)

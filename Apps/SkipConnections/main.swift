@@ -69,6 +69,12 @@ struct SkipConnectionsTool: ParsableCommand {
             "Seed of the subsets, initialization, batch order and augmentation "
                 + "(default \(quick.seed)).", valueName: "SEED"))
     var seed: UInt64?
+    @Flag(
+        inversion: .prefixedNo,
+        help: .init(
+            "Start every residual block's last batch norm at weight 0, so that the ResNets "
+                + "start as their shortcuts (default on; off with --full)."))
+    var zeroInitResidual: Bool?
     @Option(help: .init("Folder of the results.", valueName: "DIR"))
     var output: String = "runs/skip-connections"
     @Flag(help: "The paper's full schedule (164 epochs on all images, depths 20,32,44,56).")
@@ -129,6 +135,7 @@ struct SkipConnectionsTool: ParsableCommand {
         if let testSubset { settings.testSubset = testSubset }
         if let batchSize { settings.batchSize = batchSize }
         if let seed { settings.seed = seed }
+        if let zeroInitResidual { settings.zeroInitResidual = zeroInitResidual }
         return settings
     }
 

@@ -84,6 +84,7 @@ import Testing
         #expect(settings["depths"] as? [Int] == [8, 14])
         #expect(settings["epochs"] as? Int == 2)
         #expect(settings["momentum"] as? Double == 0.9)
+        #expect(settings["zeroInitResidual"] as? Bool == true)
         let networks = try #require(json["networks"] as? [[String: Any]])
         #expect(
             networks.map { $0["name"] as? String } == [
@@ -125,13 +126,13 @@ import Testing
         let data = try Self.data.get()
         let folder = try ClassifyTestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        func curves(_ name: String, seed: Int) throws -> [String] {
+        func curves(_ name: String, seed: Int, flags: [String] = []) throws -> [String] {
             let output = folder.appendingPathComponent(name).path
             let run = try Self.run(
                 [
                     "--data", data.path, "--depths", "8", "--epochs", "1", "--seed", "\(seed)",
                     "--output", output,
-                ] + Self.quick)
+                ] + Self.quick + flags)
             try #require(run.status == 0, "\(run.error)")
             #expect(
                 run.lines.contains(
@@ -144,6 +145,11 @@ import Testing
         #expect(first.count == 3)
         #expect(first == second)
         #expect(try curves("c", seed: 6) != first)
+        // The ResNet's initialization, not the plain twin's, follows --no-zero-init-residual.
+        let standard = try curves("d", seed: 5, flags: ["--no-zero-init-residual"])
+        #expect(standard.filter { $0.hasPrefix("plain") } == first.filter { $0.hasPrefix("plain") })
+        #expect(
+            standard.filter { $0.hasPrefix("resnet") } != first.filter { $0.hasPrefix("resnet") })
     }
 
     @Test func interruptedRunKeepsItsResults() throws {

@@ -214,6 +214,32 @@ import Testing
         #expect(try residual.forward(input) != (try plain.forward(input)))
     }
 
+    @Test func zeroInitializedResidualBranchesStartAsTheirShortcuts() throws {
+        let model = try Self.model(depth: 14, seed: 4)
+        #expect(try CIFARResNet.zeroInitializeResidualBranches(model) == 6)
+        let state = model.stateDictionary
+        for stage in 1...3 {
+            for block in 0..<2 {
+                let name = "layer\(stage).\(block)"
+                #expect(try #require(state[name + ".bn2.weight"]).scalars.allSatisfy { $0 == 0 })
+                #expect(try #require(state[name + ".bn1.weight"]).scalars.allSatisfy { $0 == 1 })
+            }
+        }
+        #expect(try #require(state["bn1.weight"]).scalars.allSatisfy { $0 == 1 })
+        // A block with an identity shortcut now computes ReLU(x + 0): x for x ≥ 0.
+        let block = try #require(
+            model.namedDescendants.first { $0.name == "layer1.1" }?.layer as? Residual)
+        let input = try Tensor(
+            shape: [2, 16, 4, 4],
+            scalars: LeNet5Tests.formulaValues(count: 512, index: 2, scale: 1, offset: 0))
+        #expect(try block.forward(input) == input)
+        // The plain twin has no residual block: nothing changes.
+        let plain = try Self.model(depth: 14, residual: false, seed: 4)
+        let before = plain.stateDictionary
+        #expect(try CIFARResNet.zeroInitializeResidualBranches(plain) == 0)
+        #expect(plain.stateDictionary == before)
+    }
+
     @Test func heInitialization() throws {
         let model = try Self.model(depth: 20, seed: 3)
         let state = model.stateDictionary
