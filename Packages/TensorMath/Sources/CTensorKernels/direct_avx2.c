@@ -57,5 +57,6 @@ KERNEL_TARGET INLINE void store_partial_i(int32_t *p, vi v, long count) {
 #define WINO_MR 8
 #define WINO_NV 1
 #include "winograd_kernels.h"
+#include "winograd4_kernels.h"
 #include "fma_peak.h"
 #endif

@@ -34,6 +34,9 @@
     int swiftcnn_winograd_forward_##SUFFIX(                                                 \
         const swiftcnn_winograd_shape *s, const float *packed, const float *bias,           \
         const float *input, long samples, float *output, int relu);                         \
+    int swiftcnn_winograd4_forward_##SUFFIX(                                                \
+        const swiftcnn_winograd_shape *s, const float *packed, const float *bias,           \
+        const float *input, long samples, float *output, int relu);                         \
     int swiftcnn_winograd_weight_gradient_##SUFFIX(                                         \
         const swiftcnn_winograd_shape *s, const float *input, const float *gradient,        \
         long samples, long block, float *dw, int accumulate);

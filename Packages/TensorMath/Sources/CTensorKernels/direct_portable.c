@@ -38,4 +38,5 @@ INLINE float reduce_add(vf v) { return (v[0] + v[2]) + (v[1] + v[3]); }
 #define WINO_MR 4
 #define WINO_NV 3
 #include "winograd_kernels.h"
+#include "winograd4_kernels.h"
 #include "fma_peak.h"

@@ -8,37 +8,43 @@ long swiftcnn_winograd_filter_count(long outputs, long channels) {
     return POSITIONS * ((outputs + BLOCK - 1) / BLOCK) * BLOCK * channels;
 }
 
+/// u = G g Gᵀ for one 3x3 filter.
+static void transform_filter(const float g[9], float u[POSITIONS]) {
+    float t[4][3];
+    for (int j = 0; j < 3; j++) {
+        t[0][j] = g[j];
+        t[1][j] = 0.5f * (g[j] + g[3 + j] + g[6 + j]);
+        t[2][j] = 0.5f * (g[j] - g[3 + j] + g[6 + j]);
+        t[3][j] = g[6 + j];
+    }
+    for (int i = 0; i < 4; i++) {
+        u[i * 4 + 0] = t[i][0];
+        u[i * 4 + 1] = 0.5f * (t[i][0] + t[i][1] + t[i][2]);
+        u[i * 4 + 2] = 0.5f * (t[i][0] - t[i][1] + t[i][2]);
+        u[i * 4 + 3] = t[i][2];
+    }
+}
+
 void swiftcnn_winograd_pack_filter(
     const float *weight, long outputs, long channels, int flipped, long first_block,
     long block_count, float *dest) {
     for (long b = first_block; b < first_block + block_count; b++) {
         for (long c = 0; c < channels; c++) {
-            for (long r = 0; r < BLOCK; r++) {
+            // The block's 8 filters of channel c, then stored a position at a time (8
+            // consecutive scalars; storing a filter at a time writes 16 lines far apart).
+            float u[BLOCK][POSITIONS] = {{0}};
+            for (long r = 0; r < BLOCK && b * BLOCK + r < outputs; r++) {
                 const long o = b * BLOCK + r;
-                float u[POSITIONS] = {0};
-                if (o < outputs) {
-                    float g[9];
-                    for (int k = 0; k < 9; k++) {
-                        g[k] = flipped ? weight[(c * outputs + o) * 9 + 8 - k]
-                                       : weight[(o * channels + c) * 9 + k];
-                    }
-                    float t[4][3];
-                    for (int j = 0; j < 3; j++) {
-                        t[0][j] = g[j];
-                        t[1][j] = 0.5f * (g[j] + g[3 + j] + g[6 + j]);
-                        t[2][j] = 0.5f * (g[j] - g[3 + j] + g[6 + j]);
-                        t[3][j] = g[6 + j];
-                    }
-                    for (int i = 0; i < 4; i++) {
-                        u[i * 4 + 0] = t[i][0];
-                        u[i * 4 + 1] = 0.5f * (t[i][0] + t[i][1] + t[i][2]);
-                        u[i * 4 + 2] = 0.5f * (t[i][0] - t[i][1] + t[i][2]);
-                        u[i * 4 + 3] = t[i][2];
-                    }
+                float g[9];
+                for (int k = 0; k < 9; k++) {
+                    g[k] = flipped ? weight[(c * outputs + o) * 9 + 8 - k]
+                                   : weight[(o * channels + c) * 9 + k];
                 }
-                for (int xi = 0; xi < POSITIONS; xi++) {
-                    dest[((b * POSITIONS + xi) * channels + c) * BLOCK + r] = u[xi];
-                }
+                transform_filter(g, u[r]);
+            }
+            for (int xi = 0; xi < POSITIONS; xi++) {
+                float *target = dest + ((b * POSITIONS + xi) * channels + c) * BLOCK;
+                for (long r = 0; r < BLOCK; r++) target[r] = u[r][xi];
             }
         }
     }

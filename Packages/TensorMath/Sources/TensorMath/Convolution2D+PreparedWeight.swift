@@ -10,7 +10,8 @@ extension Convolution2D {
     public final class PreparedWeight: @unchecked Sendable {
         /// The weight prepared, `[O, C, KH, KW]`.
         public let source: Tensor
-        /// The Winograd filter (``swiftcnn_winograd_pack_filter``) at `level`, or nil.
+        /// The Winograd filter (``WinogradConvolution/packFilter(_:outputs:channels:flipped:tile:into:)``)
+        /// at `level`, or nil.
         private let filter: UnsafeMutablePointer<Float>?
         private let level: Int
 
@@ -27,9 +28,11 @@ extension Convolution2D {
                 return
             }
             let (o, c) = (weight.shape[0], weight.shape[1])
-            let count = swiftcnn_winograd_filter_count(o, c)
+            let tile = WinogradConvolution.forwardTile
+            let count = WinogradConvolution.filterCount(outputs: o, channels: c, tile: tile)
             let filter = UnsafeMutablePointer<Float>.allocate(capacity: count)
-            WinogradConvolution.packFilter(weight, outputs: o, channels: c, into: filter)
+            WinogradConvolution.packFilter(
+                weight, outputs: o, channels: c, tile: tile, into: filter)
             self.filter = filter
         }
 

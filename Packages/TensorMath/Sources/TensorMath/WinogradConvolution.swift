@@ -1,26 +1,60 @@
 import CTensorKernels
 
-/// The forward pass of 3x3, stride-1 convolutions by Winograd's minimal filtering F(2x2, 3x3)
-/// (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2015): each 2x2
-/// output tile takes 16 multiplications per channel pair instead of 36
-/// (`winograd_kernels.h`, one source compiled for AVX-512, AVX2+FMA and portable vector
-/// code). The filter is transformed once per call; blocks of samples are then transformed,
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The forward pass of 3x3, stride-1 convolutions by Winograd's minimal filtering (Lavin &
+/// Gray, "Fast Algorithms for Convolutional Neural Networks", 2015): F(2x2, 3x3), where each
+/// 2x2 output tile takes 16 multiplications per channel pair instead of 36
+/// (`winograd_kernels.h`), or F(4x4, 3x3), 36 for a 4x4 tile instead of 144
+/// (`winograd4_kernels.h`), the default (``forwardTile``); each source compiled for
+/// AVX-512, AVX2+FMA and portable vector code. The filter is transformed once per call; blocks of samples are then transformed,
 /// multiplied and transformed back while they stay in the thread's cache. The weight
 /// gradient runs by F(3x3, 2x2): the 16 products of the transformed input and output
 /// gradient summed over the tiles, then one filter transform
 /// (`weightGradient(input:gradient:samples:into:)`).
 ///
-/// The transforms add and subtract, so results differ from the direct sum in the last bits
-/// (about 1e-6 relative to the largest product), never by more. They are computed the same
+/// The transforms add and subtract, so results differ from the direct sum in the last bits:
+/// about 1e-6 relative to the largest product for F(2x2, 3x3), a few times more for
+/// F(4x4, 3x3), whose transforms multiply by up to 8 (up to 1e-4 of an output's magnitude
+/// on the tests' uniform data, against 2e-5; oneDNN's and cuDNN's F(4x4, 3x3) are alike). They are computed the same
 /// way whatever the block, so results are bit-identical for any thread count.
 struct WinogradConvolution {
     let g: ConvolutionGeometry
     /// The vector level whose kernels run (``BLAS/vectorLevel`` unless a test picks a lower one).
     let level: Int
 
+    /// The side of the forward pass's output tiles: 4 for F(4x4, 3x3), 2 for F(2x2, 3x3)
+    /// (``forwardTile``). The weight gradient always runs by F(3x3, 2x2).
+    let tile: Int
+
     init(_ g: ConvolutionGeometry, level: Int = BLAS.vectorLevel) {
         self.g = g
         self.level = level
+        tile = Self.forwardTile
+    }
+
+    /// The output tile of forward passes (and input gradients): 4, F(4x4, 3x3)
+    /// with 36 products per 16 outputs, unless `SWIFTCNN_WINOGRAD_TILE=2` asks for
+    /// F(2x2, 3x3), 16 per 4 (for comparisons).
+    ///
+    /// Measured with `TensorMathBench` (3 alternating rounds, medians, 2 threads, Intel Xeon
+    /// with AVX-512), F(4x4) against F(2x2) on the training benchmark's 3x3 layers: at level 1
+    /// 1.06–1.38x on every layer (forward 1.09–1.38x, forward+backward 1.06–1.25x); at level 2
+    /// 1.02–1.45x on the layers of 32 channels or more that run Winograd there, except
+    /// FourClassNet's 128→256 at 4x4 outputs (one tile per sample: forward 1.03x,
+    /// forward+backward 0.87x).
+    static let forwardTile: Int =
+        getenv("SWIFTCNN_WINOGRAD_TILE").map { String(cString: $0) } == "2" ? 2 : 4
+
+    /// Scalars of a packed filter for tiles of `tile` (``packFilter(_:outputs:channels:flipped:tile:into:)``).
+    static func filterCount(outputs: Int, channels: Int, tile: Int) -> Int {
+        tile == 4
+            ? swiftcnn_winograd4_filter_count(outputs, channels)
+            : swiftcnn_winograd_filter_count(outputs, channels)
     }
 
     /// Input and output channels from which the transforms pay for themselves at `level`
@@ -62,14 +96,15 @@ struct WinogradConvolution {
     {
         gradientMode != .never && supports(g, level: level)
             && (Swift.min(g.channels, g.outChannels) >= 32
-                || WinogradConvolution(g, level: level).tilesPerSample >= 64)
+                || WinogradConvolution(g, level: level).tilesPerSample(2) >= 64)
     }
 
-    /// Rows and columns of 2x2 output tiles per sample (a last row or column may be cut).
-    private var tileRows: Int { (g.outputHeight + 1) / 2 }
-    private var tileColumns: Int { (g.outputWidth + 1) / 2 }
-    /// Output tiles per sample.
-    private var tilesPerSample: Int { tileRows * tileColumns }
+    /// Rows and columns of `tile` x `tile` output tiles per sample (a last row or column may
+    /// be cut).
+    private func tileRows(_ tile: Int) -> Int { (g.outputHeight + tile - 1) / tile }
+    private func tileColumns(_ tile: Int) -> Int { (g.outputWidth + tile - 1) / tile }
+    /// Output tiles of `tile` x `tile` per sample.
+    private func tilesPerSample(_ tile: Int) -> Int { tileRows(tile) * tileColumns(tile) }
 
     /// From the environment variable `SWIFTCNN_WINOGRAD_GRADIENT` (only `0` has an effect).
     private static let gradientMode = KernelMode(environment: "SWIFTCNN_WINOGRAD_GRADIENT")
@@ -78,32 +113,40 @@ struct WinogradConvolution {
     static let mode = KernelMode(environment: "SWIFTCNN_WINOGRAD")
 
     /// Packs `weight` (`[outputs, channels, 3, 3]`, or `[channels, outputs, 3, 3]` used
-    /// transposed and rotated when `flipped`) for the kernels into `filter`
-    /// (``swiftcnn_winograd_filter_count`` scalars), blocks of 8 output channels in parallel.
+    /// transposed and rotated when `flipped`) for the kernels of `tile` x `tile` outputs into
+    /// `filter` (``filterCount(outputs:channels:tile:)`` scalars), blocks of 8 output channels
+    /// in parallel.
     static func packFilter(
-        _ weight: Tensor, outputs: Int, channels: Int, flipped: Bool = false,
+        _ weight: Tensor, outputs: Int, channels: Int, flipped: Bool = false, tile: Int,
         into filter: UnsafeMutablePointer<Float>
     ) {
         weight.withUnsafeBufferPointer { w in
             Parallel.forEach((outputs + 7) / 8, minimumWorkPerThread: 2) { block in
-                swiftcnn_winograd_pack_filter(
-                    w.baseAddress!, outputs, channels, flipped ? 1 : 0, block, 1, filter)
+                if tile == 4 {
+                    swiftcnn_winograd4_pack_filter(
+                        w.baseAddress!, outputs, channels, flipped ? 1 : 0, block, 1, filter)
+                } else {
+                    swiftcnn_winograd_pack_filter(
+                        w.baseAddress!, outputs, channels, flipped ? 1 : 0, block, 1, filter)
+                }
             }
         }
     }
 
-    private var shape: swiftcnn_winograd_shape {
+    /// The kernels' shape of `g` in tiles of `tile` x `tile` outputs.
+    private func shape(tile: Int) -> swiftcnn_winograd_shape {
         swiftcnn_winograd_shape(
             channels: g.channels, height: g.height, width: g.width, outputs: g.outChannels,
             output_height: g.outputHeight, output_width: g.outputWidth,
             padding_height: g.paddingHeight, padding_width: g.paddingWidth,
-            tiles_height: tileRows, tiles_width: tileColumns)
+            tiles_height: tileRows(tile), tiles_width: tileColumns(tile))
     }
 
-    /// Samples per block: about 8,192 (channel, tile) pairs, so that the block's transformed
-    /// input (16 scalars per pair, 512 KB) stays in L2; at least one sample.
-    private var blockSamples: Int {
-        Swift.max(1, Swift.min(g.batch, 8_192 / Swift.max(1, g.channels * tilesPerSample)))
+    /// Samples per block for tiles of `tile`: the block's transformed input ((tile + 2)²
+    /// scalars per channel and tile) about 512 KB, so that it stays in L2; at least one sample.
+    private func blockSamples(tile: Int) -> Int {
+        let perSample = (tile + 2) * (tile + 2) * g.channels * tilesPerSample(tile)
+        return Swift.max(1, Swift.min(g.batch, 131_072 / Swift.max(1, perSample)))
     }
 
     /// The weight gradient of samples `samples` (`[O, C, 3, 3]`, rows `C·9` apart at `dw`),
@@ -112,10 +155,11 @@ struct WinogradConvolution {
         input: UnsafePointer<Float>, gradient: UnsafePointer<Float>, samples: Range<Int>,
         into dw: UnsafeMutablePointer<Float>
     ) {
-        withUnsafePointer(to: shape) { shape in
+        withUnsafePointer(to: shape(tile: 2)) { shape in
             let status = swiftcnn_winograd_weight_gradient(
                 Int32(level), shape, input + samples.lowerBound * g.inputSample,
-                gradient + samples.lowerBound * g.outputSample, samples.count, blockSamples, dw, 0)
+                gradient + samples.lowerBound * g.outputSample, samples.count,
+                blockSamples(tile: 2), dw, 0)
             precondition(status == 0, "out of memory for Winograd scratch space")
         }
     }
@@ -130,15 +174,18 @@ struct WinogradConvolution {
         filter: UnsafePointer<Float>? = nil
     ) -> Tensor {
         let (c, o) = (g.channels, g.outChannels)
+        let tile = self.tile
         let scratch =
-            filter == nil ? ScratchBuffer(count: swiftcnn_winograd_filter_count(o, c)) : nil
+            filter == nil
+            ? ScratchBuffer(count: Self.filterCount(outputs: o, channels: c, tile: tile)) : nil
         defer { scratch?.release() }
         if let scratch {
             Self.packFilter(
-                weight, outputs: o, channels: c, flipped: flippedWeight, into: scratch.pointer)
+                weight, outputs: o, channels: c, flipped: flippedWeight, tile: tile,
+                into: scratch.pointer)
         }
         let packed = filter ?? UnsafePointer(scratch!.pointer)
-        let perBlock = blockSamples
+        let perBlock = blockSamples(tile: tile)
         let blocks = (g.batch + perBlock - 1) / perBlock
         let level = Int32(self.level)
         let count = g.batch * g.outputSample
@@ -147,12 +194,14 @@ struct WinogradConvolution {
             guard let outBase = out.baseAddress else { return }
             input.withUnsafeBufferPointer { x in
                 let source = x.baseAddress!
-                withUnsafePointer(to: shape) { shape in
+                withUnsafePointer(to: shape(tile: tile)) { shape in
                     bias.withOptionalPointer { biasBase in
                         Parallel.forEach(blocks) { block in
                             let first = block * perBlock
                             let samples = Swift.min(perBlock, g.batch - first)
-                            let status = swiftcnn_winograd_forward(
+                            let run =
+                                tile == 4 ? swiftcnn_winograd4_forward : swiftcnn_winograd_forward
+                            let status = run(
                                 level, shape, packed, biasBase,
                                 source + first * g.inputSample, samples,
                                 outBase + first * g.outputSample, relu ? 1 : 0)

@@ -226,9 +226,9 @@ static void check_pooling(long h, long w) {
 }
 
 /// C = A·B at level 0 against the triple loop.
-/// The Winograd F(2x2, 3x3) forward pass at level 0 (forward filter, bias and ReLU; and the
-/// flipped, transposed filter of an input gradient) and its F(3x3, 2x2) weight gradient
-/// against the direct sums in double.
+/// The Winograd F(2x2, 3x3) and F(4x4, 3x3) forward passes at level 0 (forward filter, bias
+/// and ReLU; and the flipped, transposed filter of an input gradient) and the F(3x3, 2x2)
+/// weight gradient against the direct sums in double.
 static void check_winograd(long n, long c, long o, long h, long w, long pad) {
     const long oh = h + 2 * pad - 2, ow = w + 2 * pad - 2, out = n * o * oh * ow;
     float *x = random_array(n * c * h * w), *weight = random_array(o * c * 9);
@@ -259,20 +259,36 @@ static void check_winograd(long n, long c, long o, long h, long w, long pad) {
             for (long t = 0; t < 9; t++) flipped[(ch * o + q) * 9 + 8 - t] = weight[(q * c + ch) * 9 + t];
     const swiftcnn_winograd_shape shape = {
         c, h, w, o, oh, ow, pad, pad, (oh + 1) / 2, (ow + 1) / 2};
-    float *packed = malloc((size_t)swiftcnn_winograd_filter_count(o, c) * sizeof(float));
+    const swiftcnn_winograd_shape shape4 = {
+        c, h, w, o, oh, ow, pad, pad, (oh + 3) / 4, (ow + 3) / 4};
+    float *packed = malloc((size_t)swiftcnn_winograd4_filter_count(o, c) * sizeof(float));
     const long blocks = (o + 7) / 8;
     char name[96];
-    for (int variant = 0; variant < 3; variant++) {
-        swiftcnn_winograd_pack_filter(
-            variant == 2 ? flipped : weight, o, c, variant == 2, 0, blocks, packed);
-        // Samples in two calls (blocks of 1 and n - 1).
-        const long first = 1, sample = o * oh * ow;
-        swiftcnn_winograd_forward(0, &shape, packed, bias, x, first, y, variant == 1);
-        swiftcnn_winograd_forward(0, &shape, packed, bias, x + first * c * h * w, n - first,
-            y + first * sample, variant == 1);
-        snprintf(name, sizeof name, "winograd %ld->%ld %ldx%ld p%ld%s", c, o, h, w, pad,
-            variant == 1 ? " relu" : variant == 2 ? " flipped" : "");
-        expect_close(name, y, variant == 1 ? relu : expected, out, 1e-5);
+    for (int tile = 2; tile <= 4; tile += 2) {
+        for (int variant = 0; variant < 3; variant++) {
+            const float *filter = variant == 2 ? flipped : weight;
+            if (tile == 2) {
+                swiftcnn_winograd_pack_filter(filter, o, c, variant == 2, 0, blocks, packed);
+            } else {
+                swiftcnn_winograd4_pack_filter(filter, o, c, variant == 2, 0, blocks, packed);
+            }
+            // Samples in two calls (blocks of 1 and n - 1).
+            const long first = 1, sample = o * oh * ow;
+            for (int call = 0; call < 2; call++) {
+                const long start = call ? first : 0, count = call ? n - first : first;
+                const float *in = x + start * c * h * w;
+                float *outp = y + start * sample;
+                if (tile == 2) {
+                    swiftcnn_winograd_forward(0, &shape, packed, bias, in, count, outp, variant == 1);
+                } else {
+                    swiftcnn_winograd4_forward(0, &shape4, packed, bias, in, count, outp, variant == 1);
+                }
+            }
+            snprintf(name, sizeof name, "winograd F(%dx%d) %ld->%ld %ldx%ld p%ld%s", tile, tile, c,
+                o, h, w, pad, variant == 1 ? " relu" : variant == 2 ? " flipped" : "");
+            // F(4x4, 3x3) multiplies by up to 8 in its transforms: about 5x the rounding.
+            expect_close(name, y, variant == 1 ? relu : expected, out, tile == 4 ? 8e-5 : 1e-5);
+        }
     }
     // The weight gradient F(3x3, 2x2) of a random output gradient, in blocks of 2 samples,
     // overwriting and then accumulating.
@@ -336,6 +352,8 @@ int main(void) {
     check_winograd(2, 16, 8, 8, 8, 1);
     check_winograd(2, 5, 9, 6, 5, 0);        // no padding
     check_winograd(3, 6, 4, 5, 6, 2);        // padding 2
+    check_winograd(3, 9, 10, 13, 18, 1);     // F(4x4): tile rows longer than a vector, cut tiles
+    check_winograd(4, 8, 8, 1, 1, 1);        // one output pixel per sample
     check_gemm(37, 29, 300);
     if (failures) {
         printf("%d check(s) failed\n", failures);

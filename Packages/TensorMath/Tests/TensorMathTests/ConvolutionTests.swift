@@ -247,7 +247,11 @@ private func message(of error: some Error) -> String { "\(error)" }
         let expected = try reference.forward()
         #expect(y.shape == expected.shape)
         // Float sums of C·KH·KW products: the error grows about with the square root.
-        let tolerance = 1e-5 * max(1, Float(c * kh * kw).squareRoot() / 10)
+        // F(4x4, 3x3) Winograd passes round more (DirectKernelTests.runsWinograd4x4).
+        let scale: Float =
+            DirectKernelTests.runsWinograd4x4 && kh == 3 && kw == 3 && stride == 1
+                && dilation == 1 ? 8 : 1
+        let tolerance = scale * 1e-5 * max(1, Float(c * kh * kw).squareRoot() / 10)
         #expect(GradientCheck.maxRelativeError(y, expected) < tolerance)
         // The ReLU fused into the pass: exactly the ReLU of the plain output.
         #expect(
@@ -258,7 +262,7 @@ private func message(of error: some Error) -> String { "\(error)" }
         let expectedGradients = try reference.backward(dy)
         let dx = try #require(gradients.input)
         #expect(dx.shape == x.shape)
-        #expect(GradientCheck.maxRelativeError(dx, expectedGradients.input) < 1e-5)
+        #expect(GradientCheck.maxRelativeError(dx, expectedGradients.input) < scale * 1e-5)
         #expect(gradients.weight.shape == weight.shape)
         #expect(GradientCheck.maxRelativeError(gradients.weight, expectedGradients.weight) < 1e-4)
         #expect(GradientCheck.maxRelativeError(gradients.bias, expectedGradients.bias) < 1e-4)

@@ -204,10 +204,10 @@ import Testing
         #expect(status == 0, "SWIFTCNN_VECTOR_LEVEL=\(level)")
     }
 
-    /// The kernels of `direct_kernels.h` and `winograd_kernels.h` at every level up to this
-    /// process's (the portable
-    /// ones included, forced at level 0): the direct-kernel, convolution and pooling suites
-    /// pass, and their results are bit-identical with 1 and 3 threads.
+    /// The kernels of `direct_kernels.h`, `winograd_kernels.h` and `winograd4_kernels.h` at
+    /// every level up to this process's (the portable ones included, forced at level 0): the
+    /// direct-kernel, convolution and pooling suites pass, the direct-kernel suite with the
+    /// other Winograd tile too, and their results are bit-identical with 1 and 3 threads.
     @Test(arguments: [0, 1, 2])
     func directKernelsAtEveryLevel(_ level: Int) throws {
         guard !Self.isChild, level <= BLAS.vectorLevel else { return }
@@ -219,20 +219,31 @@ import Testing
                 environment: forced)
             #expect(status == 0, "SWIFTCNN_VECTOR_LEVEL=\(level)")
         }
-        var fingerprints: [String] = []
-        for threads in ["1", "3"] {
-            let output = FileManager.default.temporaryDirectory
-                .appendingPathComponent("direct-\(getpid())-\(level)-\(threads).txt")
-            defer { try? FileManager.default.removeItem(at: output) }
-            let status = try Self.runChild(
-                level: level, filters: ["DirectKernelTests/childWritesFingerprint"],
-                environment: forced.merging([
-                    DirectKernelTests.outputVariable: output.path, "SWIFTCNN_THREADS": threads,
-                ]) { _, new in new })
-            #expect(status == 0)
-            fingerprints.append(try String(contentsOf: output, encoding: .utf8))
+        // The Winograd forward tile not run by default, F(2x2).
+        let otherTile = ["SWIFTCNN_WINOGRAD_TILE": "2"]
+        let status = try Self.runChild(
+            level: level, filters: ["DirectKernelTests"],
+            environment: forced.merging(otherTile) { _, new in new })
+        #expect(status == 0, "SWIFTCNN_VECTOR_LEVEL=\(level) \(otherTile)")
+        for tile in [[:], otherTile] {
+            var fingerprints: [String] = []
+            for threads in ["1", "3"] {
+                let output = FileManager.default.temporaryDirectory
+                    .appendingPathComponent("direct-\(getpid())-\(level)-\(threads).txt")
+                defer { try? FileManager.default.removeItem(at: output) }
+                let status = try Self.runChild(
+                    level: level, filters: ["DirectKernelTests/childWritesFingerprint"],
+                    environment: forced.merging(tile) { _, new in new }.merging([
+                        DirectKernelTests.outputVariable: output.path,
+                        "SWIFTCNN_THREADS": threads,
+                    ]) { _, new in new })
+                #expect(status == 0)
+                fingerprints.append(try String(contentsOf: output, encoding: .utf8))
+            }
+            #expect(
+                fingerprints.count == 2 && fingerprints[0] == fingerprints[1],
+                "level \(level) \(tile)")
         }
-        #expect(fingerprints.count == 2 && fingerprints[0] == fingerprints[1], "level \(level)")
     }
 
     @Test(arguments: [0, 1])

@@ -231,6 +231,25 @@ int swiftcnn_winograd_weight_gradient(
     int level, const swiftcnn_winograd_shape *shape, const float *input, const float *gradient,
     long samples, long block, float *dw, int accumulate);
 
+// MARK: Winograd F(4x4, 3x3) forward convolution (every level)
+
+/// Scalars of ``swiftcnn_winograd4_pack_filter``'s output: 36 · ⌈outputs / 8⌉·8 · channels.
+long swiftcnn_winograd4_filter_count(long outputs, long channels);
+
+/// ``swiftcnn_winograd_pack_filter`` for F(4x4, 3x3): the 36 positions of G·g·Gᵀ with
+/// G = [¼ 0 0; -⅙ -⅙ -⅙; -⅙ ⅙ -⅙; 1/24 1/12 ⅙; 1/24 -1/12 ⅙; 0 0 1] (computed in double
+/// precision), at `dest[((b·36 + ξ)·channels + c)·8 + r]`.
+void swiftcnn_winograd4_pack_filter(
+    const float *weight, long outputs, long channels, int flipped, long first_block,
+    long block_count, float *dest);
+
+/// ``swiftcnn_winograd_forward`` by F(4x4, 3x3): the same convolution with `shape`'s tiles
+/// of 4x4 outputs (`tiles_height` = ⌈output_height / 4⌉, likewise for the width) and the
+/// filter of ``swiftcnn_winograd4_pack_filter``.
+int swiftcnn_winograd4_forward(
+    int level, const swiftcnn_winograd_shape *shape, const float *packed, const float *bias,
+    const float *input, long samples, float *output, int relu);
+
 // MARK: Weight gradient with output channels in the vectors (every level)
 
 /// Copies `planes` planes of `rows` x `width` into zero-bordered planes of `padded_rows` x

@@ -1,0 +1,292 @@
+// Winograd F(4x4, 3x3) forward convolution, written once for any vector width (internal).
+// Included by direct_avx512.c, direct_avx2.c and direct_portable.c after winograd_kernels.h,
+// whose layout, product kernels (wino_product_dispatch) and product tile (WINO_MR, WINO_NV)
+// it shares.
+//
+// Each 4x4 output tile is Y = Aᵀ[U ⊙ V]A from its 6x6 input patch d (Lavin & Gray 2015,
+// interpolation points 0, ±1, ±2, ∞), V = Bᵀ d B and U = G g Gᵀ
+// (swiftcnn_winograd4_pack_filter): 36 multiplications per 16 outputs and channel pair,
+// against 64 for F(2x2, 3x3) and 144 directly.
+//
+//   Bᵀ = [4  0 -5  0 1 0]    Aᵀ = [1 1  1 1  1 0]
+//        [0 -4 -4  1 1 0]         [0 1 -1 2 -2 0]
+//        [0  4 -4 -1 1 0]         [0 1  1 4  4 0]
+//        [0 -2 -1  2 1 0]         [0 1 -1 8 -8 1]
+//        [0  2 -1 -2 1 0]
+//        [0  4  0 -5 0 1]
+//
+// The stages are those of winograd_kernels.h: (1) the input transform of a block of samples
+// into V [36][C][tiles]: per channel, the rows of every tile's patch copied one after the
+// other (4 columns per tile, the tile's columns 4-5 in a second copy), then split into
+// vectors of tiles by loads and shuffles (full vectors whatever the plane's width); (2) per
+// group of tiles and of output channels, the 36 products; (3) the output transform, bias and ReLU, stored to the tiles' 4x4 pixels. Every output is
+// computed by the same operations whatever the block, so results do not depend on how
+// samples are split over calls or threads. The larger interpolation points make the
+// rounding error a few times that of F(2x2, 3x3) (see WinogradConvolution.swift).
+
+enum { W4_POSITIONS = 36 };
+
+/// The scratch layout of a block (fields as in wino_layout_of, for 6x6 patches).
+static wino_layout FN(w4_layout_of)(const swiftcnn_winograd_shape *s, long samples) {
+    wino_layout l;
+    const long th = s->tiles_height, tw = s->tiles_width;
+    l.tiles = samples * th * tw;
+    l.padded_tiles = (l.tiles + LANES - 1) / LANES * LANES;
+    l.row = l.padded_tiles + LANES;
+    // Staged patch rows (w4_stage_rows): 12 arrays of 4 scalars per tile, and a vector's
+    // slack for whole-vector stores.
+    l.plane_size = (4 * l.padded_tiles + LANES + 15) / 16 * 16;
+    l.planes = 12 * l.plane_size;
+    l.position_stride = s->channels * l.row + 16;
+    l.v = W4_POSITIONS * l.position_stride;
+    l.products = W4_POSITIONS * WINO_MR * WINO_NV * LANES;
+    l.offsets = (2 * l.padded_tiles + 15) / 16 * 16;
+    l.total = l.v + l.planes + l.products + l.offsets;
+    return l;
+}
+
+/// Loads lanes x .. x + LANES − 1 of `row`, zero outside [0, width), never touching the
+/// others (the loads at a row's ends may lie outside the block's memory).
+KERNEL_TARGET INLINE vf w4_edge_load(const float *row, long x, long width) {
+    const long lo = x < 0 ? -x : 0, hi = width - x < LANES ? width - x : LANES;
+    if (hi <= lo) return (vf){0};
+    const uint32_t entry = ((hi >= 32 ? 0u : (1u << hi)) - 1u) & ~((1u << lo) - 1u);
+#if FAULTLESS_MASKED_LOAD
+    return masked_load(row + x, entry, (vi){0});
+#else
+    return edge_load(row + x, entry, lane_mask(entry));
+#endif
+}
+
+/// Copies columns x0 ..< x0 + count of input row y (rows of `s->width` at `channel`) to
+/// `target`, zero outside the input plane. Whole vectors are stored: up to a vector past
+/// `count` is written too.
+KERNEL_TARGET INLINE void w4_segment(
+    const swiftcnn_winograd_shape *s, const float *channel, long y, long x0, long count,
+    float *target) {
+    const long width = s->width;
+    if (y < 0 || y >= s->height) {
+        for (long q = 0; q < count; q += LANES) vstore(target + q, (vf){0});
+        return;
+    }
+    const float *row = channel + y * width;
+    for (long q = 0; q < count; q += LANES) {
+        const long x = x0 + q;
+        vstore(target + q,
+            x >= 0 && x + LANES <= width ? vload(row + x) : w4_edge_load(row, x, width));
+    }
+}
+
+/// The rows of every tile's patch in one sample's input channel (`channel`), staged for the
+/// transform: for patch row i, tile e of
+/// the block (e = `first` + ty·tw + tx) has its columns 0–3 at `rows[2i·stride + 4e]` and
+/// its columns 4–5 (and two beyond) at `rows[(2i + 1)·stride + 4e]` (column 4tx + j − pad_w
+/// of input row 4ty + i − pad_h, zero outside the plane). The tiles of a block follow each
+/// other, so that the transform's vectors are full whatever the plane's width.
+KERNEL_TARGET __attribute__((noinline)) static void w4_stage_rows(
+    const swiftcnn_winograd_shape *s, const float *channel, long first, float *rows,
+    long stride) {
+    const long th = s->tiles_height, tw = s->tiles_width;
+    const long ph = s->padding_height, pw = s->padding_width;
+    // Tile rows in order: a segment's whole-vector stores run past it, into later ones.
+    for (long ty = 0; ty < th; ty++) {
+        const long e = first + ty * tw;
+        for (int i = 0; i < 6; i++) {
+            const long y = 4 * ty + i - ph;
+            float *low = rows + (2 * i) * stride + 4 * e, *high = low + stride;
+            w4_segment(s, channel, y, -pw, 4 * tw, low);
+            w4_segment(s, channel, y, 4 - pw, 4 * tw, high);
+        }
+    }
+}
+
+/// The four vectors from `p` (4·LANES scalars) split by the column's residue mod 4:
+/// lane k of `out[j]` is p[4k + j].
+KERNEL_TARGET INLINE void w4_split(const float *p, vf out[4]) {
+    const vf v0 = vload(p), v1 = vload(p + LANES);
+    const vf v2 = vload(p + 2 * LANES), v3 = vload(p + 3 * LANES);
+    const vf e0 = __builtin_shufflevector(v0, v1, EVEN_LANES);
+    const vf o0 = __builtin_shufflevector(v0, v1, ODD_LANES);
+    const vf e1 = __builtin_shufflevector(v2, v3, EVEN_LANES);
+    const vf o1 = __builtin_shufflevector(v2, v3, ODD_LANES);
+    out[0] = __builtin_shufflevector(e0, e1, EVEN_LANES);
+    out[1] = __builtin_shufflevector(o0, o1, EVEN_LANES);
+    out[2] = __builtin_shufflevector(e0, e1, ODD_LANES);
+    out[3] = __builtin_shufflevector(o0, o1, ODD_LANES);
+}
+
+/// r = Bᵀ d for one column (or row) of six vectors of patches.
+KERNEL_TARGET INLINE void w4_input_1d(const vf d[6], vf r[6]) {
+    const vf four = splat(4.0f), two = splat(2.0f);
+    const vf t1 = d[4] - four * d[2], t2 = d[3] - four * d[1];
+    const vf t3 = d[4] - d[2], t4 = two * (d[3] - d[1]);
+    r[0] = four * (d[0] - d[2]) + t3;
+    r[1] = t1 + t2;
+    r[2] = t1 - t2;
+    r[3] = t3 + t4;
+    r[4] = t3 - t4;
+    r[5] = four * (d[1] - d[3]) + (d[5] - d[3]);
+}
+
+/// Transforms the `tiles` patches of one channel (staged by w4_stage_rows at `rows`,
+/// `stride` apart) into V: `v` points at (ξ = 0, this channel, the block's first tile),
+/// positions `position` apart. Whole vectors are stored (lanes past `tiles` cleared after).
+KERNEL_TARGET __attribute__((noinline)) static void w4_transform(
+    const float *rows, long stride, long tiles, float *v, long position) {
+    for (long e = 0; e < tiles; e += LANES) {
+        vf r[6][6]; // r[i] = Bᵀ applied along row i of the patches
+        UNROLL for (int i = 0; i < 6; i++) {
+            vf d[6], low[4], high[4];
+            w4_split(rows + (2 * i) * stride + 4 * e, low);
+            w4_split(rows + (2 * i + 1) * stride + 4 * e, high);
+            UNROLL for (int j = 0; j < 4; j++) d[j] = low[j];
+            d[4] = high[0];
+            d[5] = high[1];
+            w4_input_1d(d, r[i]);
+        }
+        UNROLL for (int j = 0; j < 6; j++) {
+            vf c[6], t[6];
+            UNROLL for (int i = 0; i < 6; i++) c[i] = r[i][j];
+            w4_input_1d(c, t);
+            UNROLL for (int i = 0; i < 6; i++) vstore(v + (i * 6 + j) * position + e, t[i]);
+        }
+    }
+}
+
+/// Stage 1 of a block: V [36][C][row] for `samples` samples of `input`, padding tiles zero,
+/// a channel at a time (its patches' rows over every sample of the block, then their
+/// transform).
+KERNEL_TARGET INLINE void w4_input_stage(
+    const swiftcnn_winograd_shape *s, const wino_layout *lp, const float *input, long samples,
+    float *v, float *rows) {
+    const wino_layout l = *lp;
+    const long channels = s->channels, row = l.row, stride = l.plane_size;
+    const long per_sample = s->tiles_height * s->tiles_width;
+    const long in_plane = s->height * s->width;
+    for (long c = 0; c < channels; c++) {
+        for (long n = 0; n < samples; n++) {
+            w4_stage_rows(s, input + (n * channels + c) * in_plane, n * per_sample, rows, stride);
+        }
+        w4_transform(rows, stride, l.tiles, v + c * row, l.position_stride);
+    }
+    if (l.padded_tiles > l.tiles) {
+        for (long xi = 0; xi < W4_POSITIONS; xi++) {
+            for (long c = 0; c < channels; c++) {
+                memset(v + xi * l.position_stride + c * row + l.tiles, 0,
+                    (size_t)(l.padded_tiles - l.tiles) * sizeof(float));
+            }
+        }
+    }
+}
+
+/// y = Aᵀ m for one column (or row) of six vectors.
+KERNEL_TARGET INLINE void w4_output_1d(const vf m[6], vf y[4]) {
+    const vf a = m[1] + m[2], b = m[1] - m[2], c = m[3] + m[4], d = m[3] - m[4];
+    y[0] = m[0] + a + c;
+    y[1] = b + splat(2.0f) * d;
+    y[2] = a + splat(4.0f) * c;
+    y[3] = b + splat(8.0f) * d + m[5];
+}
+
+/// The output transform of one product buffer (`m` [36][WINO_MR][WINO_NV·LANES]) for `mr`
+/// output channels from k0 and the `count` tiles from t0, with bias and ReLU, stored to the
+/// tiles' pixels. `offsets[t]` packs the tile's top-left pixel in the block's output (bits 18
+/// and up), how many tiles its tile row has from it on (bits 4–17: their outputs are
+/// contiguous), its rows inside the output less one (bits 2–3) and its columns less one
+/// (bits 0–1). The four columns of a vector of tiles are interleaved in registers and each
+/// output row stored a run of tiles at a time.
+KERNEL_TARGET __attribute__((noinline)) static void w4_output(
+    const swiftcnn_winograd_shape *s, const float *m, int mr, long count, long k0,
+    const long *offsets, const float *bias, int relu, float *output) {
+    const long plane = s->output_height * s->output_width, ow = s->output_width;
+    const long row = WINO_MR * WINO_NV * LANES;
+    for (int r = 0; r < mr; r++) {
+        const vf b = splat(bias ? bias[k0 + r] : 0.0f);
+        float *target = output + (k0 + r) * plane;
+        for (long t = 0; t < count; t += LANES) {
+            const float *q = m + r * WINO_NV * LANES + t;
+            vf s4[4][6];
+            UNROLL for (int j = 0; j < 6; j++) {
+                vf c[6], y[4];
+                UNROLL for (int i = 0; i < 6; i++) c[i] = vload(q + (i * 6 + j) * row);
+                w4_output_1d(c, y);
+                UNROLL for (int i = 0; i < 4; i++) s4[i][j] = y[i];
+            }
+            float pixels[4][5 * LANES]; // a vector of slack for the runs' loads
+            UNROLL for (int i = 0; i < 4; i++) {
+                vf y[4];
+                w4_output_1d(s4[i], y);
+                UNROLL for (int j = 0; j < 4; j++) {
+                    y[j] = y[j] + b;
+                    if (relu) y[j] = relu_lanes(y[j]);
+                }
+                // Lane k of y[j] is pixel 4k + j of the row.
+                const vf p0 = __builtin_shufflevector(y[0], y[2], LOW_LANES);
+                const vf p1 = __builtin_shufflevector(y[0], y[2], HIGH_LANES);
+                const vf q0 = __builtin_shufflevector(y[1], y[3], LOW_LANES);
+                const vf q1 = __builtin_shufflevector(y[1], y[3], HIGH_LANES);
+                vstore(pixels[i], __builtin_shufflevector(p0, q0, LOW_LANES));
+                vstore(pixels[i] + LANES, __builtin_shufflevector(p0, q0, HIGH_LANES));
+                vstore(pixels[i] + 2 * LANES, __builtin_shufflevector(p1, q1, LOW_LANES));
+                vstore(pixels[i] + 3 * LANES, __builtin_shufflevector(p1, q1, HIGH_LANES));
+            }
+            const long n = count - t < LANES ? count - t : LANES;
+            for (long lane = 0; lane < n;) {
+                const long first = offsets[t + lane], rest = (first >> 4) & 0x3FFF;
+                const long run = rest < n - lane ? rest : n - lane;
+                const long scalars = 4 * (run - 1) + (offsets[t + lane + run - 1] & 3) + 1;
+                const long rows = ((first >> 2) & 3) + 1;
+                float *p = target + (first >> 18);
+                for (long i = 0; i < rows; i++) {
+                    for (long x = 0; x < scalars; x += LANES) {
+                        vstore_first(p + i * ow + x, vload(pixels[i] + 4 * lane + x), scalars - x);
+                    }
+                }
+                lane += run;
+            }
+        }
+    }
+}
+
+KERNEL_TARGET int FN(swiftcnn_winograd4_forward)(
+    const swiftcnn_winograd_shape *s, const float *packed, const float *bias,
+    const float *input, long samples, float *output, int relu) {
+    if (samples <= 0) return 0;
+    const wino_layout l = FN(w4_layout_of)(s, samples);
+    float *buffer = swiftcnn_thread_buffer(SWIFTCNN_BUFFER_WINOGRAD, (size_t)l.total);
+    if (buffer == NULL) return -1;
+    float *v = buffer, *planes = v + l.v, *m = planes + l.planes;
+    long *offsets = (long *)(m + l.products);
+    const long channels = s->channels, outputs = s->outputs, row = l.row;
+    const long oh = s->output_height, ow = s->output_width;
+    const long tw = s->tiles_width, per_sample = s->tiles_height * tw;
+    const long out_sample = outputs * oh * ow;
+    w4_input_stage(s, &l, input, samples, v, planes);
+    // Where each tile's outputs go, the tiles left in its row and its size (w4_output).
+    for (long t = 0; t < l.tiles; t++) {
+        const long n = t / per_sample, ty = t % per_sample / tw, tx = t % tw;
+        const long columns = ow - 4 * tx < 4 ? ow - 4 * tx : 4;
+        const long rows = oh - 4 * ty < 4 ? oh - 4 * ty : 4;
+        const long rest = tw - tx < 0x3FFF ? tw - tx : 0x3FFF;
+        offsets[t] = (n * out_sample + 4 * ty * ow + 4 * tx) * 262144 + rest * 16
+            + (rows - 1) * 4 + (columns - 1);
+    }
+    const long group = WINO_NV * LANES;
+    const long block_size = W4_POSITIONS * channels * SWIFTCNN_DIRECT_BLOCK;
+    for (long t0 = 0; t0 < l.tiles; t0 += group) {
+        const long count = l.tiles - t0 < group ? l.tiles - t0 : group;
+        const int nv = (int)((count + LANES - 1) / LANES);
+        for (long k0 = 0; k0 < outputs; k0 += WINO_MR) {
+            const int mr = (int)(outputs - k0 < WINO_MR ? outputs - k0 : WINO_MR);
+            const float *u = packed + (k0 / SWIFTCNN_DIRECT_BLOCK) * block_size
+                + k0 % SWIFTCNN_DIRECT_BLOCK;
+            for (int xi = 0; xi < W4_POSITIONS; xi++) {
+                wino_product_dispatch(mr, nv, channels,
+                    u + xi * channels * SWIFTCNN_DIRECT_BLOCK, v + xi * l.position_stride + t0, row,
+                    m + xi * WINO_MR * WINO_NV * LANES, WINO_NV * LANES, 0);
+            }
+            w4_output(s, m, mr, count, k0, offsets + t0, bias, relu, output);
+        }
+    }
+    return 0;
+}
