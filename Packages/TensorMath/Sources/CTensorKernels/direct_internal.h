@@ -37,6 +37,9 @@
     int swiftcnn_winograd4_forward_##SUFFIX(                                                \
         const swiftcnn_winograd_shape *s, const float *packed, const float *bias,           \
         const float *input, long samples, float *output, int relu);                         \
+    int swiftcnn_winograd4_weight_gradient_##SUFFIX(                                        \
+        const swiftcnn_winograd_shape *s, const float *input, const float *gradient,        \
+        long samples, long block, float *dw, int accumulate);                               \
     int swiftcnn_winograd_weight_gradient_##SUFFIX(                                         \
         const swiftcnn_winograd_shape *s, const float *input, const float *gradient,        \
         long samples, long block, float *dw, int accumulate);

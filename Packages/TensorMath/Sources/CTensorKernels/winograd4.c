@@ -1,5 +1,5 @@
-// Winograd F(4x4, 3x3) convolution: the level-independent filter transform and the dispatch
-// to the per-instruction-set kernels of winograd4_kernels.h.
+// Winograd F(4x4, 3x3) convolution and its F(3x3, 4x4) weight gradient: the level-independent
+// filter transform and the dispatch to the per-instruction-set kernels of winograd4_kernels.h.
 #include "direct_internal.h"
 
 enum { BLOCK = SWIFTCNN_DIRECT_BLOCK, POSITIONS = 36 };
@@ -62,4 +62,11 @@ int swiftcnn_winograd4_forward(
     const float *input, long samples, float *output, int relu) {
     return SWIFTCNN_DISPATCH(
         level, swiftcnn_winograd4_forward, shape, packed, bias, input, samples, output, relu);
+}
+
+int swiftcnn_winograd4_weight_gradient(
+    int level, const swiftcnn_winograd_shape *shape, const float *input, const float *gradient,
+    long samples, long block, float *dw, int accumulate) {
+    return SWIFTCNN_DISPATCH(level, swiftcnn_winograd4_weight_gradient, shape, input, gradient,
+        samples, block, dw, accumulate);
 }

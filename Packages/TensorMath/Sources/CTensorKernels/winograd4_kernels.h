@@ -78,24 +78,25 @@ KERNEL_TARGET INLINE void w4_segment(
 }
 
 /// The rows of every tile's patch in one sample's input channel (`channel`), staged for the
-/// transform: for patch row i, tile e of
-/// the block (e = `first` + ty·tw + tx) has its columns 0–3 at `rows[2i·stride + 4e]` and
-/// its columns 4–5 (and two beyond) at `rows[(2i + 1)·stride + 4e]` (column 4tx + j − pad_w
-/// of input row 4ty + i − pad_h, zero outside the plane). The tiles of a block follow each
-/// other, so that the transform's vectors are full whatever the plane's width.
+/// transform: for patch row i < `patch` (6 for the input, 4 for an output gradient's 4x4
+/// tiles), tile e of the block (e = `first` + ty·tw + tx) has its columns 0–3 at
+/// `rows[2i·stride + 4e]` and, when `high`, its columns 4–5 (and two beyond) at
+/// `rows[(2i + 1)·stride + 4e]` (column 4tx + j − pad_w of row 4ty + i − pad_h, zero
+/// outside the plane). The tiles of a block follow each other, so that the transform's
+/// vectors are full whatever the plane's width.
 KERNEL_TARGET __attribute__((noinline)) static void w4_stage_rows(
     const swiftcnn_winograd_shape *s, const float *channel, long first, float *rows,
-    long stride) {
+    long stride, int patch, int high) {
     const long th = s->tiles_height, tw = s->tiles_width;
     const long ph = s->padding_height, pw = s->padding_width;
     // Tile rows in order: a segment's whole-vector stores run past it, into later ones.
     for (long ty = 0; ty < th; ty++) {
         const long e = first + ty * tw;
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < patch; i++) {
             const long y = 4 * ty + i - ph;
-            float *low = rows + (2 * i) * stride + 4 * e, *high = low + stride;
+            float *low = rows + (2 * i) * stride + 4 * e;
             w4_segment(s, channel, y, -pw, 4 * tw, low);
-            w4_segment(s, channel, y, 4 - pw, 4 * tw, high);
+            if (high) w4_segment(s, channel, y, 4 - pw, 4 * tw, low + stride);
         }
     }
 }
@@ -165,7 +166,8 @@ KERNEL_TARGET INLINE void w4_input_stage(
     const long in_plane = s->height * s->width;
     for (long c = 0; c < channels; c++) {
         for (long n = 0; n < samples; n++) {
-            w4_stage_rows(s, input + (n * channels + c) * in_plane, n * per_sample, rows, stride);
+            w4_stage_rows(
+                s, input + (n * channels + c) * in_plane, n * per_sample, rows, stride, 6, 1);
         }
         w4_transform(rows, stride, l.tiles, v + c * row, l.position_stride);
     }
@@ -288,5 +290,169 @@ KERNEL_TARGET int FN(swiftcnn_winograd4_forward)(
             w4_output(s, m, mr, count, k0, offsets + t0, bias, relu, output);
         }
     }
+    return 0;
+}
+
+// MARK: Weight gradient, F(3x3, 4x4)
+//
+// dW[k][c] = Gᵀ [Σ_tiles (A·dy·Aᵀ) ⊙ (Bᵀ·d·B)] G, A = (Aᵀ)ᵀ (6x4): the derivative of the
+// forward pass's Y = Aᵀ[U ⊙ V]A with respect to g through U = G g Gᵀ. V is the forward
+// pass's stage 1; DY the output gradient's 4x4 tiles transformed by A; the 36 products
+// S[ξ][k][c] = Σ_t DY[ξ][k][t]·V[ξ][c][t] run as in the F(3x3, 2x2) gradient
+// (winograd_kernels.h), then one filter transform: 36 products per 16 outputs of each
+// (k, c) pair and sample, against 64.
+
+/// y = A x for one row (or column) of four vectors: A = [1 0 0 0; 1 1 1 1; 1 -1 1 -1;
+/// 1 2 4 8; 1 -2 4 -8; 0 0 0 1].
+KERNEL_TARGET INLINE void w4_dy_1d(const vf x[4], vf y[6]) {
+    const vf even = x[0] + x[2], odd = x[1] + x[3];
+    const vf even4 = x[0] + splat(4.0f) * x[2], odd4 = splat(2.0f) * x[1] + splat(8.0f) * x[3];
+    y[0] = x[0];
+    y[1] = even + odd;
+    y[2] = even - odd;
+    y[3] = even4 + odd4;
+    y[4] = even4 - odd4;
+    y[5] = x[3];
+}
+
+/// The transformed 4x4 tiles of one output gradient plane (staged by w4_stage_rows with
+/// patch 4, at `rows`, `stride` apart): A·dy·Aᵀ for the `tiles` tiles, at `out + ξ·position`.
+KERNEL_TARGET __attribute__((noinline)) static void w4_dy_transform(
+    const float *rows, long stride, long tiles, float *out, long position) {
+    for (long e = 0; e < tiles; e += LANES) {
+        vf r[4][6]; // r[i] = A applied along row i of the tiles
+        UNROLL for (int i = 0; i < 4; i++) {
+            vf d[4];
+            w4_split(rows + (2 * i) * stride + 4 * e, d);
+            w4_dy_1d(d, r[i]);
+        }
+        UNROLL for (int j = 0; j < 6; j++) {
+            vf c[4], t[6];
+            UNROLL for (int i = 0; i < 4; i++) c[i] = r[i][j];
+            w4_dy_1d(c, t);
+            UNROLL for (int i = 0; i < 6; i++) vstore(out + (i * 6 + j) * position + e, t[i]);
+        }
+    }
+}
+
+/// Stage 1 of the weight gradient for the output gradient of a block (`dy_block`, `count`
+/// samples of [outputs][OH][OW]): DY [ξ][k][row] at `dy` (positions `dy_position` apart),
+/// padding tiles zero. `sd` is the output gradient's shape as an unpadded input.
+KERNEL_TARGET __attribute__((noinline)) static void w4_dy_stage(
+    const swiftcnn_winograd_shape *s, const swiftcnn_winograd_shape *sd, const wino_layout *b,
+    const float *dy_block, long count, float *rows, float *dy, long dy_position) {
+    const long outputs = s->outputs, row = b->row, stride = b->plane_size;
+    const long out_plane = s->output_height * s->output_width;
+    const long per_sample = s->tiles_height * s->tiles_width;
+    for (long k = 0; k < outputs; k++) {
+        for (long n = 0; n < count; n++) {
+            w4_stage_rows(sd, dy_block + (n * outputs + k) * out_plane, n * per_sample, rows,
+                stride, 4, 0);
+        }
+        w4_dy_transform(rows, stride, b->tiles, dy + k * row, dy_position);
+    }
+    for (long xi = 0; xi < W4_POSITIONS; xi++) {
+        for (long k = 0; k < outputs; k++) {
+            float *tail = dy + xi * dy_position + k * row + b->tiles;
+            for (long t = 0; t < b->padded_tiles - b->tiles; t++) tail[t] = 0.0f;
+        }
+    }
+}
+
+/// t = Gᵀ x for six vectors (G = [¼ 0 0; -⅙ -⅙ -⅙; -⅙ ⅙ -⅙; 1/24 1/12 ⅙; 1/24 -1/12 ⅙;
+/// 0 0 1]).
+KERNEL_TARGET INLINE void w4_filter_1d(const vf x[6], vf t[3]) {
+    const vf sixth = splat(1.0f / 6), twelfth = splat(1.0f / 12), quarter = splat(0.25f);
+    const vf sum12 = x[1] + x[2], diff12 = x[2] - x[1];
+    const vf sum34 = x[3] + x[4], diff34 = x[3] - x[4];
+    t[0] = quarter * x[0] + sixth * (quarter * sum34 - sum12);
+    t[1] = sixth * diff12 + twelfth * diff34;
+    t[2] = sixth * (sum34 - sum12) + x[5];
+}
+
+/// dW[k][c] (+)= Gᵀ S[·][k][c] G for every k < O and c < C (S [36][kp][cp]), a vector of
+/// channels at a time.
+KERNEL_TARGET __attribute__((noinline)) static void w4_filter_gradient(
+    const swiftcnn_winograd_shape *s, const float *sums, long kp, long cp, float *dw,
+    int accumulate) {
+    const long channels = s->channels, position = kp * cp;
+    for (long k = 0; k < s->outputs; k++) {
+        for (long c0 = 0; c0 < channels; c0 += LANES) {
+            vf t[3][6]; // t[i][b] = Σ_a G[a][i] S[a][b]
+            UNROLL for (int b = 0; b < 6; b++) {
+                vf x[6], y[3];
+                UNROLL for (int a = 0; a < 6; a++) x[a] = vload(sums + (a * 6 + b) * position + k * cp + c0);
+                w4_filter_1d(x, y);
+                UNROLL for (int i = 0; i < 3; i++) t[i][b] = y[i];
+            }
+            float w[9][LANES];
+            UNROLL for (int i = 0; i < 3; i++) {
+                vf y[3];
+                w4_filter_1d(t[i], y);
+                UNROLL for (int j = 0; j < 3; j++) vstore(w[i * 3 + j], y[j]);
+            }
+            const long n = channels - c0 < LANES ? channels - c0 : LANES;
+            for (long lane = 0; lane < n; lane++) {
+                float *out = dw + (k * channels + c0 + lane) * 9;
+                for (int j = 0; j < 9; j++) {
+                    out[j] = accumulate ? out[j] + w[j][lane] : w[j][lane];
+                }
+            }
+        }
+    }
+}
+
+KERNEL_TARGET int FN(swiftcnn_winograd4_weight_gradient)(
+    const swiftcnn_winograd_shape *s, const float *input, const float *gradient,
+    long samples, long block, float *dw, int accumulate) {
+    if (samples <= 0) return 0;
+    if (block < 1) block = 1;
+    const long first = block < samples ? block : samples;
+    const wino_layout l = FN(w4_layout_of)(s, first);
+    const long channels = s->channels, outputs = s->outputs;
+    const long cp = (channels + LANES - 1) / LANES * LANES;
+    const long kp = (outputs + SWIFTCNN_DIRECT_BLOCK - 1) / SWIFTCNN_DIRECT_BLOCK
+        * SWIFTCNN_DIRECT_BLOCK;
+    // V, the staged rows, one position of V transposed [t][cp] and of DY packed
+    // [k / 8][t][8], the sums S [ξ][kp][cp], and DY [ξ][k][row].
+    const long tmax = l.padded_tiles, dy_position = kp * l.row + 16;
+    const long vt_size = tmax * cp, dyp_size = kp * tmax, s_size = W4_POSITIONS * kp * cp;
+    float *buffer = swiftcnn_thread_buffer(SWIFTCNN_BUFFER_WINOGRAD,
+        (size_t)(l.v + l.planes + vt_size + dyp_size + s_size + W4_POSITIONS * dy_position));
+    if (buffer == NULL) return -1;
+    float *v = buffer, *rows = v + l.v, *vt = rows + l.planes;
+    float *dyp = vt + vt_size, *sums = dyp + dyp_size, *dy = sums + s_size;
+    memset(sums, 0, (size_t)s_size * sizeof(float));
+    const long in_sample = channels * s->height * s->width;
+    const long out_sample = outputs * s->output_height * s->output_width;
+    swiftcnn_winograd_shape sd = *s; // the output gradient as an unpadded input
+    sd.channels = outputs;
+    sd.height = s->output_height;
+    sd.width = s->output_width;
+    sd.padding_height = sd.padding_width = 0;
+    const long group = WINO_NV * LANES;
+    for (long n0 = 0; n0 < samples; n0 += block) {
+        const long count = samples - n0 < block ? samples - n0 : block;
+        const wino_layout b = FN(w4_layout_of)(s, count);
+        const long tp = b.padded_tiles, row = b.row;
+        w4_input_stage(s, &b, input + n0 * in_sample, count, v, rows);
+        w4_dy_stage(s, &sd, &b, gradient + n0 * out_sample, count, rows, dy, dy_position);
+        for (long xi = 0; xi < W4_POSITIONS; xi++) {
+            wino_transpose_rows(v + xi * b.position_stride, row, channels, cp, tp, vt, cp);
+            wino_pack_rows(dy + xi * dy_position, row, outputs, kp, tp, dyp);
+            // S[ξ][k][c] += Σ_t dyp[k][t] · vt[t][c].
+            for (long k0 = 0; k0 < outputs; k0 += WINO_MR) {
+                const int mr = (int)(outputs - k0 < WINO_MR ? outputs - k0 : WINO_MR);
+                const float *u = dyp + k0 / SWIFTCNN_DIRECT_BLOCK * SWIFTCNN_DIRECT_BLOCK * tp
+                    + k0 % SWIFTCNN_DIRECT_BLOCK;
+                for (long c0 = 0; c0 < cp; c0 += group) {
+                    const int nv = (int)((cp - c0 < group ? cp - c0 : group) / LANES);
+                    wino_product_dispatch(
+                        mr, nv, tp, u, vt + c0, cp, sums + (xi * kp + k0) * cp + c0, cp, 1);
+                }
+            }
+        }
+    }
+    w4_filter_gradient(s, sums, kp, cp, dw, accumulate);
     return 0;
 }

@@ -28,7 +28,7 @@ extension Convolution2D {
                 return
             }
             let (o, c) = (weight.shape[0], weight.shape[1])
-            let tile = WinogradConvolution.forwardTile
+            let tile = WinogradConvolution.configuredTile
             let count = WinogradConvolution.filterCount(outputs: o, channels: c, tile: tile)
             let filter = UnsafeMutablePointer<Float>.allocate(capacity: count)
             WinogradConvolution.packFilter(

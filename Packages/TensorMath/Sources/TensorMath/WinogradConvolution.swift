@@ -6,40 +6,41 @@ import Glibc
 import Darwin
 #endif
 
-/// The forward pass of 3x3, stride-1 convolutions by Winograd's minimal filtering (Lavin &
-/// Gray, "Fast Algorithms for Convolutional Neural Networks", 2015): F(2x2, 3x3), where each
-/// 2x2 output tile takes 16 multiplications per channel pair instead of 36
-/// (`winograd_kernels.h`), or F(4x4, 3x3), 36 for a 4x4 tile instead of 144
-/// (`winograd4_kernels.h`), the default (``forwardTile``); each source compiled for
-/// AVX-512, AVX2+FMA and portable vector code. The filter is transformed once per call; blocks of samples are then transformed,
-/// multiplied and transformed back while they stay in the thread's cache. The weight
-/// gradient runs by F(3x3, 2x2): the 16 products of the transformed input and output
-/// gradient summed over the tiles, then one filter transform
-/// (`weightGradient(input:gradient:samples:into:)`).
+/// 3x3, stride-1 convolutions by Winograd's minimal filtering (Lavin & Gray, "Fast
+/// Algorithms for Convolutional Neural Networks", 2015): the forward pass (and the input
+/// gradient, a forward pass with the flipped weight) by F(4x4, 3x3), 36 multiplications per
+/// 4x4 output tile and channel pair instead of 144 (`winograd4_kernels.h`), and the weight
+/// gradient by F(3x3, 4x4): the 36 products of the transformed input and output gradient
+/// summed over the tiles, then one filter transform
+/// (`weightGradient(input:gradient:samples:into:)`). `SWIFTCNN_WINOGRAD_TILE=2` runs both by
+/// 2x2 tiles instead, F(2x2, 3x3) and F(3x3, 2x2), 16 per 2x2 tile instead of 36
+/// (`winograd_kernels.h`; ``configuredTile``). Each source is compiled for AVX-512, AVX2+FMA and
+/// portable vector code. The filter is transformed once per call; blocks of samples are then
+/// transformed, multiplied and transformed back while they stay in the thread's cache.
 ///
 /// The transforms add and subtract, so results differ from the direct sum in the last bits:
-/// about 1e-6 relative to the largest product for F(2x2, 3x3), a few times more for
-/// F(4x4, 3x3), whose transforms multiply by up to 8 (up to 1e-4 of an output's magnitude
-/// on the tests' uniform data, against 2e-5; oneDNN's and cuDNN's F(4x4, 3x3) are alike). They are computed the same
-/// way whatever the block, so results are bit-identical for any thread count.
+/// about 1e-6 relative to the largest product with 2x2 tiles, several times more with 4x4
+/// tiles, whose transforms multiply by up to 8 (up to 1e-4 of an output's magnitude on the
+/// tests' uniform data, against 2e-5; oneDNN's F(4x4, 3x3) is alike). They are computed the
+/// same way whatever the block, so results are bit-identical for any thread count.
 struct WinogradConvolution {
     let g: ConvolutionGeometry
     /// The vector level whose kernels run (``BLAS/vectorLevel`` unless a test picks a lower one).
     let level: Int
 
-    /// The side of the forward pass's output tiles: 4 for F(4x4, 3x3), 2 for F(2x2, 3x3)
-    /// (``forwardTile``). The weight gradient always runs by F(3x3, 2x2).
+    /// The side of the output tiles: 4 for F(4x4, 3x3) and F(3x3, 4x4), 2 for F(2x2, 3x3) and
+    /// F(3x3, 2x2) (``configuredTile``).
     let tile: Int
 
     init(_ g: ConvolutionGeometry, level: Int = BLAS.vectorLevel) {
         self.g = g
         self.level = level
-        tile = Self.forwardTile
+        tile = Self.configuredTile
     }
 
-    /// The output tile of forward passes (and input gradients): 4, F(4x4, 3x3)
-    /// with 36 products per 16 outputs, unless `SWIFTCNN_WINOGRAD_TILE=2` asks for
-    /// F(2x2, 3x3), 16 per 4 (for comparisons).
+    /// The output tile of every pass: 4, F(4x4, 3x3) with 36 products per 16 outputs (and
+    /// the weight gradient by F(3x3, 4x4)), unless `SWIFTCNN_WINOGRAD_TILE=2` asks for 2x2
+    /// tiles, 16 per 4 (for comparisons).
     ///
     /// Measured with `TensorMathBench` (3 alternating rounds, medians, 2 threads, Intel Xeon
     /// with AVX-512), F(4x4) against F(2x2) on the training benchmark's 3x3 layers: at level 1
@@ -47,7 +48,7 @@ struct WinogradConvolution {
     /// 1.02–1.45x on the layers of 32 channels or more that run Winograd there, except
     /// FourClassNet's 128→256 at 4x4 outputs (one tile per sample: forward 1.03x,
     /// forward+backward 0.87x).
-    static let forwardTile: Int =
+    static let configuredTile: Int =
         getenv("SWIFTCNN_WINOGRAD_TILE").map { String(cString: $0) } == "2" ? 2 : 4
 
     /// Scalars of a packed filter for tiles of `tile` (``packFilter(_:outputs:channels:flipped:tile:into:)``).
@@ -155,11 +156,13 @@ struct WinogradConvolution {
         input: UnsafePointer<Float>, gradient: UnsafePointer<Float>, samples: Range<Int>,
         into dw: UnsafeMutablePointer<Float>
     ) {
-        withUnsafePointer(to: shape(tile: 2)) { shape in
-            let status = swiftcnn_winograd_weight_gradient(
+        withUnsafePointer(to: shape(tile: tile)) { shape in
+            let run =
+                tile == 4 ? swiftcnn_winograd4_weight_gradient : swiftcnn_winograd_weight_gradient
+            let status = run(
                 Int32(level), shape, input + samples.lowerBound * g.inputSample,
                 gradient + samples.lowerBound * g.outputSample, samples.count,
-                blockSamples(tile: 2), dw, 0)
+                blockSamples(tile: tile), dw, 0)
             precondition(status == 0, "out of memory for Winograd scratch space")
         }
     }

@@ -228,7 +228,7 @@ static void check_pooling(long h, long w) {
 /// C = A·B at level 0 against the triple loop.
 /// The Winograd F(2x2, 3x3) and F(4x4, 3x3) forward passes at level 0 (forward filter, bias
 /// and ReLU; and the flipped, transposed filter of an input gradient) and the F(3x3, 2x2)
-/// weight gradient against the direct sums in double.
+/// and F(3x3, 4x4) weight gradients against the direct sums in double.
 static void check_winograd(long n, long c, long o, long h, long w, long pad) {
     const long oh = h + 2 * pad - 2, ow = w + 2 * pad - 2, out = n * o * oh * ow;
     float *x = random_array(n * c * h * w), *weight = random_array(o * c * 9);
@@ -307,15 +307,22 @@ static void check_winograd(long n, long c, long o, long h, long w, long pad) {
                                     (double)dy[((s * o + q) * oh + oy) * ow + ox]
                                     * x[((s * c + ch) * h + iy) * w + ix];
                             }
-    for (int pass = 0; pass < 2; pass++) {
-        if (swiftcnn_winograd_weight_gradient(0, &shape, x, dy, n, 2, dw, pass) != 0) failures++;
-        if (pass == 1)
-            for (long i = 0; i < o * c * 9; i++) dw_expected[i] *= 2;
-        snprintf(name, sizeof name, "winograd %ld->%ld %ldx%ld p%ld dw%s", c, o, h, w, pad,
-            pass ? " accumulated" : "");
-        // Sums of n·OH·OW products (the transforms' halves and differences round more than
-        // the direct sum): 5e-5, as DirectKernelTests allows 1e-4 for weight gradients.
-        expect_close(name, dw, dw_expected, o * c * 9, 5e-5);
+    for (int tile = 2; tile <= 4; tile += 2) {
+        for (int pass = 0; pass < 2; pass++) {
+            const int status = tile == 2
+                ? swiftcnn_winograd_weight_gradient(0, &shape, x, dy, n, 2, dw, pass)
+                : swiftcnn_winograd4_weight_gradient(0, &shape4, x, dy, n, 2, dw, pass);
+            if (status != 0) failures++;
+            if (pass == 1)
+                for (long i = 0; i < o * c * 9; i++) dw_expected[i] *= 2;
+            snprintf(name, sizeof name, "winograd F(3x3, %dx%d) %ld->%ld %ldx%ld p%ld dw%s", tile,
+                tile, c, o, h, w, pad, pass ? " accumulated" : "");
+            // Sums of n·OH·OW products (the transforms' halves and differences round more
+            // than the direct sum): 5e-5 with 2x2 tiles, as DirectKernelTests allows 1e-4 for
+            // weight gradients; 4x4 tiles multiply by up to 8 in their transforms.
+            expect_close(name, dw, dw_expected, o * c * 9, tile == 4 ? 4e-4 : 5e-5);
+        }
+        for (long i = 0; i < o * c * 9; i++) dw_expected[i] /= 2;
     }
     free(x); free(weight); free(bias); free(y); free(flipped); free(expected); free(relu);
     free(packed); free(dy); free(dw); free(dw_expected);

@@ -231,7 +231,7 @@ int swiftcnn_winograd_weight_gradient(
     int level, const swiftcnn_winograd_shape *shape, const float *input, const float *gradient,
     long samples, long block, float *dw, int accumulate);
 
-// MARK: Winograd F(4x4, 3x3) forward convolution (every level)
+// MARK: Winograd F(4x4, 3x3) forward convolution and weight gradient (every level)
 
 /// Scalars of ``swiftcnn_winograd4_pack_filter``'s output: 36 · ⌈outputs / 8⌉·8 · channels.
 long swiftcnn_winograd4_filter_count(long outputs, long channels);
@@ -249,6 +249,12 @@ void swiftcnn_winograd4_pack_filter(
 int swiftcnn_winograd4_forward(
     int level, const swiftcnn_winograd_shape *shape, const float *packed, const float *bias,
     const float *input, long samples, float *output, int relu);
+
+/// ``swiftcnn_winograd_weight_gradient`` by F(3x3, 4x4), `shape`'s tiles being 4x4 as for
+/// ``swiftcnn_winograd4_forward``: 36 products per 4x4 tile of the output gradient.
+int swiftcnn_winograd4_weight_gradient(
+    int level, const swiftcnn_winograd_shape *shape, const float *input, const float *gradient,
+    long samples, long block, float *dw, int accumulate);
 
 // MARK: Weight gradient with output channels in the vectors (every level)
 
