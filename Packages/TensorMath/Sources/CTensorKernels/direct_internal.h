@@ -46,6 +46,18 @@
 
 SWIFTCNN_DECLARE_DIRECT(portable)
 
+/// Positions of the largest Winograd tile's transform (6x6, F(4x4, 3x3)).
+#define SWIFTCNN_WINOGRAD_MAX_POSITIONS 36
+
+/// The packing loop of swiftcnn_winograd_pack_filter and swiftcnn_winograd4_pack_filter:
+/// `transform` maps a 3x3 filter to its `positions` (at most
+/// SWIFTCNN_WINOGRAD_MAX_POSITIONS) transformed values, stored at
+/// `dest[((b·positions + ξ)·channels + c)·8 + r]` for output o = 8b + r (zero for o ≥ outputs).
+void swiftcnn_winograd_pack_filters(
+    const float *weight, long outputs, long channels, int flipped, long first_block,
+    long block_count, int positions, void (*transform)(const float g[9], float *u),
+    float *dest);
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 SWIFTCNN_DECLARE_DIRECT(avx2)
 SWIFTCNN_DECLARE_DIRECT(avx512)

@@ -9,7 +9,7 @@ long swiftcnn_winograd_filter_count(long outputs, long channels) {
 }
 
 /// u = G g Gᵀ for one 3x3 filter.
-static void transform_filter(const float g[9], float u[POSITIONS]) {
+static void transform_filter(const float g[9], float *u) {
     float t[4][3];
     for (int j = 0; j < 3; j++) {
         t[0][j] = g[j];
@@ -25,14 +25,16 @@ static void transform_filter(const float g[9], float u[POSITIONS]) {
     }
 }
 
-void swiftcnn_winograd_pack_filter(
+void swiftcnn_winograd_pack_filters(
     const float *weight, long outputs, long channels, int flipped, long first_block,
-    long block_count, float *dest) {
+    long block_count, int positions, void (*transform)(const float g[9], float *u),
+    float *dest) {
     for (long b = first_block; b < first_block + block_count; b++) {
         for (long c = 0; c < channels; c++) {
             // The block's 8 filters of channel c, then stored a position at a time (8
-            // consecutive scalars; storing a filter at a time writes 16 lines far apart).
-            float u[BLOCK][POSITIONS] = {{0}};
+            // consecutive scalars; storing a filter at a time writes `positions` lines far
+            // apart).
+            float u[BLOCK][SWIFTCNN_WINOGRAD_MAX_POSITIONS] = {{0}};
             for (long r = 0; r < BLOCK && b * BLOCK + r < outputs; r++) {
                 const long o = b * BLOCK + r;
                 float g[9];
@@ -40,14 +42,21 @@ void swiftcnn_winograd_pack_filter(
                     g[k] = flipped ? weight[(c * outputs + o) * 9 + 8 - k]
                                    : weight[(o * channels + c) * 9 + k];
                 }
-                transform_filter(g, u[r]);
+                transform(g, u[r]);
             }
-            for (int xi = 0; xi < POSITIONS; xi++) {
-                float *target = dest + ((b * POSITIONS + xi) * channels + c) * BLOCK;
+            for (int xi = 0; xi < positions; xi++) {
+                float *target = dest + ((b * positions + xi) * channels + c) * BLOCK;
                 for (long r = 0; r < BLOCK; r++) target[r] = u[r][xi];
             }
         }
     }
+}
+
+void swiftcnn_winograd_pack_filter(
+    const float *weight, long outputs, long channels, int flipped, long first_block,
+    long block_count, float *dest) {
+    swiftcnn_winograd_pack_filters(weight, outputs, channels, flipped, first_block, block_count,
+        POSITIONS, transform_filter, dest);
 }
 
 int swiftcnn_winograd_forward(

@@ -22,7 +22,7 @@ static inline void apply_g(double g0, double g1, double g2, double out[6]) {
 }
 
 /// u = G g Gᵀ for one 3x3 filter, rounded once to float.
-static void transform_filter(const float g[9], float u[POSITIONS]) {
+static void transform_filter(const float g[9], float *u) {
     double t[3][6]; // t[j] = G · column j of g
     for (int j = 0; j < 3; j++) apply_g(g[j], g[3 + j], g[6 + j], t[j]);
     for (int i = 0; i < 6; i++) {
@@ -35,26 +35,8 @@ static void transform_filter(const float g[9], float u[POSITIONS]) {
 void swiftcnn_winograd4_pack_filter(
     const float *weight, long outputs, long channels, int flipped, long first_block,
     long block_count, float *dest) {
-    for (long b = first_block; b < first_block + block_count; b++) {
-        for (long c = 0; c < channels; c++) {
-            // The block's 8 filters of channel c, then stored a position at a time (8
-            // consecutive scalars; storing a filter at a time writes 36 lines far apart).
-            float u[BLOCK][POSITIONS] = {{0}};
-            for (long r = 0; r < BLOCK && b * BLOCK + r < outputs; r++) {
-                const long o = b * BLOCK + r;
-                float g[9];
-                for (int k = 0; k < 9; k++) {
-                    g[k] = flipped ? weight[(c * outputs + o) * 9 + 8 - k]
-                                   : weight[(o * channels + c) * 9 + k];
-                }
-                transform_filter(g, u[r]);
-            }
-            for (int xi = 0; xi < POSITIONS; xi++) {
-                float *target = dest + ((b * POSITIONS + xi) * channels + c) * BLOCK;
-                for (long r = 0; r < BLOCK; r++) target[r] = u[r][xi];
-            }
-        }
-    }
+    swiftcnn_winograd_pack_filters(weight, outputs, channels, flipped, first_block, block_count,
+        POSITIONS, transform_filter, dest);
 }
 
 int swiftcnn_winograd4_forward(

@@ -430,28 +430,12 @@ KERNEL_TARGET int FN(swiftcnn_winograd4_weight_gradient)(
     sd.height = s->output_height;
     sd.width = s->output_width;
     sd.padding_height = sd.padding_width = 0;
-    const long group = WINO_NV * LANES;
     for (long n0 = 0; n0 < samples; n0 += block) {
         const long count = samples - n0 < block ? samples - n0 : block;
         const wino_layout b = FN(w4_layout_of)(s, count);
-        const long tp = b.padded_tiles, row = b.row;
         w4_input_stage(s, &b, input + n0 * in_sample, count, v, rows);
         w4_dy_stage(s, &sd, &b, gradient + n0 * out_sample, count, rows, dy, dy_position);
-        for (long xi = 0; xi < W4_POSITIONS; xi++) {
-            wino_transpose_rows(v + xi * b.position_stride, row, channels, cp, tp, vt, cp);
-            wino_pack_rows(dy + xi * dy_position, row, outputs, kp, tp, dyp);
-            // S[ξ][k][c] += Σ_t dyp[k][t] · vt[t][c].
-            for (long k0 = 0; k0 < outputs; k0 += WINO_MR) {
-                const int mr = (int)(outputs - k0 < WINO_MR ? outputs - k0 : WINO_MR);
-                const float *u = dyp + k0 / SWIFTCNN_DIRECT_BLOCK * SWIFTCNN_DIRECT_BLOCK * tp
-                    + k0 % SWIFTCNN_DIRECT_BLOCK;
-                for (long c0 = 0; c0 < cp; c0 += group) {
-                    const int nv = (int)((cp - c0 < group ? cp - c0 : group) / LANES);
-                    wino_product_dispatch(
-                        mr, nv, tp, u, vt + c0, cp, sums + (xi * kp + k0) * cp + c0, cp, 1);
-                }
-            }
-        }
+        wino_gradient_sums(s, &b, W4_POSITIONS, v, dy, dy_position, cp, kp, vt, dyp, sums);
     }
     w4_filter_gradient(s, sums, kp, cp, dw, accumulate);
     return 0;

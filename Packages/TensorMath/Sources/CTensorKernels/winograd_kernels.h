@@ -480,6 +480,32 @@ KERNEL_TARGET __attribute__((noinline)) static void wino_pack_rows(
     }
 }
 
+/// S[ξ][k][c] += Σ_t DY[ξ][k][t]·V[ξ][c][t] for the `positions` positions of a block (layout
+/// `b`; V's positions `b->position_stride` apart, DY's `dy_position`): per position, V
+/// transposed to [t][cp] at `vt` and DY packed to [k / 8][t][8] at `dyp`, then the forward
+/// pass's register tile with the channels in the lanes and the tiles as the summed dimension.
+/// S is [positions][kp][cp].
+KERNEL_TARGET INLINE void wino_gradient_sums(
+    const swiftcnn_winograd_shape *s, const wino_layout *b, int positions, const float *v,
+    const float *dy, long dy_position, long cp, long kp, float *vt, float *dyp, float *sums) {
+    const long channels = s->channels, outputs = s->outputs;
+    const long tp = b->padded_tiles, row = b->row, group = WINO_NV * LANES;
+    for (long xi = 0; xi < positions; xi++) {
+        wino_transpose_rows(v + xi * b->position_stride, row, channels, cp, tp, vt, cp);
+        wino_pack_rows(dy + xi * dy_position, row, outputs, kp, tp, dyp);
+        for (long k0 = 0; k0 < outputs; k0 += WINO_MR) {
+            const int mr = (int)(outputs - k0 < WINO_MR ? outputs - k0 : WINO_MR);
+            const float *u = dyp + k0 / SWIFTCNN_DIRECT_BLOCK * SWIFTCNN_DIRECT_BLOCK * tp
+                + k0 % SWIFTCNN_DIRECT_BLOCK;
+            for (long c0 = 0; c0 < cp; c0 += group) {
+                const int nv = (int)((cp - c0 < group ? cp - c0 : group) / LANES);
+                wino_product_dispatch(
+                    mr, nv, tp, u, vt + c0, cp, sums + (xi * kp + k0) * cp + c0, cp, 1);
+            }
+        }
+    }
+}
+
 /// dW[k][c] (+)= Gᵀ S[·][k][c] G for every k < O and c < C (S [16][kp][cp]), G = [1 0 0;
 /// ½ ½ ½; ½ -½ ½; 0 0 1], a vector of channels at a time.
 KERNEL_TARGET __attribute__((noinline)) static void wino_filter_gradient(
@@ -547,28 +573,12 @@ KERNEL_TARGET int FN(swiftcnn_winograd_weight_gradient)(
     sd.height = s->output_height;
     sd.width = s->output_width;
     sd.padding_height = sd.padding_width = 0;
-    const long group = WINO_NV * LANES;
     for (long n0 = 0; n0 < samples; n0 += block) {
         const long count = samples - n0 < block ? samples - n0 : block;
         const wino_layout b = FN(wino_layout_of)(s, count);
-        const long tp = b.padded_tiles, row = b.row;
         wino_input_stage(s, &b, input + n0 * in_sample, count, v, planes);
         wino_dy_stage(s, &sd, &b, gradient + n0 * out_sample, count, planes, dy, dy_position);
-        for (long xi = 0; xi < WINO_POSITIONS; xi++) {
-            wino_transpose_rows(v + xi * b.position_stride, row, channels, cp, tp, vt, cp);
-            wino_pack_rows(dy + xi * dy_position, row, outputs, kp, tp, dyp);
-            // S[ξ][k][c] += Σ_t dyp[k][t] · vt[t][c].
-            for (long k0 = 0; k0 < outputs; k0 += WINO_MR) {
-                const int mr = (int)(outputs - k0 < WINO_MR ? outputs - k0 : WINO_MR);
-                const float *u = dyp + k0 / SWIFTCNN_DIRECT_BLOCK * SWIFTCNN_DIRECT_BLOCK * tp
-                    + k0 % SWIFTCNN_DIRECT_BLOCK;
-                for (long c0 = 0; c0 < cp; c0 += group) {
-                    const int nv = (int)((cp - c0 < group ? cp - c0 : group) / LANES);
-                    wino_product_dispatch(
-                        mr, nv, tp, u, vt + c0, cp, sums + (xi * kp + k0) * cp + c0, cp, 1);
-                }
-            }
-        }
+        wino_gradient_sums(s, &b, WINO_POSITIONS, v, dy, dy_position, cp, kp, vt, dyp, sums);
     }
     wino_filter_gradient(s, sums, kp, cp, dw, accumulate);
     return 0;

@@ -42,12 +42,13 @@ struct WinogradConvolution {
     /// the weight gradient by F(3x3, 4x4)), unless `SWIFTCNN_WINOGRAD_TILE=2` asks for 2x2
     /// tiles, 16 per 4 (for comparisons).
     ///
-    /// Measured with `TensorMathBench` (3 alternating rounds, medians, 2 threads, Intel Xeon
-    /// with AVX-512), F(4x4) against F(2x2) on the training benchmark's 3x3 layers: at level 1
-    /// 1.06–1.38x on every layer (forward 1.09–1.38x, forward+backward 1.06–1.25x); at level 2
-    /// 1.02–1.45x on the layers of 32 channels or more that run Winograd there, except
-    /// FourClassNet's 128→256 at 4x4 outputs (one tile per sample: forward 1.03x,
-    /// forward+backward 0.87x).
+    /// Measured with `TensorMathBench` forward+backward (3 alternating rounds, medians, 2
+    /// threads, Intel Xeon with AVX-512), 4x4 against 2x2 tiles on the training benchmark's
+    /// 3x3 layers that run Winograd: level 1 1.00–1.37x (ten layers of 16 to 128 channels),
+    /// level 2 0.98–1.60x (seven layers of 32 channels or more; FourClassNet's 128→128 at 8x8
+    /// 0.98x, ResNet's 64→64 at 8x8 1.02x). `TrainingBench`, 2 alternating rounds: FourClassNet
+    /// training +20% at level 1 and +17% at level 2, ResNet-20 +16% and +18%, the MNIST `cnn`
+    /// +12% and +4%.
     static let configuredTile: Int =
         getenv("SWIFTCNN_WINOGRAD_TILE").map { String(cString: $0) } == "2" ? 2 : 4
 
