@@ -52,7 +52,8 @@ SWIFTCNN_DECLARE_DIRECT(portable)
 /// The packing loop of swiftcnn_winograd_pack_filter and swiftcnn_winograd4_pack_filter:
 /// `transform` maps a 3x3 filter to its `positions` (at most
 /// SWIFTCNN_WINOGRAD_MAX_POSITIONS) transformed values, stored at
-/// `dest[((b·positions + ξ)·channels + c)·8 + r]` for output o = 8b + r (zero for o ≥ outputs).
+/// `dest[((b·positions + ξ)·channels + c)·8 + r]` for output o = 8b + r (zero for
+/// o ≥ outputs).
 void swiftcnn_winograd_pack_filters(
     const float *weight, long outputs, long channels, int flipped, long first_block,
     long block_count, int positions, void (*transform)(const float g[9], float *u),

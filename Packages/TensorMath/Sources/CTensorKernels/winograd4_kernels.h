@@ -19,10 +19,11 @@
 // into V [36][C][tiles]: per channel, the rows of every tile's patch copied one after the
 // other (4 columns per tile, the tile's columns 4-5 in a second copy), then split into
 // vectors of tiles by loads and shuffles (full vectors whatever the plane's width); (2) per
-// group of tiles and of output channels, the 36 products; (3) the output transform, bias and ReLU, stored to the tiles' 4x4 pixels. Every output is
-// computed by the same operations whatever the block, so results do not depend on how
-// samples are split over calls or threads. The larger interpolation points make the
-// rounding error a few times that of F(2x2, 3x3) (see WinogradConvolution.swift).
+// group of tiles and of output channels, the 36 products; (3) the output transform, bias and
+// ReLU, stored to the tiles' 4x4 pixels. Every output is computed by the same operations
+// whatever the block, so results do not depend on how samples are split over calls or
+// threads. The larger interpolation points make the rounding error several times that of
+// F(2x2, 3x3) (see WinogradConvolution.swift).
 
 enum { W4_POSITIONS = 36 };
 
@@ -381,7 +382,9 @@ KERNEL_TARGET __attribute__((noinline)) static void w4_filter_gradient(
             vf t[3][6]; // t[i][b] = Σ_a G[a][i] S[a][b]
             UNROLL for (int b = 0; b < 6; b++) {
                 vf x[6], y[3];
-                UNROLL for (int a = 0; a < 6; a++) x[a] = vload(sums + (a * 6 + b) * position + k * cp + c0);
+                UNROLL for (int a = 0; a < 6; a++) {
+                    x[a] = vload(sums + (a * 6 + b) * position + k * cp + c0);
+                }
                 w4_filter_1d(x, y);
                 UNROLL for (int i = 0; i < 3; i++) t[i][b] = y[i];
             }

@@ -10,8 +10,8 @@ extension Convolution2D {
     public final class PreparedWeight: @unchecked Sendable {
         /// The weight prepared, `[O, C, KH, KW]`.
         public let source: Tensor
-        /// The Winograd filter (``WinogradConvolution/packFilter(_:outputs:channels:flipped:tile:into:)``)
-        /// at `level`, or nil.
+        /// The Winograd filter at `level`, or nil (packed by
+        /// ``WinogradConvolution/packFilter(_:outputs:channels:flipped:tile:into:)``).
         private let filter: UnsafeMutablePointer<Float>?
         private let level: Int
 

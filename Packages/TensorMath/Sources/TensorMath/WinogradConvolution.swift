@@ -52,7 +52,8 @@ struct WinogradConvolution {
     static let configuredTile: Int =
         getenv("SWIFTCNN_WINOGRAD_TILE").map { String(cString: $0) } == "2" ? 2 : 4
 
-    /// Scalars of a packed filter for tiles of `tile` (``packFilter(_:outputs:channels:flipped:tile:into:)``).
+    /// Scalars of a packed filter for tiles of `tile`
+    /// (``packFilter(_:outputs:channels:flipped:tile:into:)``).
     static func filterCount(outputs: Int, channels: Int, tile: Int) -> Int {
         tile == 4
             ? swiftcnn_winograd4_filter_count(outputs, channels)
@@ -172,7 +173,8 @@ struct WinogradConvolution {
     /// `flippedWeight`, `weight` is `[C, O, 3, 3]` and is used transposed and rotated by 180
     /// degrees: the input gradient of the convolution whose weight it is (`g` being that
     /// convolution's ``ConvolutionGeometry/inputGradientAsConvolution``).
-    /// `filter`, when given, is `weight` already packed (``packFilter(_:outputs:channels:flipped:into:)``).
+    /// `filter`, when given, is `weight` already packed for ``tile``
+    /// (``packFilter(_:outputs:channels:flipped:tile:into:)``).
     func forward(
         input: Tensor, weight: Tensor, bias: Tensor?, relu: Bool, flippedWeight: Bool = false,
         filter: UnsafePointer<Float>? = nil

@@ -279,9 +279,11 @@ static void check_winograd(long n, long c, long o, long h, long w, long pad) {
                 const float *in = x + start * c * h * w;
                 float *outp = y + start * sample;
                 if (tile == 2) {
-                    swiftcnn_winograd_forward(0, &shape, packed, bias, in, count, outp, variant == 1);
+                    swiftcnn_winograd_forward(
+                        0, &shape, packed, bias, in, count, outp, variant == 1);
                 } else {
-                    swiftcnn_winograd4_forward(0, &shape4, packed, bias, in, count, outp, variant == 1);
+                    swiftcnn_winograd4_forward(
+                        0, &shape4, packed, bias, in, count, outp, variant == 1);
                 }
             }
             snprintf(name, sizeof name, "winograd F(%dx%d) %ld->%ld %ldx%ld p%ld%s", tile, tile, c,
