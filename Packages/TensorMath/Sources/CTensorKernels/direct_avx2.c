@@ -28,6 +28,12 @@ KERNEL_TARGET INLINE vf edge_load(const float *p, uint32_t entry, vi mask) {
     return (vf)_mm256_maskload_ps(p, (__m256i)mask);
 }
 
+/// Stores the lanes of `v` that `mask` selects, never touching the others.
+KERNEL_TARGET INLINE void masked_store(float *p, vf v, uint32_t entry, vi mask) {
+    (void)entry;
+    _mm256_maskstore_ps(p, (__m256i)mask, (__m256)v);
+}
+
 /// Lanes summed pairwise: (0+4, 1+5, 2+6, 3+7), then (0+2, 1+3), then 0+1.
 KERNEL_TARGET INLINE float reduce_add(vf v) {
     const __m128 half = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));

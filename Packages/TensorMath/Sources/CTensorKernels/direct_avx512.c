@@ -23,6 +23,12 @@ KERNEL_TARGET INLINE vf masked_load(const float *p, uint32_t entry, vi mask) {
     return (vf)_mm512_maskz_loadu_ps((__mmask16)entry, p);
 }
 
+/// Stores the lanes of `v` that `entry` selects, never touching the others.
+KERNEL_TARGET INLINE void masked_store(float *p, vf v, uint32_t entry, vi mask) {
+    (void)mask;
+    _mm512_mask_storeu_ps(p, (__mmask16)entry, v);
+}
+
 KERNEL_TARGET INLINE float reduce_add(vf v) { return _mm512_reduce_add_ps(v); }
 
 KERNEL_TARGET INLINE vf load_partial(const float *p, long count) {

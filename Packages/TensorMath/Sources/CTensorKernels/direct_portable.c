@@ -26,6 +26,11 @@ INLINE vf edge_load(const float *p, uint32_t entry, vi mask) {
     return load_lanes(p, entry);
 }
 
+INLINE void masked_store(float *p, vf v, uint32_t entry, vi mask) {
+    (void)mask;
+    store_lanes(p, v, entry);
+}
+
 /// Lanes summed pairwise: (0+2, 1+3), then 0+1.
 INLINE float reduce_add(vf v) { return (v[0] + v[2]) + (v[1] + v[3]); }
 

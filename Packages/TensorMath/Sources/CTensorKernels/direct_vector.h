@@ -112,6 +112,13 @@ KERNEL_TARGET INLINE vf load_lanes(const float *p, uint32_t entry) {
     return v;
 }
 
+/// Stores the lanes of `v` selected by `entry` one by one: never touches the others.
+KERNEL_TARGET INLINE void store_lanes(float *p, vf v, uint32_t entry) {
+    for (int lane = 0; lane < LANES; lane++) {
+        if (entry & (1u << lane)) p[lane] = v[lane];
+    }
+}
+
 // Lane index lists for __builtin_shufflevector: even and odd lanes of two vectors, and the
 // interleaving of two vectors (low and high halves).
 #if LANES == 16

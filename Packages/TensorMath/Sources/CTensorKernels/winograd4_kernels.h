@@ -16,9 +16,10 @@
 //        [0  4  0 -5 0 1]
 //
 // The stages are those of winograd_kernels.h: (1) the input transform of a block of samples
-// into V [36][C][tiles]: per channel, the rows of every tile's patch copied one after the
-// other (4 columns per tile, the tile's columns 4-5 in a second copy), then split into
-// vectors of tiles by loads and shuffles (full vectors whatever the plane's width); (2) per
+// into V [36][C][tiles]: per channel, the patch rows of LANES / 4 tiles at a time loaded from
+// the plane (4 columns per tile, the tile's columns 4-5 in a second load), then split into
+// vectors of tiles by shuffles (full vectors whatever the plane's width; w4_direct_row), or
+// for tile rows shorter than that, staged by copies first (w4_stage_rows); (2) per
 // group of tiles and of output channels, the 36 products; (3) the output transform, bias and
 // ReLU, stored to the tiles' 4x4 pixels. Every output is computed by the same operations
 // whatever the block, so results do not depend on how samples are split over calls or
@@ -26,6 +27,12 @@
 // F(2x2, 3x3) (see WinogradConvolution.swift).
 
 enum { W4_POSITIONS = 36 };
+
+/// The scalars w4_direct_plan (below) needs for `padded_tiles` tiles of `s`: 8 per quarter
+/// (a w4_quarter) and, per tile column, 4 lane bits and 4 vectors of lanes.
+static inline long w4_direct_scratch(const swiftcnn_winograd_shape *s, long padded_tiles) {
+    return 8 * (4 * padded_tiles / LANES) + s->tiles_width * (4 + 4 * LANES) + 16;
+}
 
 /// The scratch layout of a block (fields as in wino_layout_of, for 6x6 patches).
 static wino_layout FN(w4_layout_of)(const swiftcnn_winograd_shape *s, long samples) {
@@ -38,6 +45,8 @@ static wino_layout FN(w4_layout_of)(const swiftcnn_winograd_shape *s, long sampl
     // slack for whole-vector stores.
     l.plane_size = (4 * l.padded_tiles + LANES + 15) / 16 * 16;
     l.planes = 12 * l.plane_size;
+    const long direct = w4_direct_scratch(s, l.padded_tiles);
+    if (l.planes < direct) l.planes = direct;
     l.position_stride = s->channels * l.row + 16;
     l.v = W4_POSITIONS * l.position_stride;
     l.products = W4_POSITIONS * WINO_MR * WINO_NV * LANES;
@@ -102,11 +111,10 @@ KERNEL_TARGET __attribute__((noinline)) static void w4_stage_rows(
     }
 }
 
-/// The four vectors from `p` (4·LANES scalars) split by the column's residue mod 4:
-/// lane k of `out[j]` is p[4k + j].
-KERNEL_TARGET INLINE void w4_split(const float *p, vf out[4]) {
-    const vf v0 = vload(p), v1 = vload(p + LANES);
-    const vf v2 = vload(p + 2 * LANES), v3 = vload(p + 3 * LANES);
+/// The four vectors `in` (4·LANES scalars) split by the column's residue mod 4: lane k of
+/// `out[j]` is scalar 4k + j of `in`; w4_split loads them from `p`.
+KERNEL_TARGET INLINE void w4_split_vectors(const vf in[4], vf out[4]) {
+    const vf v0 = in[0], v1 = in[1], v2 = in[2], v3 = in[3];
     const vf e0 = __builtin_shufflevector(v0, v1, EVEN_LANES);
     const vf o0 = __builtin_shufflevector(v0, v1, ODD_LANES);
     const vf e1 = __builtin_shufflevector(v2, v3, EVEN_LANES);
@@ -115,6 +123,148 @@ KERNEL_TARGET INLINE void w4_split(const float *p, vf out[4]) {
     out[1] = __builtin_shufflevector(o0, o1, EVEN_LANES);
     out[2] = __builtin_shufflevector(e0, e1, ODD_LANES);
     out[3] = __builtin_shufflevector(o0, o1, ODD_LANES);
+}
+
+KERNEL_TARGET INLINE void w4_split(const float *p, vf out[4]) {
+    const vf in[4] = {vload(p), vload(p + LANES), vload(p + 2 * LANES), vload(p + 3 * LANES)};
+    w4_split_vectors(in, out);
+}
+
+// MARK: Patches read straight from the planes
+//
+// Each vector of w4_stage_rows' staged rows (a "quarter" of a vector of tiles) holds the
+// columns of LANES / 4 consecutive tiles: the columns of one tile row lie side by side in one
+// row of the plane, so a quarter is one or two runs of columns ("pieces": the end of one tile
+// row and the start of the next) unless tile rows are shorter than the quarter (a 4x4 plane
+// at 16 lanes).
+// The transforms then load the quarters from the planes, masked at the planes' edges and
+// between the pieces, instead of from a staged copy (which costs a store and a load more per
+// vector). A block's quarters are described once (w4_direct_plan) for all its channels.
+
+/// A quarter's pieces: piece p starts at `offset[p]` scalars from the block's first plane
+/// (its lane 0 at column 4tx − pad_w of row 4ty − pad_h of its tile row), and its patch
+/// row i lies inside the plane when bit i of `rows[p]` is set. `column` is the first tile's
+/// column tx0, which sets where the pieces meet (lane 4·(tw − tx0)) and their masks.
+typedef struct {
+    long offset[2];
+    uint32_t rows[2], column, padding;
+} w4_quarter;
+
+/// A block's quarters, and per tile column the lane bits (`entries`, 4 per column: piece 0
+/// low and high columns, piece 1 low and high) and the same as lanes (`masks`, LANES each).
+typedef struct {
+    const w4_quarter *quarters;
+    const uint32_t *entries;
+    const int32_t *masks;
+    int fits; // 0 when some quarter has more than two pieces (staged instead)
+} w4_direct;
+
+/// Lane bits [lo, hi) of a vector, within 0 ..< LANES.
+static inline uint32_t w4_lane_bits(long lo, long hi) {
+    if (lo < 0) lo = 0;
+    if (hi > LANES) hi = LANES;
+    return hi <= lo ? 0u : ((1u << hi) - 1u) & ~((1u << lo) - 1u);
+}
+
+/// Describes the quarters of a block's `tiles` tiles of `s` (planes `sample_stride` scalars
+/// apart from one sample to the next) for `patch` patch rows, in `scratch`
+/// (w4_direct_scratch scalars for `padded_tiles`); the padding tiles read nothing.
+KERNEL_TARGET INLINE w4_direct w4_direct_plan(
+    const swiftcnn_winograd_shape *s, long sample_stride, long tiles, long padded_tiles,
+    int patch, float *scratch) {
+    const long tw = s->tiles_width, per_sample = s->tiles_height * tw, width = s->width;
+    const long ph = s->padding_height, pw = s->padding_width, quarter_tiles = LANES / 4;
+    const long count = padded_tiles / quarter_tiles;
+    w4_quarter *quarters = (w4_quarter *)scratch;
+    _Static_assert(sizeof(w4_quarter) == 8 * sizeof(float), "w4_direct_scratch");
+    uint32_t *entries = (uint32_t *)(scratch + 8 * count);
+    int32_t *masks = (int32_t *)(entries + 4 * tw);
+    w4_direct d = {.quarters = quarters, .entries = entries, .masks = masks, .fits = 1};
+    for (long tx0 = 0; tx0 < tw; tx0++) {
+        const long split = 4 * (tw - tx0 < quarter_tiles ? tw - tx0 : quarter_tiles);
+        for (int k = 0; k < 4; k++) {
+            // Lane l of piece 0 is column 4·tx0 − pw + l, of piece 1 column l − split − pw;
+            // the high copies are 4 columns further.
+            const long first = (k < 2 ? 4 * tx0 : -split) - pw + 4 * (k % 2);
+            const uint32_t inside = w4_lane_bits(-first, width - first);
+            const uint32_t piece = k < 2 ? w4_lane_bits(0, split) : w4_lane_bits(split, LANES);
+            entries[4 * tx0 + k] = inside & piece;
+            vstore_i(masks + (4 * tx0 + k) * LANES, lane_mask(inside & piece));
+        }
+    }
+    for (long q = 0; q < count; q++) {
+        // Piece 0: tiles t ..< t + n0 of one tile row; piece 1: the next tile row's first
+        // Q − n0 tiles, its lane 4·n0 at column −pw.
+        const long t = q * quarter_tiles, tx0 = t % tw;
+        const long n0 = tw - tx0 < quarter_tiles ? tw - tx0 : quarter_tiles;
+        if (quarter_tiles - n0 > tw) {
+            d.fits = 0; // a third piece: tile rows shorter than the quarter
+            return d;
+        }
+        w4_quarter quarter = {.column = (uint32_t)tx0};
+        for (int p = 0; p < 2; p++) {
+            const long first = t + p * n0;
+            if (first >= tiles || (p == 1 && n0 == quarter_tiles)) continue;
+            const long n = first / per_sample, ty = first % per_sample / tw;
+            for (int i = 0; i < patch; i++) {
+                const long y = 4 * ty + i - ph;
+                if (y >= 0 && y < s->height) quarter.rows[p] |= 1u << i;
+            }
+            quarter.offset[p] =
+                n * sample_stride + (4 * ty - ph) * width + (p == 0 ? 4 * tx0 : -4 * n0) - pw;
+        }
+        quarters[q] = quarter;
+    }
+    return d;
+}
+
+/// The lanes of `p` that `entry` selects (`mask` its lanes), zero elsewhere, never touching
+/// the others.
+KERNEL_TARGET INLINE vf w4_lanes(const float *p, uint32_t entry, vi mask) {
+#if FAULTLESS_MASKED_LOAD
+    return masked_load(p, entry, mask);
+#else
+    if (entry == (1u << LANES) - 1u) return vload(p);
+    return entry ? edge_load(p, entry, mask) : (vf){0};
+#endif
+}
+
+/// Stores the lanes of `v` that `entry` selects (`mask` its lanes) at `p`, never touching
+/// the others.
+KERNEL_TARGET INLINE void w4_store_lanes(float *p, vf v, uint32_t entry, vi mask) {
+    if (entry == (1u << LANES) - 1u) {
+        vstore(p, v);
+    } else if (entry) {
+        masked_store(p, v, entry, mask);
+    }
+}
+
+/// Patch row i of the LANES tiles of quarters `q` (one vector of tiles) in `plane`, split by
+/// column as w4_split splits staged rows: low[j] the tiles' column j, with `high` high[j]
+/// their column 4 + j.
+KERNEL_TARGET INLINE void w4_direct_row(
+    const float *plane, const w4_direct *d, const w4_quarter *q, long width, int i, int high,
+    vf low[4], vf high_split[4]) {
+    vf lo[4], hi[4];
+    UNROLL for (int j = 0; j < 4; j++) {
+        const w4_quarter quarter = q[j];
+        const uint32_t *entries = d->entries + 4 * quarter.column;
+        const int32_t *masks = d->masks + 4 * quarter.column * LANES;
+        lo[j] = hi[j] = (vf){0};
+        UNROLL for (int p = 0; p < 2; p++) {
+            if (!((quarter.rows[p] >> i) & 1)) continue;
+            const float *at = plane + quarter.offset[p] + i * width;
+            const vf l = w4_lanes(at, entries[2 * p], vload_i(masks + 2 * p * LANES));
+            lo[j] = (vf)((vi)lo[j] | (vi)l);
+            if (high) {
+                const vf h =
+                    w4_lanes(at + 4, entries[2 * p + 1], vload_i(masks + (2 * p + 1) * LANES));
+                hi[j] = (vf)((vi)hi[j] | (vi)h);
+            }
+        }
+    }
+    w4_split_vectors(lo, low);
+    if (high) w4_split_vectors(hi, high_split);
 }
 
 /// r = Bᵀ d for one column (or row) of six vectors of patches.
@@ -130,21 +280,27 @@ KERNEL_TARGET INLINE void w4_input_1d(const vf d[6], vf r[6]) {
     r[5] = four * (d[1] - d[3]) + (d[5] - d[3]);
 }
 
-/// Transforms the `tiles` patches of one channel (staged by w4_stage_rows at `rows`,
-/// `stride` apart) into V: `v` points at (ξ = 0, this channel, the block's first tile),
-/// positions `position` apart. Whole vectors are stored (lanes past `tiles` cleared after).
-KERNEL_TARGET __attribute__((noinline)) static void w4_transform(
-    const float *rows, long stride, long tiles, float *v, long position) {
+/// Transforms the `tiles` patches of one channel into V: `v` points at (ξ = 0, this channel,
+/// the block's first tile), positions `position` apart. The patches are staged by
+/// w4_stage_rows at `rows` (`stride` apart), or with `d` read from `plane` (rows `width`
+/// apart). Whole vectors are stored (lanes past `tiles` cleared after).
+KERNEL_TARGET INLINE void w4_transform_tiles(
+    const float *rows, long stride, const float *plane, const w4_direct *d, long width,
+    long tiles, float *v, long position) {
     for (long e = 0; e < tiles; e += LANES) {
         vf r[6][6]; // r[i] = Bᵀ applied along row i of the patches
         UNROLL for (int i = 0; i < 6; i++) {
-            vf d[6], low[4], high[4];
-            w4_split(rows + (2 * i) * stride + 4 * e, low);
-            w4_split(rows + (2 * i + 1) * stride + 4 * e, high);
-            UNROLL for (int j = 0; j < 4; j++) d[j] = low[j];
-            d[4] = high[0];
-            d[5] = high[1];
-            w4_input_1d(d, r[i]);
+            vf d6[6], low[4], high[4];
+            if (d) {
+                w4_direct_row(plane, d, d->quarters + 4 * e / LANES, width, i, 1, low, high);
+            } else {
+                w4_split(rows + (2 * i) * stride + 4 * e, low);
+                w4_split(rows + (2 * i + 1) * stride + 4 * e, high);
+            }
+            UNROLL for (int j = 0; j < 4; j++) d6[j] = low[j];
+            d6[4] = high[0];
+            d6[5] = high[1];
+            w4_input_1d(d6, r[i]);
         }
         UNROLL for (int j = 0; j < 6; j++) {
             vf c[6], t[6];
@@ -155,9 +311,20 @@ KERNEL_TARGET __attribute__((noinline)) static void w4_transform(
     }
 }
 
+KERNEL_TARGET __attribute__((noinline)) static void w4_transform(
+    const float *rows, long stride, long tiles, float *v, long position) {
+    w4_transform_tiles(rows, stride, NULL, NULL, 0, tiles, v, position);
+}
+
+KERNEL_TARGET __attribute__((noinline)) static void w4_direct_transform(
+    const float *plane, const w4_direct *d, long width, long tiles, float *v, long position) {
+    w4_transform_tiles(NULL, 0, plane, d, width, tiles, v, position);
+}
+
 /// Stage 1 of a block: V [36][C][row] for `samples` samples of `input`, padding tiles zero,
-/// a channel at a time (its patches' rows over every sample of the block, then their
-/// transform).
+/// a channel at a time: its patches read from the planes (w4_direct_plan), or where tile rows
+/// are too short for that, their rows staged over every sample of the block, then
+/// transformed.
 KERNEL_TARGET INLINE void w4_input_stage(
     const swiftcnn_winograd_shape *s, const wino_layout *lp, const float *input, long samples,
     float *v, float *rows) {
@@ -165,7 +332,13 @@ KERNEL_TARGET INLINE void w4_input_stage(
     const long channels = s->channels, row = l.row, stride = l.plane_size;
     const long per_sample = s->tiles_height * s->tiles_width;
     const long in_plane = s->height * s->width;
+    const w4_direct d = w4_direct_plan(s, channels * in_plane, l.tiles, l.padded_tiles, 6, rows);
     for (long c = 0; c < channels; c++) {
+        if (d.fits) {
+            w4_direct_transform(
+                input + c * in_plane, &d, s->width, l.tiles, v + c * row, l.position_stride);
+            continue;
+        }
         for (long n = 0; n < samples; n++) {
             w4_stage_rows(
                 s, input + (n * channels + c) * in_plane, n * per_sample, rows, stride, 6, 1);
@@ -192,15 +365,19 @@ KERNEL_TARGET INLINE void w4_output_1d(const vf m[6], vf y[4]) {
 }
 
 /// The output transform of one product buffer (`m` [36][WINO_MR][WINO_NV·LANES]) for `mr`
-/// output channels from k0 and the `count` tiles from t0, with bias and ReLU, stored to the
-/// tiles' pixels. `offsets[t]` packs the tile's top-left pixel in the block's output (bits 18
-/// and up), how many tiles its tile row has from it on (bits 4–17: their outputs are
-/// contiguous), its rows inside the output less one (bits 2–3) and its columns less one
-/// (bits 0–1). The four columns of a vector of tiles are interleaved in registers and each
-/// output row stored a run of tiles at a time.
-KERNEL_TARGET __attribute__((noinline)) static void w4_output(
+/// output channels from k0 and the `count` tiles of the block from t0, with bias and ReLU,
+/// stored to the tiles' pixels. The four columns of a vector of tiles are interleaved in
+/// registers, which gives each output row of the tiles as four vectors of LANES / 4 tiles
+/// each: the quarters of `d` (w4_direct_plan for the output planes, from t0's), stored
+/// piece by piece. Without `d` (output tile rows shorter than a quarter) each row goes
+/// through `pixels` and is stored a run of tiles at a time: `offsets[t]` packs the tile's
+/// top-left pixel in the block's output (bits 18 and up), how many tiles its tile row has
+/// from it on (bits 4–17: their outputs are contiguous), its rows inside the output less one
+/// (bits 2–3) and its columns less one (bits 0–1).
+KERNEL_TARGET INLINE void w4_output_tiles(
     const swiftcnn_winograd_shape *s, const float *m, int mr, long count, long k0,
-    const long *offsets, const float *bias, int relu, float *output) {
+    const w4_direct *d, const w4_quarter *quarters, const long *offsets, const float *bias,
+    int relu, float *output) {
     const long plane = s->output_height * s->output_width, ow = s->output_width;
     const long row = WINO_MR * WINO_NV * LANES;
     for (int r = 0; r < mr; r++) {
@@ -228,11 +405,27 @@ KERNEL_TARGET __attribute__((noinline)) static void w4_output(
                 const vf p1 = __builtin_shufflevector(y[0], y[2], HIGH_LANES);
                 const vf q0 = __builtin_shufflevector(y[1], y[3], LOW_LANES);
                 const vf q1 = __builtin_shufflevector(y[1], y[3], HIGH_LANES);
-                vstore(pixels[i], __builtin_shufflevector(p0, q0, LOW_LANES));
-                vstore(pixels[i] + LANES, __builtin_shufflevector(p0, q0, HIGH_LANES));
-                vstore(pixels[i] + 2 * LANES, __builtin_shufflevector(p1, q1, LOW_LANES));
-                vstore(pixels[i] + 3 * LANES, __builtin_shufflevector(p1, q1, HIGH_LANES));
+                const vf row_pixels[4] = {
+                    __builtin_shufflevector(p0, q0, LOW_LANES),
+                    __builtin_shufflevector(p0, q0, HIGH_LANES),
+                    __builtin_shufflevector(p1, q1, LOW_LANES),
+                    __builtin_shufflevector(p1, q1, HIGH_LANES),
+                };
+                if (!d) {
+                    UNROLL for (int j = 0; j < 4; j++) vstore(pixels[i] + j * LANES, row_pixels[j]);
+                    continue;
+                }
+                UNROLL for (int j = 0; j < 4; j++) {
+                    const w4_quarter quarter = quarters[4 * t / LANES + j];
+                    UNROLL for (int p = 0; p < 2; p++) {
+                        if (!((quarter.rows[p] >> i) & 1)) continue;
+                        const long k = 4 * quarter.column + 2 * p;
+                        w4_store_lanes(target + quarter.offset[p] + i * ow, row_pixels[j],
+                            d->entries[k], vload_i(d->masks + k * LANES));
+                    }
+                }
             }
+            if (d) continue;
             const long n = count - t < LANES ? count - t : LANES;
             for (long lane = 0; lane < n;) {
                 const long first = offsets[t + lane], rest = (first >> 4) & 0x3FFF;
@@ -251,6 +444,19 @@ KERNEL_TARGET __attribute__((noinline)) static void w4_output(
     }
 }
 
+KERNEL_TARGET __attribute__((noinline)) static void w4_output(
+    const swiftcnn_winograd_shape *s, const float *m, int mr, long count, long k0,
+    const long *offsets, const float *bias, int relu, float *output) {
+    w4_output_tiles(s, m, mr, count, k0, NULL, NULL, offsets, bias, relu, output);
+}
+
+KERNEL_TARGET __attribute__((noinline)) static void w4_direct_output(
+    const swiftcnn_winograd_shape *s, const float *m, int mr, long count, long k0,
+    const w4_direct *d, const w4_quarter *quarters, const float *bias, int relu,
+    float *output) {
+    w4_output_tiles(s, m, mr, count, k0, d, quarters, NULL, bias, relu, output);
+}
+
 KERNEL_TARGET int FN(swiftcnn_winograd4_forward)(
     const swiftcnn_winograd_shape *s, const float *packed, const float *bias,
     const float *input, long samples, float *output, int relu) {
@@ -265,8 +471,14 @@ KERNEL_TARGET int FN(swiftcnn_winograd4_forward)(
     const long tw = s->tiles_width, per_sample = s->tiles_height * tw;
     const long out_sample = outputs * oh * ow;
     w4_input_stage(s, &l, input, samples, v, planes);
-    // Where each tile's outputs go, the tiles left in its row and its size (w4_output).
-    for (long t = 0; t < l.tiles; t++) {
+    // The output planes' quarters (their scratch follows the input's, done with), or where
+    // each tile's outputs go, the tiles left in its row and its size (w4_output).
+    swiftcnn_winograd_shape so = *s; // the output as an unpadded plane
+    so.height = oh;
+    so.width = ow;
+    so.padding_height = so.padding_width = 0;
+    const w4_direct d = w4_direct_plan(&so, out_sample, l.tiles, l.padded_tiles, 4, planes);
+    for (long t = 0; t < l.tiles && !d.fits; t++) {
         const long n = t / per_sample, ty = t % per_sample / tw, tx = t % tw;
         const long columns = ow - 4 * tx < 4 ? ow - 4 * tx : 4;
         const long rows = oh - 4 * ty < 4 ? oh - 4 * ty : 4;
@@ -288,7 +500,12 @@ KERNEL_TARGET int FN(swiftcnn_winograd4_forward)(
                     u + xi * channels * SWIFTCNN_DIRECT_BLOCK, v + xi * l.position_stride + t0, row,
                     m + xi * WINO_MR * WINO_NV * LANES, WINO_NV * LANES, 0);
             }
-            w4_output(s, m, mr, count, k0, offsets + t0, bias, relu, output);
+            if (d.fits) {
+                w4_direct_output(s, m, mr, count, k0, &d, d.quarters + 4 * t0 / LANES, bias,
+                    relu, output);
+            } else {
+                w4_output(s, m, mr, count, k0, offsets + t0, bias, relu, output);
+            }
         }
     }
     return 0;
@@ -316,16 +533,22 @@ KERNEL_TARGET INLINE void w4_dy_1d(const vf x[4], vf y[6]) {
     y[5] = x[3];
 }
 
-/// The transformed 4x4 tiles of one output gradient plane (staged by w4_stage_rows with
-/// patch 4, at `rows`, `stride` apart): A·dy·Aᵀ for the `tiles` tiles, at `out + ξ·position`.
-KERNEL_TARGET __attribute__((noinline)) static void w4_dy_transform(
-    const float *rows, long stride, long tiles, float *out, long position) {
+/// The transformed 4x4 tiles of one output gradient plane, A·dy·Aᵀ for the `tiles` tiles at
+/// `out + ξ·position`: staged by w4_stage_rows with patch 4 at `rows` (`stride` apart), or
+/// with `d` read from `plane` (rows `width` apart).
+KERNEL_TARGET INLINE void w4_dy_tiles(
+    const float *rows, long stride, const float *plane, const w4_direct *d, long width,
+    long tiles, float *out, long position) {
     for (long e = 0; e < tiles; e += LANES) {
         vf r[4][6]; // r[i] = A applied along row i of the tiles
         UNROLL for (int i = 0; i < 4; i++) {
-            vf d[4];
-            w4_split(rows + (2 * i) * stride + 4 * e, d);
-            w4_dy_1d(d, r[i]);
+            vf x[4];
+            if (d) {
+                w4_direct_row(plane, d, d->quarters + 4 * e / LANES, width, i, 0, x, NULL);
+            } else {
+                w4_split(rows + (2 * i) * stride + 4 * e, x);
+            }
+            w4_dy_1d(x, r[i]);
         }
         UNROLL for (int j = 0; j < 6; j++) {
             vf c[4], t[6];
@@ -334,6 +557,16 @@ KERNEL_TARGET __attribute__((noinline)) static void w4_dy_transform(
             UNROLL for (int i = 0; i < 6; i++) vstore(out + (i * 6 + j) * position + e, t[i]);
         }
     }
+}
+
+KERNEL_TARGET __attribute__((noinline)) static void w4_dy_transform(
+    const float *rows, long stride, long tiles, float *out, long position) {
+    w4_dy_tiles(rows, stride, NULL, NULL, 0, tiles, out, position);
+}
+
+KERNEL_TARGET __attribute__((noinline)) static void w4_direct_dy_transform(
+    const float *plane, const w4_direct *d, long width, long tiles, float *out, long position) {
+    w4_dy_tiles(NULL, 0, plane, d, width, tiles, out, position);
 }
 
 /// Stage 1 of the weight gradient for the output gradient of a block (`dy_block`, `count`
@@ -345,7 +578,14 @@ KERNEL_TARGET __attribute__((noinline)) static void w4_dy_stage(
     const long outputs = s->outputs, row = b->row, stride = b->plane_size;
     const long out_plane = s->output_height * s->output_width;
     const long per_sample = s->tiles_height * s->tiles_width;
+    const w4_direct d =
+        w4_direct_plan(sd, outputs * out_plane, b->tiles, b->padded_tiles, 4, rows);
     for (long k = 0; k < outputs; k++) {
+        if (d.fits) {
+            w4_direct_dy_transform(
+                dy_block + k * out_plane, &d, sd->width, b->tiles, dy + k * row, dy_position);
+            continue;
+        }
         for (long n = 0; n < count; n++) {
             w4_stage_rows(sd, dy_block + (n * outputs + k) * out_plane, n * per_sample, rows,
                 stride, 4, 0);
