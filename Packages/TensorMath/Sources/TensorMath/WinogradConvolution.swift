@@ -61,10 +61,13 @@ struct WinogradConvolution {
     }
 
     /// Input and output channels from which the transforms pay for themselves at `level`
-    /// (fewer make the 16 products too short): 32 at level 2, where 16-channel layers measured
-    /// 0.88–0.98x of the direct kernels (`TensorMathBench`, forward and forward+backward), 16
-    /// below it, where they measured 1.04–1.49x.
-    static func minimumChannels(level: Int) -> Int { level >= 2 ? 32 : 16 }
+    /// (fewer make the products too short): 16 at every level. With the F(4x4) patches
+    /// loaded straight from the planes, the 16-channel layers of ResNet and the MNIST `cnn`
+    /// measured 1.33–1.63x of the direct kernels at level 2 (`TensorMathBench`, forward and
+    /// forward+backward, 3 alternating rounds, medians, 2 threads, Intel Xeon with AVX-512;
+    /// `TrainingBench` +11% on ResNet-20 and +12% on the cnn), where they had measured
+    /// 0.88–0.98x with 2x2 tiles; at level 1 they measured 1.04–1.49x with 2x2 tiles.
+    static func minimumChannels(level: Int) -> Int { 16 }
 
     /// Whether `g` runs through Winograd at `level`: see
     /// ``supports(outputs:channels:kernel:stride:dilation:level:)``.
