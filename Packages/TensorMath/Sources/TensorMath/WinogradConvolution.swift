@@ -60,14 +60,14 @@ struct WinogradConvolution {
             : swiftcnn_winograd_filter_count(outputs, channels)
     }
 
-    /// Input and output channels from which the transforms pay for themselves at `level`
-    /// (fewer make the products too short): 16 at every level. With the F(4x4) patches
+    /// Input and output channels from which the transforms pay for themselves (fewer make the
+    /// products too short): 16 at every level. With the F(4x4) patches
     /// loaded straight from the planes, the 16-channel layers of ResNet and the MNIST `cnn`
     /// measured 1.33–1.63x of the direct kernels at level 2 (`TensorMathBench`, forward and
     /// forward+backward, 3 alternating rounds, medians, 2 threads, Intel Xeon with AVX-512;
     /// `TrainingBench` +11% on ResNet-20 and +12% on the cnn), where they had measured
     /// 0.88–0.98x with 2x2 tiles; at level 1 they measured 1.04–1.49x with 2x2 tiles.
-    static func minimumChannels(level: Int) -> Int { 16 }
+    static let minimumChannels = 16
 
     /// Whether `g` runs through Winograd at `level`: see
     /// ``supports(outputs:channels:kernel:stride:dilation:level:)``.
@@ -81,14 +81,14 @@ struct WinogradConvolution {
     }
 
     /// Whether convolutions of these sizes run through Winograd at `level`: a 3x3 kernel with
-    /// stride and dilation 1, at least ``minimumChannels(level:)`` input and output channels,
+    /// stride and dilation 1, at least ``minimumChannels`` input and output channels,
     /// on the vector kernels (level 1 and up, or any level when `SWIFTCNN_WINOGRAD=always`);
     /// `SWIFTCNN_WINOGRAD=0` turns it off (for comparisons).
     static func supports(
         outputs: Int, channels: Int, kernel: Size2D, stride: Size2D, dilation: Size2D, level: Int
     ) -> Bool {
         mode.allows(level: level) && kernel == 3 && stride == 1 && dilation == 1
-            && Swift.min(outputs, channels) >= minimumChannels(level: level)
+            && Swift.min(outputs, channels) >= minimumChannels
     }
 
     /// Whether the weight gradient of `g` runs through Winograd at `level`: where the forward
