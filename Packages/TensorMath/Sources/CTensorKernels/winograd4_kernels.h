@@ -55,12 +55,18 @@ static wino_layout FN(w4_layout_of)(const swiftcnn_winograd_shape *s, long sampl
     return l;
 }
 
+/// Lane bits [lo, hi) of a vector, within 0 ..< LANES.
+static inline uint32_t w4_lane_bits(long lo, long hi) {
+    if (lo < 0) lo = 0;
+    if (hi > LANES) hi = LANES;
+    return hi <= lo ? 0u : ((1u << hi) - 1u) & ~((1u << lo) - 1u);
+}
+
 /// Loads lanes x .. x + LANES − 1 of `row`, zero outside [0, width), never touching the
 /// others (the loads at a row's ends may lie outside the block's memory).
 KERNEL_TARGET INLINE vf w4_edge_load(const float *row, long x, long width) {
-    const long lo = x < 0 ? -x : 0, hi = width - x < LANES ? width - x : LANES;
-    if (hi <= lo) return (vf){0};
-    const uint32_t entry = ((hi >= 32 ? 0u : (1u << hi)) - 1u) & ~((1u << lo) - 1u);
+    const uint32_t entry = w4_lane_bits(-x, width - x);
+    if (entry == 0) return (vf){0};
 #if FAULTLESS_MASKED_LOAD
     return masked_load(row + x, entry, (vi){0});
 #else
@@ -158,13 +164,6 @@ typedef struct {
     const int32_t *masks;
     int fits; // 0 when some quarter has more than two pieces (staged instead)
 } w4_direct;
-
-/// Lane bits [lo, hi) of a vector, within 0 ..< LANES.
-static inline uint32_t w4_lane_bits(long lo, long hi) {
-    if (lo < 0) lo = 0;
-    if (hi > LANES) hi = LANES;
-    return hi <= lo ? 0u : ((1u << hi) - 1u) & ~((1u << lo) - 1u);
-}
 
 /// Describes the quarters of a block's `tiles` tiles of `s` (planes `sample_stride` scalars
 /// apart from one sample to the next) for `patch` patch rows, in `scratch`
@@ -648,38 +647,6 @@ KERNEL_TARGET __attribute__((noinline)) static void w4_filter_gradient(
 KERNEL_TARGET int FN(swiftcnn_winograd4_weight_gradient)(
     const swiftcnn_winograd_shape *s, const float *input, const float *gradient,
     long samples, long block, float *dw, int accumulate) {
-    if (samples <= 0) return 0;
-    if (block < 1) block = 1;
-    const long first = block < samples ? block : samples;
-    const wino_layout l = FN(w4_layout_of)(s, first);
-    const long channels = s->channels, outputs = s->outputs;
-    const long cp = (channels + LANES - 1) / LANES * LANES;
-    const long kp = (outputs + SWIFTCNN_DIRECT_BLOCK - 1) / SWIFTCNN_DIRECT_BLOCK
-        * SWIFTCNN_DIRECT_BLOCK;
-    // V, the staged rows, one position of V transposed [t][cp] and of DY packed
-    // [k / 8][t][8], the sums S [ξ][kp][cp], and DY [ξ][k][row].
-    const long tmax = l.padded_tiles, dy_position = kp * l.row + 16;
-    const long vt_size = tmax * cp, dyp_size = kp * tmax, s_size = W4_POSITIONS * kp * cp;
-    float *buffer = swiftcnn_thread_buffer(SWIFTCNN_BUFFER_WINOGRAD,
-        (size_t)(l.v + l.planes + vt_size + dyp_size + s_size + W4_POSITIONS * dy_position));
-    if (buffer == NULL) return -1;
-    float *v = buffer, *rows = v + l.v, *vt = rows + l.planes;
-    float *dyp = vt + vt_size, *sums = dyp + dyp_size, *dy = sums + s_size;
-    memset(sums, 0, (size_t)s_size * sizeof(float));
-    const long in_sample = channels * s->height * s->width;
-    const long out_sample = outputs * s->output_height * s->output_width;
-    swiftcnn_winograd_shape sd = *s; // the output gradient as an unpadded input
-    sd.channels = outputs;
-    sd.height = s->output_height;
-    sd.width = s->output_width;
-    sd.padding_height = sd.padding_width = 0;
-    for (long n0 = 0; n0 < samples; n0 += block) {
-        const long count = samples - n0 < block ? samples - n0 : block;
-        const wino_layout b = FN(w4_layout_of)(s, count);
-        w4_input_stage(s, &b, input + n0 * in_sample, count, v, rows);
-        w4_dy_stage(s, &sd, &b, gradient + n0 * out_sample, count, rows, dy, dy_position);
-        wino_gradient_sums(s, &b, W4_POSITIONS, v, dy, dy_position, cp, kp, vt, dyp, sums);
-    }
-    w4_filter_gradient(s, sums, kp, cp, dw, accumulate);
-    return 0;
+    return wino_weight_gradient_blocks(s, input, gradient, samples, block, dw, accumulate,
+        W4_POSITIONS, 1, FN(w4_layout_of), w4_input_stage, w4_dy_stage, w4_filter_gradient);
 }

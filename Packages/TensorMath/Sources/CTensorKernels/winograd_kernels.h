@@ -544,26 +544,44 @@ KERNEL_TARGET __attribute__((noinline)) static void wino_filter_gradient(
     }
 }
 
-KERNEL_TARGET int FN(swiftcnn_winograd_weight_gradient)(
-    const swiftcnn_winograd_shape *s, const float *input, const float *gradient,
-    long samples, long block, float *dw, int accumulate) {
+// The weight gradient's driver, shared by both tile sizes (F(3x3, 2x2) here, F(3x3, 4x4) in
+// winograd4_kernels.h): each passes its layout, stages and filter transform, which the
+// compiler inlines into its entry point.
+typedef wino_layout (*wino_layout_fn)(const swiftcnn_winograd_shape *, long);
+typedef void (*wino_input_stage_fn)(
+    const swiftcnn_winograd_shape *, const wino_layout *, const float *, long, float *, float *);
+typedef void (*wino_dy_stage_fn)(const swiftcnn_winograd_shape *, const swiftcnn_winograd_shape *,
+    const wino_layout *, const float *, long, float *, float *, long);
+typedef void (*wino_filter_gradient_fn)(
+    const swiftcnn_winograd_shape *, const float *, long, long, float *, int);
+
+/// dW (`[O][C][3][3]`, overwritten or, with `accumulate`, added to) of `samples` samples,
+/// `block` samples at a time: per block V (`input_stage`, `planes_per_layout` staging areas
+/// of the layout's size), DY (`dy_stage`) and their products summed over the tiles into
+/// S [positions][kp][cp]; then one filter transform (`filter_gradient`). Returns −1 when the
+/// scratch cannot be allocated.
+KERNEL_TARGET INLINE int wino_weight_gradient_blocks(const swiftcnn_winograd_shape *s,
+    const float *input, const float *gradient, long samples, long block, float *dw,
+    int accumulate, long positions, long planes_per_layout, wino_layout_fn layout_of,
+    wino_input_stage_fn input_stage, wino_dy_stage_fn dy_stage,
+    wino_filter_gradient_fn filter_gradient) {
     if (samples <= 0) return 0;
     if (block < 1) block = 1;
     const long first = block < samples ? block : samples;
-    const wino_layout l = FN(wino_layout_of)(s, first);
+    const wino_layout l = layout_of(s, first);
     const long channels = s->channels, outputs = s->outputs;
     const long cp = (channels + LANES - 1) / LANES * LANES;
     const long kp = (outputs + SWIFTCNN_DIRECT_BLOCK - 1) / SWIFTCNN_DIRECT_BLOCK
         * SWIFTCNN_DIRECT_BLOCK;
-    // V (the forward pass's layout), the parity planes, one position of V transposed
+    // V (the forward pass's layout), the staging planes, one position of V transposed
     // [t][cp] and of DY packed [k / 8][t][8], the sums S [ξ][kp][cp], and DY [ξ][k][row].
     const long tmax = l.padded_tiles, dy_position = kp * l.row + 16;
-    const long vt_size = tmax * cp, dyp_size = kp * tmax, s_size = WINO_POSITIONS * kp * cp;
+    const long vt_size = tmax * cp, dyp_size = kp * tmax, s_size = positions * kp * cp;
+    const long planes_size = planes_per_layout * l.planes;
     float *buffer = swiftcnn_thread_buffer(SWIFTCNN_BUFFER_WINOGRAD,
-        (size_t)(l.v + WINO_GROUP * l.planes + vt_size + dyp_size + s_size
-            + WINO_POSITIONS * dy_position));
+        (size_t)(l.v + planes_size + vt_size + dyp_size + s_size + positions * dy_position));
     if (buffer == NULL) return -1;
-    float *v = buffer, *planes = v + l.v, *vt = planes + WINO_GROUP * l.planes;
+    float *v = buffer, *planes = v + l.v, *vt = planes + planes_size;
     float *dyp = vt + vt_size, *sums = dyp + dyp_size, *dy = sums + s_size;
     memset(sums, 0, (size_t)s_size * sizeof(float));
     const long in_sample = channels * s->height * s->width;
@@ -575,11 +593,19 @@ KERNEL_TARGET int FN(swiftcnn_winograd_weight_gradient)(
     sd.padding_height = sd.padding_width = 0;
     for (long n0 = 0; n0 < samples; n0 += block) {
         const long count = samples - n0 < block ? samples - n0 : block;
-        const wino_layout b = FN(wino_layout_of)(s, count);
-        wino_input_stage(s, &b, input + n0 * in_sample, count, v, planes);
-        wino_dy_stage(s, &sd, &b, gradient + n0 * out_sample, count, planes, dy, dy_position);
-        wino_gradient_sums(s, &b, WINO_POSITIONS, v, dy, dy_position, cp, kp, vt, dyp, sums);
+        const wino_layout b = layout_of(s, count);
+        input_stage(s, &b, input + n0 * in_sample, count, v, planes);
+        dy_stage(s, &sd, &b, gradient + n0 * out_sample, count, planes, dy, dy_position);
+        wino_gradient_sums(s, &b, positions, v, dy, dy_position, cp, kp, vt, dyp, sums);
     }
-    wino_filter_gradient(s, sums, kp, cp, dw, accumulate);
+    filter_gradient(s, sums, kp, cp, dw, accumulate);
     return 0;
+}
+
+KERNEL_TARGET int FN(swiftcnn_winograd_weight_gradient)(
+    const swiftcnn_winograd_shape *s, const float *input, const float *gradient,
+    long samples, long block, float *dw, int accumulate) {
+    return wino_weight_gradient_blocks(s, input, gradient, samples, block, dw, accumulate,
+        WINO_POSITIONS, WINO_GROUP, FN(wino_layout_of), wino_input_stage, wino_dy_stage,
+        wino_filter_gradient);
 }
