@@ -56,6 +56,10 @@ KERNEL_TARGET INLINE void store_run(float *p, vf v, int first, int count) {
 /// others: a run of consecutive lanes (the F(4x4) output's only kind) by store_run.
 KERNEL_TARGET INLINE void masked_store(float *p, vf v, uint32_t entry, vi mask) {
     if (entry == 0) return;
+    if (entry == (1u << LANES) - 1u) {
+        vstore(p, v);
+        return;
+    }
     const int first = __builtin_ctz(entry);
     const uint32_t run = entry >> first;
     if ((run & (run + 1)) == 0) {
