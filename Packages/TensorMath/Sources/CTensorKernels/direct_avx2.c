@@ -10,7 +10,8 @@
 #include "direct_vector.h"
 
 #define TILE_MR 8
-#define TILE_NV 1
+#define TILE_NV 2
+#define TILE_ACC 12
 #define GR 3
 #define GK 3
 #define WIDE_OV 2

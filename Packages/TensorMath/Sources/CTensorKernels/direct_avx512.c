@@ -10,6 +10,7 @@
 
 #define TILE_MR 8
 #define TILE_NV 3
+#define TILE_ACC 24
 #define GR 4
 #define GK 6
 #define WIDE_OV 4

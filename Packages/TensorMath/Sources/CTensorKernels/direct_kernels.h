@@ -3,6 +3,8 @@
 // direct_portable.c), XNNPACK/oneDNN style, after direct_vector.h and these definitions:
 //   SUFFIX              the exported names' suffix (FN(name) is name_SUFFIX)
 //   TILE_MR, TILE_NV    forward tile: output channels (8 or 4) x vectors (≤ 3)
+//   TILE_ACC            the most accumulators a forward tile may hold: mr x nv tiles above it
+//                       run a vector at a time (AVX2: 6 x 2 fits 16 registers, 8 x 2 not)
 //   GR, GK              weight-gradient tile: output channels (≤ 4) x (channel, tap) pairs (≤ 6)
 //   WIDE_ACC, WIDE_OV   accumulators and output vectors (≤ 4) of a wide weight-gradient tile
 //   FAULTLESS_MASKED_LOAD  1 when masked_load never touches masked-off lanes (AVX-512)
@@ -160,7 +162,9 @@ KERNEL_TARGET INLINE void forward_tile(
 
 #define FORWARD_CASE(MRV, NVV)                                                              \
     case (MRV) * 4 + (NVV):                                                                \
-        forward_tile(MRV, NVV, g, vectors, vec, shift, w0, bias, output_stride, relu);      \
+        if ((MRV) * (NVV) <= TILE_ACC) {                                                    \
+            forward_tile(MRV, NVV, g, vectors, vec, shift, w0, bias, output_stride, relu);  \
+        }                                                                                   \
         break;
 #if TILE_NV == 3
 #define FORWARD_ROW(MRV) FORWARD_CASE(MRV, 1) FORWARD_CASE(MRV, 2) FORWARD_CASE(MRV, 3)
@@ -201,9 +205,13 @@ KERNEL_TARGET void FN(swiftcnn_direct_forward)(
         }
         for (long o = 0; o < outputs; o += TILE_MR) {
             const int mr = (int)(outputs - o < TILE_MR ? outputs - o : TILE_MR);
-            forward_dispatch(mr, nv, g, vectors, vec, o * output_stride,
-                packed + (o / MR) * block_size + o % MR, bias ? bias + o : NULL, output_stride,
-                relu);
+            // Tiles with more accumulators than the registers hold run a vector at a time.
+            const int step = mr * nv <= TILE_ACC ? nv : 1;
+            for (int i = 0; i < nv; i += step) {
+                forward_dispatch(mr, step, g, vectors, vec + i, o * output_stride,
+                    packed + (o / MR) * block_size + o % MR, bias ? bias + o : NULL,
+                    output_stride, relu);
+            }
         }
     }
 }

@@ -8,6 +8,7 @@
 
 #define TILE_MR 4
 #define TILE_NV 3
+#define TILE_ACC 12
 #define GR 3
 #define GK 3
 #define WIDE_OV 2
