@@ -151,6 +151,30 @@ void swiftcnn_direct_split_phases(
     }
 }
 
+void swiftcnn_direct_shift_columns(
+    const float *input, long channels, long height, long width, long kernel_width,
+    long dilation, long padding, long out_width, float *dest) {
+    for (long j = 0; j < kernel_width; j++) {
+        // Output columns [lo, hi) read input columns x + shift inside [0, width).
+        const long shift = j * dilation - padding;
+        long lo = -shift < 0 ? 0 : -shift, hi = width - shift;
+        if (hi > out_width) hi = out_width;
+        if (lo > hi) lo = hi;
+        for (long c = 0; c < channels; c++) {
+            const float *plane = input + c * height * width;
+            float *target = dest + (c * kernel_width + j) * height * out_width;
+            for (long y = 0; y < height; y++) {
+                // Rows are short (LeNet's: 10 scalars): loops, not library calls.
+                float *row = target + y * out_width;
+                const float *line = plane + y * width;
+                for (long x = 0; x < lo; x++) row[x] = 0.0f;
+                for (long x = lo; x < hi; x++) row[x] = line[x + shift];
+                for (long x = hi; x < out_width; x++) row[x] = 0.0f;
+            }
+        }
+    }
+}
+
 void swiftcnn_direct_merge_phases(
     int level, const float *phases, long channels, long height, long width,
     long stride_height, long stride_width, long phase_rows, long phase_width, float *output) {

@@ -15,8 +15,12 @@ import Darwin
 /// stride 1 have that already. Others are brought to it a few samples at a time, just before
 /// use (so the copies stay in cache): strided convolutions split the input into stride
 /// phases (one plane per row and column remainder), which turns them into stride-1
-/// convolutions over those planes; planes narrower than the pitch get zero columns; outputs
-/// narrower than the pitch are computed at the pitch and their extra columns dropped.
+/// convolutions over those planes; planes narrower than the pitch get zero columns. Stride-1
+/// convolutions whose output is narrower than the input (LeNet's unpadded 5x5 layer: 14
+/// columns in, 10 out) copy the input into one plane per kernel column instead, shifted by
+/// that column and cut to the output's width, so that the forward pass and the weight
+/// gradient work at the output's width. The input gradient works at the wider of the two,
+/// the output gradient copied there with zero columns.
 ///
 /// Every output element and weight-gradient element is summed in an order fixed by the
 /// shapes; the weight gradient is split into sample groups whose partial sums are added in
@@ -27,11 +31,17 @@ struct DirectConvolution {
     let level: Int
     /// Pixels (or output channels) per vector at ``level``.
     let lanes: Int
-    /// The width of every plane the kernels see: the wider of the output and a source plane.
+    /// The width of the planes the forward pass and the weight gradient see: the wider of the
+    /// output and a source plane, or the output's with ``shiftsColumns``.
     let pitch: Int
+    /// Whether the source planes are the input's column shifts (stride 1, the output
+    /// narrower than the input).
+    let shiftsColumns: Bool
+    /// The width of the input gradient's planes: the wider of the output and a source plane.
+    let gradientPitch: Int
     /// Rows of each source plane: the input height, or the rows of a stride phase.
     let sourceRows: Int
-    /// Scalars of one source channel (all its phase planes).
+    /// Scalars of one source channel (all its phase planes or column shifts).
     let sourceChannel: Int
 
     /// Whether `g` runs on the direct kernels at `level`: at most a third of the work is spent
@@ -62,12 +72,17 @@ struct DirectConvolution {
         self.g = g
         self.level = level
         lanes = Int(swiftcnn_direct_lanes(Int32(level)))
-        pitch = Self.pitch(g)
+        gradientPitch = Self.pitch(g)
+        shiftsColumns =
+            g.strideHeight == 1 && g.strideWidth == 1 && g.outputWidth < gradientPitch
+        pitch = shiftsColumns ? g.outputWidth : gradientPitch
         sourceRows = (g.height + g.strideHeight - 1) / g.strideHeight
-        sourceChannel = g.strideHeight * g.strideWidth * sourceRows * pitch
+        let planes = shiftsColumns ? g.kernelWidth : g.strideHeight * g.strideWidth
+        sourceChannel = planes * sourceRows * pitch
     }
 
-    /// Whether the kernels read a copy of the input (stride phases or extra columns).
+    /// Whether the kernels read a copy of the input (stride phases, column shifts or extra
+    /// columns).
     var copiesInput: Bool { g.strideHeight > 1 || g.strideWidth > 1 || g.width != pitch }
     /// Whether outputs (and output gradients) are staged at the pitch.
     var stagesOutput: Bool { g.outputWidth != pitch }
@@ -79,9 +94,16 @@ struct DirectConvolution {
         (0..<g.kernelHeight).flatMap { i in (0..<g.kernelWidth).map { j in (i, j) } }
     }
 
-    /// The source plane, row and column offset (in phase-plane units) that tap (i, j) reads
-    /// relative to an output pixel in the forward pass.
+    /// The source plane, row and column offset that tap (i, j) reads relative to an output
+    /// pixel in the forward pass: in the column shift j, or in a stride phase (in its units).
     private func forwardTap(_ i: Int, _ j: Int) -> (phase: Int, row: Int, column: Int) {
+        guard shiftsColumns else { return phaseTap(i, j) }
+        return (j, i * g.dilationHeight - g.paddingHeight, 0)
+    }
+
+    /// The stride phase, row and column offset (in phase-plane units) that tap (i, j) reads
+    /// relative to an output pixel.
+    private func phaseTap(_ i: Int, _ j: Int) -> (phase: Int, row: Int, column: Int) {
         let (a, dy) = Self.divide(i * g.dilationHeight - g.paddingHeight, by: g.strideHeight)
         let (b, dx) = Self.divide(j * g.dilationWidth - g.paddingWidth, by: g.strideWidth)
         return (a * g.strideWidth + b, dy, dx)
@@ -116,13 +138,14 @@ struct DirectConvolution {
             var phaseTaps = [[(row: Int, column: Int, plane: Int, index: Int)]](
                 repeating: [], count: g.strideHeight * g.strideWidth)
             for (i, j) in allTaps {
-                let tap = forwardTap(i, j)
+                let tap = phaseTap(i, j)
                 phaseTaps[tap.phase].append((-tap.row, -tap.column, 0, i * g.kernelWidth + j))
             }
             return phaseTaps.map { taps in
                 TapList(
-                    level: level, width: pitch, outRows: sourceRows, sourceRows: g.outputHeight,
-                    channels: g.outChannels, channelStride: stagedPlane, taps: taps)
+                    level: level, width: gradientPitch, outRows: sourceRows,
+                    sourceRows: g.outputHeight, channels: g.outChannels,
+                    channelStride: g.outputHeight * gradientPitch, taps: taps)
             }
         }
     }
@@ -184,15 +207,20 @@ struct DirectConvolution {
     private var sourceSample: Int { g.channels * sourceChannel }
 
     /// Calls `body` with `samples` consecutive input samples as the kernels read them (the
-    /// input itself, or a copy split into phases and widened to the pitch) and the distance
-    /// between samples.
+    /// input itself, its column shifts, or a copy split into phases and widened to the pitch)
+    /// and the distance between samples.
     private func withSource<R>(
         _ input: UnsafePointer<Float>, samples: Int, _ body: (UnsafePointer<Float>, Int) -> R
     ) -> R {
         guard copiesInput else { return body(input, g.inputSample) }
         let copy = ScratchBuffer(count: samples * sourceSample)
         defer { copy.release() }
-        for n in 0..<samples {
+        for n in 0..<samples where shiftsColumns {
+            swiftcnn_direct_shift_columns(
+                input + n * g.inputSample, g.channels, g.height, g.width, g.kernelWidth,
+                g.dilationWidth, g.paddingWidth, pitch, copy.pointer + n * sourceSample)
+        }
+        for n in 0..<samples where !shiftsColumns {
             swiftcnn_direct_split_phases(
                 Int32(level), input + n * g.inputSample, g.channels, g.height, g.width,
                 g.strideHeight,
@@ -220,13 +248,15 @@ struct DirectConvolution {
         }
     }
 
-    /// Calls `body` with `samples` consecutive output-gradient samples at the pitch (zero
+    /// Calls `body` with `samples` consecutive output-gradient samples at `pitch` (zero
     /// beyond the output's columns) and the distance between their samples.
     private func withGradient<R>(
-        _ gradient: UnsafePointer<Float>, samples: Int, _ body: (UnsafePointer<Float>, Int) -> R
+        _ gradient: UnsafePointer<Float>, samples: Int, pitch: Int,
+        _ body: (UnsafePointer<Float>, Int) -> R
     ) -> R {
         let o = g.outChannels
-        guard stagesOutput else { return body(gradient, g.outputSample) }
+        guard g.outputWidth != pitch else { return body(gradient, g.outputSample) }
+        let stagedPlane = g.outputHeight * pitch
         let wide = ScratchBuffer(count: samples * o * stagedPlane)
         defer { wide.release() }
         for plane in 0..<(samples * o) {
@@ -277,7 +307,8 @@ struct DirectConvolution {
                             source + samples.lowerBound * g.inputSample, samples: samples.count
                         ) { source, sourceSample in
                             withGradient(
-                                dy + samples.lowerBound * g.outputSample, samples: samples.count
+                                dy + samples.lowerBound * g.outputSample, samples: samples.count,
+                                pitch: pitch
                             ) { gradient, gradientSample in
                                 taps.weightGradient(
                                     outputs: o, kernelWidth: g.kernelWidth, samples: samples.count,
@@ -391,8 +422,8 @@ struct DirectConvolution {
     static let minimumGroups = 2
 
     /// The input gradient: for each stride phase of the input, a stride-1 convolution of the
-    /// output gradient (at the pitch) with the weight taps that land on that phase (flipped,
-    /// transposed), then the phases merged into dX.
+    /// output gradient (at ``gradientPitch``) with the weight taps that land on that phase
+    /// (flipped, transposed), then the phases merged into dX.
     private func inputGradient(weight: Tensor, outputGradient: Tensor) -> Tensor {
         if let transposed = g.inputGradientAsConvolution,
             WinogradConvolution.supports(transposed, level: level)
@@ -402,7 +433,12 @@ struct DirectConvolution {
                 flippedWeight: true)
         }
         let (sh, sw) = (g.strideHeight, g.strideWidth)
+        let pitch = gradientPitch
         let plane = sourceRows * pitch
+        let (phaseChannel, phaseSample) = (sh * sw * plane, g.channels * sh * sw * plane)
+        // dX in stride phases (or wider than the input), the output gradient widened.
+        let splitsPhases = sh > 1 || sw > 1 || g.width != pitch
+        let widensGradient = g.outputWidth != pitch
         let k = g.kernelHeight * g.kernelWidth
         let lists = inputGradientTaps
         let packed = lists.map {
@@ -416,7 +452,7 @@ struct DirectConvolution {
             guard let outBase = out.baseAddress else { return }
             outputGradient.withUnsafeBufferPointer { dyBuffer in
                 let dy = dyBuffer.baseAddress ?? BLAS.emptyOperand
-                guard copiesInput || stagesOutput else {
+                guard splitsPhases || widensGradient else {
                     return lists[0].run(
                         samples: g.batch, outputs: g.channels, packed: packed[0].pointer,
                         bias: nil, source: dy, sourceSample: g.outputSample, output: outBase,
@@ -426,9 +462,10 @@ struct DirectConvolution {
                 // into dX.
                 forEachChunk(of: chunk(vectors: lists[0].vectors)) { samples in
                     withGradient(
-                        dy + samples.lowerBound * g.outputSample, samples: samples.count
+                        dy + samples.lowerBound * g.outputSample, samples: samples.count,
+                        pitch: pitch
                     ) { gradient, gradientSample in
-                        guard copiesInput else {
+                        guard splitsPhases else {
                             // Only the output is narrower than the pitch: dX directly.
                             return lists[0].forward(
                                 samples: samples.count, outputs: g.channels,
@@ -437,7 +474,7 @@ struct DirectConvolution {
                                 output: outBase + samples.lowerBound * g.inputSample,
                                 outputSample: g.inputSample, outputStride: g.inputPlane)
                         }
-                        let phases = ScratchBuffer(count: samples.count * sourceSample)
+                        let phases = ScratchBuffer(count: samples.count * phaseSample)
                         defer { phases.release() }
                         for (phase, list) in lists.enumerated() {
                             list.forward(
@@ -445,11 +482,11 @@ struct DirectConvolution {
                                 packed: packed[phase].pointer, bias: nil, source: gradient,
                                 sourceSample: gradientSample,
                                 output: phases.pointer + phase * plane,
-                                outputSample: sourceSample, outputStride: sourceChannel)
+                                outputSample: phaseSample, outputStride: phaseChannel)
                         }
                         for (slot, n) in samples.enumerated() {
                             swiftcnn_direct_merge_phases(
-                                Int32(level), phases.pointer + slot * sourceSample, g.channels,
+                                Int32(level), phases.pointer + slot * phaseSample, g.channels,
                                 g.height,
                                 g.width, sh, sw, sourceRows, pitch, outBase + n * g.inputSample)
                         }

@@ -28,8 +28,11 @@ import Testing
         (5, 2, 5, 3, 5, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
         (2, 3, 9, 7, 7, 5, 5, Size2D(1), Size2D(2), Size2D(1)),
         (4, 1, 6, 28, 28, 5, 5, Size2D(1), Size2D(2), Size2D(1)),
-        // Valid convolutions (outputs narrower than the pitch), LeNet's second layer.
+        // Outputs narrower than the input at stride 1 (the input's column shifts): LeNet's
+        // second layer, padding that leaves zero columns at both ends of the shifts, dilation.
         (3, 6, 16, 14, 14, 5, 5, Size2D(1), Size2D(0), Size2D(1)),
+        (2, 3, 5, 12, 11, 5, 5, Size2D(1), Size2D(1), Size2D(1)),
+        (2, 2, 3, 8, 10, 3, 3, Size2D(1), Size2D(0), Size2D(2)),
         (2, 3, 7, 9, 6, 3, 1, Size2D(1), Size2D(0), Size2D(1)),
         // Strides 2 (even and odd widths: vector and scalar phase splits) and 3, dilation.
         (3, 4, 13, 10, 10, 3, 3, Size2D(2), Size2D(1), Size2D(1)),

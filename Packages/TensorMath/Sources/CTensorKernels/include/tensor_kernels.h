@@ -155,6 +155,15 @@ void swiftcnn_direct_split_phases(
     int level, const float *input, long channels, long height, long width, long stride_height,
     long stride_width, long phase_rows, long phase_width, float *dest);
 
+/// Copies `channels` planes of `height` x `width` into `kernel_width` column-shifted planes
+/// each, of `height` x `out_width`: `dest[c][j][y][x] = input[c][y][x + j·dilation −
+/// padding]`, zero where that column lies outside the input. A stride-1 convolution whose
+/// output is narrower than its input then reads tap (i, j) at a fixed offset in plane j for
+/// every output pixel at the output's own width (no columns computed and dropped).
+void swiftcnn_direct_shift_columns(
+    const float *input, long channels, long height, long width, long kernel_width,
+    long dilation, long padding, long out_width, float *dest);
+
 /// The inverse of ``swiftcnn_direct_split_phases``: writes every pixel of the `height` x
 /// `width` planes of `output` from its phase plane.
 void swiftcnn_direct_merge_phases(
