@@ -152,26 +152,12 @@ void swiftcnn_direct_split_phases(
 }
 
 void swiftcnn_direct_shift_columns(
-    const float *input, long channels, long height, long width, long kernel_width,
-    long dilation, long padding, long out_width, float *dest) {
-    for (long j = 0; j < kernel_width; j++) {
-        // Output columns [lo, hi) read input columns x + shift inside [0, width).
-        const long shift = j * dilation - padding;
-        long lo = -shift < 0 ? 0 : -shift, hi = width - shift;
-        if (hi > out_width) hi = out_width;
-        if (lo > hi) lo = hi;
-        for (long c = 0; c < channels; c++) {
-            const float *plane = input + c * height * width;
-            float *target = dest + (c * kernel_width + j) * height * out_width;
-            for (long y = 0; y < height; y++) {
-                // Rows are short (LeNet's: 10 scalars): loops, not library calls.
-                float *row = target + y * out_width;
-                const float *line = plane + y * width;
-                for (long x = 0; x < lo; x++) row[x] = 0.0f;
-                for (long x = lo; x < hi; x++) row[x] = line[x + shift];
-                for (long x = hi; x < out_width; x++) row[x] = 0.0f;
-            }
-        }
+    int level, const float *input, long channels, long height, long width, long kernel_width,
+    long dilation, long padding, long out_width, float *dest, int last) {
+    for (long c = 0; c < channels; c++) {
+        SWIFTCNN_DISPATCH(level, swiftcnn_shift_columns, input + c * height * width, height,
+            width, kernel_width, dilation, padding, out_width,
+            dest + c * kernel_width * height * out_width, last && c == channels - 1);
     }
 }
 

@@ -20,6 +20,9 @@
         const swiftcnn_wide_gradient_shape *g, long samples, const float *padded,           \
         long padded_sample, const float *zero, const float *gradient_t,                     \
         long gradient_t_sample, float *dwt, int accumulate);                                \
+    void swiftcnn_shift_columns_##SUFFIX(                                                   \
+        const float *plane, long height, long width, long kernel_width, long dilation,      \
+        long padding, long out_width, float *dest, int last);                               \
     void swiftcnn_split_row_pairs_##SUFFIX(                                                 \
         const float *line, long count, float *even, float *odd);                            \
     void swiftcnn_merge_row_pairs_##SUFFIX(                                                 \

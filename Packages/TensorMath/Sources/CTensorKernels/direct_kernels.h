@@ -54,6 +54,25 @@ KERNEL_TARGET INLINE void vstore_first_i(int32_t *p, vi v, long count) {
     }
 }
 
+/// Lane bits [lo, hi) of a vector, within 0 ..< LANES.
+static inline uint32_t lane_bits(long lo, long hi) {
+    if (lo < 0) lo = 0;
+    if (hi > LANES) hi = LANES;
+    return hi <= lo ? 0u : ((1u << hi) - 1u) & ~((1u << lo) - 1u);
+}
+
+/// Loads lanes x .. x + LANES − 1 of `row`, zero outside [0, width), never touching the
+/// others (the loads at a row's ends may lie outside the block's memory).
+KERNEL_TARGET INLINE vf row_edge_load(const float *row, long x, long width) {
+    const uint32_t entry = lane_bits(-x, width - x);
+    if (entry == 0) return (vf){0};
+#if FAULTLESS_MASKED_LOAD
+    return masked_load(row + x, entry, (vi){0});
+#else
+    return edge_load(row + x, entry, lane_mask(entry));
+#endif
+}
+
 static long vector_count(const swiftcnn_direct_shape *g) {
     return (g->out_rows * g->width + LANES - 1) / LANES;
 }
@@ -490,6 +509,58 @@ KERNEL_TARGET void FN(swiftcnn_weight_gradient_wide)(
             for (long c0 = 0; c0 < g->channels; c0 += nc) {
                 wide_dispatch(ov, kw, g, o0, i, c0, samples, padded, padded_sample, zero,
                     gradient_t, gradient_t_sample, dwt, !accumulate);
+            }
+        }
+    }
+}
+
+// MARK: Column shifts
+
+/// One channel's column shifts (swiftcnn_direct_shift_columns): plane j of `dest` (`height` x
+/// `out_width`) is the `height` x `width` plane at `plane` read from column j·dilation −
+/// padding on, zero outside it. `last` when nothing follows the planes in `dest`: otherwise
+/// a row's last vector is stored whole, running into the next row (written after it).
+/// Where a vector would leave the plane, only its lanes inside the row are read.
+KERNEL_TARGET void FN(swiftcnn_shift_columns)(
+    const float *plane, long height, long width, long kernel_width, long dilation,
+    long padding, long out_width, float *dest, int last) {
+    const long size = height * width;
+    // Scalars a row's whole vectors cover.
+    const long covered = (out_width + LANES - 1) / LANES * LANES;
+    for (long j = 0; j < kernel_width; j++) {
+        const long shift = j * dilation - padding;
+        float *target = dest + j * height * out_width;
+        long y = 0;
+        if (shift >= 0 && shift + out_width <= width) {
+            // Every column inside the plane: whole vectors, for the rows whose vectors stay
+            // inside it and that a later row or plane overwrites past out_width.
+            long rows = (size - shift - covered) / width + 1;
+            if (size < shift + covered) rows = 0;
+            if (rows > height) rows = height;
+            if (last && j == kernel_width - 1 && rows == height && covered > out_width) {
+                rows = height - 1;
+            }
+            for (; y < rows; y++) {
+                const float *line = plane + y * width + shift;
+                float *row = target + y * out_width;
+                for (long x = 0; x < out_width; x += LANES) vstore(row + x, vload(line + x));
+            }
+        }
+        for (; y < height; y++) {
+            const long start = y * width;
+            float *row = target + y * out_width;
+            for (long x = 0; x < out_width; x += LANES) {
+                const long n = out_width - x < LANES ? out_width - x : LANES;
+                const long s = x + shift;
+                // Lanes past n are dropped (or overwritten by the next row).
+                const vf v = s >= 0 && s + n <= width && start + s + LANES <= size
+                    ? vload(plane + start + s)
+                    : row_edge_load(plane + start, s, width);
+                if (n == LANES || !(last && j == kernel_width - 1 && y == height - 1)) {
+                    vstore(row + x, v);
+                } else {
+                    store_partial(row + x, v, n);
+                }
             }
         }
     }

@@ -55,25 +55,6 @@ static wino_layout FN(w4_layout_of)(const swiftcnn_winograd_shape *s, long sampl
     return l;
 }
 
-/// Lane bits [lo, hi) of a vector, within 0 ..< LANES.
-static inline uint32_t w4_lane_bits(long lo, long hi) {
-    if (lo < 0) lo = 0;
-    if (hi > LANES) hi = LANES;
-    return hi <= lo ? 0u : ((1u << hi) - 1u) & ~((1u << lo) - 1u);
-}
-
-/// Loads lanes x .. x + LANES − 1 of `row`, zero outside [0, width), never touching the
-/// others (the loads at a row's ends may lie outside the block's memory).
-KERNEL_TARGET INLINE vf w4_edge_load(const float *row, long x, long width) {
-    const uint32_t entry = w4_lane_bits(-x, width - x);
-    if (entry == 0) return (vf){0};
-#if FAULTLESS_MASKED_LOAD
-    return masked_load(row + x, entry, (vi){0});
-#else
-    return edge_load(row + x, entry, lane_mask(entry));
-#endif
-}
-
 /// Copies columns x0 ..< x0 + count of input row y (rows of `s->width` at `channel`) to
 /// `target`, zero outside the input plane. Whole vectors are stored: up to a vector past
 /// `count` is written too.
@@ -89,7 +70,7 @@ KERNEL_TARGET INLINE void w4_segment(
     for (long q = 0; q < count; q += LANES) {
         const long x = x0 + q;
         vstore(target + q,
-            x >= 0 && x + LANES <= width ? vload(row + x) : w4_edge_load(row, x, width));
+            x >= 0 && x + LANES <= width ? vload(row + x) : row_edge_load(row, x, width));
     }
 }
 
@@ -185,8 +166,8 @@ KERNEL_TARGET INLINE w4_direct w4_direct_plan(
             // Lane l of piece 0 is column 4·tx0 − pw + l, of piece 1 column l − split − pw;
             // the high copies are 4 columns further.
             const long first = (k < 2 ? 4 * tx0 : -split) - pw + 4 * (k % 2);
-            const uint32_t inside = w4_lane_bits(-first, width - first);
-            const uint32_t piece = k < 2 ? w4_lane_bits(0, split) : w4_lane_bits(split, LANES);
+            const uint32_t inside = lane_bits(-first, width - first);
+            const uint32_t piece = k < 2 ? lane_bits(0, split) : lane_bits(split, LANES);
             entries[4 * tx0 + k] = inside & piece;
             vstore_i(masks + (4 * tx0 + k) * LANES, lane_mask(inside & piece));
         }

@@ -217,8 +217,9 @@ struct DirectConvolution {
         defer { copy.release() }
         for n in 0..<samples where shiftsColumns {
             swiftcnn_direct_shift_columns(
-                input + n * g.inputSample, g.channels, g.height, g.width, g.kernelWidth,
-                g.dilationWidth, g.paddingWidth, pitch, copy.pointer + n * sourceSample)
+                Int32(level), input + n * g.inputSample, g.channels, g.height, g.width,
+                g.kernelWidth, g.dilationWidth, g.paddingWidth, pitch,
+                copy.pointer + n * sourceSample, n == samples - 1 ? 1 : 0)
         }
         for n in 0..<samples where !shiftsColumns {
             swiftcnn_direct_split_phases(

@@ -159,10 +159,12 @@ void swiftcnn_direct_split_phases(
 /// each, of `height` x `out_width`: `dest[c][j][y][x] = input[c][y][x + j·dilation −
 /// padding]`, zero where that column lies outside the input. A stride-1 convolution whose
 /// output is narrower than its input then reads tap (i, j) at a fixed offset in plane j for
-/// every output pixel at the output's own width (no columns computed and dropped).
+/// every output pixel at the output's own width (no columns computed and dropped). Vectors
+/// of `level` are stored whole, up to a vector past the planes, unless `last` (nothing
+/// follows them in `dest`; the caller writes what follows afterwards).
 void swiftcnn_direct_shift_columns(
-    const float *input, long channels, long height, long width, long kernel_width,
-    long dilation, long padding, long out_width, float *dest);
+    int level, const float *input, long channels, long height, long width, long kernel_width,
+    long dilation, long padding, long out_width, float *dest, int last);
 
 /// The inverse of ``swiftcnn_direct_split_phases``: writes every pixel of the `height` x
 /// `width` planes of `output` from its phase plane.
