@@ -28,6 +28,8 @@
 
 #include "sgemm_internal.h"
 
+#include <limits.h>
+
 enum { MR = SWIFTCNN_DIRECT_BLOCK };
 
 /// The first `count` floats at `p` (none for count ≤ 0), zero in the other lanes; reads
@@ -518,28 +520,28 @@ KERNEL_TARGET void FN(swiftcnn_weight_gradient_wide)(
 
 /// One channel's column shifts (swiftcnn_direct_shift_columns): plane j of `dest` (`height` x
 /// `out_width`) is the `height` x `width` plane at `plane` read from column j·dilation −
-/// padding on, zero outside it. `last` when nothing follows the planes in `dest`: otherwise
-/// a row's last vector is stored whole, running into the next row (written after it).
-/// Where a vector would leave the plane, only its lanes inside the row are read.
+/// padding on, zero outside it. A row's last vector is stored whole, running into the rows
+/// and planes after it (written later), except where it would pass the end of the channel's
+/// planes when `last` (nothing follows them in `dest`). Where a vector would leave the
+/// source plane, only its lanes inside the row are read.
 KERNEL_TARGET void FN(swiftcnn_shift_columns)(
     const float *plane, long height, long width, long kernel_width, long dilation,
     long padding, long out_width, float *dest, int last) {
-    const long size = height * width;
-    // Scalars a row's whole vectors cover.
+    const long size = height * width, out_plane = height * out_width;
+    // Scalars a row's whole vectors cover, and where dest must not be written past.
     const long covered = (out_width + LANES - 1) / LANES * LANES;
+    const long end = last ? kernel_width * out_plane : LONG_MAX;
     for (long j = 0; j < kernel_width; j++) {
         const long shift = j * dilation - padding;
-        float *target = dest + j * height * out_width;
+        float *target = dest + j * out_plane;
         long y = 0;
         if (shift >= 0 && shift + out_width <= width) {
-            // Every column inside the plane: whole vectors, for the rows whose vectors stay
-            // inside it and that a later row or plane overwrites past out_width.
-            long rows = (size - shift - covered) / width + 1;
-            if (size < shift + covered) rows = 0;
+            // Every column inside the plane: whole vectors, for the rows whose loads stay
+            // inside the plane and whose stores stay before `end`.
+            const long loads = size - shift - covered, stores = end - j * out_plane - covered;
+            long rows = loads < 0 || stores < 0 ? 0 : 1 + loads / width;
+            if (stores >= 0 && rows > 1 + stores / out_width) rows = 1 + stores / out_width;
             if (rows > height) rows = height;
-            if (last && j == kernel_width - 1 && rows == height && covered > out_width) {
-                rows = height - 1;
-            }
             for (; y < rows; y++) {
                 const float *line = plane + y * width + shift;
                 float *row = target + y * out_width;
@@ -556,7 +558,7 @@ KERNEL_TARGET void FN(swiftcnn_shift_columns)(
                 const vf v = s >= 0 && s + n <= width && start + s + LANES <= size
                     ? vload(plane + start + s)
                     : row_edge_load(plane + start, s, width);
-                if (n == LANES || !(last && j == kernel_width - 1 && y == height - 1)) {
+                if (j * out_plane + y * out_width + x + LANES <= end) {
                     vstore(row + x, v);
                 } else {
                     store_partial(row + x, v, n);
