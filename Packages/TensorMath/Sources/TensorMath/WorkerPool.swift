@@ -10,12 +10,17 @@ import Synchronization
 /// short while (with the CPU's spin-wait hint, never giving the core away) before they sleep
 /// on a condition variable.
 ///
-/// Items are claimed one at a time from a shared counter by the calling thread and the
-/// workers alike, rather than split into equal shares in advance: when another process takes
-/// a worker's core, the caller runs the items the worker does not get to, and waits only for
-/// the items already started. (Equal shares made every call wait for the slowest thread; one
-/// busy process at nice 19 slowed two-thread training five-fold.) Which thread runs an item
-/// never changes its result: each item writes its own output.
+/// Items are claimed one at a time by the calling thread and the workers alike, rather than
+/// split into equal shares in advance: when another process takes a worker's core, the
+/// caller runs the items the worker does not get to, and waits only for the items already
+/// started. (Equal shares made every call wait for the slowest thread; one busy process at
+/// nice 19 slowed two-thread training five-fold.) The caller claims from the front and the
+/// workers from the back, so that with two threads each keeps to its own end of the samples
+/// from one call to the next, and a layer reads what the same core wrote in the layer before:
+/// on a virtual machine whose two cores sometimes sat on different chiplets (no shared
+/// cache), two-thread LeNet-5 training ran no faster than one thread when the items went to
+/// whichever thread came first. Which thread runs an item never changes its result: each
+/// item writes its own output.
 ///
 /// One call runs at a time; a caller that finds the pool busy (a nested call, or another
 /// thread's) runs its items itself.
@@ -32,20 +37,35 @@ final class WorkerPool: @unchecked Sendable {
         let count: Int
         /// Workers with an index above this stay out (the caller asked for fewer threads).
         let helpers: Int
-        let next = Atomic<Int>(0)
+        /// The items not claimed yet, `front..<back`, as `front | back << 32`.
+        let unclaimed: Atomic<UInt64>
         let done = Atomic<Int>(0)
 
         init(body: @escaping (Int) -> Void, count: Int, helpers: Int) {
             (self.body, self.count, self.helpers) = (body, count, helpers)
+            unclaimed = Atomic(UInt64(count) << 32)
         }
 
-        /// Claims and runs items until none is left.
-        func work() {
-            while true {
-                let item = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard item < count else { return }
+        /// Claims and runs items until none is left: from the front (the caller) or from the
+        /// back (the workers).
+        func work(fromBack: Bool) {
+            while let item = claim(fromBack: fromBack) {
                 runItem(item)
                 done.add(1, ordering: .releasing)
+            }
+        }
+
+        /// The first or the last unclaimed item, now claimed; nil when none is left.
+        private func claim(fromBack: Bool) -> Int? {
+            var state = unclaimed.load(ordering: .relaxed)
+            while true {
+                let (front, back) = (state & 0xFFFF_FFFF, state >> 32)
+                guard front < back else { return nil }
+                let claimed = fromBack ? front | (back - 1) << 32 : (front + 1) | back << 32
+                let (exchanged, original) = unclaimed.compareExchange(
+                    expected: state, desired: claimed, ordering: .relaxed)
+                if exchanged { return Int(fromBack ? back - 1 : front) }
+                state = original
             }
         }
 
@@ -77,9 +97,10 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     /// Calls `body(i)` once for every `i` in `0..<items`, on the calling thread and up to
-    /// `threads − 1` workers; returns when all calls are done.
+    /// `threads − 1` workers; returns when all calls are done. (Counts above 2³² − 1, which
+    /// no caller comes near, run on the calling thread.)
     func run(items: Int, threads: Int, _ body: (Int) -> Void) {
-        guard items > 1, threads > 1,
+        guard items > 1, items <= Int(UInt32.max), threads > 1,
             busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
         else {
             for item in 0..<items { body(item) }
@@ -94,7 +115,7 @@ final class WorkerPool: @unchecked Sendable {
             generation.add(1, ordering: .releasing)
             pthread_cond_broadcast(wakeup)
             pthread_mutex_unlock(mutex)
-            job.work()
+            job.work(fromBack: false)
             // Only items a worker has claimed remain; they are running.
             while job.done.load(ordering: .acquiring) < items { swiftcnn_cpu_relax() }
             pthread_mutex_lock(mutex)
@@ -160,7 +181,7 @@ final class WorkerPool: @unchecked Sendable {
             let job = current
             pthread_mutex_unlock(mutex)
             // A worker that wakes after the call ended finds no job, or no item left.
-            if let job, index <= job.helpers { job.work() }
+            if let job, index <= job.helpers { job.work(fromBack: true) }
         }
     }
 }
