@@ -47,12 +47,15 @@ final class WorkerPool: @unchecked Sendable {
         }
 
         /// Claims and runs items until none is left: from the front (the caller) or from the
-        /// back (the workers).
+        /// back (the workers). They count as done all at once, when this thread finds no item
+        /// left (one write to the shared counter per thread rather than one per item).
         func work(fromBack: Bool) {
+            var ran = 0
             while let item = claim(fromBack: fromBack) {
                 runItem(item)
-                done.add(1, ordering: .releasing)
+                ran += 1
             }
+            if ran > 0 { done.add(ran, ordering: .releasing) }
         }
 
         /// The first or the last unclaimed item, now claimed; nil when none is left.
