@@ -3,7 +3,7 @@
 //
 // Usage: TrainingBench [--network NAME | --filter TEXT] [--tsv] [--warmup N] [--steps N]
 //                      [--seconds S] [--inference-batch N] [--inference-passes N] [--seed N]
-//        TrainingBench --list | --info
+//        TrainingBench --list | --info | --core-latency
 // For each network: `--warmup` untimed training steps, then timed steps (at least `--steps`
 // and `--seconds`) through `Trainer.trainStep` with the app's default optimizer on synthetic
 // data; the figure is the batch size over the median step. Then the peak resident memory
@@ -11,6 +11,8 @@
 // at least `--inference-passes` and `--seconds`). Without `--network`, each network runs in a
 // child process of its own, so that the peaks do not mix. Tools/reference/bench_training.py
 // measures the same in PyTorch; Tools/bench-training runs both and prints the ratios.
+// `--core-latency` prints the time a cache line takes between two cores and back
+// (CoreLatency.swift), which two-thread figures depend on.
 import Foundation
 import TensorMath
 
@@ -21,6 +23,7 @@ struct Options {
     var tsv = false
     var list = false
     var info = false
+    var coreLatency = false
     var warmup = 3
     var steps = 10
     var seconds = 2.0
@@ -32,7 +35,7 @@ struct Options {
         usage: TrainingBench [--network NAME | --filter TEXT] [--tsv] [--warmup N] [--steps N]
                              [--seconds S] [--inference-batch N] [--inference-passes N]
                              [--seed N]
-               TrainingBench --list | --info
+               TrainingBench --list | --info | --core-latency
         """
 
     init(arguments: [String]) throws {
@@ -56,6 +59,7 @@ struct Options {
             case "--tsv": tsv = true
             case "--list": list = true
             case "--info": info = true
+            case "--core-latency": coreLatency = true
             case "--warmup": warmup = try count(argument, minimum: 0)
             case "--steps": steps = try count(argument, minimum: 1)
             case "--inference-batch": inferenceBatch = try count(argument, minimum: 1)
@@ -138,6 +142,15 @@ do {
         + "\(Parallel.threadCount) workers"
     if options.info {
         print(info)
+        exit(0)
+    }
+    if options.coreLatency {
+        let nanoseconds = coreRoundTripNanoseconds().map { String(format: "%.0f", $0) }
+        if options.tsv {
+            print("core-round-trip-ns\t\(nanoseconds ?? "nan")")
+        } else {
+            print("core-to-core round trip: " + (nanoseconds.map { "\($0) ns" } ?? "one core"))
+        }
         exit(0)
     }
     guard let name = options.network else {
