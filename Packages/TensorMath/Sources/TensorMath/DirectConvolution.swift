@@ -15,12 +15,13 @@ import Darwin
 /// stride 1 have that already. Others are brought to it a few samples at a time, just before
 /// use (so the copies stay in cache): strided convolutions split the input into stride
 /// phases (one plane per row and column remainder), which turns them into stride-1
-/// convolutions over those planes; planes narrower than the pitch get zero columns. Stride-1
-/// convolutions whose output is narrower than the input (LeNet's unpadded 5x5 layer: 14
-/// columns in, 10 out) copy the input into one plane per kernel column instead, shifted by
-/// that column and cut to the output's width, so that the forward pass and the weight
-/// gradient work at the output's width. The input gradient works at the wider of the two,
-/// the output gradient copied there with zero columns.
+/// convolutions over those planes; planes narrower than the pitch get zero columns. Small
+/// stride-1 convolutions whose output is much narrower than the input (LeNet's unpadded 5x5
+/// layer: 14 columns in, 10 out) copy the input into one plane per kernel column instead,
+/// shifted by that column and cut to the output's width, so that the forward pass and the
+/// weight gradient work at the output's width; other outputs narrower than the pitch are
+/// computed at the pitch and their extra columns dropped. The input gradient works at the
+/// wider of the input and the output, the output gradient copied there with zero columns.
 ///
 /// Every output element and weight-gradient element is summed in an order fixed by the
 /// shapes; the weight gradient is split into sample groups whose partial sums are added in
@@ -35,7 +36,7 @@ struct DirectConvolution {
     /// output and a source plane, or the output's with ``shiftsColumns``.
     let pitch: Int
     /// Whether the source planes are the input's column shifts (stride 1, the output
-    /// narrower than the input).
+    /// narrower than the input; see ``shiftsColumns(_:pitch:)``).
     let shiftsColumns: Bool
     /// The width of the input gradient's planes: the wider of the output and a source plane.
     let gradientPitch: Int
@@ -73,12 +74,21 @@ struct DirectConvolution {
         self.level = level
         lanes = Int(swiftcnn_direct_lanes(Int32(level)))
         gradientPitch = Self.pitch(g)
-        shiftsColumns =
-            g.strideHeight == 1 && g.strideWidth == 1 && g.outputWidth < gradientPitch
+        shiftsColumns = Self.shiftsColumns(g, pitch: gradientPitch)
         pitch = shiftsColumns ? g.outputWidth : gradientPitch
         sourceRows = (g.height + g.strideHeight - 1) / g.strideHeight
         let planes = shiftsColumns ? g.kernelWidth : g.strideHeight * g.strideWidth
         sourceChannel = planes * sourceRows * pitch
+    }
+
+    /// Whether a stride-1 convolution reads the input's column shifts: where at least an
+    /// eighth of the pitch's columns would be dropped (small planes: LeNet's conv2 drops 4 of
+    /// 14) and one sample's copy (kernel width x the input at the output's width) holds at
+    /// most 65,536 scalars, as the copies of a weight-gradient group take a sample's each.
+    private static func shiftsColumns(_ g: ConvolutionGeometry, pitch: Int) -> Bool {
+        g.strideHeight == 1 && g.strideWidth == 1 && g.outputWidth < pitch
+            && 8 * (pitch - g.outputWidth) >= pitch
+            && g.kernelWidth * g.channels * g.height * g.outputWidth <= 1 << 16
     }
 
     /// Whether the kernels read a copy of the input (stride phases, column shifts or extra
