@@ -63,16 +63,22 @@ static inline uint32_t lane_bits(long lo, long hi) {
     return hi <= lo ? 0u : ((1u << hi) - 1u) & ~((1u << lo) - 1u);
 }
 
+/// The lanes of `p` that `entry` selects (`mask` its lanes), zero elsewhere, never touching
+/// the others (which may lie outside the block's memory).
+KERNEL_TARGET INLINE vf entry_load(const float *p, uint32_t entry, vi mask) {
+#if FAULTLESS_MASKED_LOAD
+    return masked_load(p, entry, mask);
+#else
+    if (entry == (1u << LANES) - 1u) return vload(p);
+    return entry ? edge_load(p, entry, mask) : (vf){0};
+#endif
+}
+
 /// Loads lanes x .. x + LANES − 1 of `row`, zero outside [0, width), never touching the
 /// others (the loads at a row's ends may lie outside the block's memory).
 KERNEL_TARGET INLINE vf row_edge_load(const float *row, long x, long width) {
     const uint32_t entry = lane_bits(-x, width - x);
-    if (entry == 0) return (vf){0};
-#if FAULTLESS_MASKED_LOAD
-    return masked_load(row + x, entry, (vi){0});
-#else
-    return edge_load(row + x, entry, lane_mask(entry));
-#endif
+    return entry_load(row + x, entry, lane_mask(entry));
 }
 
 static long vector_count(const swiftcnn_direct_shape *g) {
@@ -188,9 +194,13 @@ KERNEL_TARGET INLINE void forward_tile(
     }
 }
 
+/// Whether a forward tile of `mr` output channels x `nv` vectors fits the registers: the
+/// dispatch instantiates only these, and the driver runs the others a vector at a time.
+#define TILE_FITS(mr, nv) ((mr) * (nv) <= TILE_ACC)
+
 #define FORWARD_CASE(MRV, NVV)                                                              \
     case (MRV) * 4 + (NVV):                                                                \
-        if ((MRV) * (NVV) <= TILE_ACC) {                                                    \
+        if (TILE_FITS(MRV, NVV)) {                                                          \
             forward_tile(MRV, NVV, g, vectors, vec, shift, w0, bias, output_stride, relu);  \
         }                                                                                   \
         break;
@@ -233,8 +243,7 @@ KERNEL_TARGET void FN(swiftcnn_direct_forward)(
         }
         for (long o = 0; o < outputs; o += TILE_MR) {
             const int mr = (int)(outputs - o < TILE_MR ? outputs - o : TILE_MR);
-            // Tiles with more accumulators than the registers hold run a vector at a time.
-            const int step = mr * nv <= TILE_ACC ? nv : 1;
+            const int step = TILE_FITS(mr, nv) ? nv : 1;
             for (int i = 0; i < nv; i += step) {
                 forward_dispatch(mr, step, g, vectors, vec + i, o * output_stride,
                     packed + (o / MR) * block_size + o % MR, bias ? bias + o : NULL,

@@ -198,17 +198,6 @@ KERNEL_TARGET INLINE w4_direct w4_direct_plan(
     return d;
 }
 
-/// The lanes of `p` that `entry` selects (`mask` its lanes), zero elsewhere, never touching
-/// the others.
-KERNEL_TARGET INLINE vf w4_lanes(const float *p, uint32_t entry, vi mask) {
-#if FAULTLESS_MASKED_LOAD
-    return masked_load(p, entry, mask);
-#else
-    if (entry == (1u << LANES) - 1u) return vload(p);
-    return entry ? edge_load(p, entry, mask) : (vf){0};
-#endif
-}
-
 /// Stores the lanes of `v` that `entry` selects (`mask` its lanes) at `p`, never touching
 /// the others.
 KERNEL_TARGET INLINE void w4_store_lanes(float *p, vf v, uint32_t entry, vi mask) {
@@ -234,11 +223,11 @@ KERNEL_TARGET INLINE void w4_direct_row(
         UNROLL for (int p = 0; p < 2; p++) {
             if (!((quarter.rows[p] >> i) & 1)) continue;
             const float *at = plane + quarter.offset[p] + i * width;
-            const vf l = w4_lanes(at, entries[2 * p], vload_i(masks + 2 * p * LANES));
+            const vf l = entry_load(at, entries[2 * p], vload_i(masks + 2 * p * LANES));
             lo[j] = (vf)((vi)lo[j] | (vi)l);
             if (high) {
                 const vf h =
-                    w4_lanes(at + 4, entries[2 * p + 1], vload_i(masks + (2 * p + 1) * LANES));
+                    entry_load(at + 4, entries[2 * p + 1], vload_i(masks + (2 * p + 1) * LANES));
                 hi[j] = (vf)((vi)hi[j] | (vi)h);
             }
         }

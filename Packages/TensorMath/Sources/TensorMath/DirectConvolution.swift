@@ -91,11 +91,15 @@ struct DirectConvolution {
             && g.kernelWidth * g.channels * g.height * g.outputWidth <= 1 << 16
     }
 
-    /// Whether the kernels read a copy of the input (stride phases, column shifts or extra
-    /// columns).
-    var copiesInput: Bool { g.strideHeight > 1 || g.strideWidth > 1 || g.width != pitch }
-    /// Whether outputs (and output gradients) are staged at the pitch.
-    var stagesOutput: Bool { g.outputWidth != pitch }
+    /// Whether kernels working at `pitch` read a copy of the input, not the input itself
+    /// (stride phases, column shifts or extra columns), or for the input gradient, write a
+    /// copy of it.
+    private func copiesInput(at pitch: Int) -> Bool {
+        g.strideHeight > 1 || g.strideWidth > 1 || g.width != pitch
+    }
+    /// Whether kernels working at `pitch` see the outputs (or output gradients) staged at
+    /// that pitch, not in place.
+    private func stagesOutput(at pitch: Int) -> Bool { g.outputWidth != pitch }
     /// Scalars of one output channel at the pitch.
     var stagedPlane: Int { g.outputHeight * pitch }
 
@@ -189,7 +193,7 @@ struct DirectConvolution {
             input.withUnsafeBufferPointer { x in
                 let source = x.baseAddress ?? BLAS.emptyOperand
                 bias.withOptionalPointer { biasBase in
-                    guard copiesInput || stagesOutput else {
+                    guard copiesInput(at: pitch) || stagesOutput(at: pitch) else {
                         return taps.run(
                             samples: g.batch, outputs: o, packed: packed.pointer,
                             bias: biasBase, source: source, sourceSample: g.inputSample,
@@ -222,7 +226,7 @@ struct DirectConvolution {
     private func withSource<R>(
         _ input: UnsafePointer<Float>, samples: Int, _ body: (UnsafePointer<Float>, Int) -> R
     ) -> R {
-        guard copiesInput else { return body(input, g.inputSample) }
+        guard copiesInput(at: pitch) else { return body(input, g.inputSample) }
         let copy = ScratchBuffer(count: samples * sourceSample)
         defer { copy.release() }
         for n in 0..<samples where shiftsColumns {
@@ -246,7 +250,7 @@ struct DirectConvolution {
         _ output: UnsafeMutablePointer<Float>, samples: Int, channels: Int,
         _ body: (UnsafeMutablePointer<Float>) -> Void
     ) {
-        guard stagesOutput else { return body(output) }
+        guard stagesOutput(at: pitch) else { return body(output) }
         let staging = ScratchBuffer(count: samples * channels * stagedPlane)
         defer { staging.release() }
         body(staging.pointer)
@@ -266,7 +270,7 @@ struct DirectConvolution {
         _ body: (UnsafePointer<Float>, Int) -> R
     ) -> R {
         let o = g.outChannels
-        guard g.outputWidth != pitch else { return body(gradient, g.outputSample) }
+        guard stagesOutput(at: pitch) else { return body(gradient, g.outputSample) }
         let stagedPlane = g.outputHeight * pitch
         let wide = ScratchBuffer(count: samples * o * stagedPlane)
         defer { wide.release() }
@@ -448,8 +452,8 @@ struct DirectConvolution {
         let plane = sourceRows * pitch
         let (phaseChannel, phaseSample) = (sh * sw * plane, g.channels * sh * sw * plane)
         // dX in stride phases (or wider than the input), the output gradient widened.
-        let splitsPhases = sh > 1 || sw > 1 || g.width != pitch
-        let widensGradient = g.outputWidth != pitch
+        let splitsPhases = copiesInput(at: pitch)
+        let widensGradient = stagesOutput(at: pitch)
         let k = g.kernelHeight * g.kernelWidth
         let lists = inputGradientTaps
         let packed = lists.map {
