@@ -98,18 +98,55 @@ KERNEL_TARGET __attribute__((noinline)) static void w4_stage_rows(
     }
 }
 
-/// The four vectors `in` (4·LANES scalars) split by the column's residue mod 4: lane k of
-/// `out[j]` is scalar 4k + j of `in`; w4_split loads them from `p`.
+// The order of the tiles in a vector of tiles: the shuffles between a vector of tiles and
+// its quarters stay within 128-bit blocks (a 4x4 transpose per block: one instruction each
+// on x86, where a shuffle across blocks costs two or three), so lane 4b + j holds the
+// vector's tile (LANES / 4)·j + b (w4_lane). The input and output-gradient transforms give
+// this order, the output transform undoes it, the padding clears follow it and the products
+// and their sums over tiles do not depend on it.
+#if LANES == 16
+#define W4_EVEN 0, 2, 16, 18, 4, 6, 20, 22, 8, 10, 24, 26, 12, 14, 28, 30
+#define W4_ODD 1, 3, 17, 19, 5, 7, 21, 23, 9, 11, 25, 27, 13, 15, 29, 31
+#define W4_ZIP_LOW 0, 16, 1, 17, 4, 20, 5, 21, 8, 24, 9, 25, 12, 28, 13, 29
+#define W4_ZIP_HIGH 2, 18, 3, 19, 6, 22, 7, 23, 10, 26, 11, 27, 14, 30, 15, 31
+#elif LANES == 8
+#define W4_EVEN 0, 2, 8, 10, 4, 6, 12, 14
+#define W4_ODD 1, 3, 9, 11, 5, 7, 13, 15
+#define W4_ZIP_LOW 0, 8, 1, 9, 4, 12, 5, 13
+#define W4_ZIP_HIGH 2, 10, 3, 11, 6, 14, 7, 15
+#else
+#define W4_EVEN EVEN_LANES
+#define W4_ODD ODD_LANES
+#define W4_ZIP_LOW LOW_LANES
+#define W4_ZIP_HIGH HIGH_LANES
+#endif
+
+/// The lane of a vector of tiles that holds its tile `k` (0 ≤ k < LANES).
+static inline long w4_lane(long k) { return 4 * (k % (LANES / 4)) + k / (LANES / 4); }
+
+/// The four quarters `in` of a vector of tiles (quarter j: the 4 columns of each of tiles
+/// (LANES / 4)·j ..< (LANES / 4)·(j + 1), tile after tile) split by column: `out[c]` holds
+/// column c of every tile, in the lanes w4_lane gives. w4_split loads the quarters from `p`.
 KERNEL_TARGET INLINE void w4_split_vectors(const vf in[4], vf out[4]) {
     const vf v0 = in[0], v1 = in[1], v2 = in[2], v3 = in[3];
-    const vf e0 = __builtin_shufflevector(v0, v1, EVEN_LANES);
-    const vf o0 = __builtin_shufflevector(v0, v1, ODD_LANES);
-    const vf e1 = __builtin_shufflevector(v2, v3, EVEN_LANES);
-    const vf o1 = __builtin_shufflevector(v2, v3, ODD_LANES);
-    out[0] = __builtin_shufflevector(e0, e1, EVEN_LANES);
-    out[1] = __builtin_shufflevector(o0, o1, EVEN_LANES);
-    out[2] = __builtin_shufflevector(e0, e1, ODD_LANES);
-    out[3] = __builtin_shufflevector(o0, o1, ODD_LANES);
+    const vf e0 = __builtin_shufflevector(v0, v1, W4_EVEN);
+    const vf o0 = __builtin_shufflevector(v0, v1, W4_ODD);
+    const vf e1 = __builtin_shufflevector(v2, v3, W4_EVEN);
+    const vf o1 = __builtin_shufflevector(v2, v3, W4_ODD);
+    out[0] = __builtin_shufflevector(e0, e1, W4_EVEN);
+    out[1] = __builtin_shufflevector(o0, o1, W4_EVEN);
+    out[2] = __builtin_shufflevector(e0, e1, W4_ODD);
+    out[3] = __builtin_shufflevector(o0, o1, W4_ODD);
+}
+
+/// Clears the tiles `tiles ..< padded` (all in the last vector of tiles) of the rows at
+/// `first`, `count` rows `stride` scalars apart.
+KERNEL_TARGET INLINE void w4_clear_padding(
+    float *first, long count, long stride, long tiles, long padded) {
+    const long base = tiles / LANES * LANES;
+    for (long r = 0; r < count; r++) {
+        for (long t = tiles; t < padded; t++) first[r * stride + base + w4_lane(t - base)] = 0.0f;
+    }
 }
 
 KERNEL_TARGET INLINE void w4_split(const float *p, vf out[4]) {
@@ -314,13 +351,8 @@ KERNEL_TARGET INLINE void w4_input_stage(
         }
         w4_transform(rows, stride, l.tiles, v + c * row, l.position_stride);
     }
-    if (l.padded_tiles > l.tiles) {
-        for (long xi = 0; xi < W4_POSITIONS; xi++) {
-            for (long c = 0; c < channels; c++) {
-                memset(v + xi * l.position_stride + c * row + l.tiles, 0,
-                    (size_t)(l.padded_tiles - l.tiles) * sizeof(float));
-            }
-        }
+    for (long xi = 0; xi < W4_POSITIONS; xi++) {
+        w4_clear_padding(v + xi * l.position_stride, channels, row, l.tiles, l.padded_tiles);
     }
 }
 
@@ -369,16 +401,17 @@ KERNEL_TARGET INLINE void w4_output_tiles(
                     y[j] = y[j] + b;
                     if (relu) y[j] = relu_lanes(y[j]);
                 }
-                // Lane k of y[j] is pixel 4k + j of the row.
-                const vf p0 = __builtin_shufflevector(y[0], y[2], LOW_LANES);
-                const vf p1 = __builtin_shufflevector(y[0], y[2], HIGH_LANES);
-                const vf q0 = __builtin_shufflevector(y[1], y[3], LOW_LANES);
-                const vf q1 = __builtin_shufflevector(y[1], y[3], HIGH_LANES);
+                // Lane w4_lane(k) of y[j] is pixel 4k + j of the row: the transpose back
+                // gives the row's quarters.
+                const vf p0 = __builtin_shufflevector(y[0], y[2], W4_ZIP_LOW);
+                const vf p1 = __builtin_shufflevector(y[0], y[2], W4_ZIP_HIGH);
+                const vf q0 = __builtin_shufflevector(y[1], y[3], W4_ZIP_LOW);
+                const vf q1 = __builtin_shufflevector(y[1], y[3], W4_ZIP_HIGH);
                 const vf row_pixels[4] = {
-                    __builtin_shufflevector(p0, q0, LOW_LANES),
-                    __builtin_shufflevector(p0, q0, HIGH_LANES),
-                    __builtin_shufflevector(p1, q1, LOW_LANES),
-                    __builtin_shufflevector(p1, q1, HIGH_LANES),
+                    __builtin_shufflevector(p0, q0, W4_ZIP_LOW),
+                    __builtin_shufflevector(p0, q0, W4_ZIP_HIGH),
+                    __builtin_shufflevector(p1, q1, W4_ZIP_LOW),
+                    __builtin_shufflevector(p1, q1, W4_ZIP_HIGH),
                 };
                 if (!d) {
                     UNROLL for (int j = 0; j < 4; j++) vstore(pixels[i] + j * LANES, row_pixels[j]);
@@ -562,10 +595,7 @@ KERNEL_TARGET __attribute__((noinline)) static void w4_dy_stage(
         w4_dy_transform(rows, stride, b->tiles, dy + k * row, dy_position);
     }
     for (long xi = 0; xi < W4_POSITIONS; xi++) {
-        for (long k = 0; k < outputs; k++) {
-            float *tail = dy + xi * dy_position + k * row + b->tiles;
-            for (long t = 0; t < b->padded_tiles - b->tiles; t++) tail[t] = 0.0f;
-        }
+        w4_clear_padding(dy + xi * dy_position, outputs, row, b->tiles, b->padded_tiles);
     }
 }
 
