@@ -18,10 +18,12 @@ struct SkipConnectionsTool: ParsableCommand {
             with the same seed: the same initial weights, batch order and augmentation. SGD \
             with momentum 0.9, weight decay 1e-4, learning rate 0.1 divided by 10 at 50% and \
             75% of the epochs, random crops (padding 4) and flips, CIFAR-10 channel \
-            normalization. --zero-init-residual starts each residual block's last batch \
-            norm at weight 0 instead of the paper's 1, so that the ResNets start as their \
-            shortcuts (Goyal et al. 2017; torchvision's zero_init_residual).
-            Default run (about 12 minutes on two cores, 21 at the AVX2 level): depths \
+            normalization. The default run starts each residual block's last batch norm at \
+            weight 0 instead of the paper's 1, so that the ResNets start as their shortcuts \
+            (Goyal et al. 2017; torchvision's zero_init_residual): in a run this short the \
+            paper's initialization leaves the 56-layer ResNet behind the 20-layer one \
+            (--no-zero-init-residual).
+            Default run (about 15 minutes on two cores at the AVX2 level): depths \
             \(quickDepths), \
             \(quick.epochs) epochs of batch \(quick.batchSize) on \(quick.trainSubset ?? 0) \
             training images (the first \(quick.warmupEpochs) a linear warm-up from a tenth of \
@@ -76,7 +78,8 @@ struct SkipConnectionsTool: ParsableCommand {
         inversion: .prefixedNo,
         help: .init(
             "Start every residual block's last batch norm at weight 0, so that the ResNets "
-                + "start as their shortcuts (default off: the paper's initialization)."))
+                + "start as their shortcuts (default on; off with --full: the paper's "
+                + "initialization)."))
     var zeroInitResidual: Bool?
     @Option(help: .init("Folder of the results.", valueName: "DIR"))
     var output: String = "runs/skip-connections"

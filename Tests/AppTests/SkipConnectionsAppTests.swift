@@ -84,7 +84,7 @@ import Testing
         #expect(settings["depths"] as? [Int] == [8, 14])
         #expect(settings["epochs"] as? Int == 2)
         #expect(settings["momentum"] as? Double == 0.9)
-        #expect(settings["zeroInitResidual"] as? Bool == false)
+        #expect(settings["zeroInitResidual"] as? Bool == true)
         let networks = try #require(json["networks"] as? [[String: Any]])
         #expect(
             networks.map { $0["name"] as? String } == [
@@ -145,10 +145,14 @@ import Testing
         #expect(first.count == 3)
         #expect(first == second)
         #expect(try curves("c", seed: 6) != first)
-        // The ResNet's initialization, not the plain twin's, follows --zero-init-residual.
-        let zero = try curves("d", seed: 5, flags: ["--zero-init-residual"])
-        #expect(zero.filter { $0.hasPrefix("plain") } == first.filter { $0.hasPrefix("plain") })
-        #expect(zero.filter { $0.hasPrefix("resnet") } != first.filter { $0.hasPrefix("resnet") })
+        // The ResNet's initialization, not the plain twin's, follows --no-zero-init-residual
+        // (the paper's, against the default's zero-initialized residual branches).
+        let paper = try curves("d", seed: 5, flags: ["--no-zero-init-residual"])
+        #expect(paper.filter { $0.hasPrefix("plain") } == first.filter { $0.hasPrefix("plain") })
+        #expect(
+            paper.filter { $0.hasPrefix("resnet") } != first.filter { $0.hasPrefix("resnet") })
+        let zero = try curves("e", seed: 5, flags: ["--zero-init-residual"])
+        #expect(zero == first)
     }
 
     @Test func interruptedRunKeepsItsResults() throws {
