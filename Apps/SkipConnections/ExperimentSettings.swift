@@ -39,7 +39,7 @@ struct ExperimentSettings: Codable, Equatable {
     /// the plain networks keep weight 1).
     var zeroInitResidual: Bool
 
-    /// The default run: about 15 minutes on two cores at the AVX2 level (an AMD EPYC, Zen 4)
+    /// The default run: about 16 minutes on two cores at the AVX2 level (an AMD EPYC, Zen 4)
     /// for plain and residual networks of 20 and 56 layers: 9 epochs of 160 steps (1,440 per
     /// network) of batch 64 on 10,240 training images (1,024 per class, so every batch is
     /// full), a one-epoch warm-up, the learning rate divided by 10 after epochs 5 and 7, the
@@ -48,9 +48,9 @@ struct ExperimentSettings: Codable, Equatable {
     /// initialization). That is the shortest schedule found whose ResNet-56 ends below
     /// ResNet-20 for 3 seeds of 3 while plain-56 ends above plain-20: with the paper's
     /// initialization the 56-layer ResNet ended 2.5–11.6 points of training error behind the
-    /// 20-layer one in every schedule of 1,120–1,440 steps tried (learning rates 0.05–0.2;
-    /// 2,560 to 23,040 images), and with zero-initialized branches on 5,120 images still
-    /// behind for 1 seed of 3. Batches of 64 give twice the steps of batch 128 for the same
+    /// 20-layer one in every schedule of 1,120–1,440 steps tried with the current kernels
+    /// (learning rates 0.05–0.2; 2,560 to 23,040 images), and with zero-initialized branches
+    /// on 5,120 images still behind for 1 seed of 3 (the README's table). Batches of 64 give twice the steps of batch 128 for the same
     /// time.
     static let quick = ExperimentSettings(
         depths: [20, 56], epochs: 9, trainSubset: 10_240, testSubset: 1_000, batchSize: 64,

@@ -23,7 +23,7 @@ struct SkipConnectionsTool: ParsableCommand {
             (Goyal et al. 2017; torchvision's zero_init_residual): in a run this short the \
             paper's initialization leaves the 56-layer ResNet behind the 20-layer one \
             (--no-zero-init-residual).
-            Default run (about 15 minutes on two cores at the AVX2 level): depths \
+            Default run (about 16 minutes on two cores at the AVX2 level): depths \
             \(quickDepths), \
             \(quick.epochs) epochs of batch \(quick.batchSize) on \(quick.trainSubset ?? 0) \
             training images (the first \(quick.warmupEpochs) a linear warm-up from a tenth of \
