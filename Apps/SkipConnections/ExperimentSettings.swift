@@ -45,13 +45,13 @@ struct ExperimentSettings: Codable, Equatable {
     /// full), a one-epoch warm-up, the learning rate divided by 10 after epochs 5 and 7, the
     /// test error on 1,000 test images after every epoch, and the ResNets' residual branches
     /// starting at zero (``zeroInitResidual``; the plain networks keep the paper's
-    /// initialization). That is the shortest schedule found whose ResNet-56 ends below
-    /// ResNet-20 for 3 seeds of 3 while plain-56 ends above plain-20: with the paper's
-    /// initialization the 56-layer ResNet ended 2.5–11.6 points of training error behind the
-    /// 20-layer one in every schedule of 1,120–1,440 steps tried with the current kernels
-    /// (learning rates 0.05–0.2; 2,560 to 23,040 images), and with zero-initialized branches
-    /// on 5,120 images still behind for 1 seed of 3 (the README's table). Batches of 64 give twice the steps of batch 128 for the same
-    /// time.
+    /// initialization). It is the schedule found whose ResNet-56 ends below ResNet-20 for 3
+    /// seeds of 3 while plain-56 ends above plain-20: with the paper's initialization the
+    /// 56-layer ResNet ended 2.5–11.6 points of training error behind the 20-layer one in
+    /// every schedule of 1,120–1,440 steps tried on 2026-12-06 and 12-07 (learning rates
+    /// 0.05–0.2; 2,560 to 23,040 images), and with zero-initialized branches on 5,120 images
+    /// still behind for 1 seed of 3 (the README's table). Batches of 64 give twice the steps
+    /// of batch 128 for the same time.
     static let quick = ExperimentSettings(
         depths: [20, 56], epochs: 9, trainSubset: 10_240, testSubset: 1_000, batchSize: 64,
         learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4, milestoneSteps: nil,
