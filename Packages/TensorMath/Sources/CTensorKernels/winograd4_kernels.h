@@ -139,11 +139,10 @@ KERNEL_TARGET INLINE void w4_split_vectors(const vf in[4], vf out[4]) {
     out[3] = __builtin_shufflevector(o0, o1, W4_ODD);
 }
 
-/// Clears the tiles `tiles ..< padded` (all in the last vector of tiles) of the rows at
-/// `first`, `count` rows `stride` scalars apart.
-KERNEL_TARGET INLINE void w4_clear_padding(
-    float *first, long count, long stride, long tiles, long padded) {
-    const long base = tiles / LANES * LANES;
+/// Clears the padding tiles after `tiles` (up to the next whole vector of tiles, where the
+/// layouts' `padded_tiles` end) of the rows at `first`, `count` rows `stride` scalars apart.
+KERNEL_TARGET INLINE void w4_clear_padding(float *first, long count, long stride, long tiles) {
+    const long base = tiles / LANES * LANES, padded = (tiles + LANES - 1) / LANES * LANES;
     for (long r = 0; r < count; r++) {
         for (long t = tiles; t < padded; t++) first[r * stride + base + w4_lane(t - base)] = 0.0f;
     }
@@ -352,7 +351,7 @@ KERNEL_TARGET INLINE void w4_input_stage(
         w4_transform(rows, stride, l.tiles, v + c * row, l.position_stride);
     }
     for (long xi = 0; xi < W4_POSITIONS; xi++) {
-        w4_clear_padding(v + xi * l.position_stride, channels, row, l.tiles, l.padded_tiles);
+        w4_clear_padding(v + xi * l.position_stride, channels, row, l.tiles);
     }
 }
 
@@ -595,7 +594,7 @@ KERNEL_TARGET __attribute__((noinline)) static void w4_dy_stage(
         w4_dy_transform(rows, stride, b->tiles, dy + k * row, dy_position);
     }
     for (long xi = 0; xi < W4_POSITIONS; xi++) {
-        w4_clear_padding(dy + xi * dy_position, outputs, row, b->tiles, b->padded_tiles);
+        w4_clear_padding(dy + xi * dy_position, outputs, row, b->tiles);
     }
 }
 

@@ -451,9 +451,6 @@ struct DirectConvolution {
         let pitch = gradientPitch
         let plane = sourceRows * pitch
         let (phaseChannel, phaseSample) = (sh * sw * plane, g.channels * sh * sw * plane)
-        // dX in stride phases (or wider than the input), the output gradient widened.
-        let splitsPhases = copiesInput(at: pitch)
-        let widensGradient = stagesOutput(at: pitch)
         let k = g.kernelHeight * g.kernelWidth
         let lists = inputGradientTaps
         let packed = lists.map {
@@ -467,7 +464,9 @@ struct DirectConvolution {
             guard let outBase = out.baseAddress else { return }
             outputGradient.withUnsafeBufferPointer { dyBuffer in
                 let dy = dyBuffer.baseAddress ?? BLAS.emptyOperand
-                guard splitsPhases || widensGradient else {
+                // dX in stride phases (or wider than the input), or the output gradient
+                // widened to the pitch: through scratch. Neither: straight through.
+                guard copiesInput(at: pitch) || stagesOutput(at: pitch) else {
                     return lists[0].run(
                         samples: g.batch, outputs: g.channels, packed: packed[0].pointer,
                         bias: nil, source: dy, sourceSample: g.outputSample, output: outBase,
@@ -480,7 +479,7 @@ struct DirectConvolution {
                         dy + samples.lowerBound * g.outputSample, samples: samples.count,
                         pitch: pitch
                     ) { gradient, gradientSample in
-                        guard splitsPhases else {
+                        guard copiesInput(at: pitch) else {
                             // Only the output is narrower than the pitch: dX directly.
                             return lists[0].forward(
                                 samples: samples.count, outputs: g.channels,

@@ -19,8 +19,8 @@ import Synchronization
 /// from one call to the next, and a layer reads what the same core wrote in the layer before:
 /// on a virtual machine whose two cores at times shared no cache (a cache line's round trip
 /// between them 3–5 times longer), two-thread LeNet-5 training ran no faster than one thread
-/// when the items went to whichever thread came first. Which thread runs an item never changes its result: each
-/// item writes its own output.
+/// when the items went to whichever thread came first. Which thread runs an item never
+/// changes its result: each item writes its own output.
 ///
 /// One call runs at a time; a caller that finds the pool busy (a nested call, or another
 /// thread's) runs its items itself.
