@@ -128,24 +128,22 @@ void swiftcnn_direct_split_phases(
     const long plane = phase_rows * phase_width, phases = stride_height * stride_width;
     for (long c = 0; c < channels; c++) {
         for (long a = 0; a < stride_height; a++) {
+            // Phase rows y < rows come from input rows y·stride_height + a; the rest are zero.
             float *target = dest + (c * phases + a * stride_width) * plane;
-            for (long y = 0; y < phase_rows; y++) {
-                const long iy = y * stride_height + a;
-                float *row = target + y * phase_width;
-                if (iy >= height) {
-                    memset(row, 0, (size_t)phase_width * sizeof(float));
-                    if (stride_width == 2) {
-                        memset(row + plane, 0, (size_t)phase_width * sizeof(float));
-                    }
-                    continue;
+            const float *lines = input + (c * height + a) * width;
+            const long rows = a < height ? (height - a + stride_height - 1) / stride_height : 0;
+            if (stride_width == 2) {
+                SWIFTCNN_DISPATCH(level, swiftcnn_split_row_pairs, lines, rows,
+                    stride_height * width, phase_width, target, target + plane);
+            } else {
+                for (long y = 0; y < rows; y++) {
+                    memcpy(target + y * phase_width, lines + y * stride_height * width,
+                        (size_t)width * sizeof(float));
                 }
-                const float *line = input + (c * height + iy) * width;
-                if (stride_width == 2) {
-                    SWIFTCNN_DISPATCH(
-                        level, swiftcnn_split_row_pairs, line, phase_width, row, row + plane);
-                } else {
-                    memcpy(row, line, (size_t)width * sizeof(float));
-                }
+            }
+            for (long b = 0; b < stride_width; b++) {
+                memset(target + b * plane + rows * phase_width, 0,
+                    (size_t)((phase_rows - rows) * phase_width) * sizeof(float));
             }
         }
     }
@@ -171,15 +169,19 @@ void swiftcnn_direct_merge_phases(
     }
     const long plane = phase_rows * phase_width, count = stride_height * stride_width;
     for (long c = 0; c < channels; c++) {
-        for (long iy = 0; iy < height; iy++) {
-            const long a = iy % stride_height, y = iy / stride_height;
-            const float *row = phases + (c * count + a * stride_width) * plane + y * phase_width;
-            float *line = output + (c * height + iy) * width;
+        for (long a = 0; a < stride_height; a++) {
+            // Output rows a, a + stride_height, … from phase rows 0, 1, …
+            const float *source = phases + (c * count + a * stride_width) * plane;
+            float *lines = output + (c * height + a) * width;
+            const long rows = a < height ? (height - a + stride_height - 1) / stride_height : 0;
             if (stride_width == 2) {
-                SWIFTCNN_DISPATCH(
-                    level, swiftcnn_merge_row_pairs, row, row + plane, phase_width, line);
+                SWIFTCNN_DISPATCH(level, swiftcnn_merge_row_pairs, source, source + plane, rows,
+                    phase_width, lines, stride_height * width);
             } else {
-                memcpy(line, row, (size_t)width * sizeof(float));
+                for (long y = 0; y < rows; y++) {
+                    memcpy(lines + y * stride_height * width, source + y * phase_width,
+                        (size_t)width * sizeof(float));
+                }
             }
         }
     }

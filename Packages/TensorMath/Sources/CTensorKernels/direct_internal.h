@@ -24,9 +24,11 @@
         const float *plane, long height, long width, long kernel_width, long dilation,      \
         long padding, long out_width, float *dest, int last);                               \
     void swiftcnn_split_row_pairs_##SUFFIX(                                                 \
-        const float *line, long count, float *even, float *odd);                            \
+        const float *lines, long rows, long line_stride, long count, float *even,           \
+        float *odd);                                                                        \
     void swiftcnn_merge_row_pairs_##SUFFIX(                                                 \
-        const float *even, const float *odd, long count, float *line);                      \
+        const float *even, const float *odd, long rows, long count, float *lines,           \
+        long line_stride);                                                                  \
     void swiftcnn_max_pool_2x2_##SUFFIX(                                                    \
         const float *x, long width, long out_rows, long out_width, float *y,                \
         int32_t *indices);                                                                  \

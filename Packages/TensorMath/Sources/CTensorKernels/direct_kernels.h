@@ -579,27 +579,57 @@ KERNEL_TARGET void FN(swiftcnn_shift_columns)(
 
 // MARK: Stride phases (horizontal stride 2)
 
-/// Splits one input row of `2·count` pixels into its even and odd pixels.
+/// Splits `rows` input rows of `2·count` pixels (`line_stride` scalars apart from `lines`)
+/// into their even and odd pixels: rows of `count` one after the other at `even` and `odd`.
+/// Where two rows fill a vector (2·count = LANES: a 16-wide plane at 16 lanes), two rows at a
+/// time, whole vectors.
 KERNEL_TARGET void FN(swiftcnn_split_row_pairs)(
-    const float *line, long count, float *even, float *odd) {
-    for (long x = 0; x < count; x += LANES) {
-        const long left = count - x;
-        const vf a = vload_first(line + 2 * x, 2 * left);
-        const vf b = vload_first(line + 2 * x + LANES, 2 * left - LANES);
-        vstore_first(even + x, __builtin_shufflevector(a, b, EVEN_LANES), left);
-        vstore_first(odd + x, __builtin_shufflevector(a, b, ODD_LANES), left);
+    const float *lines, long rows, long line_stride, long count, float *even, float *odd) {
+    long y = 0;
+    if (2 * count == LANES) {
+        for (; y + 1 < rows; y += 2) {
+            const vf a = vload(lines + y * line_stride);
+            const vf b = vload(lines + (y + 1) * line_stride);
+            vstore(even + y * count, __builtin_shufflevector(a, b, EVEN_LANES));
+            vstore(odd + y * count, __builtin_shufflevector(a, b, ODD_LANES));
+        }
+    }
+    for (; y < rows; y++) {
+        const float *line = lines + y * line_stride;
+        for (long x = 0; x < count; x += LANES) {
+            const long left = count - x;
+            const vf a = vload_first(line + 2 * x, 2 * left);
+            const vf b = vload_first(line + 2 * x + LANES, 2 * left - LANES);
+            vstore_first(even + y * count + x, __builtin_shufflevector(a, b, EVEN_LANES), left);
+            vstore_first(odd + y * count + x, __builtin_shufflevector(a, b, ODD_LANES), left);
+        }
     }
 }
 
-/// Interleaves `count` even and `count` odd pixels into one row of `2·count`.
+/// Interleaves `rows` rows of `count` even and `count` odd pixels (one after the other at
+/// `even` and `odd`) into rows of `2·count`, `line_stride` scalars apart from `lines`; two
+/// rows at a time where they fill a vector, as swiftcnn_split_row_pairs.
 KERNEL_TARGET void FN(swiftcnn_merge_row_pairs)(
-    const float *even, const float *odd, long count, float *line) {
-    for (long x = 0; x < count; x += LANES) {
-        const long left = count - x;
-        const vf e = vload_first(even + x, left), o = vload_first(odd + x, left);
-        vstore_first(line + 2 * x, __builtin_shufflevector(e, o, LOW_LANES), 2 * left);
-        vstore_first(line + 2 * x + LANES, __builtin_shufflevector(e, o, HIGH_LANES),
-            2 * left - LANES);
+    const float *even, const float *odd, long rows, long count, float *lines,
+    long line_stride) {
+    long y = 0;
+    if (2 * count == LANES) {
+        for (; y + 1 < rows; y += 2) {
+            const vf e = vload(even + y * count), o = vload(odd + y * count);
+            vstore(lines + y * line_stride, __builtin_shufflevector(e, o, LOW_LANES));
+            vstore(lines + (y + 1) * line_stride, __builtin_shufflevector(e, o, HIGH_LANES));
+        }
+    }
+    for (; y < rows; y++) {
+        float *line = lines + y * line_stride;
+        for (long x = 0; x < count; x += LANES) {
+            const long left = count - x;
+            const vf e = vload_first(even + y * count + x, left);
+            const vf o = vload_first(odd + y * count + x, left);
+            vstore_first(line + 2 * x, __builtin_shufflevector(e, o, LOW_LANES), 2 * left);
+            vstore_first(line + 2 * x + LANES, __builtin_shufflevector(e, o, HIGH_LANES),
+                2 * left - LANES);
+        }
     }
 }
 

@@ -57,6 +57,11 @@ import Testing
         (3, 32, 33, 1, 1, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
         (4, 48, 32, 16, 14, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
         (2, 32, 32, 9, 17, 3, 3, Size2D(1), Size2D(1), Size2D(1)),
+        // Stride 2 on planes whose two phase rows fill one vector (split and merged two rows
+        // at a time) at 16, 8 and 4 lanes, odd heights leaving one row over.
+        (2, 3, 5, 9, 16, 3, 3, Size2D(2), Size2D(1), Size2D(1)),
+        (3, 2, 4, 7, 8, 3, 3, Size2D(2), Size2D(1), Size2D(1)),
+        (2, 2, 3, 5, 4, 3, 3, Size2D(2), Size2D(1), Size2D(1)),
     ]
 
     /// Forward output and the three gradients of one configuration.
