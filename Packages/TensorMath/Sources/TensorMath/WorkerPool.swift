@@ -144,7 +144,6 @@ final class WorkerPool: @unchecked Sendable {
                 { raw in
                     let context = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()
                     context.pool.workerLoop(index: context.index, seen: context.seen)
-                    return nil
                 }, context.toOpaque())
             if status == 0 {
                 pthread_detach(thread)
