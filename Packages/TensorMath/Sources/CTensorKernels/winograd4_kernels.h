@@ -276,13 +276,13 @@ KERNEL_TARGET INLINE void w4_direct_row(
 KERNEL_TARGET INLINE void w4_input_1d(const vf d[6], vf r[6]) {
     const vf four = splat(4.0f), two = splat(2.0f);
     const vf t1 = d[4] - four * d[2], t2 = d[3] - four * d[1];
-    const vf t3 = d[4] - d[2], t4 = two * (d[3] - d[1]);
+    const vf t3 = d[4] - d[2], u = d[3] - d[1], t4 = two * u;
     r[0] = four * (d[0] - d[2]) + t3;
     r[1] = t1 + t2;
     r[2] = t1 - t2;
     r[3] = t3 + t4;
     r[4] = t3 - t4;
-    r[5] = four * (d[1] - d[3]) + (d[5] - d[3]);
+    r[5] = (d[5] - d[3]) - four * u; // 4·(d1 − d3) + (d5 − d3), the same roundings
 }
 
 /// Transforms the `tiles` patches of one channel into V: `v` points at (ξ = 0, this channel,
