@@ -78,8 +78,8 @@ struct SkipConnectionsTool: ParsableCommand {
         inversion: .prefixedNo,
         help: .init(
             "Start every residual block's last batch norm at weight 0, so that the ResNets "
-                + "start as their shortcuts (default on; off with --full: the paper's "
-                + "initialization)."))
+                + "start as their shortcuts (default on, and off with --full; "
+                + "--no-zero-init-residual gives the paper's initialization)."))
     var zeroInitResidual: Bool?
     @Option(help: .init("Folder of the results.", valueName: "DIR"))
     var output: String = "runs/skip-connections"

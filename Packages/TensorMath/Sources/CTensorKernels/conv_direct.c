@@ -117,6 +117,11 @@ static void merge_phases_scalar(
     }
 }
 
+/// The rows a, a + stride, a + 2·stride, … of a plane of `height` rows: how many there are.
+static long rows_of_parity(long height, long stride, long a) {
+    return a < height ? (height - a + stride - 1) / stride : 0;
+}
+
 void swiftcnn_direct_split_phases(
     int level, const float *input, long channels, long height, long width, long stride_height,
     long stride_width, long phase_rows, long phase_width, float *dest) {
@@ -131,7 +136,7 @@ void swiftcnn_direct_split_phases(
             // Phase rows y < rows come from input rows y·stride_height + a; the rest are zero.
             float *target = dest + (c * phases + a * stride_width) * plane;
             const float *lines = input + (c * height + a) * width;
-            const long rows = a < height ? (height - a + stride_height - 1) / stride_height : 0;
+            const long rows = rows_of_parity(height, stride_height, a);
             if (stride_width == 2) {
                 SWIFTCNN_DISPATCH(level, swiftcnn_split_row_pairs, lines, rows,
                     stride_height * width, phase_width, target, target + plane);
@@ -173,7 +178,7 @@ void swiftcnn_direct_merge_phases(
             // Output rows a, a + stride_height, … from phase rows 0, 1, …
             const float *source = phases + (c * count + a * stride_width) * plane;
             float *lines = output + (c * height + a) * width;
-            const long rows = a < height ? (height - a + stride_height - 1) / stride_height : 0;
+            const long rows = rows_of_parity(height, stride_height, a);
             if (stride_width == 2) {
                 SWIFTCNN_DISPATCH(level, swiftcnn_merge_row_pairs, source, source + plane, rows,
                     phase_width, lines, stride_height * width);
