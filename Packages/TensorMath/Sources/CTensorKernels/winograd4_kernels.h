@@ -21,12 +21,18 @@
 // vectors of tiles by shuffles (full vectors whatever the plane's width; w4_direct_row), or
 // for tile rows shorter than that, staged by copies first (w4_stage_rows); (2) per
 // group of tiles and of output channels, the 36 products; (3) the output transform, bias and
-// ReLU, stored to the tiles' 4x4 pixels. Every output is computed by the same operations
-// whatever the block, so results do not depend on how samples are split over calls or
-// threads. The larger interpolation points make the rounding error several times that of
+// ReLU, stored to the tiles' 4x4 pixels. W4_GROUPS (default 1) groups of tiles take their
+// products from one pass over a block of output channels' transformed weights, each
+// position's weights reread from L1 (AVX2, whose register tile holds one vector of tiles,
+// would otherwise stream the weights of wide layers, megabytes, from L3 once per 8 tiles).
+// Every output is computed by the same operations whatever the block, so results do not
+// depend on how samples are split over calls or threads. The larger interpolation points make the rounding error several times that of
 // F(2x2, 3x3) (see WinogradConvolution.swift).
 
 enum { W4_POSITIONS = 36 };
+#ifndef W4_GROUPS
+#define W4_GROUPS 1
+#endif
 
 /// The scalars w4_direct_plan (below) needs for `padded_tiles` tiles of `s`: 8 per quarter
 /// (a w4_quarter) and, per tile column, 4 lane bits and 4 vectors of lanes.
@@ -49,7 +55,7 @@ static wino_layout FN(w4_layout_of)(const swiftcnn_winograd_shape *s, long sampl
     if (l.planes < direct) l.planes = direct;
     l.position_stride = s->channels * l.row + 16;
     l.v = W4_POSITIONS * l.position_stride;
-    l.products = W4_POSITIONS * WINO_MR * WINO_NV * LANES;
+    l.products = W4_GROUPS * W4_POSITIONS * WINO_MR * WINO_NV * LANES;
     l.offsets = (2 * l.padded_tiles + 15) / 16 * 16;
     l.total = l.v + l.planes + l.products + l.offsets;
     return l;
@@ -510,25 +516,35 @@ KERNEL_TARGET int FN(swiftcnn_winograd4_forward)(
         offsets[t] = (n * out_sample + 4 * ty * ow + 4 * tx) * 262144 + rest * 16
             + (rows - 1) * 4 + (columns - 1);
     }
-    const long group = WINO_NV * LANES;
+    const long group = WINO_NV * LANES, chunk = W4_GROUPS * group;
     const long block_size = W4_POSITIONS * channels * SWIFTCNN_DIRECT_BLOCK;
-    for (long t0 = 0; t0 < l.tiles; t0 += group) {
-        const long count = l.tiles - t0 < group ? l.tiles - t0 : group;
-        const int nv = (int)((count + LANES - 1) / LANES);
+    const long products = W4_POSITIONS * WINO_MR * WINO_NV * LANES;
+    for (long c0 = 0; c0 < l.tiles; c0 += chunk) {
+        const long end = l.tiles - c0 < chunk ? l.tiles : c0 + chunk;
         for (long k0 = 0; k0 < outputs; k0 += WINO_MR) {
             const int mr = (int)(outputs - k0 < WINO_MR ? outputs - k0 : WINO_MR);
             const float *u = packed + (k0 / SWIFTCNN_DIRECT_BLOCK) * block_size
                 + k0 % SWIFTCNN_DIRECT_BLOCK;
             for (int xi = 0; xi < W4_POSITIONS; xi++) {
-                wino_product_dispatch(mr, nv, channels,
-                    u + xi * channels * SWIFTCNN_DIRECT_BLOCK, v + xi * l.position_stride + t0, row,
-                    m + xi * WINO_MR * WINO_NV * LANES, WINO_NV * LANES, 0);
+                for (long t0 = c0; t0 < end; t0 += group) {
+                    const long count = end - t0 < group ? end - t0 : group;
+                    const int nv = (int)((count + LANES - 1) / LANES);
+                    wino_product_dispatch(mr, nv, channels,
+                        u + xi * channels * SWIFTCNN_DIRECT_BLOCK,
+                        v + xi * l.position_stride + t0, row,
+                        m + (t0 - c0) / group * products + xi * WINO_MR * WINO_NV * LANES,
+                        WINO_NV * LANES, 0);
+                }
             }
-            if (d.fits) {
-                w4_direct_output(s, m, mr, count, k0, &d, d.quarters + 4 * t0 / LANES, bias,
-                    relu, output);
-            } else {
-                w4_output(s, m, mr, count, k0, offsets + t0, bias, relu, output);
+            for (long t0 = c0; t0 < end; t0 += group) {
+                const long count = end - t0 < group ? end - t0 : group;
+                const float *mt = m + (t0 - c0) / group * products;
+                if (d.fits) {
+                    w4_direct_output(s, mt, mr, count, k0, &d, d.quarters + 4 * t0 / LANES,
+                        bias, relu, output);
+                } else {
+                    w4_output(s, mt, mr, count, k0, offsets + t0, bias, relu, output);
+                }
             }
         }
     }
