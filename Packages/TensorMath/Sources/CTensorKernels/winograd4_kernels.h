@@ -26,8 +26,8 @@
 // position's weights reread from L1 (AVX2, whose register tile holds one vector of tiles,
 // would otherwise stream the weights of wide layers, megabytes, from L3 once per 8 tiles).
 // Every output is computed by the same operations whatever the block, so results do not
-// depend on how samples are split over calls or threads. The larger interpolation points make the rounding error several times that of
-// F(2x2, 3x3) (see WinogradConvolution.swift).
+// depend on how samples are split over calls or threads. The larger interpolation points
+// make the rounding error several times that of F(2x2, 3x3) (see WinogradConvolution.swift).
 
 enum { W4_POSITIONS = 36 };
 #ifndef W4_GROUPS
@@ -519,26 +519,26 @@ KERNEL_TARGET int FN(swiftcnn_winograd4_forward)(
     const long group = WINO_NV * LANES, chunk = W4_GROUPS * group;
     const long block_size = W4_POSITIONS * channels * SWIFTCNN_DIRECT_BLOCK;
     const long products = W4_POSITIONS * WINO_MR * WINO_NV * LANES;
-    for (long c0 = 0; c0 < l.tiles; c0 += chunk) {
-        const long end = l.tiles - c0 < chunk ? l.tiles : c0 + chunk;
+    for (long g0 = 0; g0 < l.tiles; g0 += chunk) {
+        const long end = l.tiles - g0 < chunk ? l.tiles : g0 + chunk;
         for (long k0 = 0; k0 < outputs; k0 += WINO_MR) {
             const int mr = (int)(outputs - k0 < WINO_MR ? outputs - k0 : WINO_MR);
             const float *u = packed + (k0 / SWIFTCNN_DIRECT_BLOCK) * block_size
                 + k0 % SWIFTCNN_DIRECT_BLOCK;
             for (int xi = 0; xi < W4_POSITIONS; xi++) {
-                for (long t0 = c0; t0 < end; t0 += group) {
+                for (long t0 = g0; t0 < end; t0 += group) {
                     const long count = end - t0 < group ? end - t0 : group;
                     const int nv = (int)((count + LANES - 1) / LANES);
                     wino_product_dispatch(mr, nv, channels,
                         u + xi * channels * SWIFTCNN_DIRECT_BLOCK,
                         v + xi * l.position_stride + t0, row,
-                        m + (t0 - c0) / group * products + xi * WINO_MR * WINO_NV * LANES,
+                        m + (t0 - g0) / group * products + xi * WINO_MR * WINO_NV * LANES,
                         WINO_NV * LANES, 0);
                 }
             }
-            for (long t0 = c0; t0 < end; t0 += group) {
+            for (long t0 = g0; t0 < end; t0 += group) {
                 const long count = end - t0 < group ? end - t0 : group;
-                const float *mt = m + (t0 - c0) / group * products;
+                const float *mt = m + (t0 - g0) / group * products;
                 if (d.fits) {
                     w4_direct_output(s, mt, mr, count, k0, &d, d.quarters + 4 * t0 / LANES,
                         bias, relu, output);

@@ -4,6 +4,8 @@
 // with these definitions:
 //   WINO_MR, WINO_NV   product tile: output channels (≤ SWIFTCNN_DIRECT_BLOCK) x vectors of
 //                      tiles (≤ 3)
+//   W4_GROUPS          optional, for winograd4_kernels.h: groups of tiles per pass over the
+//                      weights (default 1)
 //
 // A 3x3, stride-1 convolution computed per 2x2 output tile as Y = Aᵀ[U ⊙ V]A (Lavin & Gray,
 // "Fast Algorithms for Convolutional Neural Networks", 2015), with U = G g Gᵀ the
