@@ -353,6 +353,19 @@ KERNEL_TARGET __attribute__((noinline)) static void w4_direct_transform(
     w4_transform_tiles(NULL, 0, plane, d, width, tiles, v, position);
 }
 
+/// Asks for `count` planes of `plane` scalars, `stride` apart from `first`, to be brought
+/// into L2 (prefetcht1 on x86): the next channel's planes of every sample of a block, while
+/// this one's are transformed. Each plane is a few pages that the hardware prefetchers would
+/// find one by one (level 1 on Zen 4, TrainingBench: ResNet-20 +4%, the cnn +1.6%; level 2
+/// ResNet-20 +2%; into L1 instead, ResNet-20 -2%).
+KERNEL_TARGET INLINE void w4_prefetch_planes(
+    const float *first, long count, long stride, long plane) {
+    for (long n = 0; n < count; n++) {
+        const char *p = (const char *)(first + n * stride);
+        for (long b = 0; b < plane * (long)sizeof(float); b += 64) __builtin_prefetch(p + b, 0, 2);
+    }
+}
+
 /// Stage 1 of a block: V [36][C][row] for `samples` samples of `input`, padding tiles zero,
 /// a channel at a time: its patches read from the planes (w4_direct_plan), or where tile rows
 /// are too short for that, their rows staged over every sample of the block, then
@@ -368,6 +381,9 @@ KERNEL_TARGET INLINE void w4_input_stage(
     d.begin = (uintptr_t)input;
     d.end = (uintptr_t)(input + samples * channels * in_plane);
     for (long c = 0; c < channels; c++) {
+        if (c + 1 < channels) {
+            w4_prefetch_planes(input + (c + 1) * in_plane, samples, channels * in_plane, in_plane);
+        }
         if (d.fits) {
             w4_direct_transform(
                 input + c * in_plane, &d, s->width, l.tiles, v + c * row, l.position_stride);
@@ -622,6 +638,10 @@ KERNEL_TARGET __attribute__((noinline)) static void w4_dy_stage(
     d.begin = (uintptr_t)dy_block;
     d.end = (uintptr_t)(dy_block + count * outputs * out_plane);
     for (long k = 0; k < outputs; k++) {
+        if (k + 1 < outputs) {
+            const float *next = dy_block + (k + 1) * out_plane;
+            w4_prefetch_planes(next, count, outputs * out_plane, out_plane);
+        }
         if (d.fits) {
             w4_direct_dy_transform(
                 dy_block + k * out_plane, &d, sd->width, b->tiles, dy + k * row, dy_position);
