@@ -186,17 +186,19 @@ typedef struct {
     const uint32_t *entries;
     const int32_t *masks;
     int fits; // 0 when some quarter has more than two pieces (staged instead)
-    // The memory whole vectors may be read from, set by the transforms that read the planes
-    // (the block's input or output gradient); 0 and 0 for none.
+    // The memory whole vectors may be read from (the block's input or output gradient, from
+    // w4_direct_plan's base); 0 and 0 for a plan nothing is read through.
     uintptr_t begin, end;
 } w4_direct;
 
 /// Describes the quarters of a block's `tiles` tiles of `s` (planes `sample_stride` scalars
 /// apart from one sample to the next) for `patch` patch rows, in `scratch`
-/// (w4_direct_scratch scalars for `padded_tiles`); the padding tiles read nothing.
+/// (w4_direct_scratch scalars for `padded_tiles`); the padding tiles read nothing. A
+/// transform that reads `samples` samples from `base` may load whole vectors inside them
+/// (begin/end); NULL for a plan nothing is read through (the output's).
 KERNEL_TARGET INLINE w4_direct w4_direct_plan(
-    const swiftcnn_winograd_shape *s, long sample_stride, long tiles, long padded_tiles,
-    int patch, float *scratch) {
+    const swiftcnn_winograd_shape *s, const float *base, long samples, long sample_stride,
+    long tiles, long padded_tiles, int patch, float *scratch) {
     const long tw = s->tiles_width, per_sample = s->tiles_height * tw, width = s->width;
     const long ph = s->padding_height, pw = s->padding_width, quarter_tiles = LANES / 4;
     const long count = padded_tiles / quarter_tiles;
@@ -204,8 +206,11 @@ KERNEL_TARGET INLINE w4_direct w4_direct_plan(
     _Static_assert(sizeof(w4_quarter) == 8 * sizeof(float), "w4_direct_scratch");
     uint32_t *entries = (uint32_t *)(scratch + 8 * count);
     int32_t *masks = (int32_t *)(entries + 4 * tw);
-    w4_direct d = {.quarters = quarters, .entries = entries, .masks = masks, .fits = 1,
-        .begin = 0, .end = 0};
+    w4_direct d = {.quarters = quarters, .entries = entries, .masks = masks, .fits = 1};
+    if (base != NULL) {
+        d.begin = (uintptr_t)base;
+        d.end = (uintptr_t)(base + samples * sample_stride);
+    }
     for (long tx0 = 0; tx0 < tw; tx0++) {
         const long split = 4 * (tw - tx0 < quarter_tiles ? tw - tx0 : quarter_tiles);
         for (int k = 0; k < 4; k++) {
@@ -353,15 +358,16 @@ KERNEL_TARGET __attribute__((noinline)) static void w4_direct_transform(
     w4_transform_tiles(NULL, 0, plane, d, width, tiles, v, position);
 }
 
-/// Asks for `count` planes of `plane` scalars, `stride` apart from `first`, to be brought
-/// into L2 (prefetcht1 on x86): the next channel's planes of every sample of a block, while
-/// this one's are transformed. Each plane is a few pages that the hardware prefetchers would
-/// find one by one (level 1 on Zen 4, TrainingBench: ResNet-20 +4%, the cnn +1.6%; level 2
-/// ResNet-20 +2%; into L1 instead, ResNet-20 -2%).
-KERNEL_TARGET INLINE void w4_prefetch_planes(
-    const float *first, long count, long stride, long plane) {
-    for (long n = 0; n < count; n++) {
-        const char *p = (const char *)(first + n * stride);
+/// While channel `c` of a block (`samples` samples of `channels` planes of `plane` scalars
+/// from `block`) is transformed, asks for channel c + 1's planes of every sample to be
+/// brought into L2 (prefetcht1 on x86). Each plane is a few pages that the hardware
+/// prefetchers would find one by one (level 1 on Zen 4, TrainingBench: ResNet-20 +4%, the
+/// cnn +1.6%; level 2 ResNet-20 +2%; into L1 instead, ResNet-20 -2%).
+KERNEL_TARGET INLINE void w4_prefetch_next(
+    const float *block, long c, long channels, long samples, long plane) {
+    if (c + 1 >= channels) return;
+    for (long n = 0; n < samples; n++) {
+        const char *p = (const char *)(block + (n * channels + c + 1) * plane);
         for (long b = 0; b < plane * (long)sizeof(float); b += 64) __builtin_prefetch(p + b, 0, 2);
     }
 }
@@ -377,13 +383,10 @@ KERNEL_TARGET INLINE void w4_input_stage(
     const long channels = s->channels, row = l.row, stride = l.plane_size;
     const long per_sample = s->tiles_height * s->tiles_width;
     const long in_plane = s->height * s->width;
-    w4_direct d = w4_direct_plan(s, channels * in_plane, l.tiles, l.padded_tiles, 6, rows);
-    d.begin = (uintptr_t)input;
-    d.end = (uintptr_t)(input + samples * channels * in_plane);
+    const w4_direct d = w4_direct_plan(
+        s, input, samples, channels * in_plane, l.tiles, l.padded_tiles, 6, rows);
     for (long c = 0; c < channels; c++) {
-        if (c + 1 < channels) {
-            w4_prefetch_planes(input + (c + 1) * in_plane, samples, channels * in_plane, in_plane);
-        }
+        w4_prefetch_next(input, c, channels, samples, in_plane);
         if (d.fits) {
             w4_direct_transform(
                 input + c * in_plane, &d, s->width, l.tiles, v + c * row, l.position_stride);
@@ -523,7 +526,8 @@ KERNEL_TARGET int FN(swiftcnn_winograd4_forward)(
     so.height = oh;
     so.width = ow;
     so.padding_height = so.padding_width = 0;
-    const w4_direct d = w4_direct_plan(&so, out_sample, l.tiles, l.padded_tiles, 4, planes);
+    const w4_direct d =
+        w4_direct_plan(&so, NULL, samples, out_sample, l.tiles, l.padded_tiles, 4, planes);
     for (long t = 0; t < l.tiles && !d.fits; t++) {
         const long n = t / per_sample, ty = t % per_sample / tw, tx = t % tw;
         const long columns = ow - 4 * tx < 4 ? ow - 4 * tx : 4;
@@ -534,32 +538,36 @@ KERNEL_TARGET int FN(swiftcnn_winograd4_forward)(
     }
     const long group = WINO_NV * LANES, chunk = W4_GROUPS * group;
     const long block_size = W4_POSITIONS * channels * SWIFTCNN_DIRECT_BLOCK;
-    const long products = W4_POSITIONS * WINO_MR * WINO_NV * LANES;
+    const long products = l.products / W4_GROUPS; // one group's m [36][WINO_MR][group]
     for (long g0 = 0; g0 < l.tiles; g0 += chunk) {
-        const long end = l.tiles - g0 < chunk ? l.tiles : g0 + chunk;
+        // The chunk's groups: group i holds tiles g0 + i·group ..< +count[i].
+        const long groups = ((l.tiles - g0 < chunk ? l.tiles - g0 : chunk) + group - 1) / group;
+        long count[W4_GROUPS];
+        for (long i = 0; i < groups; i++) {
+            const long rest = l.tiles - g0 - i * group;
+            count[i] = rest < group ? rest : group;
+        }
         for (long k0 = 0; k0 < outputs; k0 += WINO_MR) {
             const int mr = (int)(outputs - k0 < WINO_MR ? outputs - k0 : WINO_MR);
             const float *u = packed + (k0 / SWIFTCNN_DIRECT_BLOCK) * block_size
                 + k0 % SWIFTCNN_DIRECT_BLOCK;
             for (int xi = 0; xi < W4_POSITIONS; xi++) {
-                for (long t0 = g0; t0 < end; t0 += group) {
-                    const long count = end - t0 < group ? end - t0 : group;
-                    const int nv = (int)((count + LANES - 1) / LANES);
+                for (long i = 0; i < groups; i++) {
+                    const int nv = (int)((count[i] + LANES - 1) / LANES);
                     wino_product_dispatch(mr, nv, channels,
                         u + xi * channels * SWIFTCNN_DIRECT_BLOCK,
-                        v + xi * l.position_stride + t0, row,
-                        m + (t0 - g0) / group * products + xi * WINO_MR * WINO_NV * LANES,
-                        WINO_NV * LANES, 0);
+                        v + xi * l.position_stride + g0 + i * group, row,
+                        m + i * products + xi * WINO_MR * WINO_NV * LANES, WINO_NV * LANES, 0);
                 }
             }
-            for (long t0 = g0; t0 < end; t0 += group) {
-                const long count = end - t0 < group ? end - t0 : group;
-                const float *mt = m + (t0 - g0) / group * products;
+            for (long i = 0; i < groups; i++) {
+                const long t0 = g0 + i * group;
+                const float *mt = m + i * products;
                 if (d.fits) {
-                    w4_direct_output(s, mt, mr, count, k0, &d, d.quarters + 4 * t0 / LANES,
+                    w4_direct_output(s, mt, mr, count[i], k0, &d, d.quarters + 4 * t0 / LANES,
                         bias, relu, output);
                 } else {
-                    w4_output(s, mt, mr, count, k0, offsets + t0, bias, relu, output);
+                    w4_output(s, mt, mr, count[i], k0, offsets + t0, bias, relu, output);
                 }
             }
         }
@@ -634,14 +642,10 @@ KERNEL_TARGET __attribute__((noinline)) static void w4_dy_stage(
     const long outputs = s->outputs, row = b->row, stride = b->plane_size;
     const long out_plane = s->output_height * s->output_width;
     const long per_sample = s->tiles_height * s->tiles_width;
-    w4_direct d = w4_direct_plan(sd, outputs * out_plane, b->tiles, b->padded_tiles, 4, rows);
-    d.begin = (uintptr_t)dy_block;
-    d.end = (uintptr_t)(dy_block + count * outputs * out_plane);
+    const w4_direct d = w4_direct_plan(
+        sd, dy_block, count, outputs * out_plane, b->tiles, b->padded_tiles, 4, rows);
     for (long k = 0; k < outputs; k++) {
-        if (k + 1 < outputs) {
-            const float *next = dy_block + (k + 1) * out_plane;
-            w4_prefetch_planes(next, count, outputs * out_plane, out_plane);
-        }
+        w4_prefetch_next(dy_block, k, outputs, count, out_plane);
         if (d.fits) {
             w4_direct_dy_transform(
                 dy_block + k * out_plane, &d, sd->width, b->tiles, dy + k * row, dy_position);
