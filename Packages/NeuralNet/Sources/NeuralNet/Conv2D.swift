@@ -197,19 +197,32 @@ public final class Conv2D: Layer {
 
     /// Accumulates the weight and bias gradients; returns the input gradient.
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        let (input, inputGradient) = try backward(outputGradient, needsInputGradient: true)
+        return inputGradient ?? Tensor.zeros(like: input)
+    }
+
+    /// Accumulates the weight and bias gradients without computing the input gradient (a
+    /// network's first layer: its input is the data).
+    public func backwardParameters(_ outputGradient: Tensor) throws {
+        _ = try backward(outputGradient, needsInputGradient: false)
+    }
+
+    /// Accumulates the weight and bias gradients for the last forward pass; returns that
+    /// pass's input and, when asked for, the input gradient.
+    private func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> (
+        input: Tensor, inputGradient: Tensor?
+    ) {
         guard let input = cachedInput else {
             throw NeuralNetError.backwardWithoutForward(layer: "Conv2D")
         }
         try LayerChecks.gradient(
             outputGradient, matches: try outputShape(for: input), layer: "Conv2D")
         let gradients = try convolution.backward(
-            input: input, weight: weight.value, outputGradient: outputGradient)
+            input: input, weight: weight.value, outputGradient: outputGradient,
+            needsInputGradient: needsInputGradient)
         try weight.accumulateGradient(gradients.weight)
         try bias?.accumulateGradient(gradients.bias)
-        guard let inputGradient = gradients.input else {
-            return Tensor.zeros(like: input)
-        }
-        return inputGradient
+        return (input, gradients.input)
     }
 
     /// `2·C·KH·KW` per output scalar (plus one for the bias).

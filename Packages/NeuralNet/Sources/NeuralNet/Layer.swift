@@ -35,6 +35,16 @@ public protocol Layer: AnyObject {
     /// calls ``backward(_:)``.
     func backward(inPlace gradient: inout Tensor) throws
 
+    /// Accumulates the parameter gradients ``backward(_:)`` would, for a caller that has no
+    /// use for the gradient with respect to the input: a network's first layers, whose input
+    /// is the data (PyTorch computes no gradient for inputs without `requires_grad` either).
+    /// ``Trainer`` calls it on the model. ``Conv2D`` and ``Linear`` skip the input gradient's
+    /// product, ``Sequential`` skips its leading layers without parameters and asks the same
+    /// of the first one with parameters. The default does nothing for a layer without
+    /// parameters (its backward pass would produce only the input gradient) and otherwise
+    /// calls ``backward(_:)`` and drops the result.
+    func backwardParameters(_ outputGradient: Tensor) throws
+
     /// The layer's direct sub-layers with their names (`"0"`, `"conv1"`); empty for leaves.
     var children: [(name: String, layer: Layer)] { get }
 
@@ -56,6 +66,10 @@ extension Layer {
     public func forward(inPlace x: inout Tensor) throws { x = try forward(x) }
     public func backward(inPlace gradient: inout Tensor) throws {
         gradient = try backward(gradient)
+    }
+    public func backwardParameters(_ outputGradient: Tensor) throws {
+        if namedParameters.isEmpty { return }
+        _ = try backward(outputGradient)
     }
     public var children: [(name: String, layer: Layer)] { [] }
     public var ownParameters: [(name: String, parameter: Parameter)] { [] }

@@ -132,6 +132,31 @@ public final class Linear: Layer {
 
     /// Accumulates `weight.gradient += gᵀ·x` and `bias.gradient += Σ g`; returns `g·W`.
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        let input = try accumulateParameterGradients(outputGradient)
+        let rows = input.count / inputSize
+        let (inSize, outSize) = (inputSize, outputSize)
+        guard rows > 0 else { return Tensor.zeros(like: input) }
+        return try Tensor.filled(input.shape) { dx in
+            outputGradient.withUnsafeBufferPointer { g in
+                weight.value.withUnsafeBufferPointer { w in
+                    BLAS.sgemm(
+                        transposeA: false, transposeB: false, m: rows, n: inSize, k: outSize,
+                        alpha: 1, a: g.baseAddress!, lda: outSize, b: w.baseAddress!,
+                        ldb: inSize, beta: 0, c: dx.baseAddress!, ldc: inSize)
+                }
+            }
+        }
+    }
+
+    /// Accumulates the weight and bias gradients without computing the input gradient (a
+    /// network's first layer: its input is the data).
+    public func backwardParameters(_ outputGradient: Tensor) throws {
+        _ = try accumulateParameterGradients(outputGradient)
+    }
+
+    /// Checks `outputGradient` against the last forward pass, accumulates the weight and bias
+    /// gradients and returns that pass's input.
+    private func accumulateParameterGradients(_ outputGradient: Tensor) throws -> Tensor {
         guard let input = cachedInput else {
             throw NeuralNetError.backwardWithoutForward(layer: "Linear")
         }
@@ -140,7 +165,7 @@ public final class Linear: Layer {
         try LayerChecks.gradient(outputGradient, matches: outputShape, layer: "Linear")
         let rows = input.count / inputSize
         let (inSize, outSize) = (inputSize, outputSize)
-        guard rows > 0 else { return Tensor.zeros(like: input) }
+        guard rows > 0 else { return input }
         outputGradient.withUnsafeBufferPointer { g in
             input.withUnsafeBufferPointer { x in
                 weight.gradient.withUnsafeMutableBufferPointer { dw in
@@ -155,16 +180,7 @@ public final class Linear: Layer {
             try bias.accumulateGradient(
                 try outputGradient.reshaped(to: [rows, outSize]).sum(alongAxes: [0]))
         }
-        return try Tensor.filled(input.shape) { dx in
-            outputGradient.withUnsafeBufferPointer { g in
-                weight.value.withUnsafeBufferPointer { w in
-                    BLAS.sgemm(
-                        transposeA: false, transposeB: false, m: rows, n: inSize, k: outSize,
-                        alpha: 1, a: g.baseAddress!, lda: outSize, b: w.baseAddress!,
-                        ldb: inSize, beta: 0, c: dx.baseAddress!, ldc: inSize)
-                }
-            }
-        }
+        return input
     }
 
     /// `2·inputSize·outputSize` per row (plus `outputSize` for the bias).

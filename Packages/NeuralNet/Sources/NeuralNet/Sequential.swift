@@ -94,4 +94,26 @@ public final class Sequential: Layer {
         }
         return g
     }
+
+    /// The parameter gradients of ``backward(_:)`` without the input gradient: the layers
+    /// before the first one with parameters are skipped, that one is asked for its parameter
+    /// gradients alone (``Layer/backwardParameters(_:)``), the later ones run their backward
+    /// pass.
+    public func backwardParameters(_ outputGradient: Tensor) throws {
+        guard let first = layers.firstIndex(where: { !$0.namedParameters.isEmpty }) else {
+            return
+        }
+        var g = outputGradient
+        for index in layers.indices.reversed() where index >= first {
+            do {
+                if index == first {
+                    try layers[index].backwardParameters(g)
+                } else {
+                    try layers[index].backward(inPlace: &g)
+                }
+            } catch {
+                throw NeuralNetError.wrapping(error, child: names[index], layer: layers[index])
+            }
+        }
+    }
 }

@@ -9,7 +9,7 @@ import TensorMath
 /// optimizer.zeroGradients()
 /// let output = try model.forward(images)
 /// let loss = try Loss.softmaxCrossEntropy(logits: output, labels: labels)
-/// _ = try model.backward(loss.gradient)
+/// try model.backwardParameters(loss.gradient) // backward(_:) without the input gradient
 /// try optimizer.step()
 /// ```
 /// Learning-rate schedules drive ``learningRate`` between steps.

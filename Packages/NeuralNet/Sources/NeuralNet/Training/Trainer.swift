@@ -120,7 +120,7 @@ public final class Trainer {
             let result = try loss.evaluate(output, labels, true)
             try checkFinite(result.value)
             let correct = try Metrics.correctCount(output, labels: labels)
-            _ = try model.backward(result.gradient)
+            try model.backwardParameters(result.gradient)
             try optimizer.step()
             return StepResult(
                 loss: Double(result.value), correct: correct, samples: labels.count, stop: false)
@@ -149,7 +149,7 @@ public final class Trainer {
         try checkFinite(Float(meanLoss))
         if let local {
             let share = Float(count) / Float(samples)
-            _ = try model.backward(share == 1 ? local.gradient : local.gradient * share)
+            try model.backwardParameters(share == 1 ? local.gradient : local.gradient * share)
         }
         try gradientReducer.sumGradients(optimizer.namedParameters.map(\.parameter))
         try optimizer.step()
