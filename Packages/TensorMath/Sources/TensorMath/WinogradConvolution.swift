@@ -157,10 +157,10 @@ struct WinogradConvolution {
 
     /// Blocks of the forward pass: at most ``blockSamples(tile:)`` samples each, their sizes
     /// differing by at most one and their count even (when the batch allows), so that two
-    /// threads get equal shares. Blocks of 14 samples left ResNet's 64-channel 8x8 layers 9
-    /// blocks of 14 and one of 2: one thread computed 14 samples more than the other while
-    /// the other waited. Each sample's outputs do not depend on its block, so this changes
-    /// no result.
+    /// threads get equal shares. Full blocks and a remainder left ResNet's 64-channel 8x8
+    /// layers 9 blocks of 14 samples and one of 2, and a batch of 8 one block, on one core
+    /// (batch-8 inference is 1.3–1.8x faster split in two). Each sample's outputs do not
+    /// depend on its block, so this changes no result.
     private func forwardBlocks(tile: Int) -> Int {
         let most = blockSamples(tile: tile)
         let blocks = (g.batch + most - 1) / most
