@@ -46,25 +46,46 @@ enum BatchNormSums {
         return total
     }
 
+    /// A channel's affine map `x̂·a + b` (its `weight` and `bias`), whose sign masks the
+    /// gradient of a ReLU after the normalization.
+    struct Affine {
+        var a: Float
+        var b: Float
+    }
+
     /// `(Σ g[i], Σ g[i]·x̂[i])` over `count` scalars, with `x̂[i] = (x[i] − mean)·scale`
-    /// computed as the forward pass computes it.
+    /// computed as the forward pass computes it; with `reluOf`, `g[i]` counts only where
+    /// `x̂[i]·a + b` is positive (the gradient through the ReLU the forward fused).
     static func sumAndProjection(
         _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, count: Int, mean: Float,
-        scale: Float
+        scale: Float, reluOf affine: Affine? = nil
     ) -> (sum: Double, projection: Double) {
         var sums = Lanes(), products = Lanes()
         let center = Lanes(repeating: mean), factor = Lanes(repeating: scale)
         var i = 0
-        while i + width <= count {
-            let gradient = load(g, i)
-            sums += gradient
-            products += gradient * ((load(x, i) - center) * factor)
-            i += width
+        if let affine {
+            let (a, b) = (Lanes(repeating: affine.a), Lanes(repeating: affine.b))
+            while i + width <= count {
+                let normalized = (load(x, i) - center) * factor
+                let gradient = load(g, i).replacing(with: 0, where: .!(normalized * a + b .> 0))
+                sums += gradient
+                products += gradient * normalized
+                i += width
+            }
+        } else {
+            while i + width <= count {
+                let gradient = load(g, i)
+                sums += gradient
+                products += gradient * ((load(x, i) - center) * factor)
+                i += width
+            }
         }
         var sum = Double(sums.sum()), projection = Double(products.sum())
         while i < count {
-            sum += Double(g[i])
-            projection += Double(g[i]) * Double((x[i] - mean) * scale)
+            let normalized = (x[i] - mean) * scale
+            let gradient = affine.map { normalized * $0.a + $0.b > 0 ? g[i] : 0 } ?? g[i]
+            sum += Double(gradient)
+            projection += Double(gradient) * Double(normalized)
             i += 1
         }
         return (sum, projection)

@@ -35,10 +35,21 @@ public class BatchNorm: Layer {
     private let layerName: String
     private let ranks: ClosedRange<Int>
     private let layout: String
-    /// The input, per-channel batch means and `1/√(var + ε)` of the last training forward:
-    /// backward recomputes `x̂` from them (keeping the input, which exists anyway, instead of
-    /// writing `x̂` saves a pass over the activations).
-    private var cache: (input: Tensor, means: [Float], inverseDeviation: [Float])?
+    /// What the last training forward keeps for backward: the input, the per-channel batch
+    /// means, `1/√(var + ε)`, the `weight` and `bias` it used, and whether it fused the ReLU
+    /// after it. Backward recomputes `x̂` (and, for a fused ReLU, the output's sign) from them:
+    /// keeping the input, which exists anyway, instead of writing `x̂` saves a pass over the
+    /// activations.
+    private var cache: ForwardState?
+
+    private struct ForwardState {
+        var input: Tensor
+        var means: [Float]
+        var inverseDeviation: [Float]
+        var gamma: [Float]
+        var beta: [Float]
+        var fusedReLU: Bool
+    }
 
     init(
         features: Int, momentum: Float?, epsilon: Float, affine: Bool, layer: String,
@@ -157,6 +168,8 @@ public class BatchNorm: Layer {
         var means = [Float](repeating: 0, count: channels)
         var variances = [Float](repeating: 0, count: channels)
         var inverseDeviation = [Float](repeating: 0, count: channels)
+        let gammas = weight?.value.scalars ?? [Float](repeating: 1, count: channels)
+        let betas = bias?.value.scalars ?? [Float](repeating: 0, count: channels)
         let output = try Tensor.filled(input.shape) { out in
             input.withUnsafeBufferPointer { x in
                 means.withUnsafeMutableBufferPointer { meanOut in
@@ -179,8 +192,7 @@ public class BatchNorm: Layer {
                                 }
                                 let variance = squares / Double(count)
                                 let inv = Float(1 / (variance + Double(epsilon)).squareRoot())
-                                let gamma = weight?.value.scalars[c] ?? 1
-                                let beta = bias?.value.scalars[c] ?? 0
+                                let (gamma, beta) = (gammas[c], betas[c])
                                 for n in 0..<outer {
                                     let base = (n * channels + c) * inner
                                     Self.normalize(
@@ -197,7 +209,9 @@ public class BatchNorm: Layer {
             }
         }
         updateRunningStatistics(means: means, variances: variances, count: count)
-        cache = (input, means, inverseDeviation)
+        cache = ForwardState(
+            input: input, means: means, inverseDeviation: inverseDeviation, gamma: gammas,
+            beta: betas, fusedReLU: relu)
         return output
     }
 
@@ -264,10 +278,31 @@ public class BatchNorm: Layer {
     /// statistics:
     /// `dx = weight·invstd/M · (M·g − Σg − x̂·Σ(g·x̂))` with `M` values per channel.
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
-        guard let (input, means, inverseDeviation) = cache else {
+        try backward(outputGradient, throughReLU: false)
+    }
+
+    /// Whether the last training forward fused the ``ReLU`` after this layer
+    /// (``forward(_:fusingReLU:)``), so that ``backward(_:throughReLU:)`` can take the
+    /// gradient at the ReLU's output.
+    var fusedReLUInForward: Bool { cache?.fusedReLU ?? false }
+
+    /// ``backward(_:)``, or with `throughReLU` (after a forward that fused the ReLU) the
+    /// backward pass of the ReLU and this layer from the gradient at the ReLU's output `g`:
+    /// `g` where this layer's output `y` was positive, else 0, then as ``backward(_:)``. `y`
+    /// is recomputed from the cached input exactly as the forward computed it, so the result
+    /// is bit for bit the two layers' backward passes, without the ReLU's pass over the
+    /// activations (``Sequential`` runs the pair this way).
+    func backward(_ outputGradient: Tensor, throughReLU: Bool) throws -> Tensor {
+        guard let state = cache else {
             throw NeuralNetError.backwardWithoutForward(layer: layerName)
         }
+        let input = state.input
         try LayerChecks.gradient(outputGradient, matches: input.shape, layer: layerName)
+        if throughReLU, !state.fusedReLU {
+            throw NeuralNetError.invalidInput(
+                layer: layerName,
+                reason: "backward through a ReLU needs a forward pass that fused it")
+        }
         let channels = features
         let outer = input.shape[0]
         let inner = input.shape.dropFirst(2).reduce(1, *)
@@ -281,26 +316,30 @@ public class BatchNorm: Layer {
                         projectedSums.withUnsafeMutableBufferPointer { projectedOut in
                             let (sumOut, projectedOut) = (sumOut, projectedOut)
                             let (gBase, xBase) = (g.baseAddress!, x.baseAddress!)
+                            let dxBase = dx.baseAddress!
                             forEachChannel(scalars: input.count) { c in
-                                let (m, inv) = (means[c], inverseDeviation[c])
+                                let (m, inv) = (state.means[c], state.inverseDeviation[c])
+                                let mask =
+                                    throughReLU
+                                    ? BatchNormSums.Affine(a: state.gamma[c], b: state.beta[c])
+                                    : nil
                                 var sum: Double = 0, projected: Double = 0
                                 for n in 0..<outer {
                                     let base = (n * channels + c) * inner
                                     let run = BatchNormSums.sumAndProjection(
                                         gBase + base, xBase + base, count: inner, mean: m,
-                                        scale: inv)
+                                        scale: inv, reluOf: mask)
                                     sum += run.sum
                                     projected += run.projection
                                 }
-                                let gamma = weight?.value.scalars[c] ?? 1
-                                let k = gamma * inv / count
+                                let k = state.gamma[c] * inv / count
                                 let (s, p) = (Float(sum), Float(projected))
                                 for n in 0..<outer {
                                     let base = (n * channels + c) * inner
-                                    for i in base..<base + inner {
-                                        let h = (x[i] - m) * inv
-                                        dx[i] = k * (count * g[i] - s - h * p)
-                                    }
+                                    Self.inputGradient(
+                                        gBase + base, xBase + base, into: dxBase + base,
+                                        count: inner, mean: m, scale: inv, k: k, total: count,
+                                        sum: s, projection: p, reluOf: mask)
                                 }
                                 sumOut[c] = s
                                 projectedOut[c] = p
@@ -315,6 +354,45 @@ public class BatchNorm: Layer {
             try bias.accumulateGradient(Tensor(gradientSums))
         }
         return inputGradient
+    }
+
+    /// `dx[i] = k·(M·g[i] − Σg − x̂[i]·Σ(g·x̂))` over `count` scalars, with `g[i]` replaced by
+    /// 0 where `reluOf` is given and `x̂[i]·a + b` (the forward's output before its ReLU) is not
+    /// positive. One loop per case, so that each vectorizes.
+    @inline(__always)
+    private static func inputGradient(
+        _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
+        into dx: UnsafeMutablePointer<Float>, count: Int, mean m: Float, scale inv: Float,
+        k: Float, total: Float, sum s: Float, projection p: Float,
+        reluOf affine: BatchNormSums.Affine?
+    ) {
+        if let affine {
+            // In lanes: a scalar loop's select is a branch on the data's signs.
+            typealias Lanes = SIMD16<Float>
+            let width = Lanes.scalarCount
+            let (a, b) = (Lanes(repeating: affine.a), Lanes(repeating: affine.b))
+            let (center, factor) = (Lanes(repeating: m), Lanes(repeating: inv))
+            var i = 0
+            while i + width <= count {
+                let h = (UnsafeRawPointer(x + i).loadUnaligned(as: Lanes.self) - center) * factor
+                let gradient = UnsafeRawPointer(g + i).loadUnaligned(as: Lanes.self)
+                    .replacing(with: 0, where: .!(h * a + b .> 0))
+                let result = k * (total * gradient - s - h * p)
+                UnsafeMutableRawPointer(dx + i).storeBytes(of: result, as: Lanes.self)
+                i += width
+            }
+            while i < count {
+                let h = (x[i] - m) * inv
+                let gradient = h * affine.a + affine.b > 0 ? g[i] : 0
+                dx[i] = k * (total * gradient - s - h * p)
+                i += 1
+            }
+        } else {
+            for i in 0..<count {
+                let h = (x[i] - m) * inv
+                dx[i] = k * (total * g[i] - s - h * p)
+            }
+        }
     }
 
     /// About four operations per scalar (subtract, scale, multiply, add).

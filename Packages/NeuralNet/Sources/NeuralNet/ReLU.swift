@@ -29,6 +29,9 @@ public final class ReLU: Layer {
         cachedOutput = isTraining ? output : nil
     }
 
+    /// Whether the layer holds an output for its backward pass (a training forward ran).
+    var holdsOutput: Bool { cachedOutput != nil }
+
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
         var gradient = outputGradient
         try backward(inPlace: &gradient)

@@ -85,12 +85,14 @@ public final class Sequential: Layer {
         return norm
     }
 
+    /// Runs the layers' backward passes in reverse order. A ``ReLU`` whose forward pass the
+    /// ``BatchNorm`` before it fused runs with that layer's backward, as one pass over the
+    /// activations (``BatchNorm/backward(_:throughReLU:)``): the same numbers.
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
         var g = outputGradient
-        for index in layers.indices.reversed() {
-            do { try layers[index].backward(inPlace: &g) } catch {
-                throw NeuralNetError.wrapping(error, child: names[index], layer: layers[index])
-            }
+        var index = layers.count - 1
+        while index >= 0 {
+            index = try backwardStep(at: index, &g, lowest: 0)
         }
         return g
     }
@@ -104,16 +106,33 @@ public final class Sequential: Layer {
             return
         }
         var g = outputGradient
-        for index in layers.indices.reversed() where index >= first {
-            do {
-                if index == first {
-                    try layers[index].backwardParameters(g)
-                } else {
-                    try layers[index].backward(inPlace: &g)
-                }
-            } catch {
-                throw NeuralNetError.wrapping(error, child: names[index], layer: layers[index])
+        var index = layers.count - 1
+        while index > first {
+            index = try backwardStep(at: index, &g, lowest: first)
+        }
+        if index == first {
+            do { try layers[first].backwardParameters(g) } catch {
+                throw NeuralNetError.wrapping(error, child: names[first], layer: layers[first])
             }
         }
+    }
+
+    /// `g = backward(g)` for the layer at `index`, or for it and the ``BatchNorm`` before it
+    /// (at `lowest` or above) when the layer is a ``ReLU`` that norm fused in its training
+    /// forward pass; returns the index of the next layer to run.
+    private func backwardStep(at index: Int, _ g: inout Tensor, lowest: Int) throws -> Int {
+        let layer = layers[index]
+        if index > lowest, let relu = layer as? ReLU, relu.holdsOutput,
+            let norm = layers[index - 1] as? BatchNorm, norm.fusedReLUInForward
+        {
+            do { g = try norm.backward(g, throughReLU: true) } catch {
+                throw NeuralNetError.wrapping(error, child: names[index - 1], layer: norm)
+            }
+            return index - 2
+        }
+        do { try layer.backward(inPlace: &g) } catch {
+            throw NeuralNetError.wrapping(error, child: names[index], layer: layer)
+        }
+        return index - 1
     }
 }
