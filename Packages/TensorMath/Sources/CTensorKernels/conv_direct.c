@@ -69,14 +69,13 @@ void swiftcnn_direct_pack_weights(
 
 static void split_phases_scalar(
     const float *input, long channels, long height, long width, long stride_height,
-    long stride_width, long phase_rows, long phase_width, float *dest) {
+    long stride_width, long phase_rows, long phase_width, long channel_stride, float *dest) {
     const long plane = phase_rows * phase_width;
     for (long c = 0; c < channels; c++) {
         const float *source = input + c * height * width;
         for (long a = 0; a < stride_height; a++) {
             for (long b = 0; b < stride_width; b++) {
-                float *target = dest + (c * stride_height * stride_width
-                    + a * stride_width + b) * plane;
+                float *target = dest + c * channel_stride + (a * stride_width + b) * plane;
                 for (long y = 0; y < phase_rows; y++) {
                     const long iy = y * stride_height + a;
                     float *row = target + y * phase_width;
@@ -124,17 +123,17 @@ static long rows_of_parity(long height, long stride, long a) {
 
 void swiftcnn_direct_split_phases(
     int level, const float *input, long channels, long height, long width, long stride_height,
-    long stride_width, long phase_rows, long phase_width, float *dest) {
+    long stride_width, long phase_rows, long phase_width, long channel_stride, float *dest) {
     if (stride_width > 2 || width != stride_width * phase_width) {
         split_phases_scalar(input, channels, height, width, stride_height, stride_width,
-            phase_rows, phase_width, dest);
+            phase_rows, phase_width, channel_stride, dest);
         return;
     }
-    const long plane = phase_rows * phase_width, phases = stride_height * stride_width;
+    const long plane = phase_rows * phase_width;
     for (long c = 0; c < channels; c++) {
         for (long a = 0; a < stride_height; a++) {
             // Phase rows y < rows come from input rows y·stride_height + a; the rest are zero.
-            float *target = dest + (c * phases + a * stride_width) * plane;
+            float *target = dest + c * channel_stride + a * stride_width * plane;
             const float *lines = input + (c * height + a) * width;
             const long rows = rows_of_parity(height, stride_height, a);
             if (stride_width == 2) {

@@ -78,7 +78,14 @@ struct DirectConvolution {
         pitch = shiftsColumns ? g.outputWidth : gradientPitch
         sourceRows = (g.height + g.strideHeight - 1) / g.strideHeight
         let planes = shiftsColumns ? g.kernelWidth : g.strideHeight * g.strideWidth
-        sourceChannel = planes * sourceRows * pitch
+        let packedChannel = planes * sourceRows * pitch
+        // A copy split into phases whose channels lie a multiple of 1 KB apart (a 32x32
+        // input in stride-2 phases: 4 KB) would put a pixel of every channel in the same few
+        // L1 sets, which the channel loop reads one after the other; a cache line more per
+        // channel spreads them.
+        let splitsPhases = !shiftsColumns && (g.strideHeight > 1 || g.strideWidth > 1)
+        sourceChannel =
+            splitsPhases && packedChannel % 256 == 0 ? packedChannel + 16 : packedChannel
     }
 
     /// Whether a stride-1 convolution reads the input's column shifts: where at least an
@@ -238,8 +245,8 @@ struct DirectConvolution {
         for n in 0..<samples where !shiftsColumns {
             swiftcnn_direct_split_phases(
                 Int32(level), input + n * g.inputSample, g.channels, g.height, g.width,
-                g.strideHeight,
-                g.strideWidth, sourceRows, pitch, copy.pointer + n * sourceSample)
+                g.strideHeight, g.strideWidth, sourceRows, pitch, sourceChannel,
+                copy.pointer + n * sourceSample)
         }
         return body(UnsafePointer(copy.pointer), sourceSample)
     }

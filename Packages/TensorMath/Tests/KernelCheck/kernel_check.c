@@ -168,7 +168,7 @@ static void check_phases(long c, long h, long w) {
                         expected[((ch * 4 + a * 2 + b) * pr + y) * pw + xx] =
                             iy < h && ix < w ? x[(ch * h + iy) * w + ix] : 0.0;
                     }
-    swiftcnn_direct_split_phases(0, x, c, h, w, 2, 2, pr, pw, phases);
+    swiftcnn_direct_split_phases(0, x, c, h, w, 2, 2, pr, pw, 4 * plane, phases);
     char name[96];
     snprintf(name, sizeof name, "stride-2 phases of %ldx%ldx%ld", c, h, w);
     expect_close(name, phases, expected, c * 4 * plane, 0);

@@ -62,6 +62,10 @@ import Testing
         (2, 3, 5, 9, 16, 3, 3, Size2D(2), Size2D(1), Size2D(1)),
         (3, 2, 4, 7, 8, 3, 3, Size2D(2), Size2D(1), Size2D(1)),
         (2, 2, 3, 5, 4, 3, 3, Size2D(2), Size2D(1), Size2D(1)),
+        // Stride 2 with phase-split channels a multiple of 1 KB long, which the copy pads
+        // by a cache line (16x16 and 8x32 inputs).
+        (2, 3, 5, 16, 16, 3, 3, Size2D(2), Size2D(1), Size2D(1)),
+        (2, 2, 9, 8, 32, 3, 3, Size2D(2), Size2D(1), Size2D(1)),
     ]
 
     /// Forward output and the three gradients of one configuration.

@@ -150,10 +150,12 @@ void swiftcnn_direct_pack_weights(
 
 /// Splits NCHW planes into stride phases: `dest[c][a·stride_width + b][y][x]` =
 /// `input[c][y·stride_height + a][x·stride_width + b]`, zero where that lies outside the
-/// `height` x `width` plane; each phase plane is `phase_rows` x `phase_width`.
+/// `height` x `width` plane; each phase plane is `phase_rows` x `phase_width`, and channel c
+/// starts at `dest + c·channel_stride` (at least stride_height·stride_width phase planes;
+/// scalars between channels are not written).
 void swiftcnn_direct_split_phases(
     int level, const float *input, long channels, long height, long width, long stride_height,
-    long stride_width, long phase_rows, long phase_width, float *dest);
+    long stride_width, long phase_rows, long phase_width, long channel_stride, float *dest);
 
 /// Copies `channels` planes of `height` x `width` into `kernel_width` column-shifted planes
 /// each, of `height` x `out_width`: `dest[c][j][y][x] = input[c][y][x + j·dilation −
