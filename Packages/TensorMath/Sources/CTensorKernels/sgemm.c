@@ -38,7 +38,7 @@ static kernel_info kernel_for(int level) {
     } else if (level == 1) {
         info.kernel = swiftcnn_kernel_avx2;
         info.interleave = swiftcnn_interleave_avx2;
-        info.copy_rows = swiftcnn_copy_rows_scalar;
+        info.copy_rows = swiftcnn_copy_rows_avx2;
         info.mr = SWIFTCNN_MR_AVX2;
         info.nr = SWIFTCNN_NR_AVX2;
     } else {

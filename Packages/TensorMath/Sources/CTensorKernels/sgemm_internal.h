@@ -38,7 +38,10 @@ void swiftcnn_interleave_scalar(
 
 /// Copies `kc` rows of `columns` (≤ width) scalars, row p at source + p·ld, into a panel of
 /// `width` scalars per row (zero beyond `columns`): packs B panels (untransposed B).
-/// The AVX-512 version handles width 48 only.
+/// The AVX-512 version handles width 48 only; the AVX2 version copies full 16-wide panels in
+/// vectors and passes the others to the scalar one.
+void swiftcnn_copy_rows_avx2(
+    const float *source, long ld, long columns, long kc, int width, float *dest);
 void swiftcnn_copy_rows_avx512(
     const float *source, long ld, long columns, long kc, int width, float *dest);
 void swiftcnn_copy_rows_scalar(

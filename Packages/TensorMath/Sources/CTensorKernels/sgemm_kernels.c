@@ -369,8 +369,54 @@ AVX2_TARGET INLINE void transpose8(const float *source, long ld, float *dest, in
     _mm256_storeu_ps(dest + 7 * width, _mm256_permute2f128_ps(u3, u7, 0x31));
 }
 
+/// One step's six values of a 6-row panel from a transposed row `v` (lanes 6 and 7 unused):
+/// an 8-lane store where the next step's store follows and overwrites its last two lanes,
+/// else 4 + 2 lanes.
+AVX2_TARGET INLINE void store_step6(float *dest, __m256 v, int last) {
+    if (!last) {
+        _mm256_storeu_ps(dest, v);
+        return;
+    }
+    const __m128 low = _mm256_castps256_ps128(v);
+    _mm_storeu_ps(dest, low);
+    _mm_storel_pi((__m64 *)(dest + 4), _mm256_extractf128_ps(v, 1));
+}
+
+/// Steps p .. p + 7 of a whole 6-row panel (AVX2's MR): the 8x8 transpose of six rows and two
+/// zero rows, each step's six values stored one after the other.
+AVX2_TARGET INLINE void transpose6(const float *source, long ld, float *dest) {
+    const __m256 zero = _mm256_setzero_ps();
+    __m256 r0 = _mm256_loadu_ps(source), r1 = _mm256_loadu_ps(source + ld);
+    __m256 r2 = _mm256_loadu_ps(source + 2 * ld), r3 = _mm256_loadu_ps(source + 3 * ld);
+    __m256 r4 = _mm256_loadu_ps(source + 4 * ld), r5 = _mm256_loadu_ps(source + 5 * ld);
+    __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+    __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+    __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    __m256 u4 = _mm256_shuffle_ps(t4, zero, 0x44), u5 = _mm256_shuffle_ps(t4, zero, 0xEE);
+    __m256 u6 = _mm256_shuffle_ps(t5, zero, 0x44), u7 = _mm256_shuffle_ps(t5, zero, 0xEE);
+    store_step6(dest + 0 * 6, _mm256_permute2f128_ps(u0, u4, 0x20), 0);
+    store_step6(dest + 1 * 6, _mm256_permute2f128_ps(u1, u5, 0x20), 0);
+    store_step6(dest + 2 * 6, _mm256_permute2f128_ps(u2, u6, 0x20), 0);
+    store_step6(dest + 3 * 6, _mm256_permute2f128_ps(u3, u7, 0x20), 0);
+    store_step6(dest + 4 * 6, _mm256_permute2f128_ps(u0, u4, 0x31), 0);
+    store_step6(dest + 5 * 6, _mm256_permute2f128_ps(u1, u5, 0x31), 0);
+    store_step6(dest + 6 * 6, _mm256_permute2f128_ps(u2, u6, 0x31), 0);
+    store_step6(dest + 7 * 6, _mm256_permute2f128_ps(u3, u7, 0x31), 1);
+}
+
 AVX2_TARGET void swiftcnn_interleave_avx2(
     const float *source, long ld, long rows, long kc, int width, float *dest) {
+    if (rows == 6 && width == 6) {
+        // A whole panel of AVX2's A (8-row blocks below never apply to it).
+        long p = 0;
+        for (; p + 8 <= kc; p += 8) transpose6(source + p, ld, dest + p * 6);
+        for (; p < kc; p++) {
+            for (long q = 0; q < 6; q++) dest[p * 6 + q] = source[q * ld + p];
+        }
+        return;
+    }
     long r = 0;
     for (; r + 8 <= rows; r += 8) {
         const float *block = source + r * ld;
@@ -386,7 +432,27 @@ AVX2_TARGET void swiftcnn_interleave_avx2(
     }
 }
 
+/// B's rows into 16-wide panels (AVX2's NR), whole vectors where the panel is full.
+AVX2_TARGET void swiftcnn_copy_rows_avx2(
+    const float *source, long ld, long columns, long kc, int width, float *dest) {
+    if (columns != SWIFTCNN_NR_AVX2 || width != SWIFTCNN_NR_AVX2) {
+        swiftcnn_copy_rows_scalar(source, ld, columns, kc, width, dest);
+        return;
+    }
+    for (long p = 0; p < kc; p++) {
+        const float *row = source + p * ld;
+        float *target = dest + p * SWIFTCNN_NR_AVX2;
+        _mm256_storeu_ps(target, _mm256_loadu_ps(row));
+        _mm256_storeu_ps(target + 8, _mm256_loadu_ps(row + 8));
+    }
+}
+
 #else
+
+void swiftcnn_copy_rows_avx2(
+    const float *source, long ld, long columns, long kc, int width, float *dest) {
+    swiftcnn_copy_rows_scalar(source, ld, columns, kc, width, dest);
+}
 
 void swiftcnn_scatter_add_even_rows_avx512(
     float *target, long target_step, const float *source, long source_step, long rows,
