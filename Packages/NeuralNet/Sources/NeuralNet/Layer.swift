@@ -68,8 +68,14 @@ extension Layer {
         gradient = try backward(gradient)
     }
     public func backwardParameters(_ outputGradient: Tensor) throws {
-        if namedParameters.isEmpty { return }
+        if !hasParameters { return }
         _ = try backward(outputGradient)
+    }
+
+    /// Whether the layer or one of its descendants has a trainable parameter
+    /// (``namedParameters`` is not empty), without building the parameters' names.
+    var hasParameters: Bool {
+        !ownParameters.isEmpty || children.contains { $0.layer.hasParameters }
     }
     public var children: [(name: String, layer: Layer)] { [] }
     public var ownParameters: [(name: String, parameter: Parameter)] { [] }

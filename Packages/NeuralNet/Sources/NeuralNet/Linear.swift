@@ -132,8 +132,7 @@ public final class Linear: Layer {
 
     /// Accumulates `weight.gradient += gᵀ·x` and `bias.gradient += Σ g`; returns `g·W`.
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
-        let input = try accumulateParameterGradients(outputGradient)
-        let rows = input.count / inputSize
+        let (input, rows) = try accumulateParameterGradients(outputGradient)
         let (inSize, outSize) = (inputSize, outputSize)
         guard rows > 0 else { return Tensor.zeros(like: input) }
         return try Tensor.filled(input.shape) { dx in
@@ -155,8 +154,11 @@ public final class Linear: Layer {
     }
 
     /// Checks `outputGradient` against the last forward pass, accumulates the weight and bias
-    /// gradients and returns that pass's input.
-    private func accumulateParameterGradients(_ outputGradient: Tensor) throws -> Tensor {
+    /// gradients and returns that pass's input and its number of rows (vectors of
+    /// `inputSize`).
+    private func accumulateParameterGradients(_ outputGradient: Tensor) throws -> (
+        input: Tensor, rows: Int
+    ) {
         guard let input = cachedInput else {
             throw NeuralNetError.backwardWithoutForward(layer: "Linear")
         }
@@ -165,7 +167,7 @@ public final class Linear: Layer {
         try LayerChecks.gradient(outputGradient, matches: outputShape, layer: "Linear")
         let rows = input.count / inputSize
         let (inSize, outSize) = (inputSize, outputSize)
-        guard rows > 0 else { return input }
+        guard rows > 0 else { return (input, 0) }
         outputGradient.withUnsafeBufferPointer { g in
             input.withUnsafeBufferPointer { x in
                 weight.gradient.withUnsafeMutableBufferPointer { dw in
@@ -180,7 +182,7 @@ public final class Linear: Layer {
             try bias.accumulateGradient(
                 try outputGradient.reshaped(to: [rows, outSize]).sum(alongAxes: [0]))
         }
-        return input
+        return (input, rows)
     }
 
     /// `2·inputSize·outputSize` per row (plus `outputSize` for the bias).

@@ -202,7 +202,7 @@ public final class Residual: Layer {
             finalReLU
             ? try Tensor.reluGradient(input: output, outputGradient: outputGradient)
             : outputGradient
-        let bodyGradient = try runBody { try body.backward(gradient) }
+        var bodyGradient = try runBody { try body.backward(gradient) }
         let shortcutGradient: Tensor
         switch shortcut {
         case .identity:
@@ -219,7 +219,9 @@ public final class Residual: Layer {
                 reason: "body input gradient \(bodyGradient.shape) and shortcut input gradient "
                     + "\(shortcutGradient.shape) must both be the input's shape \(inputShape)")
         }
-        return try bodyGradient + shortcutGradient
+        // In place in the body's input gradient (a tensor of its own unless a layer kept it).
+        try bodyGradient += shortcutGradient
+        return bodyGradient
     }
 
     /// One addition (and one comparison with the final ReLU) per output scalar.

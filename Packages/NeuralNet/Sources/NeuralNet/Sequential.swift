@@ -102,7 +102,7 @@ public final class Sequential: Layer {
     /// gradients alone (``Layer/backwardParameters(_:)``), the later ones run their backward
     /// pass.
     public func backwardParameters(_ outputGradient: Tensor) throws {
-        guard let first = layers.firstIndex(where: { !$0.namedParameters.isEmpty }) else {
+        guard let first = layers.firstIndex(where: \.hasParameters) else {
             return
         }
         var g = outputGradient
