@@ -98,6 +98,28 @@ AVX512_TARGET static void transpose_planes_avx512(
     }
 }
 
+#include "avx2_transpose.h"
+
+/// The scalar loop's result with 8 x 8 blocks transposed in registers; blocks cut by the last
+/// channel or pixel, and the padding channels, element by element.
+AVX2_TARGET static void transpose_planes_avx2(
+    const float *source, long channels, long pixels, long padded_channels, float *dest) {
+    for (long q0 = 0; q0 < pixels; q0 += 8) {
+        for (long c0 = 0; c0 < padded_channels; c0 += 8) {
+            if (q0 + 8 <= pixels && c0 + 8 <= channels) {
+                transpose8(source + c0 * pixels + q0, pixels, dest + q0 * padded_channels + c0,
+                    padded_channels);
+                continue;
+            }
+            for (long q = q0; q < q0 + 8 && q < pixels; q++) {
+                for (long c = c0; c < c0 + 8; c++) {
+                    dest[q * padded_channels + c] = c < channels ? source[c * pixels + q] : 0;
+                }
+            }
+        }
+    }
+}
+
 #endif
 
 void swiftcnn_transpose_planes(
@@ -106,6 +128,10 @@ void swiftcnn_transpose_planes(
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     if (level >= 2 && padded_channels % LANES == 0) {
         transpose_planes_avx512(source, channels, pixels, padded_channels, dest);
+        return;
+    }
+    if (level == 1 && padded_channels % 8 == 0) {
+        transpose_planes_avx2(source, channels, pixels, padded_channels, dest);
         return;
     }
 #endif

@@ -11,6 +11,7 @@
 #include "avx512_support.h"
 
 #define AVX2_TARGET __attribute__((target("avx2,fma")))
+#include "avx2_transpose.h"
 
 // MARK: AVX-512, 8 rows x 48 columns
 
@@ -346,28 +347,6 @@ AVX512_TARGET void swiftcnn_copy_rows_avx512(
 
 // MARK: Interleaving (packing) with 8x8 transposes
 
-AVX2_TARGET INLINE void transpose8(const float *source, long ld, float *dest, int width) {
-    __m256 r0 = _mm256_loadu_ps(source), r1 = _mm256_loadu_ps(source + ld);
-    __m256 r2 = _mm256_loadu_ps(source + 2 * ld), r3 = _mm256_loadu_ps(source + 3 * ld);
-    __m256 r4 = _mm256_loadu_ps(source + 4 * ld), r5 = _mm256_loadu_ps(source + 5 * ld);
-    __m256 r6 = _mm256_loadu_ps(source + 6 * ld), r7 = _mm256_loadu_ps(source + 7 * ld);
-    __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
-    __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
-    __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
-    __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
-    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
-    __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
-    __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
-    __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
-    _mm256_storeu_ps(dest + 0 * width, _mm256_permute2f128_ps(u0, u4, 0x20));
-    _mm256_storeu_ps(dest + 1 * width, _mm256_permute2f128_ps(u1, u5, 0x20));
-    _mm256_storeu_ps(dest + 2 * width, _mm256_permute2f128_ps(u2, u6, 0x20));
-    _mm256_storeu_ps(dest + 3 * width, _mm256_permute2f128_ps(u3, u7, 0x20));
-    _mm256_storeu_ps(dest + 4 * width, _mm256_permute2f128_ps(u0, u4, 0x31));
-    _mm256_storeu_ps(dest + 5 * width, _mm256_permute2f128_ps(u1, u5, 0x31));
-    _mm256_storeu_ps(dest + 6 * width, _mm256_permute2f128_ps(u2, u6, 0x31));
-    _mm256_storeu_ps(dest + 7 * width, _mm256_permute2f128_ps(u3, u7, 0x31));
-}
 
 /// One step's six values of a 6-row panel from a transposed row `v` (lanes 6 and 7 unused):
 /// an 8-lane store where the next step's store follows and overwrites its last two lanes,

@@ -278,8 +278,8 @@ void swiftcnn_pad_planes(
     long padded_rows, long padded_width, float *dest);
 
 /// `dest[q·padded_channels + c]` = `source[c·pixels + q]` for c < channels, zero for
-/// channels ≤ c < padded_channels: planes to pixel-major order (at level 2, 16 x 16 blocks
-/// transposed in registers).
+/// channels ≤ c < padded_channels: planes to pixel-major order (16 x 16 blocks transposed in
+/// registers at level 2, 8 x 8 at level 1).
 void swiftcnn_transpose_planes(
     int level, const float *source, long channels, long pixels, long padded_channels, float *dest);
 
