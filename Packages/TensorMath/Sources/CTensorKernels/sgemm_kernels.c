@@ -364,25 +364,11 @@ AVX2_TARGET INLINE void store_step6(float *dest, __m256 v, int last) {
 /// Steps p .. p + 7 of a whole 6-row panel (AVX2's MR): the 8x8 transpose of six rows and two
 /// zero rows, each step's six values stored one after the other.
 AVX2_TARGET INLINE void transpose6(const float *source, long ld, float *dest) {
-    const __m256 zero = _mm256_setzero_ps();
-    __m256 r0 = _mm256_loadu_ps(source), r1 = _mm256_loadu_ps(source + ld);
-    __m256 r2 = _mm256_loadu_ps(source + 2 * ld), r3 = _mm256_loadu_ps(source + 3 * ld);
-    __m256 r4 = _mm256_loadu_ps(source + 4 * ld), r5 = _mm256_loadu_ps(source + 5 * ld);
-    __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
-    __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
-    __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
-    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
-    __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
-    __m256 u4 = _mm256_shuffle_ps(t4, zero, 0x44), u5 = _mm256_shuffle_ps(t4, zero, 0xEE);
-    __m256 u6 = _mm256_shuffle_ps(t5, zero, 0x44), u7 = _mm256_shuffle_ps(t5, zero, 0xEE);
-    store_step6(dest + 0 * 6, _mm256_permute2f128_ps(u0, u4, 0x20), 0);
-    store_step6(dest + 1 * 6, _mm256_permute2f128_ps(u1, u5, 0x20), 0);
-    store_step6(dest + 2 * 6, _mm256_permute2f128_ps(u2, u6, 0x20), 0);
-    store_step6(dest + 3 * 6, _mm256_permute2f128_ps(u3, u7, 0x20), 0);
-    store_step6(dest + 4 * 6, _mm256_permute2f128_ps(u0, u4, 0x31), 0);
-    store_step6(dest + 5 * 6, _mm256_permute2f128_ps(u1, u5, 0x31), 0);
-    store_step6(dest + 6 * 6, _mm256_permute2f128_ps(u2, u6, 0x31), 0);
-    store_step6(dest + 7 * 6, _mm256_permute2f128_ps(u3, u7, 0x31), 1);
+    __m256 r[8];
+    for (int i = 0; i < 6; i++) r[i] = _mm256_loadu_ps(source + i * ld);
+    r[6] = r[7] = _mm256_setzero_ps();
+    transpose8_registers(r);
+    for (int i = 0; i < 8; i++) store_step6(dest + i * 6, r[i], i == 7);
 }
 
 AVX2_TARGET void swiftcnn_interleave_avx2(
