@@ -86,8 +86,9 @@ public final class Sequential: Layer {
     }
 
     /// Runs the layers' backward passes in reverse order. A ``ReLU`` whose forward pass the
-    /// ``BatchNorm`` before it fused runs with that layer's backward, as one pass over the
-    /// activations (``BatchNorm/backward(_:throughReLU:)``): the same numbers.
+    /// ``BatchNorm`` before it fused runs inside that layer's backward pass, which recomputes
+    /// the ReLU's mask from its own input: one pass over the activations fewer, the same
+    /// numbers.
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
         var g = outputGradient
         var index = layers.count - 1
